@@ -1,0 +1,100 @@
+/**
+ * Every failure a client can see carries one of these codes. The set is closed: a client can `switch`
+ * over it exhaustively, and a new code is a protocol change (docs/protocol.md).
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'ROOM_NOT_FOUND',
+  'ROOM_FULL',
+  'ROOM_NOT_ACTIVE',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status each code maps to on the REST API. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROOM_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  ROOM_FULL: 409,
+  ROOM_NOT_ACTIVE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+/** The error object on the wire, on every transport: `{ code, message }` where `message` is for a person. */
+export interface ErrorInfo {
+  /** Machine-readable code. */
+  code: ErrorCode;
+  /** A sentence a person understands; never a stack trace. */
+  message: string;
+  /** For RATE_LIMITED: how long until a retry can succeed, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** The JSON body of every error response: `{ "error": { "code", "message" } }`. */
+export interface ErrorBody {
+  /** The error. */
+  error: ErrorInfo;
+}
+
+/** True when `value` is one of the protocol's error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * The one error type of groupbuy-chat, thrown by validation, the server and the SDK alike.
+ * Each transport maps it to its wire form in one place.
+ */
+export class ChatError extends Error {
+  /** Machine-readable code. */
+  readonly code: ErrorCode;
+  /** For RATE_LIMITED: milliseconds until a retry can succeed. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ChatError';
+    this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** The wire form, `{ code, message }` (plus `retryAfterMs` when set). */
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.retryAfterMs !== undefined) info.retryAfterMs = this.retryAfterMs;
+    return info;
+  }
+
+  /** Rebuilds a ChatError from a wire error object; anything unrecognisable becomes INTERNAL. */
+  static fromInfo(info: unknown): ChatError {
+    if (info && typeof info === 'object') {
+      const { code, message, retryAfterMs } = info as Record<string, unknown>;
+      if (isErrorCode(code)) {
+        return new ChatError(code, typeof message === 'string' ? message : code, {
+          ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+        });
+      }
+    }
+    return new ChatError('INTERNAL', 'The server answered with an error this client does not understand.');
+  }
+}
+
+/** Wraps anything thrown into a ChatError; unknown errors become INTERNAL with the original as `cause`. */
+export function toChatError(err: unknown): ChatError {
+  if (err instanceof ChatError) return err;
+  return new ChatError('INTERNAL', 'Something went wrong on our side. Please try again.', { cause: err });
+}

@@ -1,0 +1,70 @@
+import type { ChatMessage } from './message.js';
+import type { ErrorInfo } from './errors.js';
+import type { Room } from './room.js';
+
+/**
+ * What a live connection delivers, whatever the transport. Each transport maps its frames to these
+ * (STOMP: MESSAGE frames with an `x-kind` header; Socket.IO: event names; plain WS: JSON `type`).
+ */
+export type ServerEvent =
+  /** A stored message, live or replayed. */
+  | { type: 'message'; roomId: string; message: ChatMessage }
+  /**
+   * The resume asked for more than the replay window: nothing was replayed. The client reloads the
+   * latest page and marks the discontinuity.
+   */
+  | { type: 'replay-truncated'; roomId: string; sinceSeq: number; lastSeq: number }
+  /** The server ended this subscription (for example a watcher when the deal CLOSED). */
+  | { type: 'subscription-ended'; roomId: string; error: ErrorInfo }
+  /** An error about one command that has no acknowledgement to ride on. */
+  | { type: 'error'; roomId?: string; clientMsgId?: string; error: ErrorInfo };
+
+/** What a client asks of a live connection, whatever the transport. */
+export type ClientCommand =
+  /** Start receiving a room; replay everything after `sinceSeq` first when given. */
+  | { type: 'subscribe'; roomId: string; sinceSeq?: number }
+  /** Stop receiving a room. */
+  | { type: 'unsubscribe'; roomId: string }
+  /** Post a chat message. `clientMsgId` makes retries idempotent. */
+  | { type: 'send'; roomId: string; content: string; clientMsgId: string };
+
+/** The answer to a command. `message` is the stored message for `send` when the transport carries it. */
+export type Ack =
+  | { ok: true; message?: ChatMessage; room?: Room }
+  | { ok: false; error: ErrorInfo };
+
+/** Socket.IO event names (client → server events take an ack callback). */
+export const SOCKET_IO_EVENTS = {
+  /** client → server: `{ roomId, sinceSeq? }`, ack `Ack` with `room`. */
+  subscribe: 'subscribe',
+  /** client → server: `{ roomId }`, ack `Ack`. */
+  unsubscribe: 'unsubscribe',
+  /** client → server: `{ roomId, content, clientMsgId }`, ack `Ack` with `message`. */
+  send: 'send',
+  /** server → client: `ChatMessage`. */
+  message: 'message',
+  /** server → client: `{ roomId, sinceSeq, lastSeq }`. */
+  replayTruncated: 'replay-truncated',
+  /** server → client: `{ roomId, error }`. */
+  subscriptionEnded: 'subscription-ended',
+  /** server → client: `{ roomId?, clientMsgId?, error }`. */
+  error: 'chat-error',
+} as const;
+
+/** The `type` of non-message JSON objects on the plain WebSocket endpoint (messages use CHAT/SYSTEM/NOTIFICATION). */
+export const WS_CONTROL_TYPES = {
+  /** `{ type: 'ERROR', error, clientMsgId? }`. */
+  error: 'ERROR',
+  /** `{ type: 'REPLAY_TRUNCATED', roomId, sinceSeq, lastSeq }`. */
+  replayTruncated: 'REPLAY_TRUNCATED',
+  /** `{ type: 'SUBSCRIPTION_ENDED', roomId, error }`, then the socket closes. */
+  subscriptionEnded: 'SUBSCRIPTION_ENDED',
+} as const;
+
+/** SSE event names on `GET /api/chat/rooms/{productId}/events`. */
+export const SSE_EVENTS = {
+  /** `data:` a Room snapshot; sent on connect and on every change. */
+  room: 'room',
+  /** `data:` a NOTIFICATION ChatMessage. */
+  notification: 'notification',
+} as const;

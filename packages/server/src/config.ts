@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { RateLimit } from './rooms/rate-limit.js';
+
+/** Everything the server reads from its environment and flags. */
+export interface ServerConfig {
+  /** TCP port. @default 8080 */
+  port: number;
+  /** Interface to listen on. @default '127.0.0.1' in dev, '0.0.0.0' otherwise */
+  host: string;
+  /** SQLite file path (`file:` prefix allowed) or `:memory:`. @default './data/chat.db' */
+  databaseUrl: string;
+  /** HS256 secret. Required outside dev; dev makes a random one. */
+  jwtSecret: string;
+  /** Expected `iss`, when set. */
+  jwtIssuer?: string;
+  /** Expected `aud`, when set. */
+  jwtAudience?: string;
+  /** Origins allowed for CORS and cross-site WebSocket upgrades (same-origin always allowed). */
+  allowedOrigins: string[];
+  /** Dev mode: random secret, `POST /api/dev/token`. */
+  dev: boolean;
+  /** Per user + room send limit. */
+  rateLimit?: RateLimit;
+  /** 32-byte AES key for content at rest, base64. @default a key file beside the database */
+  contentKey?: string;
+}
+
+/** Parses `--flag value` / `--flag=value` / `--dev` arguments. */
+function parseArgs(argv: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq > 0) out.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) out.set(arg.slice(2), argv[++i]!);
+    else out.set(arg.slice(2), 'true');
+  }
+  return out;
+}
+
+/** Parses `N/MS` (e.g. `10/10000`) into a rate limit. */
+export function parseRateLimit(value: string): RateLimit {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m) throw new Error(`rate limit "${value}" must look like 10/10000 (messages / milliseconds)`);
+  return { capacity: Number(m[1]), refillMs: Number(m[2]) };
+}
+
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY). */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const args = parseArgs(argv);
+  const get = (flag: string, name: string) => args.get(flag) ?? env[name];
+  const dev = get('dev', 'DEV') === 'true' || get('dev', 'DEV') === '1';
+  const secret = get('jwt-secret', 'JWT_SECRET');
+  if (!secret && !dev) throw new Error('JWT_SECRET is required (or run with --dev for a random one).');
+  if (secret && !dev && secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters.');
+  const rate = get('rate-limit', 'RATE_LIMIT');
+  const config: ServerConfig = {
+    port: Number(get('port', 'PORT') ?? 8080),
+    host: get('host', 'HOST') ?? (dev ? '127.0.0.1' : '0.0.0.0'),
+    databaseUrl: get('database-url', 'DATABASE_URL') ?? './data/chat.db',
+    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
+    allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    dev,
+  };
+  const issuer = get('jwt-issuer', 'JWT_ISSUER');
+  const audience = get('jwt-audience', 'JWT_AUDIENCE');
+  const key = get('content-key', 'CHAT_CONTENT_KEY');
+  if (issuer) config.jwtIssuer = issuer;
+  if (audience) config.jwtAudience = audience;
+  if (rate) config.rateLimit = parseRateLimit(rate);
+  if (key) config.contentKey = key;
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`PORT "${config.port}" is not a port number.`);
+  return config;
+}

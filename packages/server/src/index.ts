@@ -1,0 +1,15 @@
+export { startServer, originChecker, type StartServerOptions, type RunningServer } from './server.js';
+export { createApp, type AppDeps, type StaticMount } from './app.js';
+export { loadConfig, parseRateLimit, type ServerConfig } from './config.js';
+export { TokenVerifier, signToken, bearerToken, type Principal, type JwtConfig } from './auth/jwt.js';
+export { RoomService, systemClock, canRead, type Clock, type Access } from './rooms/service.js';
+export { RateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rooms/rate-limit.js';
+export { DeadlineScheduler } from './rooms/scheduler.js';
+export { Hub, type Delivery, type SubscriptionSink, type ConnectionHandle } from './realtime/hub.js';
+export { MemoryBus } from './bus/memory.js';
+export type { MessageBus, BusHandler } from './bus/types.js';
+export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite.js';
+export { createAesGcmCipher, plainCipher, type ContentCipher } from './stores/content-cipher.js';
+export type * from './stores/types.js';
+export { createJsonLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
+export { Metrics } from './metrics.js';

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { loadConfig } from './config.js';
+import { createJsonLogger } from './logger.js';
+import { startServer } from './server.js';
+
+// The CLI: flags and environment → a listening server that shuts down cleanly on SIGTERM / SIGINT.
+const logger = createJsonLogger();
+try {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const server = await startServer({ ...config, logger });
+  if (config.dev) logger.log('warn', 'dev mode: random JWT secret and POST /api/dev/token are on; never use this in production');
+  const stop = (signal: string) => {
+    logger.log('info', 'shutting down', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.log('error', 'shutdown failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  logger.log('error', 'failed to start', { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+}

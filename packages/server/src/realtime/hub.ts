@@ -1,0 +1,229 @@
+import { LIMITS, type ChatMessage, type ErrorInfo } from '@groupbuy/protocol';
+import type { Principal } from '../auth/jwt.js';
+import type { MessageBus } from '../bus/types.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { RoomService } from '../rooms/service.js';
+import type { ChatStore } from '../stores/types.js';
+
+/** A message with its JSON text, serialised once and shared by every subscriber. */
+export interface Delivery {
+  /** The stored message. */
+  message: ChatMessage;
+  /** `JSON.stringify(message)`. */
+  json: string;
+}
+
+/** Where a subscription's events go; each transport implements it in its own wire format. */
+export interface SubscriptionSink {
+  /** A stored message, live or replayed, in seq order. */
+  deliver(delivery: Delivery): void;
+  /** The resume asked for more than the replay window; nothing was replayed. */
+  replayTruncated(info: { roomId: string; sinceSeq: number; lastSeq: number }): void;
+  /** The server ended the subscription (e.g. a watcher after the deal closed). */
+  ended(error: ErrorInfo): void;
+}
+
+/** A live connection of any transport, as the hub tracks it. */
+export interface ConnectionHandle {
+  /** Which transport. */
+  readonly transport: 'stomp' | 'socket.io' | 'ws' | 'sse';
+  /** The verified user. */
+  readonly principal: Principal;
+  /** Ends the connection with a protocol error (expired token, shutdown). */
+  close(error: ErrorInfo): void;
+  /** Cuts the connection without a goodbye (fault tests, dead peers). */
+  terminate(): void;
+}
+
+/** A registered subscription. */
+export interface HubSubscription {
+  /** The room. */
+  readonly roomId: string;
+  /** Who subscribed. */
+  readonly principal: Principal;
+}
+
+interface Sub extends HubSubscription {
+  sink: SubscriptionSink;
+  // A public feed (SSE: room state and notices) is not chat access: it is not evicted when the deal ends.
+  publicFeed: boolean;
+  // Non-null while the subscription must not receive live messages yet (replay in progress, or an
+  // access re-check after the room closed): live deliveries wait here, in order.
+  queue: Delivery[] | null;
+  // How many reasons hold the queue (replay, access re-check); live delivery resumes when it drops to 0.
+  holds: number;
+  // Highest seq replayed: queued live messages at or below it were already delivered by the replay.
+  replayedUpTo: number;
+  active: boolean;
+}
+
+// setTimeout takes a signed 32-bit delay.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Subscriptions and connections of every transport on this instance. It authorises and replays on
+ * subscribe, fans bus messages out (serialised once per message), ends watchers' subscriptions when a
+ * deal closes, and closes connections whose token expires.
+ */
+export class Hub {
+  private readonly rooms = new Map<string, Set<Sub>>();
+  private readonly connections = new Map<ConnectionHandle, ReturnType<typeof setTimeout> | null>();
+  private readonly unsubscribeBus: () => void;
+
+  constructor(
+    private readonly deps: { service: RoomService; store: ChatStore; bus: MessageBus; logger: Logger; metrics: Metrics; now: () => number },
+  ) {
+    this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.fanOut(roomId, message));
+  }
+
+  /** Tracks a connection: counts it and closes it when its token expires. Returns the function that forgets it. */
+  register(conn: ConnectionHandle): () => void {
+    const delay = conn.principal.expiresAtMs - this.deps.now();
+    const timer =
+      delay < MAX_TIMER_MS
+        ? setTimeout(() => conn.close({ code: 'UNAUTHENTICATED', message: 'Your session expired. Sign in again.' }), Math.max(0, delay))
+        : null;
+    timer?.unref?.();
+    this.connections.set(conn, timer);
+    this.deps.metrics.gauge('groupbuy_connections', { transport: conn.transport }, 1);
+    this.deps.metrics.inc('groupbuy_connections_opened_total', { transport: conn.transport });
+    return () => {
+      if (!this.connections.has(conn)) return;
+      const t = this.connections.get(conn);
+      if (t) clearTimeout(t);
+      this.connections.delete(conn);
+      this.deps.metrics.gauge('groupbuy_connections', { transport: conn.transport }, -1);
+    };
+  }
+
+  /** Open connections on this instance. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Authorises `principal` for the room (a `publicFeed` only needs the room to exist), then replays every message after `sinceSeq` (when given) and
+   * goes live, with no gap and no duplicate between the two. Throws ChatError ROOM_NOT_FOUND / FORBIDDEN.
+   */
+  async subscribe(
+    principal: Principal,
+    roomId: string,
+    sinceSeq: number | undefined,
+    sink: SubscriptionSink,
+    options: { publicFeed?: boolean } = {},
+  ): Promise<HubSubscription> {
+    const publicFeed = options.publicFeed ?? false;
+    const room = publicFeed ? await this.deps.service.getRoom(roomId) : (await this.deps.service.authorizeRead(principal, roomId)).room;
+    const sub: Sub = { roomId, principal, sink, publicFeed, queue: [], holds: 1, replayedUpTo: sinceSeq ?? 0, active: true };
+    let set = this.rooms.get(roomId);
+    if (!set) this.rooms.set(roomId, (set = new Set()));
+    set.add(sub);
+    try {
+      if (sinceSeq !== undefined && sinceSeq < room.lastSeq) {
+        if (room.lastSeq - sinceSeq > LIMITS.replayWindow) {
+          sink.replayTruncated({ roomId, sinceSeq, lastSeq: room.lastSeq });
+        } else {
+          await this.replay(sub, sinceSeq);
+        }
+      }
+    } catch (err) {
+      this.unsubscribe(sub);
+      throw err;
+    }
+    this.release(sub);
+    return sub;
+  }
+
+  /** Removes a subscription; safe to call twice. */
+  unsubscribe(subscription: HubSubscription): void {
+    const sub = subscription as Sub;
+    sub.active = false;
+    const set = this.rooms.get(sub.roomId);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size === 0) this.rooms.delete(sub.roomId);
+  }
+
+  /** Server-side terminate of every connection (fault tests). */
+  dropConnections(): void {
+    for (const conn of [...this.connections.keys()]) conn.terminate();
+  }
+
+  /** Closes every connection with `error` (shutdown) and stops listening to the bus. */
+  closeAll(error: ErrorInfo): void {
+    for (const conn of [...this.connections.keys()]) conn.close(error);
+    this.unsubscribeBus();
+  }
+
+  private async replay(sub: Sub, sinceSeq: number): Promise<void> {
+    let after = sinceSeq;
+    for (;;) {
+      const page = await this.deps.store.page(sub.roomId, { after, limit: 100 });
+      for (const message of page.messages) {
+        if (!sub.active) return;
+        sub.sink.deliver({ message, json: JSON.stringify(message) });
+        after = message.seq;
+      }
+      sub.replayedUpTo = after;
+      if (!page.hasMore || page.messages.length === 0) return;
+    }
+  }
+
+  private hold(sub: Sub): void {
+    sub.holds += 1;
+    sub.queue ??= [];
+  }
+
+  private release(sub: Sub): void {
+    sub.holds -= 1;
+    if (sub.holds > 0) return;
+    const queued = sub.queue ?? [];
+    sub.queue = null;
+    for (const d of queued) {
+      if (!sub.active) return;
+      if (d.message.seq > sub.replayedUpTo) sub.sink.deliver(d);
+    }
+  }
+
+  private fanOut(roomId: string, message: ChatMessage): void {
+    const set = this.rooms.get(roomId);
+    if (!set || set.size === 0) return;
+    const delivery: Delivery = { message, json: JSON.stringify(message) };
+    for (const sub of set) {
+      if (sub.queue) sub.queue.push(delivery);
+      else sub.sink.deliver(delivery);
+    }
+    const ended = message.type === 'SYSTEM' && (message.event?.type === 'CLOSED' || message.event?.type === 'CANCELLED');
+    if (ended) void this.evictWatchers(roomId, set);
+  }
+
+  // After the closing SYSTEM message, hold every subscription until we know who may stay: buyers and
+  // the host keep the room, everyone else's subscription ends (their later subscribes are refused).
+  private async evictWatchers(roomId: string, set: Set<Sub>): Promise<void> {
+    const subs = [...set].filter((s) => s.principal.role !== 'service' && !s.publicFeed);
+    for (const s of subs) this.hold(s);
+    try {
+      const room = await this.deps.store.getRoom(roomId);
+      const buyers = new Set((await this.deps.store.participants(roomId)).map((p) => p.userId));
+      for (const s of subs) {
+        const stays = buyers.has(s.principal.userId) || (room?.hostId ?? null) === s.principal.userId;
+        if (stays) {
+          this.release(s);
+        } else {
+          this.unsubscribe(s);
+          s.sink.ended({
+            code: 'FORBIDDEN',
+            message:
+              room?.status === 'CANCELLED'
+                ? 'This deal was cancelled; only its buyers and the seller can see the chat.'
+                : 'This deal has closed; only its buyers and the seller can see the chat now.',
+          });
+        }
+      }
+    } catch (err) {
+      this.deps.logger.log('error', 'watcher removal failed', { room: roomId, error: String(err) });
+      for (const s of subs) this.release(s);
+    }
+  }
+}

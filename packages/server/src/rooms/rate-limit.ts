@@ -1,0 +1,55 @@
+import { ChatError } from '@groupbuy/protocol';
+
+/** Token-bucket settings: `capacity` sends, refilled evenly over `refillMs`. @default 10 per 10 000 ms */
+export interface RateLimit {
+  /** Burst size: how many messages may be sent back to back. */
+  capacity: number;
+  /** Time in ms for an empty bucket to refill completely. */
+  refillMs: number;
+}
+
+/** The seed's default: 10 messages per 10 seconds per user per room. */
+export const DEFAULT_RATE_LIMIT: RateLimit = { capacity: 10, refillMs: 10_000 };
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/** Per-key token buckets (key = user + room). Full buckets are dropped so memory follows active senders. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number,
+  ) {
+    this.perMs = limit.capacity / limit.refillMs;
+  }
+
+  /** Takes one token for `key` or throws RATE_LIMITED with the wait in `retryAfterMs`. */
+  take(key: string): void {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.limit.capacity, updatedMs: now };
+    bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + (now - bucket.updatedMs) * this.perMs);
+    bucket.updatedMs = now;
+    if (bucket.tokens < 1) {
+      this.buckets.set(key, bucket);
+      const retryAfterMs = Math.ceil((1 - bucket.tokens) / this.perMs);
+      throw new ChatError('RATE_LIMITED', `You are sending too fast. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+        retryAfterMs,
+      });
+    }
+    bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 10_000) this.sweep(now);
+  }
+
+  // Buckets that have refilled carry no information: dropping them bounds memory by active senders.
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + (now - b.updatedMs) * this.perMs >= this.limit.capacity) this.buckets.delete(key);
+    }
+  }
+}

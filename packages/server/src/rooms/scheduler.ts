@@ -1,0 +1,81 @@
+import type { Logger } from '../logger.js';
+import type { ChatStore } from '../stores/types.js';
+import type { Clock } from './service.js';
+
+// setTimeout takes a signed 32-bit delay; a longer one fires at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One timer for the next deadline of any ACTIVE room (not one per room). When it fires it settles every
+ * due room and arms itself for the next. `start()` also settles rooms whose deadline passed while the
+ * server was down.
+ */
+export class DeadlineScheduler {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private armedFor: number | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly settleDue: () => Promise<number>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Settles what is overdue, then arms the timer. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.tick();
+  }
+
+  /** Re-arms if `deadlineMs` is earlier than the armed deadline (a room was created). */
+  consider(deadlineMs: number): void {
+    if (this.stopped) return;
+    if (this.armedFor === null || deadlineMs < this.armedFor) this.arm(deadlineMs);
+  }
+
+  /** Clears the timer and waits for a running settlement. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedFor = null;
+    await this.running;
+  }
+
+  private tick(): Promise<void> {
+    // Serialise ticks so two timers never settle the same rooms concurrently in one process.
+    this.running = this.running.then(async () => {
+      if (this.stopped) return;
+      try {
+        await this.settleDue();
+        const next = await this.store.nextDeadline();
+        if (next === null) {
+          this.armedFor = null;
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = null;
+        } else {
+          this.arm(next);
+        }
+      } catch (err) {
+        this.logger.log('error', 'deadline check failed', { error: String(err) });
+        this.arm(this.clock.now() + 5_000);
+      }
+    });
+    return this.running;
+  }
+
+  private arm(deadlineMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = deadlineMs;
+    const delay = Math.min(Math.max(0, deadlineMs - this.clock.now()), MAX_TIMER_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedFor = null;
+      void this.tick();
+    }, delay);
+    this.timer.unref?.();
+  }
+}

@@ -1,0 +1,23 @@
+import type { RoomSnapshot, SystemEvent } from '@groupbuy/protocol';
+
+/**
+ * The plain-text fallback of a SYSTEM message, for clients that do not render `event` themselves.
+ * The widget renders from `event` and `room` in the reader's language; this text is English.
+ */
+export function systemText(event: SystemEvent, room: RoomSnapshot): string {
+  const count = `${room.participantCount}/${room.maxParticipants}`;
+  switch (event.type) {
+    case 'JOINED':
+      return `${event.name ?? 'Someone'} joined the deal (${count}).`;
+    case 'LEFT':
+      return `${event.name ?? 'Someone'} left the deal (${count}).`;
+    case 'CLOSED':
+      return event.reason === 'FILLED'
+        ? `The deal is full (${count}) and closed. Buyers and the seller can keep chatting.`
+        : `The deal closed with ${count} buyers. Buyers and the seller can keep chatting.`;
+    case 'CANCELLED':
+      return event.reason === 'DEADLINE'
+        ? `The deal was cancelled: not enough buyers by the deadline (${count}).`
+        : 'The deal was cancelled by the seller.';
+  }
+}

@@ -1,0 +1,226 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { createAdaptorServer } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import type { Server as SocketIoServer } from 'socket.io';
+import { DESTINATIONS, LIMITS } from '@groupbuy/protocol';
+import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
+import { createApp, type StaticMount } from './app.js';
+import { MemoryBus } from './bus/memory.js';
+import type { MessageBus } from './bus/types.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { Hub } from './realtime/hub.js';
+import type { RealtimeContext } from './realtime/context.js';
+import { handleRawWs } from './realtime/raw-ws.js';
+import { attachSocketIo } from './realtime/socket-io.js';
+import { StompSession } from './realtime/stomp.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-limit.js';
+import { DeadlineScheduler } from './rooms/scheduler.js';
+import { RoomService, systemClock, type Clock } from './rooms/service.js';
+import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
+import { SqliteStore } from './stores/sqlite.js';
+import type { ChatStore } from './stores/types.js';
+
+/** Options of {@link startServer}; all but the secret have working defaults. */
+export interface StartServerOptions {
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port?: number;
+  /** Interface. @default '127.0.0.1' */
+  host?: string;
+  /** SQLite file (`file:` prefix allowed) or `:memory:`. Ignored when `store` is given. @default './data/chat.db' */
+  databaseUrl?: string;
+  /** A ready store (PostgreSQL, tests); the server closes it on shutdown. */
+  store?: ChatStore;
+  /** The bus. @default MemoryBus */
+  bus?: MessageBus;
+  /** HS256 secret. */
+  jwtSecret: string;
+  /** Expected `iss`. */
+  jwtIssuer?: string;
+  /** Expected `aud`. */
+  jwtAudience?: string;
+  /** Origins allowed besides same-origin. @default [] */
+  allowedOrigins?: string[];
+  /** Dev mode: `POST /api/dev/token`. @default false */
+  dev?: boolean;
+  /** Send limit per user per room. @default 10 per 10 000 ms */
+  rateLimit?: RateLimit;
+  /** Base64 32-byte key for content at rest. @default a key file beside the database (created 0600) */
+  contentKey?: string;
+  /** Static folders to serve. @default [] */
+  static?: StaticMount[];
+  /** Time source. @default the system clock */
+  clock?: Clock;
+  /** Logger. @default JSON lines on stdout */
+  logger?: Logger;
+  /** STOMP heart-beat offered and expected, in ms. @default 10000 */
+  heartbeatMs?: number;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  /** The bound port. */
+  readonly port: number;
+  /** The node HTTP server. */
+  readonly httpServer: HttpServer;
+  /** The room rules (for embedding and tests). */
+  readonly service: RoomService;
+  /** Counters. */
+  readonly metrics: Metrics;
+  /** Server-side terminate of every realtime connection (fault tests). */
+  dropConnections(): void;
+  /** Graceful shutdown: closes sockets with a notice, finishes writes, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+// The content key lives apart from the database: a copied database file alone does not reveal chat text.
+function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logger: Logger): ContentCipher | undefined {
+  if (keyB64) {
+    const key = Buffer.from(keyB64, 'base64');
+    if (key.length !== 32) throw new Error('CHAT_CONTENT_KEY must be 32 bytes, base64-encoded.');
+    return createAesGcmCipher(key);
+  }
+  if (databaseUrl === ':memory:') return undefined;
+  const keyFile = `${databaseUrl}.key`;
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    logger.log('info', 'created content key file beside the database; set CHAT_CONTENT_KEY to manage it yourself');
+  }
+  chmodSync(keyFile, 0o600);
+  return createAesGcmCipher(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
+}
+
+/** Same-origin is always allowed; other browser origins only when listed. Non-browser clients send no Origin. */
+export function originChecker(allowed: string[]): (origin: string | undefined, host: string | undefined) => boolean {
+  const list = new Set(allowed);
+  return (origin, host) => {
+    if (!origin) return true;
+    if (list.has('*') || list.has(origin)) return true;
+    try {
+      return host !== undefined && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Starts the reference server: REST, STOMP on /ws, Socket.IO, plain WebSocket on /chat/{id}, SSE, deadlines. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createJsonLogger();
+  const clock = options.clock ?? systemClock;
+  const metrics = new Metrics();
+  const databaseUrl = (options.databaseUrl ?? './data/chat.db').replace(/^file:/, '');
+  const dbPath = databaseUrl === ':memory:' ? databaseUrl : resolve(databaseUrl);
+  const store =
+    options.store ??
+    SqliteStore.open({
+      path: dbPath,
+      ...(() => {
+        const cipher = contentCipherFor(dbPath, options.contentKey, logger);
+        return cipher ? { cipher } : {};
+      })(),
+    });
+  const bus = options.bus ?? new MemoryBus();
+  const jwt: JwtConfig = {
+    secret: options.jwtSecret,
+    ...(options.jwtIssuer ? { issuer: options.jwtIssuer } : {}),
+    ...(options.jwtAudience ? { audience: options.jwtAudience } : {}),
+  };
+  const verifier = new TokenVerifier(jwt);
+  const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => clock.now());
+  let scheduler: DeadlineScheduler | null = null;
+  const service = new RoomService({
+    store,
+    bus,
+    clock,
+    rateLimiter,
+    logger,
+    metrics,
+    onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
+  });
+  scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
+  const hub = new Hub({ service, store, bus, logger, metrics, now: () => clock.now() });
+  const realtime: RealtimeContext = { hub, service, verifier, logger, metrics, heartbeatMs: options.heartbeatMs ?? 10_000 };
+  const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
+  const app = createApp({
+    service,
+    verifier,
+    jwt,
+    realtime,
+    logger,
+    metrics,
+    dev: options.dev ?? false,
+    isOriginAllowed,
+    staticMounts: options.static ?? [],
+  });
+
+  const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Slightly above the frame cap so an oversized frame gets a STOMP ERROR with a reason, not a bare 1009.
+    maxPayload: LIMITS.frameMaxBytes * 2,
+    handleProtocols: (protocols) => (protocols.has('v12.stomp') ? 'v12.stomp' : false),
+  });
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith(`${DESTINATIONS.socketIoPath}/`)) return; // engine.io's own upgrade listener
+    if (!isOriginAllowed(req.headers.origin, req.headers.host)) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (url.pathname === DESTINATIONS.stompPath) {
+      wss.handleUpgrade(req, socket, head, (ws) => new StompSession(ws, realtime));
+    } else if (url.pathname.startsWith(DESTINATIONS.wsPrefix)) {
+      wss.handleUpgrade(req, socket, head, (ws) => handleRawWs(ws, url, realtime));
+    } else {
+      rejectUpgrade(socket, 404, 'Not Found');
+    }
+  });
+  const io: SocketIoServer = attachSocketIo(httpServer, realtime, isOriginAllowed);
+
+  await scheduler.start();
+  await new Promise<void>((resolveListen, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolveListen();
+    });
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+  const url = `http://${(options.host ?? '127.0.0.1').includes(':') ? `[${options.host}]` : (options.host ?? '127.0.0.1')}:${port}`;
+  logger.log('info', 'listening', { url, dev: options.dev ?? false });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    httpServer,
+    service,
+    metrics,
+    dropConnections: () => {
+      hub.dropConnections();
+      for (const ws of wss.clients) ws.terminate();
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await scheduler.stop();
+        hub.closeAll({ code: 'UNAVAILABLE', message: 'The chat server is restarting. Reconnecting…' });
+        await new Promise<void>((r) => io.close(() => r()));
+        wss.close();
+        httpServer.closeAllConnections?.();
+        await new Promise<void>((r) => httpServer.close(() => r()));
+        await bus.close();
+        await store.close();
+        logger.log('info', 'stopped');
+      })()),
+  };
+}

@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+
+/** One schema step: `sql` moves the database from version `version - 1` to `version`. */
+export interface Migration {
+  /** The `PRAGMA user_version` the database has after this step (1, 2, 3 …, no gaps). */
+  readonly version: number;
+  /** The DDL of the step; runs inside the same transaction that bumps `user_version`. */
+  readonly sql: string;
+}
+
+/**
+ * The SQLite schema, oldest step first. Append new steps, never edit a released one: a database that
+ * already ran a step will not run it again. Times are INTEGER epoch milliseconds.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE rooms (
+        product_id        TEXT    PRIMARY KEY,
+        title             TEXT    NOT NULL,
+        status            TEXT    NOT NULL CHECK (status IN ('ACTIVE', 'CLOSED', 'CANCELLED')),
+        max_participants  INTEGER NOT NULL,
+        min_participants  INTEGER NOT NULL,
+        -- Kept on the row (not COUNT(*)) so the cap check and the snapshot in SYSTEM messages are one read.
+        participant_count INTEGER NOT NULL DEFAULT 0,
+        expires_at        INTEGER NOT NULL,
+        created_at        INTEGER NOT NULL,
+        closed_at         INTEGER,
+        host_id           TEXT,
+        -- The seq allocator: incremented in the transaction that inserts the message, so seqs are gap-free.
+        last_seq          INTEGER NOT NULL DEFAULT 0
+      );
+
+      -- The deadline scheduler asks for MIN(expires_at) and "expires_at <= now" among ACTIVE rooms only;
+      -- with status first both are a short range scan instead of a walk over every room ever created.
+      CREATE INDEX rooms_status_expires ON rooms (status, expires_at);
+
+      CREATE TABLE participants (
+        room_id   TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id   TEXT    NOT NULL,
+        name      TEXT    NOT NULL,
+        joined_at INTEGER NOT NULL,
+        -- The seq of the JOINED message: a total join order even when two joins share a millisecond.
+        joined_seq INTEGER NOT NULL,
+        -- "Is this user in this room?" on every join, leave and send, and the room's buyer list.
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+
+      -- The seed's "participant by user + room" lookup led by the user: the rooms one user is in.
+      CREATE INDEX participants_user_room ON participants (user_id, room_id);
+
+      CREATE TABLE messages (
+        room_id       TEXT    NOT NULL REFERENCES rooms (product_id),
+        seq           INTEGER NOT NULL,
+        id            TEXT    NOT NULL,
+        type          TEXT    NOT NULL CHECK (type IN ('CHAT', 'SYSTEM', 'NOTIFICATION')),
+        sender_id     TEXT,
+        sender_name   TEXT,
+        -- Written through the store's ContentCipher: ciphertext when a key is configured.
+        content       TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        client_msg_id TEXT,
+        -- SYSTEM only: the event and the room snapshot as JSON.
+        event         TEXT,
+        room          TEXT,
+        -- History pages and resume replays are range scans by room + seq; WITHOUT ROWID clusters the
+        -- rows in exactly that order, so a page is one contiguous read and there is no second rowid index.
+        PRIMARY KEY (room_id, seq)
+      ) WITHOUT ROWID;
+
+      -- Idempotent retries: a resent (room, sender, clientMsgId) finds the stored message, and a second
+      -- insert cannot slip past the lookup. Partial, because most rows (SYSTEM, notices) have no key.
+      CREATE UNIQUE INDEX messages_client_msg_id ON messages (room_id, sender_id, client_msg_id)
+        WHERE client_msg_id IS NOT NULL;
+    `,
+  },
+];
+
+/** The schema version this build writes: the `version` of the last migration. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings `db` up to {@link SCHEMA_VERSION}, running each missing step once. Safe to call on every open
+ * and from several processes at once. Throws when the database was written by a newer build.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  // IMMEDIATE takes the write lock before reading user_version, so two processes opening a fresh file
+  // at the same moment cannot both decide to run step 1; the loser waits (busy_timeout) and sees v1.
+  const run = db.transaction((): number => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    const latest = migrations[migrations.length - 1]?.version ?? 0;
+    if (current > latest) {
+      throw new Error(
+        `The database is at schema version ${current} but this server knows only up to ${latest}; ` +
+          'it was written by a newer release.',
+      );
+    }
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      // user_version lives in the file header and is part of this transaction: a crash mid-step
+      // rolls back both the DDL and the bump.
+      db.pragma(`user_version = ${m.version}`);
+    }
+    return Math.max(current, latest);
+  });
+  return run.immediate();
+}

@@ -1,0 +1,483 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ChatError } from '@groupbuy/protocol';
+import type {
+  ChatMessage,
+  HistoryQuery,
+  MessagePage,
+  MessageType,
+  Participant,
+  Room,
+  RoomSnapshot,
+  RoomStatus,
+  SystemEvent,
+  ValidCreateRoomInput,
+} from '@groupbuy/protocol';
+import { systemText } from '../rooms/system-text.js';
+import { plainCipher, type ContentCipher } from './content-cipher.js';
+import { migrate } from './migrations.js';
+import type {
+  AppendResult,
+  ChatStore,
+  JoinResult,
+  LeaveResult,
+  LifecycleResult,
+  NewMessage,
+  SettleRequest,
+  UserRef,
+} from './types.js';
+
+/** How to open a {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file (its directory is created when missing), or `:memory:` for a throwaway store. */
+  path: string;
+  /** Encrypts message content at rest. @default plainCipher (content stored as is) */
+  cipher?: ContentCipher;
+  /** How long a write waits for another connection's write lock before failing, in ms. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+interface RoomRow {
+  product_id: string;
+  title: string;
+  status: RoomStatus;
+  max_participants: number;
+  min_participants: number;
+  participant_count: number;
+  expires_at: number;
+  created_at: number;
+  closed_at: number | null;
+  host_id: string | null;
+  last_seq: number;
+}
+
+interface ParticipantRow {
+  user_id: string;
+  name: string;
+  joined_at: number;
+}
+
+interface MessageRow {
+  room_id: string;
+  seq: number;
+  id: string;
+  type: MessageType;
+  sender_id: string | null;
+  sender_name: string | null;
+  content: string;
+  created_at: number;
+  client_msg_id: string | null;
+  event: string | null;
+  room: string | null;
+}
+
+type CreateRoomResult = { room: Room; created: boolean };
+
+const MESSAGE_COLUMNS =
+  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function toRoom(row: RoomRow): Room {
+  return {
+    productId: row.product_id,
+    title: row.title,
+    status: row.status,
+    maxParticipants: row.max_participants,
+    minParticipants: row.min_participants,
+    participantCount: row.participant_count,
+    expiresAt: iso(row.expires_at),
+    createdAt: iso(row.created_at),
+    closedAt: row.closed_at === null ? null : iso(row.closed_at),
+    hostId: row.host_id,
+    lastSeq: row.last_seq,
+  };
+}
+
+function notFound(productId: string): ChatError {
+  return new ChatError('ROOM_NOT_FOUND', `There is no group-buy room for product "${productId}".`);
+}
+
+function notActive(status: RoomStatus, what: string): ChatError {
+  const message =
+    status === 'CANCELLED'
+      ? `This deal was cancelled, so ${what} is not possible any more.`
+      : status === 'CLOSED'
+        ? `This deal has closed, so ${what} is not possible any more.`
+        : `This deal is still recruiting, so ${what} is not possible yet.`;
+  return new ChatError('ROOM_NOT_ACTIVE', message);
+}
+
+/**
+ * The embedded ChatStore: one SQLite file in WAL mode through better-sqlite3. Every rule that must hold
+ * under concurrency runs inside one IMMEDIATE transaction, so it also holds when several processes share
+ * the file. Message content goes through the configured {@link ContentCipher}; the store never logs it.
+ */
+export class SqliteStore implements ChatStore {
+  /** Opens (creating and migrating when needed) the database at `options.path`. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    return new SqliteStore(options);
+  }
+
+  private readonly db: Database.Database;
+  private readonly cipher: ContentCipher;
+
+  private readonly selectRoom: Database.Statement<[string], RoomRow>;
+  private readonly insertRoom: Database.Statement<[RoomRow]>;
+  private readonly updateRoomCount: Database.Statement<[number, string]>;
+  private readonly updateRoomStatus: Database.Statement<[RoomStatus, number, string]>;
+  private readonly bumpSeq: Database.Statement<[string], { last_seq: number }>;
+  private readonly selectParticipant: Database.Statement<[string, string], ParticipantRow>;
+  private readonly selectParticipants: Database.Statement<[string], ParticipantRow>;
+  private readonly insertParticipant: Database.Statement<[string, string, string, number, number]>;
+  private readonly deleteParticipant: Database.Statement<[string, string]>;
+  private readonly insertMessage: Database.Statement<[MessageRow]>;
+  private readonly selectByClientMsgId: Database.Statement<[string, string | null, string], MessageRow>;
+  private readonly selectAfter: Database.Statement<[string, number, number, number], MessageRow>;
+  private readonly selectBefore: Database.Statement<[string, number, number], MessageRow>;
+  private readonly selectDue: Database.Statement<[number], RoomRow>;
+  private readonly selectNextDeadline: Database.Statement<[], { next: number | null }>;
+
+  private readonly txCreateRoom: Database.Transaction<(input: ValidCreateRoomInput, nowMs: number) => CreateRoomResult>;
+  private readonly txJoin: Database.Transaction<(productId: string, user: UserRef, nowMs: number) => JoinResult>;
+  private readonly txLeave: Database.Transaction<(productId: string, userId: string, nowMs: number) => LeaveResult>;
+  private readonly txAppend: Database.Transaction<
+    (productId: string, message: NewMessage, nowMs: number) => AppendResult
+  >;
+  private readonly txSettle: Database.Transaction<
+    (productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null
+  >;
+  private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
+
+  /** Opens (creating and migrating when needed) the database at `options.path`. */
+  constructor(options: SqliteStoreOptions) {
+    this.cipher = options.cipher ?? plainCipher;
+    if (options.path !== ':memory:' && options.path !== '') {
+      mkdirSync(dirname(options.path), { recursive: true });
+    }
+    this.db = new Database(options.path);
+    try {
+      // WAL lets readers (history pages) run while a writer commits; NORMAL is durable across process
+      // crashes in WAL mode and only risks the last commits on power loss, which chat can afford.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // SQLite leaves foreign keys off per connection unless asked; ours guard messages/participants → rooms.
+      this.db.pragma('foreign_keys = ON');
+      // Another process holding the write lock makes BEGIN IMMEDIATE wait this long instead of failing at once.
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+
+    const db = this.db;
+    this.selectRoom = db.prepare('SELECT * FROM rooms WHERE product_id = ?');
+    this.insertRoom = db.prepare(
+      `INSERT INTO rooms (product_id, title, status, max_participants, min_participants, participant_count,
+                          expires_at, created_at, closed_at, host_id, last_seq)
+       VALUES (@product_id, @title, @status, @max_participants, @min_participants, @participant_count,
+               @expires_at, @created_at, @closed_at, @host_id, @last_seq)
+       ON CONFLICT (product_id) DO NOTHING`,
+    );
+    this.updateRoomCount = db.prepare('UPDATE rooms SET participant_count = ? WHERE product_id = ?');
+    this.updateRoomStatus = db.prepare('UPDATE rooms SET status = ?, closed_at = ? WHERE product_id = ?');
+    this.bumpSeq = db.prepare('UPDATE rooms SET last_seq = last_seq + 1 WHERE product_id = ? RETURNING last_seq');
+    this.selectParticipant = db.prepare(
+      'SELECT user_id, name, joined_at FROM participants WHERE room_id = ? AND user_id = ?',
+    );
+    this.selectParticipants = db.prepare(
+      'SELECT user_id, name, joined_at FROM participants WHERE room_id = ? ORDER BY joined_seq',
+    );
+    this.insertParticipant = db.prepare(
+      'INSERT INTO participants (room_id, user_id, name, joined_at, joined_seq) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.deleteParticipant = db.prepare('DELETE FROM participants WHERE room_id = ? AND user_id = ?');
+    this.insertMessage = db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS})
+       VALUES (@room_id, @seq, @id, @type, @sender_id, @sender_name, @content, @created_at, @client_msg_id,
+               @event, @room)`,
+    );
+    // `IS` so a service notice (sender NULL) retried with the same key is found too; it still uses
+    // the partial unique index because `client_msg_id = ?` implies the index's NOT NULL condition.
+    this.selectByClientMsgId = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND sender_id IS ? AND client_msg_id = ?`,
+    );
+    this.selectAfter = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
+    );
+    this.selectBefore = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    );
+    this.selectDue = db.prepare(
+      "SELECT * FROM rooms WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at",
+    );
+    this.selectNextDeadline = db.prepare("SELECT MIN(expires_at) AS next FROM rooms WHERE status = 'ACTIVE'");
+
+    this.txCreateRoom = db.transaction((input: ValidCreateRoomInput, nowMs: number) => {
+      const inserted = this.insertRoom.run({
+        product_id: input.productId,
+        title: input.title,
+        status: 'ACTIVE',
+        max_participants: input.maxParticipants,
+        min_participants: input.minParticipants,
+        participant_count: 0,
+        expires_at: Date.parse(input.expiresAt),
+        created_at: nowMs,
+        closed_at: null,
+        host_id: input.hostId,
+        last_seq: 0,
+      });
+      return { room: toRoom(this.mustGetRoom(input.productId)), created: inserted.changes === 1 };
+    });
+    this.txJoin = db.transaction((productId: string, user: UserRef, nowMs: number): JoinResult => {
+      const row = this.mustGetRoom(productId);
+      // Checked before the status, so a retried join that filled (and closed) the room is a no-op, not an error.
+      if (this.selectParticipant.get(productId, user.userId)) {
+        return { room: toRoom(row), messages: [], joined: false };
+      }
+      if (row.participant_count >= row.max_participants) {
+        throw new ChatError('ROOM_FULL', `This deal is full (${row.max_participants} buyers).`);
+      }
+      if (row.status !== 'ACTIVE') throw notActive(row.status, 'joining');
+
+      const count = row.participant_count + 1;
+      this.updateRoomCount.run(count, productId);
+      const joined = this.writeSystem(
+        productId,
+        { type: 'JOINED', userId: user.userId, name: user.name },
+        { status: 'ACTIVE', participantCount: count, maxParticipants: row.max_participants },
+        nowMs,
+      );
+      this.insertParticipant.run(productId, user.userId, user.name, nowMs, joined.seq);
+      const messages = [joined];
+      if (count >= row.max_participants) {
+        // The join that reaches the cap closes the deal in the same transaction: no later join can
+        // observe "ACTIVE and full", and the CLOSED message follows the JOINED one with no gap.
+        this.updateRoomStatus.run('CLOSED', nowMs, productId);
+        messages.push(
+          this.writeSystem(
+            productId,
+            { type: 'CLOSED', reason: 'FILLED' },
+            { status: 'CLOSED', participantCount: count, maxParticipants: row.max_participants },
+            nowMs,
+          ),
+        );
+      }
+      return { room: toRoom(this.mustGetRoom(productId)), messages, joined: true };
+    });
+    this.txLeave = db.transaction((productId: string, userId: string, nowMs: number): LeaveResult => {
+      const row = this.mustGetRoom(productId);
+      if (row.status !== 'ACTIVE') throw notActive(row.status, 'leaving');
+      const participant = this.selectParticipant.get(productId, userId);
+      if (!participant) return { room: toRoom(row), messages: [], left: false };
+
+      const count = row.participant_count - 1;
+      this.deleteParticipant.run(productId, userId);
+      this.updateRoomCount.run(count, productId);
+      const left = this.writeSystem(
+        productId,
+        { type: 'LEFT', userId, name: participant.name },
+        { status: 'ACTIVE', participantCount: count, maxParticipants: row.max_participants },
+        nowMs,
+      );
+      return { room: toRoom(this.mustGetRoom(productId)), messages: [left], left: true };
+    });
+    this.txAppend = db.transaction((productId: string, message: NewMessage, nowMs: number): AppendResult => {
+      const row = this.mustGetRoom(productId);
+      if (message.clientMsgId !== undefined) {
+        // Before the status check: a retry of a message stored just before the room closed must still
+        // get its stored copy back rather than an error for something that succeeded.
+        const existing = this.selectByClientMsgId.get(productId, message.sender?.userId ?? null, message.clientMsgId);
+        if (existing) return { message: this.toMessage(existing), duplicate: true };
+      }
+      if (!message.allowedStatuses.includes(row.status)) throw notActive(row.status, 'posting here');
+      const stored = this.insertNew(productId, {
+        type: message.type,
+        sender: message.sender,
+        content: message.content,
+        clientMsgId: message.clientMsgId,
+        event: undefined,
+        room: undefined,
+        nowMs,
+      });
+      return { message: stored, duplicate: false };
+    });
+    this.txSettle = db.transaction(
+      (productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
+        const row = this.mustGetRoom(productId);
+        if (row.status !== 'ACTIVE') return null;
+        const status: 'CLOSED' | 'CANCELLED' =
+          'status' in request
+            ? request.status
+            : row.participant_count >= row.min_participants
+              ? 'CLOSED'
+              : 'CANCELLED';
+        this.updateRoomStatus.run(status, nowMs, productId);
+        const message = this.writeSystem(
+          productId,
+          { type: status, reason: request.reason },
+          { status, participantCount: row.participant_count, maxParticipants: row.max_participants },
+          nowMs,
+        );
+        return { room: toRoom(this.mustGetRoom(productId)), messages: [message] };
+      },
+    );
+    this.txPage = db.transaction((productId: string, query: HistoryQuery): MessagePage => {
+      this.mustGetRoom(productId);
+      const { limit } = query;
+      if (!Number.isSafeInteger(limit) || limit < 1) {
+        throw new ChatError('INVALID_INPUT', 'limit must be a whole number of at least 1.');
+      }
+      const before = query.before ?? Number.MAX_SAFE_INTEGER;
+      // One row past the page answers hasMore without a second query.
+      if (query.after !== undefined) {
+        const rows = this.selectAfter.all(productId, query.after, before, limit + 1);
+        return { messages: rows.slice(0, limit).map((r) => this.toMessage(r)), hasMore: rows.length > limit };
+      }
+      const rows = this.selectBefore.all(productId, before, limit + 1);
+      return {
+        messages: rows.slice(0, limit).reverse().map((r) => this.toMessage(r)),
+        hasMore: rows.length > limit,
+      };
+    });
+  }
+
+  /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
+  async createRoom(input: ValidCreateRoomInput, nowMs: number): Promise<CreateRoomResult> {
+    return this.txCreateRoom.immediate(input, nowMs);
+  }
+
+  /** The room, or null. */
+  async getRoom(productId: string): Promise<Room | null> {
+    const row = this.selectRoom.get(productId);
+    return row ? toRoom(row) : null;
+  }
+
+  /** Adds a buyer atomically against the cap; see {@link ChatStore.join}. */
+  async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
+    // better-sqlite3 is synchronous, so calls from this process never interleave; IMMEDIATE is for a
+    // second process on the same file. A DEFERRED transaction would read the count under a shared lock
+    // and then fail with SQLITE_BUSY (no busy wait) when upgrading to write; IMMEDIATE takes the write
+    // lock up front, waits busy_timeout for it, and reads a count no other writer can change.
+    return this.txJoin.immediate(productId, user, nowMs);
+  }
+
+  /** Removes a buyer while the room is ACTIVE; see {@link ChatStore.leave}. */
+  async leave(productId: string, userId: string, nowMs: number): Promise<LeaveResult> {
+    return this.txLeave.immediate(productId, userId, nowMs);
+  }
+
+  /** True when the user is a buyer in the room. */
+  async isParticipant(productId: string, userId: string): Promise<boolean> {
+    return this.selectParticipant.get(productId, userId) !== undefined;
+  }
+
+  /** The buyers, in join order. */
+  async participants(productId: string): Promise<Participant[]> {
+    return this.selectParticipants
+      .all(productId)
+      .map((p) => ({ userId: p.user_id, name: p.name, joinedAt: iso(p.joined_at) }));
+  }
+
+  /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
+  async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
+    return this.txAppend.immediate(productId, message, nowMs);
+  }
+
+  /** A page of history, ascending by seq; see {@link ChatStore.page}. */
+  async page(productId: string, query: HistoryQuery): Promise<MessagePage> {
+    // DEFERRED (read-only): one snapshot for the room check and the rows, without taking the write lock.
+    return this.txPage.deferred(productId, query);
+  }
+
+  /** Moves an ACTIVE room to CLOSED or CANCELLED; null when it already left ACTIVE. */
+  async settle(productId: string, request: SettleRequest, nowMs: number): Promise<LifecycleResult | null> {
+    return this.txSettle.immediate(productId, request, nowMs);
+  }
+
+  /** ACTIVE rooms whose deadline is at or before `nowMs`, earliest first. */
+  async dueRooms(nowMs: number): Promise<Room[]> {
+    return this.selectDue.all(nowMs).map(toRoom);
+  }
+
+  /** The earliest deadline of any ACTIVE room (epoch ms), or null. */
+  async nextDeadline(): Promise<number | null> {
+    return this.selectNextDeadline.get()?.next ?? null;
+  }
+
+  /** Closes the database; calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private mustGetRoom(productId: string): RoomRow {
+    const row = this.selectRoom.get(productId);
+    if (!row) throw notFound(productId);
+    return row;
+  }
+
+  private writeSystem(productId: string, event: SystemEvent, room: RoomSnapshot, nowMs: number): ChatMessage {
+    return this.insertNew(productId, {
+      type: 'SYSTEM',
+      sender: null,
+      content: systemText(event, room),
+      clientMsgId: undefined,
+      event,
+      room,
+      nowMs,
+    });
+  }
+
+  /** Must run inside a write transaction: the seq is taken from rooms.last_seq. */
+  private insertNew(
+    productId: string,
+    m: {
+      type: MessageType;
+      sender: UserRef | null;
+      content: string;
+      clientMsgId: string | undefined;
+      event: SystemEvent | undefined;
+      room: RoomSnapshot | undefined;
+      nowMs: number;
+    },
+  ): ChatMessage {
+    const bumped = this.bumpSeq.get(productId);
+    if (!bumped) throw notFound(productId);
+    const row: MessageRow = {
+      room_id: productId,
+      seq: bumped.last_seq,
+      id: randomUUID(),
+      type: m.type,
+      sender_id: m.sender?.userId ?? null,
+      sender_name: m.sender?.name ?? null,
+      content: this.cipher.encrypt(m.content),
+      created_at: m.nowMs,
+      client_msg_id: m.clientMsgId ?? null,
+      event: m.event === undefined ? null : JSON.stringify(m.event),
+      room: m.room === undefined ? null : JSON.stringify(m.room),
+    };
+    this.insertMessage.run(row);
+    // Decoded from the row just written (with the plain text we already hold), so a send's answer and a
+    // later page are built by the same code and agree exactly.
+    return this.toMessage(row, m.content);
+  }
+
+  private toMessage(row: MessageRow, content: string = this.cipher.decrypt(row.content)): ChatMessage {
+    const message: ChatMessage = {
+      id: row.id,
+      roomId: row.room_id,
+      seq: row.seq,
+      type: row.type,
+      sender: row.sender_id === null ? null : { userId: row.sender_id, name: row.sender_name ?? '' },
+      content,
+      createdAt: iso(row.created_at),
+    };
+    if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+    if (row.event !== null) message.event = JSON.parse(row.event) as SystemEvent;
+    if (row.room !== null) message.room = JSON.parse(row.room) as RoomSnapshot;
+    return message;
+  }
+}
