@@ -13,11 +13,12 @@ export const SSE_KEEPALIVE_MS = 15_000;
  * `room` events carry the Room on connect and on every change; `notification` events carry NOTIFICATION
  * messages; `id:` is the seq, so `Last-Event-ID` resumes where the page left off.
  */
-export function roomEvents(c: Context, principal: Principal, ctx: RealtimeContext): Promise<Response> | Response {
+export async function roomEvents(c: Context, principal: Principal, ctx: RealtimeContext): Promise<Response> {
   const productId = assertProductId(c.req.param('productId'));
   const lastEventId = parseSeq(c.req.header('Last-Event-ID') ?? c.req.query('lastEventId'), 'Last-Event-ID');
+  // Read the room before the stream starts, so an unknown room is a 404 and not an empty 200 stream.
+  let room: Room = await ctx.service.getRoom(productId);
   return streamSSE(c, async (stream) => {
-    let room: Room = await ctx.service.getRoom(productId);
     // SSE writes are async; chain them so events leave in seq order.
     let writing: Promise<void> = Promise.resolve();
     const write = (event: string, data: string, id: number) => {
@@ -68,6 +69,8 @@ export function roomEvents(c: Context, principal: Principal, ctx: RealtimeContex
       ctx.hub.unsubscribe(sub);
       unregister();
     }
+  }, async (err) => {
+    ctx.logger.log('warn', 'sse stream failed', { room: productId, user: principal.userId, error: String(err) });
   });
 }
 
