@@ -19,6 +19,28 @@ import type { Delivery, HubSubscription } from './hub.js';
 // STOMP 1.2 §"Frames and Headers": commands a client may send. Anything else is a malformed frame.
 const CLIENT_COMMANDS = new Set(['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
 
+// The part of a room MESSAGE frame that is the same for every subscriber (headers after `subscription`,
+// the body, the NUL), built once per message: content-length needs the body's UTF-8 size, which is
+// the costly part of marshalling.
+const sharedFrameTail = new WeakMap<Delivery, string>();
+
+function frameTail(d: Delivery): string {
+  let tail = sharedFrameTail.get(d);
+  if (tail === undefined) {
+    const destination = DESTINATIONS.topicPrefix + d.message.roomId;
+    tail =
+      `destination:${escapeHeader(destination)}\nmessage-id:${escapeHeader(`${destination}:${d.message.seq}`)}\ncontent-type:application/json\n` +
+      `${STOMP_HEADERS.kind}:message\ncontent-length:${Buffer.byteLength(d.json)}\n\n${d.json}\u0000`;
+    sharedFrameTail.set(d, tail);
+  }
+  return tail;
+}
+
+// STOMP 1.2 §"Value Encoding".
+function escapeHeader(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/:/g, '\\c');
+}
+
 interface RoomSub {
   roomId: string;
   hubSub: HubSubscription | null;
@@ -250,17 +272,18 @@ export class StompSession {
   }
 
   private deliver(subscriptionId: string, d: Delivery): void {
-    this.sendMessage(subscriptionId, DESTINATIONS.topicPrefix + d.message.roomId, 'message', d.json, String(d.message.seq));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(`MESSAGE\nsubscription:${escapeHeader(subscriptionId)}\n${frameTail(d)}`);
   }
 
-  private sendMessage(subscription: string, destination: string, kind: string, body: string, seq?: string): void {
+  private sendMessage(subscription: string, destination: string, kind: string, body: string): void {
     this.messageCounter += 1;
     this.sendFrame(
       'MESSAGE',
       {
         subscription,
         destination,
-        'message-id': seq ? `${destination}:${seq}` : `m${this.messageCounter}`,
+        'message-id': `m${this.messageCounter}`,
         'content-type': 'application/json',
         [STOMP_HEADERS.kind]: kind,
       },
