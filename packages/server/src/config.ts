@@ -23,6 +23,8 @@ export interface ServerConfig {
   rateLimit?: RateLimit;
   /** 32-byte AES key for content at rest, base64. @default a key file beside the database */
   contentKey?: string;
+  /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
+  redisUrl?: string;
 }
 
 /** Parses `--flag value` / `--flag=value` / `--dev` arguments. */
@@ -46,7 +48,7 @@ export function parseRateLimit(value: string): RateLimit {
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   const get = (flag: string, name: string) => args.get(flag) ?? env[name];
@@ -66,6 +68,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const issuer = get('jwt-issuer', 'JWT_ISSUER');
   const audience = get('jwt-audience', 'JWT_AUDIENCE');
   const key = get('content-key', 'CHAT_CONTENT_KEY');
+  const redisUrl = get('redis-url', 'REDIS_URL');
+  if (redisUrl) config.redisUrl = redisUrl;
   if (issuer) config.jwtIssuer = issuer;
   if (audience) config.jwtAudience = audience;
   if (rate) config.rateLimit = parseRateLimit(rate);

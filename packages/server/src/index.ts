@@ -7,6 +7,7 @@ export { RateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rooms/rate-li
 export { DeadlineScheduler } from './rooms/scheduler.js';
 export { Hub, type Delivery, type SubscriptionSink, type ConnectionHandle } from './realtime/hub.js';
 export { MemoryBus } from './bus/memory.js';
+export { RedisBus, type RedisBusOptions } from './bus/redis.js';
 export type { MessageBus, BusHandler } from './bus/types.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite.js';
 export { createAesGcmCipher, plainCipher, type ContentCipher } from './stores/content-cipher.js';

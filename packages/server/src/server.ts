@@ -10,6 +10,7 @@ import { DESTINATIONS, LIMITS } from '@groupbuy/protocol';
 import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
 import { createApp, type StaticMount } from './app.js';
 import { MemoryBus } from './bus/memory.js';
+import { RedisBus } from './bus/redis.js';
 import type { MessageBus } from './bus/types.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -35,8 +36,10 @@ export interface StartServerOptions {
   databaseUrl?: string;
   /** A ready store (PostgreSQL, tests); the server closes it on shutdown. */
   store?: ChatStore;
-  /** The bus. @default MemoryBus */
+  /** The bus. @default a RedisBus when `redisUrl` is set, else MemoryBus */
   bus?: MessageBus;
+  /** `redis://…` for the bus between instances (ignored when `bus` is given). */
+  redisUrl?: string;
   /** HS256 secret. */
   jwtSecret: string;
   /** Expected `iss`. */
@@ -131,7 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         return cipher ? { cipher } : {};
       })(),
     });
-  const bus = options.bus ?? new MemoryBus();
+  const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
   const jwt: JwtConfig = {
     secret: options.jwtSecret,
     ...(options.jwtIssuer ? { issuer: options.jwtIssuer } : {}),
