@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './limits.js';
 export * from './destinations.js';
 export * from './validate.js';
+export * from './system-text.js';

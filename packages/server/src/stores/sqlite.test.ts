@@ -43,10 +43,14 @@ describeChatStoreContract('SqliteStore (file in a temp dir)', async () => {
   };
 });
 
-describeChatStoreContract('SqliteStore (:memory:)', async () => {
-  const store = SqliteStore.open({ path: ':memory:' });
-  return { store, cleanup: () => store.close() };
-});
+describeChatStoreContract(
+  'SqliteStore (:memory:)',
+  async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    return { store, cleanup: () => store.close() };
+  },
+  { durable: false },
+);
 
 describe('SqliteStore on disk', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ChatError } from '@groupbuy/protocol';
+import { ChatError, systemText } from '@groupbuy/protocol';
 import type {
   ChatMessage,
   HistoryQuery,
@@ -15,7 +15,6 @@ import type {
   SystemEvent,
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
-import { systemText } from '../rooms/system-text.js';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { migrate } from './migrations.js';
 import type {

@@ -62,9 +62,14 @@ function range(from: number, to: number): number[] {
 /**
  * The behaviour every {@link ChatStore} must have, as a vitest suite: call it from an implementation's
  * test file with a factory that returns an empty store per test. Clocks are passed explicitly; nothing
- * here depends on wall time or on how fast the store is.
+ * here depends on wall time or on how fast the store is. `durable` (@default true) adds the persistence
+ * tests, which need the harness's `reopen`; a throwaway `:memory:` store passes `durable: false`.
  */
-export function describeChatStoreContract(name: string, makeStore: () => Promise<ContractHarness>): void {
+export function describeChatStoreContract(
+  name: string,
+  makeStore: () => Promise<ContractHarness>,
+  options: { durable?: boolean } = {},
+): void {
   describe(`ChatStore contract: ${name}`, () => {
     let harness: ContractHarness;
     let store: ChatStore;
@@ -659,9 +664,9 @@ export function describeChatStoreContract(name: string, makeStore: () => Promise
       });
     });
 
-    describe('persistence', () => {
-      it('keeps rooms, buyers and messages across close and reopen', async ({ skip }) => {
-        if (!harness.reopen) return skip();
+    if (options.durable ?? true) describe('persistence', () => {
+      it('keeps rooms, buyers and messages across close and reopen', async () => {
+        if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
         await store.createRoom(roomInput('p1', { maxParticipants: 3 }), T0);
         await store.join('p1', user(1), T0 + 1);
         await store.append('p1', chat(user(1), 'before restart', { clientMsgId: 'c1' }), T0 + 2);
@@ -677,8 +682,8 @@ export function describeChatStoreContract(name: string, makeStore: () => Promise
         expect(await store.nextDeadline()).toBe(T0 + HOUR_MS);
       });
 
-      it('continues the seq and the idempotency keys after reopen', async ({ skip }) => {
-        if (!harness.reopen) return skip();
+      it('continues the seq and the idempotency keys after reopen', async () => {
+        if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
         await store.createRoom(roomInput('p1'), T0);
         const first = await store.append('p1', chat(user(1), 'one', { clientMsgId: 'c1' }), T0);
         await store.close();

@@ -1,4 +1,5 @@
-import type { RoomSnapshot, SystemEvent } from '@groupbuy/protocol';
+import type { SystemEvent } from './message.js';
+import type { RoomSnapshot } from './room.js';
 
 /**
  * The plain-text fallback of a SYSTEM message, for clients that do not render `event` themselves.
