@@ -1,0 +1,206 @@
+// The client core's own behaviours (REST paging, membership, clock, platform wake-ups), over one real
+// transport: what differs between transports is covered by conformance.test.ts.
+import { describe, expect, it, vi } from 'vitest';
+import { LIMITS } from '@groupbuy/protocol';
+import type { PlatformEvents } from './types.js';
+import { Network, TRANSPORTS, testClient, useTestServer } from './test-support/clients.js';
+import { cancelRoom, createRoom, joinRoom, notify, waitFor } from './test-support/server.js';
+
+const transport = (TRANSPORTS[0] as (typeof TRANSPORTS)[number]).factory;
+
+/** Platform events a test fires by hand (a fake of the browser, which we do not own). */
+function manualPlatform() {
+  let wake = () => {};
+  let offline = () => {};
+  let online = true;
+  const platform: PlatformEvents = {
+    subscribe(onWake, onOffline) {
+      wake = onWake;
+      offline = onOffline;
+      return () => {};
+    },
+    isOnline: () => online,
+  };
+  return {
+    platform,
+    goOffline() {
+      online = false;
+      offline();
+    },
+    comeBack() {
+      online = true;
+      wake();
+    },
+  };
+}
+
+describe('chat client', () => {
+  const env = useTestServer();
+  const { tokenOf } = env;
+
+  it('loads the latest 50 messages and pages older ones 50 at a time until there are none', async () => {
+    const room = await createRoom(env.url);
+    for (let i = 0; i < 120; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => notify(env.url, room.productId, `notice ${i + j}`)));
+    }
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
+    await ann.ready();
+    expect(ann.messages).toHaveLength(LIMITS.historyPageDefault);
+    expect(ann.hasOlder).toBe(true);
+
+    expect(await ann.loadOlder()).toBe(50);
+    expect(await ann.loadOlder()).toBe(20);
+    expect(ann.hasOlder).toBe(false);
+    expect(await ann.loadOlder()).toBe(0);
+    expect(ann.messages.map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+  });
+
+  it('joins and leaves the deal, keeping the participants and the count current', async () => {
+    const room = await createRoom(env.url);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
+    await ann.ready();
+    expect(ann.isParticipant).toBe(false);
+
+    await ann.join();
+    expect(ann.isParticipant).toBe(true);
+    expect(ann.room?.participantCount).toBe(1);
+
+    await joinRoom(env.url, room.productId, 'bob');
+    await waitFor('bob in the list', () => ann.participants.some((p) => p.userId === 'bob'));
+    await waitFor('the count from the stream', () => ann.room?.participantCount === 2);
+
+    await ann.leave();
+    expect(ann.isParticipant).toBe(false);
+    expect(ann.participants.map((p) => p.userId)).toEqual(['bob']);
+  });
+
+  it('rejects a join the server refuses with its code, and reports it as an error event', async () => {
+    const room = await createRoom(env.url);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
+    await ann.ready();
+    await cancelRoom(env.url, room.productId);
+    const errors: string[] = [];
+    ann.on('error', (e) => errors.push(e.code));
+    await expect(ann.join()).rejects.toMatchObject({ code: 'ROOM_NOT_ACTIVE' });
+    expect(errors).toContain('ROOM_NOT_ACTIVE');
+  });
+
+  it('rejects ready() with FORBIDDEN for a cancelled deal the user was not part of', async () => {
+    const room = await createRoom(env.url);
+    await cancelRoom(env.url, room.productId);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
+    await expect(ann.ready()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it("measures the server clock's offset from the REST Date header", async () => {
+    const room = await createRoom(env.url);
+    const aheadMs = 3_600_000;
+    // The server's clock runs an hour ahead: shift the Date header the way such a server would send it.
+    const skewed: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.set('date', new Date(Date.parse(res.headers.get('date') ?? '') + aheadMs).toUTCString());
+      return new Response(await res.text(), { status: res.status, headers });
+    };
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport(), fetch: skewed }).room(room.productId);
+    await ann.ready();
+    expect(Math.abs(ann.serverTimeOffsetMs - aheadMs)).toBeLessThanOrEqual(1_500);
+  });
+
+  it('fails a send to a cancelled room at once, retries it under the same id, and discards it', async () => {
+    const room = await createRoom(env.url);
+    await joinRoom(env.url, room.productId, 'ann');
+    await cancelRoom(env.url, room.productId);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
+    await ann.ready();
+    expect(ann.room?.status).toBe('CANCELLED');
+
+    const sent = ann.send('hello?');
+    expect(ann.messages.find((m) => m.clientMsgId === sent.clientMsgId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'ROOM_NOT_ACTIVE' },
+    });
+    ann.retry(sent.clientMsgId);
+    expect(ann.messages.filter((m) => m.clientMsgId === sent.clientMsgId)).toEqual([
+      expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'ROOM_NOT_ACTIVE' }) }),
+    ]);
+    ann.discard(sent.clientMsgId);
+    expect(ann.messages.some((m) => m.clientMsgId === sent.clientMsgId)).toBe(false);
+  });
+
+  it('goes offline when the platform says so and reconnects at once when it comes back', async () => {
+    const room = await createRoom(env.url);
+    const manual = manualPlatform();
+    const network = new Network();
+    // A backoff of up to ten minutes: only the wake-up can bring it back within the test.
+    const client = testClient({
+      baseUrl: env.url,
+      getToken: tokenOf('ann'),
+      transport: network.wrap(transport()),
+      platform: manual.platform,
+      reconnectInitialDelayMs: 600_000,
+      reconnectMaxDelayMs: 600_000,
+    });
+    const ann = client.room(room.productId);
+    await ann.ready();
+    await waitFor('open', () => client.state === 'open');
+
+    network.up = false;
+    manual.goOffline();
+    expect(client.state).toBe('offline');
+    network.up = true;
+    manual.comeBack();
+    await waitFor('open again', () => client.state === 'open');
+    const sent = ann.send('back');
+    await waitFor('a send after the wake-up', () => ann.messages.some((m) => m.clientMsgId === sent.clientMsgId && m.status === 'sent'));
+  });
+
+  it('reads the signed-in user from the token and closes every session on close()', async () => {
+    const room = await createRoom(env.url);
+    const client = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() });
+    const ann = client.room(room.productId);
+    expect(client.room(room.productId)).toBe(ann);
+    await ann.ready();
+    expect(client.user).toMatchObject({ userId: 'ann', name: 'User ann' });
+
+    const states: string[] = [];
+    ann.on('state', (s) => states.push(s));
+    client.close();
+    expect(client.state).toBe('closed');
+    expect(() => client.room(room.productId)).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }) as Error);
+  });
+
+  it('refuses a product id that is not one with INVALID_INPUT', () => {
+    const client = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() });
+    expect(() => client.room('../etc/passwd')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error);
+  });
+});
+
+describe('the SDK entry point', () => {
+  it('touches no window or document when imported (SSR-safe)', async () => {
+    vi.resetModules();
+    const touched: string[] = [];
+    const names = ['window', 'document', 'navigator'];
+    const saved = names.map((name) => Object.getOwnPropertyDescriptor(globalThis, name));
+    for (const name of names) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get() {
+          touched.push(name);
+          return undefined;
+        },
+      });
+    }
+    try {
+      const sdk = await import('./index.js');
+      expect(typeof sdk.createChatClient).toBe('function');
+      expect(touched).toEqual([]);
+    } finally {
+      names.forEach((name, i) => {
+        const descriptor = saved[i];
+        if (descriptor) Object.defineProperty(globalThis, name, descriptor);
+        else delete (globalThis as Record<string, unknown>)[name];
+      });
+    }
+  });
+});

@@ -1,0 +1,234 @@
+import { ChatError, assertProductId, type Ack, type ClientCommand, type ServerEvent } from '@groupbuy/protocol';
+import { RetryTimer } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { browserPlatform } from './platform.js';
+import { RestClient } from './rest.js';
+import { Session, type SessionHost } from './room-session.js';
+import { readTokenUser } from './token.js';
+import type {
+  ChatClient,
+  ChatClientOptions,
+  ConnectionState,
+  CurrentUser,
+  Listener,
+  PlatformEvents,
+  RoomSession,
+  Transport,
+  TransportCloseInfo,
+} from './types.js';
+
+/**
+ * Creates the chat client. It connects when the first room is opened, and from then on owns the one
+ * connection: reconnects with full-jitter backoff, asks `getToken()` on every attempt, and resubscribes
+ * every room from its last contiguous seq.
+ *
+ * @example
+ * const client = createChatClient({ baseUrl, getToken, transport: stompTransport() });
+ * const room = client.room('p-123');
+ */
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  return new Client(options);
+}
+
+class Client implements ChatClient, SessionHost {
+  state: ConnectionState = 'connecting';
+  user: CurrentUser | null = null;
+  live = false;
+  readonly rest: RestClient;
+
+  private readonly sessions = new Map<string, Session>();
+  private readonly emitter = new Emitter<{ state: ConnectionState }>();
+  private readonly retryTimer: RetryTimer;
+  private readonly platform: PlatformEvents;
+  private readonly ackTimeoutMs: number;
+  private transport: Transport | undefined;
+  // Every connection attempt gets an id; callbacks carrying an older one are ignored (a stale transport).
+  private attempt = 0;
+  private started = false;
+  private wasOpen = false;
+  private token: string | undefined;
+  private tokenReading: Promise<string> | undefined;
+  private stopPlatform: (() => void) | undefined;
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.retryTimer = new RetryTimer({
+      initialDelayMs: options.reconnectInitialDelayMs ?? 500,
+      maxDelayMs: options.reconnectMaxDelayMs ?? 15_000,
+    });
+    this.platform = options.platform ?? browserPlatform();
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.rest = new RestClient({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      token: (fresh) => (fresh || this.token === undefined ? this.readToken() : Promise.resolve(this.token)),
+    });
+  }
+
+  room(productId: string): RoomSession {
+    if (this.state === 'closed') throw new ChatError('UNAVAILABLE', 'This chat client was closed.');
+    assertProductId(productId);
+    let session = this.sessions.get(productId);
+    if (!session) {
+      session = new Session(this, productId);
+      this.sessions.set(productId, session);
+    }
+    this.start();
+    return session;
+  }
+
+  onState(listener: Listener<ConnectionState>): () => void {
+    return this.emitter.on('state', listener);
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.attempt += 1;
+    this.retryTimer.cancel();
+    this.stopPlatform?.();
+    this.dropTransport();
+    for (const session of [...this.sessions.values()]) session.dispose();
+    this.setState('closed');
+  }
+
+  command(command: ClientCommand): Promise<Ack> {
+    const transport = this.transport;
+    if (!transport || !this.live) {
+      return Promise.reject(new ChatError('UNAVAILABLE', 'Not connected to the chat server.'));
+    }
+    const attempt = this.attempt;
+    return new Promise<Ack>((resolve, reject) => {
+      // No acknowledgement in time: the connection is presumed dead (a half-open TCP connection never
+      // closes by itself), so drop it and let the reconnect resend.
+      const timer = setTimeout(() => {
+        reject(new ChatError('UNAVAILABLE', 'The chat server did not answer in time.'));
+        if (attempt === this.attempt) this.lost({ reason: `no acknowledgement in ${this.ackTimeoutMs} ms` });
+      }, this.ackTimeoutMs);
+      transport.send(command).then(
+        (ack) => {
+          clearTimeout(timer);
+          // The backoff starts over only once the server answered: an open that fails at its first
+          // command (the plain WebSocket transport opens without a round trip) keeps backing off.
+          if (ack.ok && attempt === this.attempt) this.retryTimer.reset();
+          resolve(ack);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  createClientMsgId(): string {
+    return this.options.createClientMsgId?.() ?? globalThis.crypto.randomUUID();
+  }
+
+  forget(session: Session): void {
+    if (this.sessions.get(session.productId) === session) this.sessions.delete(session.productId);
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stopPlatform = this.platform.subscribe(
+      () => this.wake(),
+      () => this.offline(),
+    );
+    this.connect();
+  }
+
+  /** Asks `getToken()`; calls made while one is running share its answer (it is just as fresh). */
+  private readToken(): Promise<string> {
+    this.tokenReading ??= (async () => {
+      try {
+        const token = await this.options.getToken();
+        this.token = token;
+        this.user = readTokenUser(token) ?? this.user;
+        return token;
+      } finally {
+        this.tokenReading = undefined;
+      }
+    })();
+    return this.tokenReading;
+  }
+
+  private connect(): void {
+    const attempt = ++this.attempt;
+    this.retryTimer.cancel();
+    this.dropTransport();
+    this.setState(this.wasOpen ? 'reconnecting' : 'connecting');
+    void this.open(attempt);
+  }
+
+  private async open(attempt: number): Promise<void> {
+    let transport: Transport;
+    try {
+      const token = await this.readToken();
+      if (attempt !== this.attempt) return;
+      transport = this.options.transport({ baseUrl: this.options.baseUrl, token });
+    } catch (err) {
+      if (attempt === this.attempt) this.lost({ reason: `no token or transport: ${String(err)}` });
+      return;
+    }
+    this.transport = transport;
+    transport.open({
+      onOpen: () => {
+        if (attempt !== this.attempt) return;
+        this.live = true;
+        this.wasOpen = true;
+        this.setState('open');
+        for (const session of [...this.sessions.values()]) session.connected();
+      },
+      onEvent: (event: ServerEvent) => {
+        if (attempt !== this.attempt) return;
+        if (event.type === 'error' && event.roomId === undefined) return;
+        this.sessions.get(event.roomId ?? '')?.handle(event);
+      },
+      onClose: (info) => {
+        if (attempt === this.attempt) this.lost(info);
+      },
+    });
+  }
+
+  /**
+   * The connection ended (or never came up): every session loses its subscription, and the next attempt
+   * waits for the backoff. A refusal with UNAUTHENTICATED needs nothing special: every attempt asks
+   * `getToken()` again, which is where an expired token is refreshed.
+   */
+  private lost(info: TransportCloseInfo): void {
+    this.attempt += 1;
+    this.dropTransport();
+    for (const session of [...this.sessions.values()]) session.disconnected();
+    if (this.state === 'closed') return;
+    if (info.error?.code === 'UNAUTHENTICATED') this.token = undefined;
+    this.setState(this.platform.isOnline() ? (this.wasOpen ? 'reconnecting' : 'connecting') : 'offline');
+    this.retryTimer.schedule(() => this.connect());
+  }
+
+  private wake(): void {
+    if (this.state === 'reconnecting' || this.state === 'offline' || (this.state === 'connecting' && !this.transport)) {
+      this.retryTimer.reset();
+      this.retryTimer.now();
+    }
+  }
+
+  private offline(): void {
+    if (this.state === 'closed') return;
+    if (this.transport) this.lost({ reason: 'the platform went offline' });
+    this.setState('offline');
+  }
+
+  private dropTransport(): void {
+    this.live = false;
+    const transport = this.transport;
+    this.transport = undefined;
+    transport?.close();
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emitter.emit('state', state);
+    for (const session of [...this.sessions.values()]) session.stateChanged(state);
+  }
+}

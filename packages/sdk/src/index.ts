@@ -1,0 +1,30 @@
+/**
+ * @groupbuy/sdk — the framework-agnostic groupbuy-chat client. Pick a transport from its own entry point
+ * (`@groupbuy/sdk/stomp`, `/socket.io`, `/ws`, `/memory`) and hand it to {@link createChatClient}.
+ * Importing this module touches no `window` or `document` (SSR-safe).
+ */
+export { createChatClient } from './client.js';
+export { browserPlatform } from './platform.js';
+export { backoffDelayMs, type BackoffOptions } from './backoff.js';
+export { ChatError, type ErrorCode, type ErrorInfo } from '@groupbuy/protocol';
+export type {
+  Ack,
+  ChatClient,
+  ChatClientOptions,
+  ClientCommand,
+  ConnectionState,
+  CurrentUser,
+  Listener,
+  MessageStatus,
+  OptimisticMessage,
+  PlatformEvents,
+  RoomSession,
+  RoomSessionEvents,
+  ServerEvent,
+  Transport,
+  TransportCallbacks,
+  TransportCloseInfo,
+  TransportContext,
+  TransportFactory,
+  ViewMessage,
+} from './types.js';

@@ -1,0 +1,83 @@
+import { ChatError, DESTINATIONS, type ErrorCode } from '@groupbuy/protocol';
+import { joinUrl } from './url.js';
+
+/** A REST answer with the clock offset measured from its `Date` header. */
+export interface RestResult<T> {
+  /** The parsed JSON body (undefined for 204). */
+  body: T;
+  /** serverTime − clientTime in ms, or undefined when the response had no readable `Date` header. */
+  serverTimeOffsetMs: number | undefined;
+}
+
+/** What the REST client needs from its owner. */
+export interface RestOptions {
+  /** The server's base URL. */
+  baseUrl: string;
+  /** The current token; `fresh` asks for a new one (the last one was refused). */
+  token: (fresh: boolean) => Promise<string>;
+  /** The fetch to use. */
+  fetch: typeof fetch;
+}
+
+// When an error body is missing or unreadable (a proxy answered), the status still says what happened.
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'INVALID_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'UNAVAILABLE',
+};
+
+/** Calls the chat REST API under `/api/chat`, mapping every failure to a ChatError. */
+export class RestClient {
+  constructor(private readonly options: RestOptions) {}
+
+  /** `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token. */
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<RestResult<T>> {
+    try {
+      return await this.attempt<T>(method, path, false);
+    } catch (err) {
+      if (err instanceof ChatError && err.code === 'UNAUTHENTICATED') return this.attempt<T>(method, path, true);
+      throw err;
+    }
+  }
+
+  private async attempt<T>(method: string, path: string, freshToken: boolean): Promise<RestResult<T>> {
+    const token = await this.options.token(freshToken);
+    const sentAt = Date.now();
+    let res: Response;
+    try {
+      res = await this.options.fetch(joinUrl(this.options.baseUrl, DESTINATIONS.apiBase + path), {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
+    } catch (cause) {
+      throw new ChatError('UNAVAILABLE', 'The chat server cannot be reached.', { cause });
+    }
+    const text = await res.text().catch(() => '');
+    const json = parseJson(text);
+    if (!res.ok) {
+      const info = (json as { error?: unknown } | undefined)?.error;
+      if (info !== undefined) throw ChatError.fromInfo(info);
+      throw new ChatError(CODE_BY_STATUS[res.status] ?? 'INTERNAL', `The chat server answered ${res.status}.`);
+    }
+    // The Date header is truncated to the second, so the server's clock read date + [0, 1000) ms: take the
+    // middle of that, against the middle of the request on the local clock.
+    const date = Date.parse(res.headers.get('date') ?? '');
+    const offset = Number.isFinite(date) ? Math.round(date + 500 - (sentAt + Date.now()) / 2) : undefined;
+    return { body: json as T, serverTimeOffsetMs: offset };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

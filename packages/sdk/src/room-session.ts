@@ -1,0 +1,517 @@
+import {
+  ChatError,
+  LIMITS,
+  normalizeContent,
+  toChatError,
+  type Ack,
+  type ChatMessage,
+  type ClientCommand,
+  type ErrorInfo,
+  type MessagePage,
+  type Participant,
+  type Room,
+  type ServerEvent,
+} from '@groupbuy/protocol';
+import { Emitter } from './emitter.js';
+import { MessageList, type LocalMessage } from './message-list.js';
+import { Outbox, type Delivery, type OutboxEntry } from './outbox.js';
+import type { RestClient } from './rest.js';
+import type {
+  ConnectionState,
+  CurrentUser,
+  Listener,
+  RoomSession,
+  RoomSessionEvents,
+  ViewMessage,
+} from './types.js';
+
+/** What a session needs from the client that owns the connection. */
+export interface SessionHost {
+  /** The connection state. */
+  readonly state: ConnectionState;
+  /** The signed-in user, once known. */
+  readonly user: CurrentUser | null;
+  /** True while a transport is open and commands can be sent. */
+  readonly live: boolean;
+  /** REST calls with the client's token. */
+  readonly rest: RestClient;
+  /** Sends a command on the open transport; rejects when there is none or it drops. */
+  command(command: ClientCommand): Promise<Ack>;
+  /** Makes a client message id. */
+  createClientMsgId(): string;
+  /** The session was disposed: forget it. */
+  forget(session: Session): void;
+}
+
+/** Codes after which a room's live feed stops for good (resubscribing would be refused again). */
+const FINAL_CODES: ReadonlySet<string> = new Set(['ROOM_NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND']);
+
+/** Rooms arrive as `Room` or `{ room: Room }` depending on the endpoint. */
+function roomOf(body: unknown): Room | undefined {
+  const isRoom = (v: unknown): v is Room =>
+    typeof v === 'object' && v !== null && typeof (v as Partial<Room>).productId === 'string';
+  if (isRoom(body)) return body;
+  const nested = (body as { room?: unknown } | undefined)?.room;
+  return isRoom(nested) ? nested : undefined;
+}
+
+/**
+ * The {@link RoomSession} implementation: keeps one room's state, resubscribes after every reconnect
+ * from its last contiguous seq, fills gaps through REST and delivers the outbox in order.
+ */
+export class Session implements RoomSession {
+  /** @inheritdoc */
+  room: Room | null = null;
+  /** @inheritdoc */
+  serverTimeOffsetMs = 0;
+  /** @inheritdoc */
+  participants: readonly Participant[] = [];
+  /** @inheritdoc */
+  hasOlder = false;
+
+  private readonly list = new MessageList();
+  private readonly events = new Emitter<RoomSessionEvents>();
+  private readonly outbox = new Outbox(
+    (entry) => this.deliver(entry),
+    (entry, result) => this.settled(entry, result),
+  );
+  private loading: Promise<void> = Promise.resolve();
+  private loadInFlight = false;
+  private loaded = false;
+  private participantsLoaded = false;
+  private subscribed = false;
+  private subscription = 0;
+  private needsRefresh = false;
+  private ended: ErrorInfo | undefined;
+  private disposed = false;
+  private catchingUp = false;
+  private reloading = false;
+  private olderLoading: Promise<number> | undefined;
+  private participantsLoading: Promise<void> | undefined;
+  private participantsAgain = false;
+  private messagesQueued = false;
+
+  constructor(
+    private readonly host: SessionHost,
+    /** @inheritdoc */
+    readonly productId: string,
+  ) {
+    this.startLoad();
+  }
+
+  /** @inheritdoc */
+  get state(): ConnectionState {
+    return this.host.state;
+  }
+
+  /** @inheritdoc */
+  get messages(): readonly ViewMessage[] {
+    return this.list.view();
+  }
+
+  /** @inheritdoc */
+  get isParticipant(): boolean {
+    const user = this.host.user;
+    return user !== null && this.participants.some((p) => p.userId === user.userId);
+  }
+
+  /** @inheritdoc */
+  get isHost(): boolean {
+    const user = this.host.user;
+    return user !== null && this.room !== null && this.room.hostId === user.userId;
+  }
+
+  /** @inheritdoc */
+  ready(): Promise<void> {
+    return this.loading;
+  }
+
+  /** @inheritdoc */
+  on<K extends keyof RoomSessionEvents>(type: K, listener: Listener<RoomSessionEvents[K]>): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /** @inheritdoc */
+  loadOlder(): Promise<number> {
+    this.olderLoading ??= this.fetchOlder().finally(() => {
+      this.olderLoading = undefined;
+    });
+    return this.olderLoading;
+  }
+
+  /** @inheritdoc */
+  async join(): Promise<void> {
+    const { body } = await this.call('POST', `/participants`);
+    this.applyRoom(roomOf(body));
+    await this.refreshParticipants();
+  }
+
+  /** @inheritdoc */
+  async leave(): Promise<void> {
+    const { body } = await this.call('DELETE', `/participants/me`);
+    this.applyRoom(roomOf(body));
+    await this.refreshParticipants();
+  }
+
+  /** @inheritdoc */
+  send(content: string): LocalMessage {
+    if (this.disposed) throw new ChatError('INVALID_INPUT', 'This chat session was closed.');
+    const text = normalizeContent(content);
+    const clientMsgId = this.host.createClientMsgId();
+    const user = this.host.user;
+    const local: LocalMessage = {
+      id: clientMsgId,
+      clientMsgId,
+      roomId: this.productId,
+      type: 'CHAT',
+      sender: user ? { userId: user.userId, name: user.name } : null,
+      content: text,
+      createdAt: new Date(Date.now() + this.serverTimeOffsetMs).toISOString(),
+      status: 'pending',
+    };
+    this.list.putLocal(local);
+    this.queue({ clientMsgId, content: text });
+    return local;
+  }
+
+  /** @inheritdoc */
+  retry(clientMsgId: string): void {
+    const local = this.list.getLocal(clientMsgId);
+    if (!local || local.status !== 'failed' || this.disposed) return;
+    this.list.putLocal({ ...local, status: 'pending', error: undefined });
+    this.queue({ clientMsgId, content: local.content });
+  }
+
+  /** @inheritdoc */
+  discard(clientMsgId: string): void {
+    // One in flight may already be stored; it stays until its acknowledgement says how it went.
+    if (this.outbox.isInflight(clientMsgId)) return;
+    this.outbox.remove(clientMsgId);
+    if (this.list.removeLocal(clientMsgId)) this.messagesChanged();
+  }
+
+  /** @inheritdoc */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.subscribed && this.host.live) {
+      this.host.command({ type: 'unsubscribe', roomId: this.productId }).catch(() => {});
+    }
+    this.subscribed = false;
+    this.events.clear();
+    this.host.forget(this);
+  }
+
+  /** The client's connection state changed. */
+  stateChanged(state: ConnectionState): void {
+    this.events.emit('state', state);
+  }
+
+  /** A transport is open: (re)load, re-read the room, resubscribe from the last contiguous seq. */
+  connected(): void {
+    if (this.disposed) return;
+    if (!this.loaded) {
+      // The first load failed (the server was unreachable): try again; a load subscribes when it is done.
+      if (!this.loadInFlight) this.startLoad();
+      return;
+    }
+    void this.subscribe();
+  }
+
+  /** The transport closed: the subscription is gone, and the room must be re-read on the next one. */
+  disconnected(): void {
+    this.subscribed = false;
+    this.subscription += 1;
+    this.needsRefresh = true;
+  }
+
+  /** A server event for this room. */
+  handle(event: ServerEvent): void {
+    if (this.disposed || !this.loaded) return;
+    switch (event.type) {
+      case 'message':
+        this.ingest([event.message], true);
+        break;
+      case 'replay-truncated':
+        void this.restart(event.sinceSeq, event.lastSeq);
+        break;
+      case 'subscription-ended':
+        this.ended = event.error;
+        this.subscribed = false;
+        this.fail(event.error);
+        this.outbox.refuseWaiting(() => event.error);
+        break;
+      case 'error':
+        this.fail(event.error, event.clientMsgId);
+        break;
+    }
+  }
+
+  private startLoad(): void {
+    this.loadInFlight = true;
+    this.loading = this.load().finally(() => {
+      this.loadInFlight = false;
+    });
+    this.loading.catch(() => {}); // reported as an 'error' event; ready() hands it to whoever asks
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const [roomRes, pageRes] = await Promise.all([
+        this.call('GET', ''),
+        this.call<MessagePage>('GET', `/messages?limit=${LIMITS.historyPageDefault}`),
+        this.refreshParticipants(),
+      ]);
+      if (this.disposed) return;
+      this.applyRoom(roomOf(roomRes.body));
+      this.list.restartFrom(pageRes.body.messages, this.host.user?.userId);
+      this.hasOlder = pageRes.body.hasMore;
+      this.loaded = true;
+      this.messagesChanged();
+      if (this.host.live) void this.subscribe();
+    } catch (err) {
+      const error = toChatError(err);
+      this.fail(error.toInfo());
+      throw error;
+    }
+  }
+
+  private async subscribe(): Promise<void> {
+    if (this.ended || this.disposed || !this.loaded || !this.host.live) return;
+    const id = ++this.subscription;
+    this.subscribed = false;
+    const refresh = this.needsRefresh ? this.refresh() : undefined;
+    this.needsRefresh = false;
+    let ack: Ack;
+    try {
+      [ack] = await Promise.all([
+        this.host.command({ type: 'subscribe', roomId: this.productId, sinceSeq: this.list.contiguousSeq }),
+        refresh,
+      ]);
+    } catch {
+      return; // the connection dropped; the next one resubscribes
+    }
+    if (id !== this.subscription || this.disposed) return;
+    if (!ack.ok) {
+      if (FINAL_CODES.has(ack.error.code)) this.ended = ack.error;
+      this.fail(ack.error);
+      return;
+    }
+    this.applyRoom(ack.room);
+    this.subscribed = true;
+    if (this.list.hasGap) void this.catchUp(false);
+    void this.outbox.flush();
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const [roomRes] = await Promise.all([this.call('GET', ''), this.refreshParticipants()]);
+      this.applyRoom(roomOf(roomRes.body));
+    } catch {
+      // Reported by call(); the stream's SYSTEM messages keep the room right meanwhile.
+    }
+  }
+
+  private refreshParticipants(): Promise<void> {
+    if (this.participantsLoading) {
+      this.participantsAgain = true;
+      return this.participantsLoading;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.participantsAgain = false;
+        const { body } = await this.call<{ participants: Participant[] }>('GET', '/participants');
+        if (this.disposed) return;
+        this.participants = Object.freeze([...body.participants]);
+        this.participantsLoaded = true;
+        this.events.emit('participants', this.participants);
+      } while (this.participantsAgain);
+      this.refuseWaiting();
+    };
+    this.participantsLoading = run()
+      .catch(() => {})
+      .finally(() => {
+        this.participantsLoading = undefined;
+      });
+    return this.participantsLoading;
+  }
+
+  /** Adds stored messages; `live` ones (stream, gap fills) update the room and fire `message`. */
+  private ingest(messages: readonly ChatMessage[], live: boolean): number {
+    const me = this.host.user?.userId;
+    let added = 0;
+    let participantsChanged = false;
+    for (const message of messages) {
+      if (message.clientMsgId !== undefined && (me === undefined || message.sender?.userId === me)) {
+        this.outbox.remove(message.clientMsgId);
+      }
+      if (!this.list.insert(message, me)) continue;
+      added += 1;
+      if (!live) continue;
+      this.applyMessageToRoom(message);
+      const type = message.event?.type;
+      if (type === 'JOINED' || type === 'LEFT') participantsChanged = true;
+      this.events.emit('message', message);
+    }
+    this.messagesChanged();
+    if (participantsChanged) void this.refreshParticipants();
+    if (live && this.list.hasGap) void this.catchUp(false);
+    return added;
+  }
+
+  private applyMessageToRoom(message: ChatMessage): void {
+    const room = this.room;
+    if (!room || message.seq <= room.lastSeq) return;
+    const snapshot = message.type === 'SYSTEM' ? message.room : undefined;
+    if (!snapshot) {
+      this.room = { ...room, lastSeq: message.seq };
+      return;
+    }
+    const closedAt = snapshot.status === 'ACTIVE' ? null : (room.closedAt ?? message.createdAt);
+    this.room = { ...room, ...snapshot, closedAt, lastSeq: message.seq };
+    this.events.emit('room', this.room);
+    this.refuseWaiting();
+  }
+
+  /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
+  private applyRoom(room: Room | undefined): void {
+    if (!room || this.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
+    this.room = room;
+    this.events.emit('room', room);
+    this.refuseWaiting();
+  }
+
+  /** Fetches what lies between the last contiguous seq and newer loaded messages (or, when forced, the tail). */
+  private async catchUp(force: boolean): Promise<void> {
+    if (this.catchingUp || this.reloading || this.disposed) return;
+    this.catchingUp = true;
+    try {
+      while (force || this.list.hasGap) {
+        force = false;
+        const { body } = await this.call<MessagePage>(
+          'GET',
+          `/messages?after=${this.list.contiguousSeq}&limit=${LIMITS.historyPageMax}`,
+        );
+        if (this.disposed) return;
+        const added = this.ingest(body.messages, true);
+        if (added === 0 || !body.hasMore) break;
+      }
+    } catch {
+      // Reported by call(); the next reconnect resumes from the contiguous seq anyway.
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  /** The server could not replay what was missed: start over from the latest page, and say so. */
+  private async restart(sinceSeq: number, lastSeq: number): Promise<void> {
+    this.reloading = true;
+    try {
+      const { body } = await this.call<MessagePage>('GET', `/messages?limit=${LIMITS.historyPageDefault}`);
+      if (this.disposed) return;
+      this.list.restartFrom(body.messages, this.host.user?.userId);
+      this.hasOlder = body.hasMore;
+      for (const m of body.messages) this.applyMessageToRoom(m);
+      this.events.emit('discontinuity', { sinceSeq, lastSeq });
+      this.messagesChanged();
+    } catch {
+      // Reported by call(); the next reconnect asks for the replay again.
+    } finally {
+      this.reloading = false;
+    }
+    if (this.list.hasGap) void this.catchUp(false);
+  }
+
+  private async fetchOlder(): Promise<number> {
+    const oldest = this.list.oldestSeq;
+    if (!this.hasOlder || oldest === undefined) return 0;
+    const { body } = await this.call<MessagePage>(
+      'GET',
+      `/messages?before=${oldest}&limit=${LIMITS.historyPageDefault}`,
+    );
+    this.hasOlder = body.hasMore;
+    return this.ingest(body.messages, false);
+  }
+
+  private queue(entry: OutboxEntry): void {
+    this.messagesChanged();
+    const refusal = this.refusal();
+    if (refusal) {
+      this.settled(entry, { outcome: 'failed', error: refusal });
+      return;
+    }
+    this.outbox.enqueue(entry);
+    if (this.subscribed) void this.outbox.flush();
+  }
+
+  /** Why a send would be refused now, when the client can tell without asking. */
+  private refusal(): ErrorInfo | undefined {
+    const room = this.room;
+    if (room?.status === 'CANCELLED') {
+      return { code: 'ROOM_NOT_ACTIVE', message: 'This deal was cancelled; its chat is read-only.' };
+    }
+    if (room?.status === 'CLOSED' && this.participantsLoaded && !this.isParticipant && !this.isHost) {
+      return { code: 'FORBIDDEN', message: 'This deal is closed; only its buyers and the seller can chat.' };
+    }
+    return this.ended;
+  }
+
+  private refuseWaiting(): void {
+    const refusal = this.refusal();
+    if (refusal) this.outbox.refuseWaiting(() => refusal);
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<Delivery> {
+    const refusal = this.refusal();
+    if (refusal) return { outcome: 'failed', error: refusal };
+    if (!this.subscribed || this.disposed) return { outcome: 'retry' };
+    let ack: Ack;
+    try {
+      ack = await this.host.command({ type: 'send', roomId: this.productId, ...entry });
+    } catch {
+      return { outcome: 'retry' }; // no answer: resent with the same clientMsgId, stored once
+    }
+    if (!ack.ok) return { outcome: 'failed', error: ack.error };
+    if (ack.message) this.ingest([ack.message], true);
+    // Acknowledged but the stored copy has not come by (STOMP acknowledges with a bare RECEIPT): fetch it.
+    else if (this.list.getLocal(entry.clientMsgId)) void this.catchUp(true);
+    return { outcome: 'sent' };
+  }
+
+  private settled(entry: OutboxEntry, result: Exclude<Delivery, { outcome: 'retry' }>): void {
+    if (result.outcome !== 'failed') return;
+    const local = this.list.getLocal(entry.clientMsgId);
+    if (local) {
+      this.list.putLocal({ ...local, status: 'failed', error: result.error });
+      this.messagesChanged();
+    }
+    this.fail(result.error, entry.clientMsgId);
+  }
+
+  private fail(error: ErrorInfo, clientMsgId?: string): void {
+    this.events.emit('error', clientMsgId === undefined ? { ...error } : { ...error, clientMsgId });
+  }
+
+  /** REST under `/api/chat/rooms/{productId}`; records the clock offset and reports failures. */
+  private async call<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string) {
+    try {
+      const res = await this.host.rest.request<T>(method, `/rooms/${encodeURIComponent(this.productId)}${path}`);
+      if (res.serverTimeOffsetMs !== undefined) this.serverTimeOffsetMs = res.serverTimeOffsetMs;
+      return res;
+    } catch (err) {
+      const error = toChatError(err);
+      if (method !== 'GET') this.fail(error.toInfo());
+      throw error;
+    }
+  }
+
+  /** Emits `messages` once per microtask, however many arrived in it. */
+  private messagesChanged(): void {
+    if (this.messagesQueued) return;
+    this.messagesQueued = true;
+    queueMicrotask(() => {
+      this.messagesQueued = false;
+      if (!this.disposed) this.events.emit('messages', this.list.view());
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EventSource } from 'eventsource';
+import type { ChatError, ChatMessage, Room } from '@groupbuy/protocol';
+import { createRoom, devToken, joinRoom, notify, startTestServer, waitFor, type TestServer } from '../test-support/server.js';
+import { watchRoom, type EventSourceLike, type RoomWatcher } from './sse.js';
+
+const NodeEventSource = EventSource as unknown as EventSourceLike;
+
+/** EventSource behind a network a test can unplug: while down, every attempt goes to a closed port. */
+function unpluggable(): { EventSource: EventSourceLike; up: boolean } {
+  const network = {
+    up: true,
+    EventSource: function (url: string) {
+      return new NodeEventSource(network.up ? url : 'http://127.0.0.1:1/unreachable');
+    } as unknown as EventSourceLike,
+  };
+  return network;
+}
+
+describe('watchRoom (SSE)', () => {
+  let server: TestServer;
+  let url: string;
+  const watchers: RoomWatcher[] = [];
+
+  /** A watcher that records everything it is told. */
+  function watch(productId: string, options: { EventSource?: EventSourceLike; getToken?: () => Promise<string> } = {}) {
+    const seen = { rooms: [] as Room[], notices: [] as ChatMessage[], errors: [] as ChatError[], tokens: 0 };
+    const token = devToken(url, 'watcher');
+    watchers.push(
+      watchRoom(url, productId, {
+        getToken: () => {
+          seen.tokens += 1;
+          return token;
+        },
+        EventSource: NodeEventSource,
+        reconnectInitialDelayMs: 20,
+        reconnectMaxDelayMs: 200,
+        onRoom: (room) => seen.rooms.push(room),
+        onNotification: (message) => seen.notices.push(message),
+        onError: (error) => seen.errors.push(error),
+        ...options,
+      }),
+    );
+    return seen;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    url = server.url;
+  });
+  afterEach(() => {
+    for (const watcher of watchers.splice(0)) watcher.close();
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('delivers the room on connect and again when a buyer joins', async () => {
+    const room = await createRoom(url);
+    const seen = watch(room.productId);
+    await waitFor('the first room event', () => seen.rooms.length > 0);
+    expect(seen.rooms[0]).toMatchObject({ productId: room.productId, status: 'ACTIVE', participantCount: 0 });
+
+    await joinRoom(url, room.productId, 'ann');
+    await waitFor('the room after the join', () => seen.rooms.at(-1)?.participantCount === 1);
+  });
+
+  it('delivers notices as notification events, in order', async () => {
+    const room = await createRoom(url);
+    const seen = watch(room.productId);
+    await waitFor('the first room event', () => seen.rooms.length > 0);
+
+    await notify(url, room.productId, 'Shipping starts Monday');
+    await notify(url, room.productId, 'Tracking numbers are out');
+    await waitFor('both notices', () => seen.notices.length === 2);
+    expect(seen.notices.map((n) => n.content)).toEqual(['Shipping starts Monday', 'Tracking numbers are out']);
+    expect(seen.notices.every((n) => n.type === 'NOTIFICATION')).toBe(true);
+  });
+
+  it('resumes with the last event id after a drop: the notices it missed arrive, each once', async () => {
+    const room = await createRoom(url);
+    const network = unpluggable();
+    await notify(url, room.productId, 'before the watcher'); // not replayed: a first connect has no last event id
+    const seen = watch(room.productId, { EventSource: network.EventSource });
+    await waitFor('the first room event', () => seen.rooms.length > 0);
+    await notify(url, room.productId, 'seen live');
+    await waitFor('the live notice', () => seen.notices.length === 1);
+
+    network.up = false;
+    server.server.dropConnections();
+    await waitFor('the watcher to notice', () => seen.errors.length > 0);
+    await notify(url, room.productId, 'missed 1');
+    await notify(url, room.productId, 'missed 2');
+    const tokensWhileDown = seen.tokens;
+    network.up = true;
+
+    await waitFor('the missed notices', () => seen.notices.length === 3);
+    expect(seen.notices.map((n) => n.content)).toEqual(['seen live', 'missed 1', 'missed 2']);
+    expect(seen.tokens).toBeGreaterThan(tokensWhileDown);
+    expect(seen.errors.every((e) => e.code === 'UNAVAILABLE')).toBe(true);
+  });
+
+  it('stops with ROOM_NOT_FOUND for a room that does not exist', async () => {
+    const seen = watch('no-such-room');
+    await waitFor('the refusal', () => seen.errors.length > 0);
+    expect(seen.errors.map((e) => e.code)).toEqual(['ROOM_NOT_FOUND']);
+    expect(seen.tokens).toBe(1);
+  });
+});

@@ -1,0 +1,126 @@
+import { Client, TickerStrategy, type IMessage, type StompSubscription } from '@stomp/stompjs';
+import { DESTINATIONS, STOMP_HEADERS, roomAppDestination, roomTopic, type ErrorInfo } from '@groupbuy/protocol';
+import type { TransportFactory, TransportCloseInfo } from '../types.js';
+import { webSocketUrl } from '../url.js';
+import { Link, errorInfo, parseJson, resolveWebSocket, toServerEvent, type FrameKind, type WebSocketLike } from './shared.js';
+
+/** Options of {@link stompTransport}. */
+export interface StompTransportOptions {
+  /** The WebSocket constructor (e.g. `WebSocket` from the `ws` package in Node). @default globalThis.WebSocket */
+  WebSocket?: WebSocketLike;
+  /** Heart-beat interval offered both ways, in ms; 0 turns heart-beats off. @default 10000 */
+  heartbeatMs?: number;
+}
+
+const KINDS: ReadonlySet<string> = new Set<FrameKind>(['message', 'replay-truncated', 'subscription-ended', 'error']);
+
+function kindOf(message: IMessage): FrameKind {
+  const kind = message.headers[STOMP_HEADERS.kind] ?? 'message';
+  return KINDS.has(kind) ? (kind as FrameKind) : 'message';
+}
+
+/**
+ * STOMP 1.2 over WebSocket (`/ws`) with @stomp/stompjs: every room multiplexed on one connection, the
+ * token in the CONNECT `Authorization` header, commands acknowledged by RECEIPT frames and refusals
+ * arriving on `/user/queue/errors` with the refused frame's receipt id.
+ *
+ * @example
+ * createChatClient({ baseUrl, getToken, transport: stompTransport() });
+ */
+export function stompTransport(options: StompTransportOptions = {}): TransportFactory {
+  return ({ baseUrl, token }) => {
+    const WebSocketCtor = resolveWebSocket(options.WebSocket);
+    const heartbeatMs = options.heartbeatMs ?? 10_000;
+    const link = new Link();
+    const rooms = new Map<string, StompSubscription>();
+    let receipts = 0;
+    let refusal: ErrorInfo | undefined;
+
+    const client = new Client({
+      webSocketFactory: () =>
+        new WebSocketCtor(webSocketUrl(baseUrl, DESTINATIONS.stompPath), ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+      connectHeaders: { Authorization: `Bearer ${token}` },
+      reconnectDelay: 0, // only the client core reconnects
+      heartbeatIncoming: heartbeatMs,
+      heartbeatOutgoing: heartbeatMs,
+      // A worker keeps heart-beats on time in a background tab, where timers are throttled.
+      heartbeatStrategy: typeof Worker === 'undefined' ? TickerStrategy.Interval : TickerStrategy.Worker,
+      debug: () => {},
+      onConnect: () => {
+        // Errors about single frames come here; subscribe before anything can be refused.
+        client.subscribe(DESTINATIONS.userErrors, onUserFrame);
+        link.open();
+      },
+      onStompError: (frame) => {
+        const body = parseJson(frame.body) as { error?: unknown } | undefined;
+        refusal = errorInfo(body?.error ?? { code: frame.headers['message'], message: frame.headers['message'] });
+      },
+      onWebSocketClose: (event?: { code?: number; reason?: string }) => {
+        const info: TransportCloseInfo = { reason: `socket closed (${event?.code ?? '?'} ${event?.reason ?? ''})` };
+        if (refusal) info.error = refusal;
+        link.end(info);
+        void client.deactivate();
+      },
+      onWebSocketError: (event) => link.diagnostic(event),
+    });
+
+    function onUserFrame(frame: IMessage): void {
+      const kind = kindOf(frame);
+      const event = toServerEvent(kind, parseJson(frame.body));
+      if (!event) return;
+      const receipt = frame.headers['receipt-id'];
+      if (event.type === 'error' && receipt !== undefined && link.settle(receipt, { ok: false, error: event.error })) {
+        return;
+      }
+      link.event(event);
+    }
+
+    function withReceipt(send: (receipt: string) => void) {
+      const receipt = `r-${++receipts}`;
+      return link.ack(receipt, () => {
+        client.watchForReceipt(receipt, () => link.settle(receipt, { ok: true }));
+        send(receipt);
+      });
+    }
+
+    return {
+      name: 'stomp',
+      open(callbacks) {
+        link.attach(callbacks);
+        client.activate();
+      },
+      send(command) {
+        const { roomId } = command;
+        switch (command.type) {
+          case 'subscribe':
+            return withReceipt((receipt) => {
+              rooms.get(roomId)?.unsubscribe();
+              const headers: Record<string, string> = { id: `room-${roomId}`, receipt };
+              if (command.sinceSeq !== undefined) headers[STOMP_HEADERS.sinceSeq] = String(command.sinceSeq);
+              const onFrame = (frame: IMessage): void => {
+                const event = toServerEvent(kindOf(frame), parseJson(frame.body), roomId);
+                if (event) link.event(event);
+              };
+              rooms.set(roomId, client.subscribe(roomTopic(roomId), onFrame, headers));
+            });
+          case 'unsubscribe':
+            rooms.get(roomId)?.unsubscribe();
+            rooms.delete(roomId);
+            return Promise.resolve({ ok: true });
+          case 'send':
+            return withReceipt((receipt) =>
+              client.publish({
+                destination: roomAppDestination(roomId),
+                body: JSON.stringify({ content: command.content, clientMsgId: command.clientMsgId }),
+                headers: { receipt, 'content-type': 'application/json' },
+              }),
+            );
+        }
+      },
+      close() {
+        link.shut();
+        void client.deactivate();
+      },
+    };
+  };
+}

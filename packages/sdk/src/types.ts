@@ -1,0 +1,201 @@
+import type {
+  Ack,
+  ChatMessage,
+  ClientCommand,
+  ErrorCode,
+  ErrorInfo,
+  Participant,
+  Room,
+  ServerEvent,
+} from '@groupbuy/protocol';
+
+/** The client's connection, as a string union (logs read as words, not numbers). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
+
+/** Why a transport closed; passed once to {@link TransportCallbacks.onClose}. */
+export interface TransportCloseInfo {
+  /** When the server refused or ended the connection with a protocol error (e.g. UNAUTHENTICATED). */
+  error?: ErrorInfo;
+  /** Free-form diagnostic (close code, reason) for logs. */
+  reason?: string;
+}
+
+/** What a transport reports to the client core. Callbacks from a closed transport must not fire. */
+export interface TransportCallbacks {
+  /** The connection is usable: commands may be sent. */
+  onOpen(): void;
+  /** A server event arrived. */
+  onEvent(event: ServerEvent): void;
+  /** The connection ended (called at most once, never after `close()`). */
+  onClose(info: TransportCloseInfo): void;
+  /** A diagnostic that does not end the connection. */
+  onError?(error: unknown): void;
+}
+
+/**
+ * One connection attempt. A transport only moves frames: it never reconnects by itself; the client
+ * core owns state, reconnect and recovery, and makes a new transport for every attempt.
+ */
+export interface Transport {
+  /** Which wire protocol this is. */
+  readonly name: 'stomp' | 'socket.io' | 'ws' | 'memory';
+  /** Starts connecting; results arrive through `callbacks`. */
+  open(callbacks: TransportCallbacks): void;
+  /** Sends a command; resolves with the server's acknowledgement (rejects only if the connection drops). */
+  send(command: ClientCommand): Promise<Ack>;
+  /** Closes the connection. Idempotent; no callback fires afterwards. */
+  close(): void;
+}
+
+/** What the core hands a transport factory for each connection attempt. */
+export interface TransportContext {
+  /** The server's base URL, e.g. `https://shop.example/` (http(s); transports derive ws(s) URLs). */
+  baseUrl: string;
+  /** A fresh token from `getToken()` for this attempt. */
+  token: string;
+}
+
+/** Makes a transport for one connection attempt. Each `@groupbuy/sdk/<transport>` entry exports one. */
+export type TransportFactory = (context: TransportContext) => Transport;
+
+/** Injectable platform hooks for reconnect triggers (`online`, `visibilitychange`, `pageshow`). */
+export interface PlatformEvents {
+  /** Registers a listener; returns a function that removes it. */
+  subscribe(onWake: () => void, onOffline: () => void): () => void;
+  /** False when the platform knows it is offline (`navigator.onLine === false`). */
+  isOnline(): boolean;
+}
+
+/** Options of {@link createChatClient}. */
+export interface ChatClientOptions {
+  /** The server's base URL (REST and realtime), e.g. `http://localhost:8080`. */
+  baseUrl: string;
+  /** Returns a JWT; called on every (re)connect and REST call that needs a fresh one, so tokens can be refreshed. */
+  getToken: () => string | Promise<string>;
+  /** The transport factory, from `@groupbuy/sdk/stomp`, `/socket.io`, `/ws` or `/memory`. */
+  transport: TransportFactory;
+  /** `fetch` for REST calls. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** First reconnect delay cap, in ms. @default 500 */
+  reconnectInitialDelayMs?: number;
+  /** Largest reconnect delay cap, in ms (full jitter is applied after the cap). @default 15000 */
+  reconnectMaxDelayMs?: number;
+  /** How long a command waits for its acknowledgement, in ms. @default 10000 */
+  ackTimeoutMs?: number;
+  /** Reconnect triggers. @default browser events when `window` exists, none otherwise */
+  platform?: PlatformEvents;
+  /** Makes client message ids. @default crypto.randomUUID */
+  createClientMsgId?: () => string;
+}
+
+/** The signed-in user, read from the token's claims (for display; the server verifies the token). */
+export interface CurrentUser {
+  /** JWT `sub`. */
+  userId: string;
+  /** JWT `name`. */
+  name: string;
+  /** JWT `role`, when present. */
+  role?: string;
+}
+
+/** Delivery state of a message in a session's list. */
+export type MessageStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * A message as a session shows it: a stored message (`status: 'sent'`, with `seq`) or the optimistic
+ * copy of one of this client's sends (`pending` / `failed`, `seq` undefined until stored).
+ */
+export type ViewMessage =
+  | (ChatMessage & { status: 'sent'; error?: undefined })
+  | (Omit<ChatMessage, 'seq' | 'id'> & {
+      id: string;
+      seq?: undefined;
+      clientMsgId: string;
+      status: 'pending' | 'failed';
+      /** Why it failed (`failed` only). */
+      error?: ErrorInfo;
+    });
+
+/** This client's optimistic copy of a send that is not stored yet (`pending`, or `failed` with its error). */
+export type OptimisticMessage = Exclude<ViewMessage, { status: 'sent' }>;
+
+/** Typed events of a {@link RoomSession}; each listener gets the payload shown. */
+export interface RoomSessionEvents {
+  /** The room snapshot changed (status, count, …). */
+  room: Room;
+  /** The message list changed (new, older page, status change). Payload: the whole ordered list. */
+  messages: readonly ViewMessage[];
+  /** A stored message arrived live (not from history paging). */
+  message: ChatMessage;
+  /** The participant list changed. */
+  participants: readonly Participant[];
+  /** The connection state changed. */
+  state: ConnectionState;
+  /** An error worth showing (failed send, join refused, subscription ended …). */
+  error: ErrorInfo & { clientMsgId?: string };
+  /** Messages were missed beyond the replay window: the list was reloaded from the latest page. */
+  discontinuity: { sinceSeq: number; lastSeq: number };
+}
+
+/** Listener type for {@link RoomSessionEvents}. */
+export type Listener<T> = (payload: T) => void;
+
+/** One room (= product) as seen by this client. Get it with `client.room(productId)`. */
+export interface RoomSession {
+  /** The product (= room) id. */
+  readonly productId: string;
+  /** The latest room snapshot, or null until loaded. */
+  readonly room: Room | null;
+  /** serverTime − clientTime in ms, measured from REST `Date` headers; add it to `Date.now()` for countdowns. */
+  readonly serverTimeOffsetMs: number;
+  /** Stored messages ascending by seq, followed by this client's pending/failed ones. */
+  readonly messages: readonly ViewMessage[];
+  /** The buyers. */
+  readonly participants: readonly Participant[];
+  /** The client's connection state. */
+  readonly state: ConnectionState;
+  /** True while older history exists beyond the loaded messages. */
+  readonly hasOlder: boolean;
+  /** True when the signed-in user is a buyer in this deal. */
+  readonly isParticipant: boolean;
+  /** True when the signed-in user is the room's host (seller). */
+  readonly isHost: boolean;
+  /** Resolves once the room snapshot and the latest page are loaded (rejects with a ChatError). */
+  ready(): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof RoomSessionEvents>(type: K, listener: Listener<RoomSessionEvents[K]>): () => void;
+  /** Loads up to 50 older messages through REST; resolves with how many were added. */
+  loadOlder(): Promise<number>;
+  /** Joins the deal as a buyer (rejects with ChatError ROOM_FULL, ROOM_NOT_ACTIVE …). */
+  join(): Promise<void>;
+  /** Leaves the deal (while ACTIVE). */
+  leave(): Promise<void>;
+  /**
+   * Sends optimistically: returns the pending copy at once; it becomes `sent` or `failed` later. Throws
+   * ChatError INVALID_INPUT for content the server would refuse (empty, over 2000 characters).
+   */
+  send(content: string): OptimisticMessage;
+  /** Sends a failed message again (same clientMsgId, so the server stores it once). */
+  retry(clientMsgId: string): void;
+  /** Drops a failed or queued message. */
+  discard(clientMsgId: string): void;
+  /** Unsubscribes and frees everything; the session cannot be used afterwards. */
+  dispose(): void;
+}
+
+/** The client: one connection shared by every room session. */
+export interface ChatClient {
+  /** The connection state. */
+  readonly state: ConnectionState;
+  /** The signed-in user, once the first token was read (null before). */
+  readonly user: CurrentUser | null;
+  /** The session for a product; the same object while it is not disposed. */
+  room(productId: string): RoomSession;
+  /** Subscribes to connection-state changes; returns the unsubscribe function. */
+  onState(listener: Listener<ConnectionState>): () => void;
+  /** Closes the connection and every session. */
+  close(): void;
+}
+
+/** Re-exported for convenience. */
+export type { Ack, ClientCommand, ErrorCode, ErrorInfo, ServerEvent };
