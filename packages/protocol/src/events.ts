@@ -59,6 +59,11 @@ export const WS_CONTROL_TYPES = {
   replayTruncated: 'REPLAY_TRUNCATED',
   /** `{ type: 'SUBSCRIPTION_ENDED', roomId, error }`, then the socket closes. */
   subscriptionEnded: 'SUBSCRIPTION_ENDED',
+  /**
+   * `{ type: 'READY', roomId, lastSeq }`: authorised and replayed, live from here. Only sent when the URL
+   * asks for it with `ready=1`, so the seed's hook (which appends every frame) sees messages only.
+   */
+  ready: 'READY',
 } as const;
 
 /** SSE event names on `GET /api/chat/rooms/{productId}/events`. */

@@ -19,6 +19,8 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** Dev mode: random secret, `POST /api/dev/token`. */
   dev: boolean;
+  /** True when no secret was given and a random one was made (dev only). */
+  secretGenerated: boolean;
   /** Per user + room send limit. */
   rateLimit?: RateLimit;
   /** 32-byte AES key for content at rest, base64. @default a key file beside the database */
@@ -64,6 +66,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     jwtSecret: secret ?? randomBytes(32).toString('base64url'),
     allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     dev,
+    secretGenerated: !secret,
   };
   const issuer = get('jwt-issuer', 'JWT_ISSUER');
   const audience = get('jwt-audience', 'JWT_AUDIENCE');

@@ -8,7 +8,10 @@ const logger = createJsonLogger();
 try {
   const config = loadConfig(process.argv.slice(2), process.env);
   const server = await startServer({ ...config, logger });
-  if (config.dev) logger.log('warn', 'dev mode: random JWT secret and POST /api/dev/token are on; never use this in production');
+  if (config.dev) {
+    const secret = config.secretGenerated ? 'a random JWT secret and ' : '';
+    logger.log('warn', `dev mode: ${secret}POST /api/dev/token are on; never use this in production`);
+  }
   const stop = (signal: string) => {
     logger.log('info', 'shutting down', { signal });
     server.close().then(

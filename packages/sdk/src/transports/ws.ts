@@ -28,7 +28,7 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the injected constructor's
  * The plain WebSocket endpoint `/chat/{productId}?token=&sinceSeq=`: one socket per subscribed room,
  * held inside the transport. A send is acknowledged by the stored message coming back with its
  * clientMsgId, or refused by an ERROR carrying it. The transport is usable at once; each room's socket
- * opens when the room is subscribed.
+ * opens when the room is subscribed, and the subscription is acknowledged by the server's READY.
  *
  * @example
  * createChatClient({ baseUrl, getToken, transport: wsTransport() });
@@ -47,14 +47,13 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
 
     function subscribe(roomId: string, sinceSeq: number | undefined) {
       sockets.get(roomId)?.close(1000);
-      const url = withQuery(webSocketUrl(baseUrl, DESTINATIONS.wsPrefix + encodeURIComponent(roomId)), { token, sinceSeq });
+      const url = withQuery(webSocketUrl(baseUrl, DESTINATIONS.wsPrefix + encodeURIComponent(roomId)), { token, sinceSeq, ready: 1 });
       const socket = new WebSocketCtor(url);
       sockets.set(roomId, socket);
       const subscribed = `subscribe ${roomId}`;
       let refusal: ErrorInfo | undefined;
       let ended = false;
 
-      socket.onopen = () => link.settle(subscribed, { ok: true });
       // A close always follows an error; the listener also keeps Node's `ws` from throwing an unhandled 'error'.
       socket.onerror = (event: Event) => link.diagnostic(event);
       socket.onmessage = (message: MessageEvent) => {
@@ -68,6 +67,10 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
             else if (!link.settle(sendKey, { ok: false, error })) link.event({ type: 'error', roomId, error });
             return;
           }
+          case WS_CONTROL_TYPES.ready:
+            // Authorised and replayed: the subscription is live (asked for with ready=1).
+            link.settle(subscribed, { ok: true });
+            return;
           case WS_CONTROL_TYPES.replayTruncated:
           case WS_CONTROL_TYPES.subscriptionEnded: {
             ended ||= body.type === WS_CONTROL_TYPES.subscriptionEnded;

@@ -82,6 +82,21 @@ describe('plain WebSocket /chat/{productId}', () => {
     reader.ws.close();
   });
 
+  it('says READY with the last seq after the replay when asked with ready=1, and never otherwise', async () => {
+    const room = await createRoom(server);
+    const writer = await openRaw(server, chat(room.productId, await tokenFor('wr1')));
+    writer.ws.send(JSON.stringify({ content: 'one' }));
+    writer.ws.send(JSON.stringify({ content: 'two' }));
+    await waitFor(() => writer.frames.length === 2);
+    const reader = await openRaw(server, chat(room.productId, await tokenFor('wr2'), '&sinceSeq=0&ready=1'));
+    await waitFor(() => reader.frames.length === 3);
+    expect(reader.frames.map((f) => f.type)).toEqual(['CHAT', 'CHAT', 'READY']);
+    expect(reader.frames[2]).toEqual({ type: 'READY', roomId: room.productId, lastSeq: 2 });
+    expect(writer.frames.every((f) => f.type === 'CHAT')).toBe(true);
+    writer.ws.close();
+    reader.ws.close();
+  });
+
   it('closes an oversized frame with PAYLOAD_TOO_LARGE', async () => {
     const room = await createRoom(server);
     const peer = await openRaw(server, chat(room.productId, await tokenFor('wg')));

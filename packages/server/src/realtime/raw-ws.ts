@@ -15,7 +15,7 @@ import type { RealtimeContext } from './context.js';
 import type { HubSubscription } from './hub.js';
 
 /**
- * The seed's plain WebSocket endpoint `/chat/{productId}?token=<JWT>&sinceSeq=N`: one room per socket.
+ * The seed's plain WebSocket endpoint `/chat/{productId}?token=<JWT>&sinceSeq=N[&ready=1]`: one room per socket.
  * Server → client frames are Message JSON (so `JSON.parse(event.data)` appends them as-is) or control
  * objects `{ type: 'ERROR' | 'REPLAY_TRUNCATED' | 'SUBSCRIPTION_ENDED', … }`.
  */
@@ -81,6 +81,9 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
       },
     });
     if (closed) cleanup();
+    else if (url.searchParams.get('ready') === '1') {
+      send({ type: WS_CONTROL_TYPES.ready, roomId: productId, lastSeq: (await ctx.service.getRoom(productId)).lastSeq });
+    }
     return productId;
   };
 
