@@ -1,4 +1,4 @@
-export { startServer, originChecker, type StartServerOptions, type RunningServer } from './server.js';
+export { startServer, openStore, originChecker, type StartServerOptions, type RunningServer } from './server.js';
 export { createApp, type AppDeps, type StaticMount } from './app.js';
 export { loadConfig, parseRateLimit, type ServerConfig } from './config.js';
 export { TokenVerifier, signToken, bearerToken, type Principal, type JwtConfig } from './auth/jwt.js';
@@ -10,6 +10,7 @@ export { MemoryBus } from './bus/memory.js';
 export { RedisBus, type RedisBusOptions } from './bus/redis.js';
 export type { MessageBus, BusHandler } from './bus/types.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite.js';
+export { PostgresStore, type PostgresStoreOptions } from './stores/postgres.js';
 export { createAesGcmCipher, plainCipher, type ContentCipher } from './stores/content-cipher.js';
 export type * from './stores/types.js';
 export { createJsonLogger, silentLogger, type Logger, type LogLevel } from './logger.js';

@@ -23,6 +23,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-li
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
+import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
 
@@ -32,7 +33,7 @@ export interface StartServerOptions {
   port?: number;
   /** Interface. @default '127.0.0.1' */
   host?: string;
-  /** SQLite file (`file:` prefix allowed) or `:memory:`. Ignored when `store` is given. @default './data/chat.db' */
+  /** SQLite file (`file:` prefix allowed), `:memory:`, or `postgres://…`. Ignored when `store` is given. @default './data/chat.db' */
   databaseUrl?: string;
   /** A ready store (PostgreSQL, tests); the server closes it on shutdown. */
   store?: ChatStore;
@@ -100,6 +101,21 @@ function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logge
   return createAesGcmCipher(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
 }
 
+/**
+ * Opens the store a DATABASE_URL names: `postgres://…` / `postgresql://…` → PostgreSQL (which needs
+ * CHAT_CONTENT_KEY: there is no local place for a key file), anything else → a SQLite file (`file:` optional).
+ */
+export async function openStore(databaseUrl: string, contentKey: string | undefined, logger: Logger): Promise<ChatStore> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    if (!contentKey) throw new Error('CHAT_CONTENT_KEY is required with PostgreSQL: chat content is encrypted at rest.');
+    return PostgresStore.open({ connectionString: databaseUrl, cipher: contentCipherFor(databaseUrl, contentKey, logger)!, logger });
+  }
+  const path = databaseUrl.replace(/^file:/, '');
+  const dbPath = path === ':memory:' ? path : resolve(path);
+  const cipher = contentCipherFor(dbPath, contentKey, logger);
+  return SqliteStore.open(cipher ? { path: dbPath, cipher } : { path: dbPath });
+}
+
 /** Same-origin is always allowed; other browser origins only when listed. Non-browser clients send no Origin. */
 export function originChecker(allowed: string[]): (origin: string | undefined, host: string | undefined) => boolean {
   const list = new Set(allowed);
@@ -123,17 +139,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const logger = options.logger ?? createJsonLogger();
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
-  const databaseUrl = (options.databaseUrl ?? './data/chat.db').replace(/^file:/, '');
-  const dbPath = databaseUrl === ':memory:' ? databaseUrl : resolve(databaseUrl);
-  const store =
-    options.store ??
-    SqliteStore.open({
-      path: dbPath,
-      ...(() => {
-        const cipher = contentCipherFor(dbPath, options.contentKey, logger);
-        return cipher ? { cipher } : {};
-      })(),
-    });
+  const store = options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKey, logger));
   const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
   const jwt: JwtConfig = {
     secret: options.jwtSecret,

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ChatError, systemText } from '@groupbuy/protocol';
 import type {
   ChatMessage,
   HistoryQuery,
   MessagePage,
-  MessageType,
   Participant,
   Room,
   RoomSnapshot,
@@ -17,6 +14,22 @@ import type {
 } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { migrate } from './migrations.js';
+import {
+  MESSAGE_COLUMNS,
+  assertPageLimit,
+  newMessageRow,
+  notActive,
+  notFound,
+  roomFull,
+  systemDraft,
+  toMessage,
+  toParticipant,
+  toRoom,
+  type MessageDraft,
+  type MessageRow,
+  type ParticipantRow,
+  type RoomRow,
+} from './rows.js';
 import type {
   AppendResult,
   ChatStore,
@@ -38,76 +51,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface RoomRow {
-  product_id: string;
-  title: string;
-  status: RoomStatus;
-  max_participants: number;
-  min_participants: number;
-  participant_count: number;
-  expires_at: number;
-  created_at: number;
-  closed_at: number | null;
-  host_id: string | null;
-  last_seq: number;
-}
-
-interface ParticipantRow {
-  user_id: string;
-  name: string;
-  joined_at: number;
-}
-
-interface MessageRow {
-  room_id: string;
-  seq: number;
-  id: string;
-  type: MessageType;
-  sender_id: string | null;
-  sender_name: string | null;
-  content: string;
-  created_at: number;
-  client_msg_id: string | null;
-  event: string | null;
-  room: string | null;
-}
-
 type CreateRoomResult = { room: Room; created: boolean };
-
-const MESSAGE_COLUMNS =
-  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-function toRoom(row: RoomRow): Room {
-  return {
-    productId: row.product_id,
-    title: row.title,
-    status: row.status,
-    maxParticipants: row.max_participants,
-    minParticipants: row.min_participants,
-    participantCount: row.participant_count,
-    expiresAt: iso(row.expires_at),
-    createdAt: iso(row.created_at),
-    closedAt: row.closed_at === null ? null : iso(row.closed_at),
-    hostId: row.host_id,
-    lastSeq: row.last_seq,
-  };
-}
-
-function notFound(productId: string): ChatError {
-  return new ChatError('ROOM_NOT_FOUND', `There is no group-buy room for product "${productId}".`);
-}
-
-function notActive(status: RoomStatus, what: string): ChatError {
-  const message =
-    status === 'CANCELLED'
-      ? `This deal was cancelled, so ${what} is not possible any more.`
-      : status === 'CLOSED'
-        ? `This deal has closed, so ${what} is not possible any more.`
-        : `This deal is still recruiting, so ${what} is not possible yet.`;
-  return new ChatError('ROOM_NOT_ACTIVE', message);
-}
 
 /**
  * The embedded ChatStore: one SQLite file in WAL mode through better-sqlite3. Every rule that must hold
@@ -238,7 +182,7 @@ export class SqliteStore implements ChatStore {
         return { room: toRoom(row), messages: [], joined: false };
       }
       if (row.participant_count >= row.max_participants) {
-        throw new ChatError('ROOM_FULL', `This deal is full (${row.max_participants} buyers).`);
+        throw roomFull(row.max_participants);
       }
       if (row.status !== 'ACTIVE') throw notActive(row.status, 'joining');
 
@@ -327,9 +271,7 @@ export class SqliteStore implements ChatStore {
     this.txPage = db.transaction((productId: string, query: HistoryQuery): MessagePage => {
       this.mustGetRoom(productId);
       const { limit } = query;
-      if (!Number.isSafeInteger(limit) || limit < 1) {
-        throw new ChatError('INVALID_INPUT', 'limit must be a whole number of at least 1.');
-      }
+      assertPageLimit(limit);
       const before = query.before ?? Number.MAX_SAFE_INTEGER;
       // One row past the page answers hasMore without a second query.
       if (query.after !== undefined) {
@@ -376,9 +318,7 @@ export class SqliteStore implements ChatStore {
 
   /** The buyers, in join order. */
   async participants(productId: string): Promise<Participant[]> {
-    return this.selectParticipants
-      .all(productId)
-      .map((p) => ({ userId: p.user_id, name: p.name, joinedAt: iso(p.joined_at) }));
+    return this.selectParticipants.all(productId).map(toParticipant);
   }
 
   /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
@@ -419,45 +359,14 @@ export class SqliteStore implements ChatStore {
   }
 
   private writeSystem(productId: string, event: SystemEvent, room: RoomSnapshot, nowMs: number): ChatMessage {
-    return this.insertNew(productId, {
-      type: 'SYSTEM',
-      sender: null,
-      content: systemText(event, room),
-      clientMsgId: undefined,
-      event,
-      room,
-      nowMs,
-    });
+    return this.insertNew(productId, systemDraft(event, room, nowMs));
   }
 
   /** Must run inside a write transaction: the seq is taken from rooms.last_seq. */
-  private insertNew(
-    productId: string,
-    m: {
-      type: MessageType;
-      sender: UserRef | null;
-      content: string;
-      clientMsgId: string | undefined;
-      event: SystemEvent | undefined;
-      room: RoomSnapshot | undefined;
-      nowMs: number;
-    },
-  ): ChatMessage {
+  private insertNew(productId: string, m: MessageDraft): ChatMessage {
     const bumped = this.bumpSeq.get(productId);
     if (!bumped) throw notFound(productId);
-    const row: MessageRow = {
-      room_id: productId,
-      seq: bumped.last_seq,
-      id: randomUUID(),
-      type: m.type,
-      sender_id: m.sender?.userId ?? null,
-      sender_name: m.sender?.name ?? null,
-      content: this.cipher.encrypt(m.content),
-      created_at: m.nowMs,
-      client_msg_id: m.clientMsgId ?? null,
-      event: m.event === undefined ? null : JSON.stringify(m.event),
-      room: m.room === undefined ? null : JSON.stringify(m.room),
-    };
+    const row = newMessageRow(productId, bumped.last_seq, m, this.cipher);
     this.insertMessage.run(row);
     // Decoded from the row just written (with the plain text we already hold), so a send's answer and a
     // later page are built by the same code and agree exactly.
@@ -465,18 +374,6 @@ export class SqliteStore implements ChatStore {
   }
 
   private toMessage(row: MessageRow, content: string = this.cipher.decrypt(row.content)): ChatMessage {
-    const message: ChatMessage = {
-      id: row.id,
-      roomId: row.room_id,
-      seq: row.seq,
-      type: row.type,
-      sender: row.sender_id === null ? null : { userId: row.sender_id, name: row.sender_name ?? '' },
-      content,
-      createdAt: iso(row.created_at),
-    };
-    if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
-    if (row.event !== null) message.event = JSON.parse(row.event) as SystemEvent;
-    if (row.room !== null) message.room = JSON.parse(row.room) as RoomSnapshot;
-    return message;
+    return toMessage(row, content);
   }
 }

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { ChatError, systemText } from '@groupbuy/protocol';
+import type {
+  ChatMessage,
+  MessageType,
+  Participant,
+  Room,
+  RoomSnapshot,
+  RoomStatus,
+  SystemEvent,
+} from '@groupbuy/protocol';
+import type { ContentCipher } from './content-cipher.js';
+import type { UserRef } from './types.js';
+
+// The row shapes and their mapping to wire objects, shared by the SQL stores so that SQLite and
+// PostgreSQL hand out byte-identical Room / ChatMessage JSON for the same data.
+
+/** A `rooms` row: times are epoch ms, `last_seq` is the room's seq allocator. */
+export interface RoomRow {
+  /** The product id (primary key). */
+  product_id: string;
+  /** The product title. */
+  title: string;
+  /** Lifecycle state. */
+  status: RoomStatus;
+  /** The cap. */
+  max_participants: number;
+  /** Buyers needed by the deadline. */
+  min_participants: number;
+  /** Buyers now in the deal. */
+  participant_count: number;
+  /** The deadline, epoch ms. */
+  expires_at: number;
+  /** Creation time, epoch ms. */
+  created_at: number;
+  /** When the room left ACTIVE, epoch ms, or null. */
+  closed_at: number | null;
+  /** The seller's user id, or null. */
+  host_id: string | null;
+  /** The seq of the room's latest message (0 when none). */
+  last_seq: number;
+}
+
+/** A `participants` row as the stores read it. */
+export interface ParticipantRow {
+  /** The buyer's user id. */
+  user_id: string;
+  /** Display name at the time of joining. */
+  name: string;
+  /** Join time, epoch ms. */
+  joined_at: number;
+}
+
+/** A `messages` row: `content` as the cipher stored it, `event` and `room` as JSON text (SYSTEM only). */
+export interface MessageRow {
+  /** The room (product id). */
+  room_id: string;
+  /** The room's gap-free sequence number. */
+  seq: number;
+  /** A random UUID. */
+  id: string;
+  /** Kind of message. */
+  type: MessageType;
+  /** The author's user id, or null for SYSTEM messages and service notices. */
+  sender_id: string | null;
+  /** The author's display name, or null. */
+  sender_name: string | null;
+  /** The content as written through the store's ContentCipher. */
+  content: string;
+  /** Storage time, epoch ms. */
+  created_at: number;
+  /** The sender's idempotency key, or null. */
+  client_msg_id: string | null;
+  /** The SYSTEM event as JSON, or null. */
+  event: string | null;
+  /** The SYSTEM room snapshot as JSON, or null. */
+  room: string | null;
+}
+
+/** A message about to be stored: everything but the id and the seq, which the store assigns. */
+export interface MessageDraft {
+  /** Kind of message. */
+  type: MessageType;
+  /** The author; null for SYSTEM messages and service notices. */
+  sender: UserRef | null;
+  /** Plain text (the store encrypts it). */
+  content: string;
+  /** The sender's idempotency key. */
+  clientMsgId: string | undefined;
+  /** SYSTEM only: what happened. */
+  event: SystemEvent | undefined;
+  /** SYSTEM only: the room right after the event. */
+  room: RoomSnapshot | undefined;
+  /** Storage time, epoch ms. */
+  nowMs: number;
+}
+
+/** The columns of `messages` in {@link MessageRow} order, for SELECT and INSERT lists. */
+export const MESSAGE_COLUMNS =
+  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The wire form of a room row (times as ISO-8601 strings). */
+export function toRoom(row: RoomRow): Room {
+  return {
+    productId: row.product_id,
+    title: row.title,
+    status: row.status,
+    maxParticipants: row.max_participants,
+    minParticipants: row.min_participants,
+    participantCount: row.participant_count,
+    expiresAt: iso(row.expires_at),
+    createdAt: iso(row.created_at),
+    closedAt: row.closed_at === null ? null : iso(row.closed_at),
+    hostId: row.host_id,
+    lastSeq: row.last_seq,
+  };
+}
+
+/** The wire form of a participant row. */
+export function toParticipant(row: ParticipantRow): Participant {
+  return { userId: row.user_id, name: row.name, joinedAt: iso(row.joined_at) };
+}
+
+/**
+ * The wire form of a message row, with `content` already decrypted by the caller. Optional fields are
+ * left out (not `undefined`) when the row has none, so the JSON has the same keys however it was read.
+ */
+export function toMessage(row: MessageRow, content: string): ChatMessage {
+  const message: ChatMessage = {
+    id: row.id,
+    roomId: row.room_id,
+    seq: row.seq,
+    type: row.type,
+    sender: row.sender_id === null ? null : { userId: row.sender_id, name: row.sender_name ?? '' },
+    content,
+    createdAt: iso(row.created_at),
+  };
+  if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  if (row.event !== null) message.event = JSON.parse(row.event) as SystemEvent;
+  if (row.room !== null) message.room = JSON.parse(row.room) as RoomSnapshot;
+  return message;
+}
+
+/** The row to insert for `draft` at `seq`, with a fresh UUID and the content encrypted by `cipher`. */
+export function newMessageRow(roomId: string, seq: number, draft: MessageDraft, cipher: ContentCipher): MessageRow {
+  return {
+    room_id: roomId,
+    seq,
+    id: randomUUID(),
+    type: draft.type,
+    sender_id: draft.sender?.userId ?? null,
+    sender_name: draft.sender?.name ?? null,
+    content: cipher.encrypt(draft.content),
+    created_at: draft.nowMs,
+    client_msg_id: draft.clientMsgId ?? null,
+    event: draft.event === undefined ? null : JSON.stringify(draft.event),
+    room: draft.room === undefined ? null : JSON.stringify(draft.room),
+  };
+}
+
+/** The draft of a SYSTEM message announcing `event`, with its English fallback text. */
+export function systemDraft(event: SystemEvent, room: RoomSnapshot, nowMs: number): MessageDraft {
+  return {
+    type: 'SYSTEM',
+    sender: null,
+    content: systemText(event, room),
+    clientMsgId: undefined,
+    event,
+    room,
+    nowMs,
+  };
+}
+
+/** ROOM_NOT_FOUND for `productId`. */
+export function notFound(productId: string): ChatError {
+  return new ChatError('ROOM_NOT_FOUND', `There is no group-buy room for product "${productId}".`);
+}
+
+/** ROOM_FULL for a room whose cap is `maxParticipants`. */
+export function roomFull(maxParticipants: number): ChatError {
+  return new ChatError('ROOM_FULL', `This deal is full (${maxParticipants} buyers).`);
+}
+
+/** ROOM_NOT_ACTIVE worded for the room's `status`; `what` names the refused action ("joining"). */
+export function notActive(status: RoomStatus, what: string): ChatError {
+  const message =
+    status === 'CANCELLED'
+      ? `This deal was cancelled, so ${what} is not possible any more.`
+      : status === 'CLOSED'
+        ? `This deal has closed, so ${what} is not possible any more.`
+        : `This deal is still recruiting, so ${what} is not possible yet.`;
+  return new ChatError('ROOM_NOT_ACTIVE', message);
+}
+
+/** Throws INVALID_INPUT unless `limit` is a whole number ≥ 1 (a history page size). */
+export function assertPageLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new ChatError('INVALID_INPUT', 'limit must be a whole number of at least 1.');
+  }
+}
