@@ -80,6 +80,8 @@ export function createApp(deps: AppDeps): Hono {
       } catch {
         throw new ChatError('INVALID_INPUT', 'Send {"userId": "…", "name": "…"}.');
       }
+      // `null` is valid JSON; reading a field of it would be a 500.
+      if (typeof body !== 'object' || body === null) throw new ChatError('INVALID_INPUT', 'Send {"userId": "…", "name": "…"}.');
       const userId = typeof body['userId'] === 'string' ? body['userId'].trim() : '';
       const name = typeof body['name'] === 'string' ? body['name'].trim() : '';
       if (!/^[A-Za-z0-9_.:@-]{1,128}$/.test(userId)) throw new ChatError('INVALID_INPUT', 'userId is 1–128 letters, digits or "_.:@-".');

@@ -46,24 +46,30 @@ function parseArgs(argv: string[]): Map<string, string> {
 /** Parses `N/MS` (e.g. `10/10000`) into a rate limit. */
 export function parseRateLimit(value: string): RateLimit {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!m) throw new Error(`rate limit "${value}" must look like 10/10000 (messages / milliseconds)`);
+  // 0 messages would refuse every send ("retry in Infinity s"); 0 ms would never limit at all.
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new Error(`rate limit "${value}" must look like 10/10000 (messages / milliseconds, both at least 1)`);
+  }
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
 /** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
-  const get = (flag: string, name: string) => args.get(flag) ?? env[name];
+  // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
+  // database path or an empty dev secret.
+  const get = (flag: string, name: string) => args.get(flag) ?? (env[name] || undefined);
   const dev = get('dev', 'DEV') === 'true' || get('dev', 'DEV') === '1';
   const secret = get('jwt-secret', 'JWT_SECRET');
   if (!secret && !dev) throw new Error('JWT_SECRET is required (or run with --dev for a random one).');
   if (secret && !dev && secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters.');
   const rate = get('rate-limit', 'RATE_LIMIT');
+  const portRaw = get('port', 'PORT') ?? '8080';
   const config: ServerConfig = {
-    port: Number(get('port', 'PORT') ?? 8080),
+    port: Number(portRaw),
     host: get('host', 'HOST') ?? (dev ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: get('database-url', 'DATABASE_URL') ?? './data/chat.db',
-    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
+    jwtSecret: secret || randomBytes(32).toString('base64url'),
     allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     dev,
     secretGenerated: !secret,
@@ -77,6 +83,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (audience) config.jwtAudience = audience;
   if (rate) config.rateLimit = parseRateLimit(rate);
   if (key) config.contentKey = key;
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`PORT "${config.port}" is not a port number.`);
+  if (!/^\d+$/.test(portRaw) || config.port > 65535) throw new Error(`PORT "${portRaw}" is not a port number.`);
   return config;
 }

@@ -25,6 +25,10 @@ export class RateLimiter {
     private readonly limit: RateLimit,
     private readonly now: () => number,
   ) {
+    // A zero capacity would answer every send with "retry in Infinity s", a zero refill would never limit.
+    if (!(limit.capacity >= 1) || !(limit.refillMs > 0)) {
+      throw new RangeError(`A rate limit needs capacity ≥ 1 and refillMs > 0 (got ${limit.capacity}/${limit.refillMs}).`);
+    }
     this.perMs = limit.capacity / limit.refillMs;
   }
 
@@ -32,7 +36,8 @@ export class RateLimiter {
   take(key: string): void {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.limit.capacity, updatedMs: now };
-    bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + (now - bucket.updatedMs) * this.perMs);
+    // The wall clock can step back (NTP); time that "went backwards" refills nothing rather than draining the bucket.
+    bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + Math.max(0, now - bucket.updatedMs) * this.perMs);
     bucket.updatedMs = now;
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket);

@@ -51,16 +51,12 @@ export class DeadlineScheduler {
       try {
         await this.settleDue();
         const next = await this.store.nextDeadline();
-        if (next === null) {
-          this.armedFor = null;
-          if (this.timer) clearTimeout(this.timer);
-          this.timer = null;
-        } else {
-          this.arm(next);
-        }
+        // A room created while this tick awaited the store may have armed an earlier timer through
+        // consider(); arming unconditionally (or clearing on null) would drop that deadline.
+        if (next !== null) this.consider(next);
       } catch (err) {
         this.logger.log('error', 'deadline check failed', { error: String(err) });
-        this.arm(this.clock.now() + 5_000);
+        this.consider(this.clock.now() + 5_000);
       }
     });
     return this.running;

@@ -139,7 +139,9 @@ export class RoomService {
     if (!access.isHost) throw new ChatError('FORBIDDEN', 'Only the seller or the trade service can end this deal.');
     const result = await this.deps.store.settle(productId, { status, reason: 'HOST' }, this.deps.clock.now());
     if (!result) {
-      throw new ChatError('ROOM_NOT_ACTIVE', `This deal is already ${access.room.status.toLowerCase()}.`);
+      // Read again: when a concurrent request ended the deal after our read, `access.room` still says ACTIVE.
+      const current = await this.getRoom(productId);
+      throw new ChatError('ROOM_NOT_ACTIVE', `This deal is already ${current.status.toLowerCase()}.`);
     }
     await this.publish(result);
     this.deps.logger.log('info', 'room settled', { room: productId, user: principal.userId, status });

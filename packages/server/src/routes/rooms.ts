@@ -23,8 +23,15 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
 
   api.use('*', async (c, next) => {
     // EventSource cannot set headers, so the SSE feed also takes the token as ?token=.
-    const token = bearerToken(c.req.header('Authorization')) ?? (c.req.path.endsWith('/events') ? (c.req.query('token') ?? null) : null);
-    c.set('principal', await verifier.verify(token));
+    const isFeed = c.req.path.endsWith('/events');
+    const token = bearerToken(c.req.header('Authorization')) ?? (isFeed ? (c.req.query('token') ?? null) : null);
+    try {
+      c.set('principal', await verifier.verify(token));
+    } catch (err) {
+      // Counted like the realtime transports count theirs, so /metrics shows refused tokens on every surface.
+      realtime.metrics.inc('groupbuy_auth_failures_total', { transport: isFeed ? 'sse' : 'rest' });
+      throw err;
+    }
     await next();
   });
 
