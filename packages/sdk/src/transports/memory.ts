@@ -137,10 +137,10 @@ export interface MemoryBackend {
   disconnect(options?: { rest?: boolean }): void;
   /** Lets connections through again. */
   reconnect(): void;
-  /** Keeps send acknowledgements back until `releaseAcks()`: messages stay pending. */
-  holdAcks(): void;
-  /** Answers the held acknowledgements. */
-  releaseAcks(): void;
+  /** Holds every chat send back, unstored and unanswered, until `releaseSends()`: messages stay pending. */
+  holdSends(): void;
+  /** Stores and answers the held sends, in order. */
+  releaseSends(): void;
   /** Refuses every send with `error` until called again with null. */
   failSends(error: ErrorInfo | null): void;
   /** Plays a short deal: buyers join one by one, chat, an optional outage, until the room leaves ACTIVE. */
@@ -167,7 +167,7 @@ interface Connection {
   closed: boolean;
 }
 
-const DEFAULT_BUYER_NAMES = ['민지', 'Alex', '서준', 'Priya', '하은', 'Tom', '지우', 'Sofia', '도윤', 'Kenji', '유나', 'Lea'];
+const DEFAULT_BUYER_NAMES = ['하윤', 'Ethan', '지호', 'Noa', '서아', 'Liam', '예준', 'Zoe', '수아', 'Kai', '도하', 'Ivy'];
 const DEFAULT_LINES = ['안녕하세요! 저도 참여할게요 🙌', 'Is the shipping included?', '배송은 언제쯤 시작되나요?', 'Count me in!'];
 
 function base64UrlEncode(text: string): string {
@@ -473,13 +473,17 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
             reject(new Error('memory transport is not open'));
             return;
           }
-          const ack = handle(current, command);
-          const answer = (): void => {
-            if (current.closed) reject(new Error('memory transport closed before the acknowledgement'));
-            else resolve(ack);
+          const run = (): void => {
+            if (current.closed) {
+              reject(new Error('memory transport closed before the acknowledgement'));
+              return;
+            }
+            const ack = handle(current, command);
+            // The stored message is delivered first (as on STOMP), then the acknowledgement.
+            later(() => (current.closed ? reject(new Error('memory transport closed before the acknowledgement')) : resolve(ack)));
           };
-          // The stored message is delivered first (as on STOMP), then the acknowledgement.
-          later(() => (holding && command.type === 'send' ? held.push(answer) : answer()));
+          if (holding && command.type === 'send') held.push(run);
+          else run();
         });
       },
       close() {
@@ -645,12 +649,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       down = false;
       restDown = false;
     },
-    holdAcks() {
+    holdSends() {
       holding = true;
     },
-    releaseAcks() {
+    releaseSends() {
       holding = false;
-      for (const answer of held.splice(0)) answer();
+      for (const run of held.splice(0)) run();
     },
     failSends(error) {
       sendFailure = error;

@@ -1,0 +1,129 @@
+// <groupbuy-chat> against the reference server (started by web-test-runner.config.mjs): the element
+// builds its own client from `base-url` + `token` + `transport`, over real sockets.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../define/groupbuy-chat.js';
+import type { GroupbuyChat } from './groupbuy-chat.js';
+
+let serverUrl = '';
+let roomCounter = 0;
+
+before(async () => {
+  const res = await fetch('/__groupbuy/server.json');
+  serverUrl = ((await res.json()) as { url: string }).url;
+});
+
+function $(el: GroupbuyChat, selector: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+function text(el: Element | null): string {
+  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(serverUrl + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function tokenFor(userId: string, name: string, role?: string): Promise<string> {
+  return (await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}) })).token;
+}
+
+async function createRoom(maxParticipants = 10): Promise<string> {
+  const productId = `wtr-${Date.now().toString(36)}-${++roomCounter}`;
+  const service = await tokenFor('trade-service', 'Trade service', 'service');
+  await post(
+    '/api/chat/rooms',
+    { productId, title: 'Network test deal', maxParticipants, expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString() },
+    service,
+  );
+  return productId;
+}
+
+async function openChat(productId: string, userId: string, name: string, transport = 'stomp'): Promise<GroupbuyChat> {
+  const token = await tokenFor(userId, name);
+  const el = await fixture<GroupbuyChat>(
+    html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} transport=${transport} token=${token} lang="en"></groupbuy-chat>`,
+  );
+  await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'), 'the chat did not load', { timeout: 8000 });
+  return el;
+}
+
+async function send(el: GroupbuyChat, value: string): Promise<void> {
+  const input = $(el, 'textarea') as HTMLTextAreaElement;
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  await el.updateComplete;
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  await el.updateComplete;
+}
+
+function bubbles(el: GroupbuyChat): string[] {
+  return [...el.shadowRoot!.querySelectorAll('.row.chat .bubble')].map((b) => text(b).replace(/^[^:]*: /, ''));
+}
+
+describe('<groupbuy-chat> with the reference server', () => {
+  for (const transport of ['stomp', 'socket.io', 'ws']) {
+    it(`delivers one shopper's message to another over ${transport}`, async () => {
+      const productId = await createRoom();
+      const a = await openChat(productId, `a-${transport}`, 'Ana', transport);
+      const b = await openChat(productId, `b-${transport}`, '보라', transport);
+      await waitUntil(() => b.shadowRoot!.querySelector('.log[aria-busy="false"]'));
+      await send(a, `hello over ${transport} 👋`);
+      await waitUntil(() => bubbles(b).includes(`hello over ${transport} 👋`), 'B did not receive the message', { timeout: 8000 });
+      await waitUntil(() => $(a, '.row.own.sent'), 'A did not see its message stored');
+    });
+  }
+
+  it('closes the deal for everyone when the last spot is taken', async () => {
+    const productId = await createRoom(2);
+    const a = await openChat(productId, 'full-a', 'Ana');
+    const b = await openChat(productId, 'full-b', 'Ben');
+    for (const el of [a, b]) {
+      $(el, '[part~="join-button"]')!.click();
+      await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed' || text($(el, '[part~="join-button"]')) === 'Leave');
+    }
+    for (const el of [a, b]) {
+      await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed', 'CLOSED did not arrive', { timeout: 8000 });
+      expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('2');
+    }
+  });
+
+  it('reconnects after the server drops every connection and delivers what was sent meanwhile', async () => {
+    const productId = await createRoom();
+    const a = await openChat(productId, 'drop-a', 'Ana');
+    const b = await openChat(productId, 'drop-b', 'Ben');
+    await send(a, 'before the drop');
+    await waitUntil(() => bubbles(b).includes('before the drop'), 'no delivery before the drop', { timeout: 8000 });
+    let sawBanner = false;
+    const observer = new MutationObserver(() => {
+      if ($(a, '[part~="connection-banner"]')) sawBanner = true;
+    });
+    observer.observe(a.shadowRoot!, { subtree: true, childList: true });
+    await fetch('/__groupbuy/drop-connections');
+    await send(a, 'typed during the outage');
+    await waitUntil(() => bubbles(b).includes('typed during the outage'), 'the queued message never arrived', { timeout: 10000 });
+    observer.disconnect();
+    expect(sawBanner).to.equal(true);
+    expect(bubbles(b).filter((m) => m === 'typed during the outage')).to.have.length(1);
+    await waitUntil(() => !$(a, '[part~="connection-banner"]'));
+  });
+
+  it("shows the server's rate limit", async () => {
+    const productId = await createRoom();
+    const a = await openChat(productId, 'rate-a', 'Ana');
+    for (let i = 1; i <= 11; i++) {
+      await send(a, `burst ${i}`);
+      await waitUntil(() => !$(a, '.row.own.pending'), 'a send stayed pending', { timeout: 8000 });
+      if ($(a, '.hint.error')) break;
+    }
+    await waitUntil(() => $(a, '.hint.error'), 'no rate-limit hint');
+    expect(text($(a, '[part~="composer-hint"]'))).to.match(/^You're sending messages too fast\. Try again in \d+ s\.$/);
+    expect(text($(a, '.row.own.failed .failed-row'))).to.contain("You're sending messages too fast.");
+  });
+});

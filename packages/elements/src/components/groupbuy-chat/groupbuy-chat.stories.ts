@@ -1,0 +1,257 @@
+import { html, type TemplateResult } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
+import '../../define/groupbuy-chat.js';
+import {
+  MINUTE,
+  onStoryReset,
+  PEOPLE,
+  PRODUCT_ID,
+  resetStories,
+  sampleRoom,
+  storyBackend,
+  storyClient,
+  storyLater,
+} from '../../test-support/story-kit.js';
+
+interface ChatArgs {
+  lang: 'ko' | 'en';
+  theme: 'light' | 'dark' | 'auto';
+}
+
+const READER: MemoryUser = PEOPLE.minji;
+
+/** Opens the chat of `room` on `backend` as `user`; `after` gets the session once it is loaded. */
+function chat(
+  args: ChatArgs,
+  setup: {
+    backend?: MemoryBackend;
+    room?: (now: number) => MemoryRoomInit;
+    user?: MemoryUser;
+    online?: boolean;
+    ackTimeoutMs?: number;
+    style?: string;
+  } = {},
+  after?: (backend: MemoryBackend, session: ReturnType<ReturnType<typeof storyClient>['room']>) => void,
+): TemplateResult {
+  resetStories();
+  const backend = setup.backend ?? storyBackend();
+  const init = (setup.room ?? ((now) => sampleRoom(now)))(backend.now());
+  if (!backend.getRoom(init.productId)) backend.addRoom(init);
+  const client = storyClient(backend, setup.user ?? READER, {
+    ...(setup.online === undefined ? {} : { online: setup.online }),
+    ...(setup.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: setup.ackTimeoutMs }),
+  });
+  if (after) {
+    const session = client.room(init.productId);
+    void session.ready().then(() => after(backend, session));
+  }
+  return html`<groupbuy-chat
+    product-id=${init.productId}
+    lang=${args.lang}
+    theme=${args.theme === 'auto' ? '' : args.theme}
+    style=${setup.style ?? ''}
+    .client=${client}
+  ></groupbuy-chat>`;
+}
+
+const meta: Meta<ChatArgs> = {
+  title: 'Elements/groupbuy-chat',
+  component: 'groupbuy-chat',
+  args: { lang: 'ko', theme: 'light' },
+  argTypes: {
+    lang: { control: 'inline-radio', options: ['ko', 'en'] },
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+  },
+};
+export default meta;
+
+type Story = StoryObj<ChatArgs>;
+
+/** An open deal with a short conversation: 6 of 10 joined, about three hours left. */
+export const Active: Story = { render: (args) => chat(args) };
+
+/** The same deal in English. */
+export const English: Story = { args: { lang: 'en' }, render: (args) => chat(args) };
+
+/** A room nobody has written in yet. */
+export const EmptyRoom: Story = {
+  render: (args) => chat(args, { room: (now) => sampleRoom(now, { messages: [], participants: [] }) }),
+};
+
+/** The server never answers: the skeleton stays. */
+export const Loading: Story = {
+  render: (args) => chat(args, { backend: storyBackend({ latencyMs: 2 ** 31 - 1 }) }),
+};
+
+/** 200 messages: the latest 50 load first, older ones when scrolled to the top. */
+export const TwoHundredMessages: Story = {
+  render: (args) =>
+    chat(args, {
+      room: (now) =>
+        sampleRoom(now, {
+          messages: Array.from({ length: 200 }, (_, i) => ({
+            sender: [PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, PEOPLE.seller][i % 4] ?? null,
+            content: i % 3 === 0 ? `메시지 ${i + 1}: 언제 도착하나요?` : `Message ${i + 1}: looking forward to it`,
+            createdAt: now - (200 - i) * 7 * MINUTE,
+          })),
+        }),
+    }),
+};
+
+/** Long Korean and English text, a long URL and line breaks: wrapping by word (어절), never overflowing. */
+export const LongText: Story = {
+  render: (args) =>
+    chat(args, {
+      room: (now) =>
+        sampleRoom(now, {
+          messages: [
+            {
+              sender: PEOPLE.seojun,
+              content:
+                '안녕하세요! 작년 겨울에도 이 농장 감귤을 공동구매로 받아봤는데 당도가 정말 높고 껍질도 얇아서 가족들이 아주 좋아했어요. 이번에는 부모님 댁에도 한 박스 보내드리려고 하는데, 배송지를 두 곳으로 나눠서 받을 수 있는지 궁금합니다. 가능하다면 추가 배송비는 얼마인지도 알려주세요!',
+              createdAt: now - 40 * MINUTE,
+            },
+            {
+              sender: PEOPLE.alex,
+              content:
+                "I ordered last year and they arrived in perfect condition.\nTip: keep them somewhere cool, not in the fridge.\nDetails: https://example.com/a/very/long/link/that/should/wrap/instead/of/overflowing/the/bubble?ref=groupbuy-chat-storybook",
+              createdAt: now - 35 * MINUTE,
+            },
+            {
+              sender: PEOPLE.seller,
+              content: '두 곳 배송 가능합니다. 추가 배송비는 3,000원이에요. 주문서 메모란에 두 번째 주소를 적어 주세요.',
+              createdAt: now - 30 * MINUTE,
+            },
+          ],
+        }),
+    }),
+};
+
+/** One message on its way (acknowledgements held back) and one that failed with Retry / Discard. */
+export const PendingAndFailed: Story = {
+  render: (args) =>
+    chat(args, { room: (now) => sampleRoom(now, { participants: [READER, PEOPLE.alex] }), ackTimeoutMs: 3_600_000 }, (backend, session) => {
+      backend.failSends({ code: 'UNAVAILABLE', message: 'The chat server cannot be reached.' });
+      session.send('이 메시지는 전송에 실패했어요');
+      const off = session.on('messages', (messages) => {
+        if (!messages.some((m) => m.status === 'failed')) return;
+        off();
+        backend.failSends(null);
+        backend.holdSends();
+        session.send('이 메시지는 보내는 중이에요…');
+      });
+    }),
+};
+
+/** Four minutes left: the countdown turns urgent and ticks by the second. */
+export const NearDeadline: Story = {
+  render: (args) => chat(args, { room: (now) => sampleRoom(now, { expiresAt: now + 4 * MINUTE + 30_000 }) }),
+};
+
+/** Nine of ten joined; two seconds later the last buyer joins and the deal closes (FULL → CLOSED). */
+export const FullThenClosed: Story = {
+  render: (args) =>
+    chat(
+      args,
+      {
+        room: (now) =>
+          sampleRoom(now, {
+            participants: [READER, ...Array.from({ length: 8 }, (_, i) => ({ userId: `b-${i}`, name: ['하나', 'Jin', '다미', 'Leo', '소율', 'Mia', '태오', 'Noah'][i] ?? `B${i}` }))],
+          }),
+      },
+      (backend) => storyLater(2000, () => backend.join(PRODUCT_ID, { userId: 'u-last', name: '막차' })),
+    ),
+};
+
+/** A closed deal seen by a buyer: the chat goes on. */
+export const ClosedBuyer: Story = {
+  render: (args) =>
+    chat(args, {
+      room: (now) => sampleRoom(now, { status: 'CLOSED', participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }] }),
+    }),
+};
+
+/** A cancelled deal: read-only, with the reason. */
+export const Cancelled: Story = {
+  render: (args) =>
+    chat(args, { room: (now) => sampleRoom(now, { participants: [READER, PEOPLE.alex] }) }, (backend) =>
+      backend.setStatus(PRODUCT_ID, 'CANCELLED', 'HOST'),
+    ),
+};
+
+/** The same deal as a buyer and as a watcher when it fills: the watcher may read what came before but not write. */
+export const WatcherVsBuyer: Story = {
+  render: (args) => {
+    resetStories();
+    const backend = storyBackend();
+    backend.addRoom(sampleRoom(backend.now(), { maxParticipants: 8, participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }] }));
+    const buyer = storyClient(backend, READER);
+    const watcher = storyClient(backend, PEOPLE.watcher);
+    storyLater(1500, () => backend.join(PRODUCT_ID, { userId: 'u-dami', name: '다미' }));
+    storyLater(3000, () => backend.join(PRODUCT_ID, { userId: 'u-leo', name: 'Leo' }));
+    const theme = args.theme === 'auto' ? '' : args.theme;
+    return html`<div style="display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; width: min(900px, 90vw); margin-left: 50%; transform: translateX(-50%);">
+      <div><p style="font: 600 13px system-ui; margin: 0 0 6px;">Buyer · 구매자</p><groupbuy-chat product-id=${PRODUCT_ID} lang=${args.lang} theme=${theme} .client=${buyer}></groupbuy-chat></div>
+      <div><p style="font: 600 13px system-ui; margin: 0 0 6px;">Watcher · 구경하는 사람</p><groupbuy-chat product-id=${PRODUCT_ID} lang=${args.lang} theme=${theme} .client=${watcher}></groupbuy-chat></div>
+    </div>`;
+  },
+};
+
+/** The connection dropped and the server is not back yet: "reconnecting". */
+export const Reconnecting: Story = {
+  render: (args) => chat(args, {}, (backend) => backend.disconnect()),
+};
+
+/** The device is offline: sends wait in the outbox. */
+export const Offline: Story = {
+  render: (args) => chat(args, { online: false }, (backend) => backend.disconnect({ rest: true })),
+};
+
+/** Dark theme by attribute. */
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  parameters: { backgrounds: { value: '#0e0f12' } },
+  decorators: [(story) => html`<div style="background: #0e0f12; padding: 16px; border-radius: 12px;">${story()}</div>`],
+  render: (args) => chat(args),
+};
+
+/** A shop's own look through --groupbuy-* custom properties. */
+export const CustomTheme: Story = {
+  render: (args) =>
+    chat(args, {
+      style: [
+        '--groupbuy-accent: #0b7a5a',
+        '--groupbuy-focus-ring: #0b7a5a',
+        '--groupbuy-accent-soft: #e3f4ee',
+        '--groupbuy-own-bubble: #0b7a5a',
+        '--groupbuy-bubble: #f4efe6',
+        '--groupbuy-surface: #fbf8f2',
+        '--groupbuy-border: #e8e0d2',
+        '--groupbuy-radius: 6px',
+        '--groupbuy-font-family: Georgia, "Nanum Myeongjo", serif',
+        '--groupbuy-height: 560px',
+      ].join(';'),
+    }),
+};
+
+/** No client and no token. */
+export const SignedOut: Story = {
+  render: (args) => {
+    resetStories();
+    return html`<groupbuy-chat product-id=${PRODUCT_ID} lang=${args.lang} theme=${args.theme === 'auto' ? '' : args.theme}></groupbuy-chat>`;
+  },
+};
+
+/** A short deal played live: buyers join and chat, the connection drops for a moment, the deal fills. */
+export const LiveDeal: Story = {
+  render: (args) =>
+    chat(
+      args,
+      { room: (now) => sampleRoom(now, { maxParticipants: 6, participants: [READER], messages: [], expiresAt: now + 20 * MINUTE }) },
+      (backend) => {
+        const playback = backend.playDeal(PRODUCT_ID, { stepMs: 1200, disconnectAfterJoins: 2, offlineMs: 2500 });
+        onStoryReset(() => playback.stop());
+      },
+    ),
+};

@@ -1,0 +1,351 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ChatClient } from '@groupbuy/sdk';
+import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
+import '../../define/groupbuy-chat.js';
+import type { GroupbuyChat } from './groupbuy-chat.js';
+import type { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
+import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
+
+const HOUR = 3_600_000;
+const clients: ChatClient[] = [];
+const backends: MemoryBackend[] = [];
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  for (const b of backends.splice(0)) b.dispose();
+  document.documentElement.removeAttribute('lang');
+});
+
+function $(el: GroupbuyChat, selector: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+function $$(el: GroupbuyChat, selector: string): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+}
+
+function text(el: Element | null): string {
+  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function room(overrides: Partial<MemoryRoomInit> = {}): MemoryRoomInit {
+  return {
+    productId: 'p-1',
+    title: '제주 햇귤 5kg 공동구매',
+    maxParticipants: 10,
+    hostId: PEOPLE.seller.userId,
+    participants: [PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya],
+    ...overrides,
+  };
+}
+
+interface Opened {
+  el: GroupbuyChat;
+  backend: MemoryBackend;
+}
+
+async function openChat(
+  init: MemoryRoomInit = room(),
+  user: MemoryUser = PEOPLE.minji,
+  lang = 'en',
+  backend: MemoryBackend = memoryBackend(),
+): Promise<Opened> {
+  if (!backends.includes(backend)) backends.push(backend);
+  if (!backend.getRoom(init.productId)) backend.addRoom(init);
+  const client = memoryClient(backend, user);
+  clients.push(client);
+  const el = await fixture<GroupbuyChat>(
+    html`<groupbuy-chat product-id=${init.productId} lang=${lang} .client=${client} style="height: 560px"></groupbuy-chat>`,
+  );
+  await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'), 'the chat did not load');
+  return { el, backend };
+}
+
+async function typeAndPress(el: GroupbuyChat, value: string, init: KeyboardEventInit = {}, keyCode?: number): Promise<KeyboardEvent> {
+  const input = $(el, 'textarea') as HTMLTextAreaElement;
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  await el.updateComplete;
+  const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, composed: true, ...init });
+  if (keyCode !== undefined) Object.defineProperty(event, 'keyCode', { get: () => keyCode });
+  input.dispatchEvent(event);
+  await el.updateComplete;
+  return event;
+}
+
+function chatBubbles(el: GroupbuyChat): string[] {
+  return $$(el, '.row.chat .bubble').map((b) => text(b).replace(/^[^:]*: /, ''));
+}
+
+describe('<groupbuy-chat>', () => {
+  it('shows the title, status, progress and what is missing from the room', async () => {
+    const { el } = await openChat(room({ participants: [PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, PEOPLE.seller] }));
+    expect(text($(el, '[part~="title"]'))).to.equal('제주 햇귤 5kg 공동구매');
+    expect(text($(el, '[part~="status"]'))).to.equal('Open');
+    const bar = $(el, '[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).to.equal('4');
+    expect(bar.getAttribute('aria-valuemax')).to.equal('10');
+    expect(text($(el, '[part~="progress-text"]'))).to.equal('4/10 joined · 6 more to close');
+    expect(text($(el, '[part~="join-button"]'))).to.equal('Join deal');
+  });
+
+  it('is accessible', async () => {
+    const { el, backend } = await openChat();
+    backend.post('p-1', { sender: PEOPLE.alex, content: 'Hello! When does it ship?' });
+    backend.post('p-1', { sender: null, content: '배송은 금요일에 시작합니다.' });
+    backend.join('p-1', PEOPLE.seojun);
+    await waitUntil(() => $$(el, '.row').length >= 2);
+    await expect(el).to.be.accessible();
+  });
+
+  it('is accessible in the dark theme', async () => {
+    const { el, backend } = await openChat();
+    el.theme = 'dark';
+    backend.post('p-1', { sender: PEOPLE.alex, content: 'Dark mode check' });
+    await waitUntil(() => chatBubbles(el).includes('Dark mode check'));
+    await expect(el).to.be.accessible();
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(22, 24, 29)');
+  });
+
+  it('renders markup in a message as text', async () => {
+    const { el, backend } = await openChat();
+    const payload = '<img src=x onerror="window.__xss = 1"><b>bold</b>';
+    backend.post('p-1', { sender: PEOPLE.alex, content: payload });
+    await waitUntil(() => chatBubbles(el).includes(payload), 'the payload was not shown as text');
+    expect(el.shadowRoot!.querySelector('img, .bubble b')).to.equal(null);
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
+  });
+
+  it('renders SYSTEM messages from event and room in the reader language', async () => {
+    const { el, backend } = await openChat(room(), PEOPLE.minji, 'ko');
+    backend.join('p-1', { userId: 'u-hana', name: '하나' });
+    await waitUntil(() => $(el, '.row.system'));
+    expect(text($(el, '.row.system'))).to.equal('하나님이 참여했어요 (4/10)');
+    expect(text($(el, '[part~="status"]'))).to.equal('모집 중');
+  });
+
+  it('sends on Enter and keeps Shift+Enter for a new line', async () => {
+    const { el } = await openChat();
+    const shift = await typeAndPress(el, 'first line', { shiftKey: true });
+    expect(shift.defaultPrevented).to.equal(false);
+    const sent = oneEvent(el, 'groupbuy-send');
+    const enter = await typeAndPress(el, 'first line\nsecond line');
+    expect(enter.defaultPrevented).to.equal(true);
+    expect(((await sent) as unknown as GroupbuySendEvent).message.content).to.equal('first line\nsecond line');
+    await waitUntil(() => $(el, '.row.own.sent'));
+    expect($(el, '.row.own .bubble')!.textContent).to.contain('first line\nsecond line');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('');
+  });
+
+  it('never sends on Enter during IME composition (Hangul)', async () => {
+    const { el } = await openChat(room(), PEOPLE.minji, 'ko');
+    const composing = await typeAndPress(el, '안녕하세', { isComposing: true });
+    const safari = await typeAndPress(el, '안녕하세요', {}, 229);
+    expect(composing.defaultPrevented).to.equal(false);
+    expect(safari.defaultPrevented).to.equal(false);
+    expect($$(el, '.row.own')).to.have.length(0);
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('안녕하세요');
+    await typeAndPress(el, '안녕하세요');
+    await waitUntil(() => $$(el, '.row.own').length === 1);
+  });
+
+  it('joins and leaves the deal with the header button', async () => {
+    const { el } = await openChat();
+    const joined = oneEvent(el, 'groupbuy-join');
+    $(el, '[part~="join-button"]')!.click();
+    await joined;
+    await waitUntil(() => text($(el, '[part~="join-button"]')) === 'Leave');
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('4');
+    $(el, '[part~="join-button"]')!.click();
+    await waitUntil(() => text($(el, '[part~="join-button"]')) === 'Join deal');
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('3');
+  });
+
+  it('closes when the cap is reached; buyers keep chatting, a watcher cannot', async () => {
+    const backend = memoryBackend();
+    const init = room({ maxParticipants: 3, participants: [PEOPLE.alex] });
+    const buyer = await openChat(init, PEOPLE.minji, 'en', backend);
+    const watcher = await openChat(init, PEOPLE.watcher, 'en', backend);
+    $(buyer.el, '[part~="join-button"]')!.click();
+    await waitUntil(() => text($(buyer.el, '[part~="join-button"]')) === 'Leave');
+    backend.join('p-1', PEOPLE.seojun);
+    for (const el of [buyer.el, watcher.el]) {
+      await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed', 'both readers see CLOSED');
+    }
+    expect(text($$(buyer.el, '.row.system').at(-1) ?? null)).to.equal('All 3 spots are taken — the deal is on! 🎉');
+    expect(($(buyer.el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(false);
+    expect(text($(buyer.el, '.joined-tag'))).to.equal('Joined');
+    expect(($(watcher.el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
+    expect(text($(watcher.el, '[part~="composer-hint"]'))).to.equal('This deal has closed. Only buyers and the seller can chat.');
+    expect($(watcher.el, '[part~="join-button"]')).to.equal(null);
+  });
+
+  it('is read-only with a reason when the deal was cancelled', async () => {
+    const { el, backend } = await openChat(room(), PEOPLE.minji, 'ko');
+    backend.setStatus('p-1', 'CANCELLED', 'HOST');
+    await waitUntil(() => text($(el, '[part~="status"]')) === '취소됨');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
+    expect(text($(el, '[part~="composer-hint"]'))).to.equal('취소된 공동구매예요. 채팅은 읽기 전용입니다.');
+    expect(text($(el, '.row.system'))).to.equal('판매자가 공동구매를 취소했어요');
+  });
+
+  it('shows a pending message until it is stored', async () => {
+    const { el, backend } = await openChat();
+    backend.holdSends();
+    await typeAndPress(el, 'hold on');
+    await waitUntil(() => $(el, '.row.own.pending'));
+    expect($(el, '.row.own.pending .time')).to.equal(null);
+    backend.releaseSends();
+    await waitUntil(() => $(el, '.row.own.sent .time'));
+    expect($$(el, '.row.own')).to.have.length(1);
+  });
+
+  it('offers Retry and Discard on a failed message', async () => {
+    const { el, backend } = await openChat();
+    backend.failSends({ code: 'INTERNAL', message: 'boom' });
+    await typeAndPress(el, 'try me');
+    await waitUntil(() => $(el, '.row.own.failed'));
+    expect(text($(el, '.failed-row'))).to.contain('Not sent');
+    backend.failSends(null);
+    $(el, '[part~="retry-button"]')!.click();
+    await waitUntil(() => $(el, '.row.own.sent'));
+    backend.failSends({ code: 'INTERNAL', message: 'boom' });
+    await typeAndPress(el, 'drop me');
+    await waitUntil(() => $(el, '.row.own.failed'));
+    $(el, '[part~="discard-button"]')!.click();
+    await waitUntil(() => !$(el, '.row.own.failed'));
+    expect(chatBubbles(el)).to.deep.equal(['try me']);
+  });
+
+  it('shows the rate limit with the time to wait', async () => {
+    const { el } = await openChat(room(), PEOPLE.minji, 'en', memoryBackend({ rateLimit: { capacity: 2, refillMs: 60_000 } }));
+    for (const line of ['one', 'two', 'three']) {
+      await typeAndPress(el, line);
+      await waitUntil(() => $$(el, '.row.own').length === ['one', 'two', 'three'].indexOf(line) + 1);
+      await waitUntil(() => !$(el, '.row.own.pending'));
+    }
+    await waitUntil(() => $(el, '.hint.error'));
+    expect(text($(el, '[part~="composer-hint"]'))).to.match(/^You're sending messages too fast\. Try again in \d+ s\.$/);
+    expect(($(el, '[part~="send-button"]') as HTMLButtonElement).disabled).to.equal(true);
+  });
+
+  it('loads the latest 50 first and older ones at the top, keeping the scroll position', async () => {
+    const messages = Array.from({ length: 200 }, (_, i) => ({ sender: i % 2 ? PEOPLE.alex : PEOPLE.seojun, content: `message ${i + 1}` }));
+    const { el } = await openChat(room({ messages }));
+    expect($$(el, '.row.chat')).to.have.length(50);
+    const log = $(el, '.log')!;
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(2);
+    const firstBubble = $$(el, '.row.chat')[0]!;
+    expect(text(firstBubble)).to.contain('message 151');
+    log.scrollTop = 0;
+    log.dispatchEvent(new Event('scroll'));
+    await waitUntil(() => $$(el, '.row.chat').length === 100, 'older messages did not load');
+    await el.updateComplete;
+    // The message that was at the top is still where the reader saw it.
+    const offset = firstBubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    expect(Math.abs(offset - 36)).to.be.below(60);
+    expect(log.scrollTop).to.be.above(500);
+  });
+
+  it('offers a jump to new messages while scrolled up', async () => {
+    const messages = Array.from({ length: 40 }, (_, i) => ({ sender: PEOPLE.alex, content: `line ${i + 1}` }));
+    const { el, backend } = await openChat(room({ messages }));
+    const log = $(el, '.log')!;
+    log.scrollTop = 200;
+    log.dispatchEvent(new Event('scroll'));
+    await el.updateComplete;
+    backend.post('p-1', { sender: PEOPLE.priya, content: 'psst, new one' });
+    await waitUntil(() => $(el, '[part~="jump-button"]'), 'no jump button');
+    expect(text($(el, '[part~="jump-button"]'))).to.equal('1 new message');
+    expect(log.scrollTop).to.equal(200);
+    $(el, '[part~="jump-button"]')!.click();
+    await waitUntil(() => !$(el, '[part~="jump-button"]'));
+    await waitUntil(() => log.scrollHeight - log.scrollTop - log.clientHeight < 2, 'did not scroll to the end');
+  });
+
+  it('follows new messages when the reader is at the bottom', async () => {
+    const messages = Array.from({ length: 40 }, (_, i) => ({ sender: PEOPLE.alex, content: `line ${i + 1}` }));
+    const { el, backend } = await openChat(room({ messages }));
+    backend.post('p-1', { sender: PEOPLE.priya, content: 'latest' });
+    await waitUntil(() => chatBubbles(el).includes('latest'));
+    const log = $(el, '.log')!;
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(2);
+    expect($(el, '[part~="jump-button"]')).to.equal(null);
+  });
+
+  it('shows a banner while reconnecting and catches up after', async () => {
+    const { el, backend } = await openChat();
+    backend.disconnect();
+    await waitUntil(() => text($(el, '[part~="connection-banner"]')) === 'Connection lost. Reconnecting…');
+    backend.post('p-1', { sender: PEOPLE.alex, content: 'said while you were away' });
+    backend.reconnect();
+    await waitUntil(() => !$(el, '[part~="connection-banner"]'), 'banner did not go away', { timeout: 5000 });
+    await waitUntil(() => chatBubbles(el).includes('said while you were away'));
+  });
+
+  it('counts down to the deadline on the server clock', async () => {
+    // The server's clock runs two hours ahead of this browser; the deadline is three hours away on it.
+    const backend = memoryBackend({ clockSkewMs: 2 * HOUR });
+    const { el } = await openChat(room({ expiresAt: backend.now() + 3 * HOUR }), PEOPLE.minji, 'en', backend);
+    await waitUntil(() => /left$/.test(text($(el, '[part~="countdown"]'))));
+    expect(text($(el, '[part~="countdown"]'))).to.match(/^(2h 59m|3h 0m) left$/);
+  });
+
+  it('turns urgent near the deadline and settles when it passes', async () => {
+    const backend = memoryBackend();
+    const { el } = await openChat(room({ expiresAt: backend.now() + 90_000, minParticipants: 2 }), PEOPLE.minji, 'en', backend);
+    expect(text($(el, '[part~="status"]'))).to.equal('Ending soon');
+    expect($(el, '[part~="countdown"]')!.classList.contains('urgent')).to.equal(true);
+    expect(text($(el, '[part~="countdown"]'))).to.match(/^1m \d+s left$/);
+    backend.advance(90_000);
+    await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed');
+    expect(text($(el, '.row.system'))).to.equal('The deal closed with 3 buyers 🎉');
+  });
+
+  it('speaks the document language when it has no lang of its own', async () => {
+    document.documentElement.lang = 'ko';
+    const backend = memoryBackend();
+    backends.push(backend);
+    backend.addRoom(room());
+    const client = memoryClient(backend, PEOPLE.minji);
+    clients.push(client);
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" .client=${client}></groupbuy-chat>`);
+    await waitUntil(() => $(el, '[part~="join-button"]'));
+    expect(text($(el, '[part~="join-button"]'))).to.equal('참여하기');
+    expect(text($(el, '[part~="progress-text"]'))).to.equal('3/10명 참여 · 7명 더 모이면 마감');
+    el.setAttribute('lang', 'en');
+    await el.updateComplete;
+    expect(text($(el, '[part~="join-button"]'))).to.equal('Join deal');
+  });
+
+  it('shows its buyers in a panel, the seller marked', async () => {
+    const { el, backend } = await openChat(room({ participants: [PEOPLE.alex, PEOPLE.seller] }));
+    const toggle = $(el, '[part~="participants-button"]')!;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.click();
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    const list = $(el, 'participant-list')!;
+    await waitUntil(() => list.shadowRoot?.querySelectorAll('li').length === 2);
+    backend.join('p-1', PEOPLE.priya);
+    await waitUntil(() => list.shadowRoot?.querySelectorAll('li').length === 3, 'the list did not update live');
+    const seller = [...list.shadowRoot!.querySelectorAll('li')].find((li) => li.textContent?.includes(PEOPLE.seller.name));
+    expect(text(seller?.querySelector('.tag') ?? null)).to.equal('Seller');
+  });
+
+  it('loads no transport module for a client that was handed in', async () => {
+    await openChat();
+    const loaded = performance.getEntriesByType('resource').map((e) => e.name);
+    expect(loaded.some((n) => /transports\/(stomp|socket-io|ws)\b/.test(n))).to.equal(false);
+    expect(loaded.some((n) => /transports\/memory/.test(n))).to.equal(true);
+  });
+
+  it('asks to sign in when it has neither client nor token', async () => {
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en"></groupbuy-chat>`);
+    expect(text($(el, '[part~="title"]'))).to.equal('Group-buy chat');
+    expect(text($(el, '.log'))).to.equal('Ask the seller and the other buyers anything about this deal.');
+    expect(text($(el, '[part~="composer-hint"]'))).to.equal('Sign in to join the chat.');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,124 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { ChatClient, RoomSession } from '@groupbuy/sdk';
+import type { TransportName } from '../../internal/client-factory.js';
+import { LocaleController } from '../../internal/locale-controller.js';
+import { RoomController } from '../../internal/room-controller.js';
+import { hueOf, initialOf } from '../../internal/theme.styles.js';
+import { styles } from './participant-list.styles.js';
+
+/**
+ * The buyers of a group-buy deal, live: who joined, how many of the cap, the seller marked, the reader
+ * marked as "you".
+ *
+ * Standalone it takes a `client`, or `token` / `tokenProvider` plus `base-url`, like `<groupbuy-chat>`;
+ * inside the chat it is handed the chat's `session`. The server reports buyers only: people who read
+ * without joining are not listed (the SDK has no watcher list).
+ *
+ * @summary Live list of the buyers in a group-buy deal.
+ * @tagname participant-list
+ *
+ * @attr lang - `ko` or `en`; defaults to the nearest `lang` up the tree, then the browser's.
+ *
+ * @slot empty - Shown while nobody has joined.
+ *
+ * @csspart header - Title and count.
+ * @csspart title - "Buyers".
+ * @csspart count - "7/10", announced politely when it changes.
+ * @csspart list - The `<ul>` of buyers.
+ * @csspart participant - One buyer (also `participant-self`, `participant-host`).
+ * @csspart name - A buyer's name.
+ * @csspart empty - The empty state.
+ *
+ * @cssproperty [--groupbuy-font-family=system-ui, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif] - Font stack.
+ * @cssproperty [--groupbuy-bg=#ffffff] - Background (dark: #16181d).
+ * @cssproperty [--groupbuy-text=#1b1d22] - Text colour (dark: #e9ebef).
+ * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text (dark: #a3abb9).
+ * @cssproperty [--groupbuy-border=#e4e7ec] - Borders (dark: #2f343e).
+ * @cssproperty [--groupbuy-accent=#3b5bdb] - Tags and the count (dark: #8ea2ff).
+ * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent (dark: #0b1020).
+ * @cssproperty [--groupbuy-radius=16px] - Corner radius.
+ * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
+ */
+export class ParticipantList extends LitElement {
+  static override styles = styles;
+
+  /** The product (= room) id. */
+  @property({ attribute: 'product-id' }) productId = '';
+
+  /** The chat server's base URL, for a client the element builds itself. @default location.origin */
+  @property({ attribute: 'base-url' }) baseUrl: string | undefined;
+
+  /** Realtime transport for a client the element builds itself. */
+  @property() transport: TransportName = 'stomp';
+
+  /** A JWT; the element builds its own client with it (ignored when `client` or `session` is set). */
+  @property() token: string | undefined;
+
+  /** Returns a fresh JWT on every (re)connect; wins over `token`. */
+  @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined;
+
+  /** A client shared with the page (or the chat), which also tells who "you" are. */
+  @property({ attribute: false }) client: ChatClient | undefined;
+
+  /** A room session to show, e.g. the one `<groupbuy-chat>` already has. Wins over everything else. */
+  @property({ attribute: false }) session: RoomSession | undefined;
+
+  /** `light` or `dark`; unset follows the operating system. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  private readonly locale = new LocaleController(this);
+  private readonly roomCtl = new RoomController(this);
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override render(): TemplateResult {
+    const { t, format: f } = this.locale;
+    const ctl = this.roomCtl;
+    const room = ctl.room;
+    const buyers = ctl.participants;
+    const me = ctl.userId;
+    const hostId = room?.hostId ?? null;
+    const count = room?.participantCount ?? buyers.length;
+    return html`<section class="base" aria-labelledby="title">
+      <div class="header" part="header">
+        <span id="title" class="title" part="title">${t.participantsTitle}</span>
+        ${room
+          ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
+          : nothing}
+      </div>
+      ${ctl.phase === 'ready' || buyers.length > 0
+        ? buyers.length === 0
+          ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
+          : html`<ul class="list" part="list" aria-labelledby="title">
+              ${repeat(
+                buyers,
+                (p) => p.userId,
+                (p) => {
+                  const self = p.userId === me;
+                  const host = p.userId === hostId;
+                  return html`<li class="participant" part="participant ${self ? 'participant-self' : ''} ${host ? 'participant-host' : ''}">
+                    <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(p.userId)) })}>${initialOf(p.name)}</span>
+                    <span class="who">
+                      <span class="name" part="name">${p.name}</span>
+                      ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
+                      ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
+                    </span>
+                    <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${t.joinedAt(f.clock(p.joinedAt))}</time>
+                  </li>`;
+                },
+              )}
+            </ul>`
+        : html`<p class="empty note">${ctl.phase === 'signed-out' ? t.signedOut : ctl.phase === 'error' && ctl.loadError ? t.error(ctl.loadError.code) : t.loading}</p>`}
+    </section>`;
+  }
+}

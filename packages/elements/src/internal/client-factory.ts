@@ -1,0 +1,35 @@
+import { createChatClient, type ChatClient, type TransportFactory } from '@groupbuy/sdk';
+
+/** The realtime transports a widget can build a client with (the `transport` attribute). */
+export type TransportName = 'stomp' | 'socket.io' | 'ws';
+
+/** What a widget knows when it builds its own client. */
+export interface BuildClientOptions {
+  /** Server base URL. */
+  baseUrl: string;
+  /** Which transport. */
+  transport: TransportName;
+  /** Token source. */
+  getToken: () => string | Promise<string>;
+}
+
+/**
+ * Loads a transport only when a widget builds its own client: a page that hands in a `client` never
+ * downloads one, and the self-contained bundle carries just the STOMP one (rollup.config.mjs).
+ */
+export function loadTransport(name: TransportName): Promise<TransportFactory> {
+  switch (name) {
+    case 'socket.io':
+      return import('@groupbuy/sdk/socket.io').then((m) => m.socketIoTransport());
+    case 'ws':
+      return import('@groupbuy/sdk/ws').then((m) => m.wsTransport());
+    default:
+      return import('@groupbuy/sdk/stomp').then((m) => m.stompTransport());
+  }
+}
+
+/** A client for a widget that was given a token instead of a client. */
+export async function buildClient(options: BuildClientOptions): Promise<ChatClient> {
+  const transport = await loadTransport(options.transport);
+  return createChatClient({ baseUrl: options.baseUrl, getToken: options.getToken, transport });
+}

@@ -1,0 +1,306 @@
+import type { ErrorCode, RoomStatus, SystemEvent, RoomSnapshot } from '@groupbuy/protocol';
+
+/** The languages the widgets speak. Anything else falls back to English. */
+export type Lang = 'ko' | 'en';
+
+/** Every user-visible string of the widgets, as functions of what they show. */
+export interface Strings {
+  status: Record<RoomStatus, string>;
+  endingSoon: string;
+  timeLeft(duration: string): string;
+  deadlinePassed: string;
+  endedAt(date: string): string;
+  progressLabel: string;
+  progressValue(count: string, max: string): string;
+  moreToClose(n: string): string;
+  moreNeeded(n: string): string;
+  dealOn: string;
+  dealCancelled: string;
+  join: string;
+  joining: string;
+  leave: string;
+  leaving: string;
+  joined: string;
+  participantsButton(count: string): string;
+  participantsTitle: string;
+  messagesLabel: string;
+  loading: string;
+  loadingOlder: string;
+  startOfChat: string;
+  emptyChat: string;
+  newMessages(n: string): string;
+  you: string;
+  seller: string;
+  notice: string;
+  sending: string;
+  failed: string;
+  retry: string;
+  discard: string;
+  inputLabel: string;
+  placeholder: string;
+  send: string;
+  composerHint: string;
+  tooLong(count: string, max: string): string;
+  signedOut: string;
+  chatTitle: string;
+  signedOutInvite: string;
+  readOnlyCancelled: string;
+  readOnlyClosed: string;
+  rateLimited(seconds: string): string;
+  reconnecting: string;
+  offline: string;
+  dismiss: string;
+  tryAgain: string;
+  error(code: ErrorCode): string;
+  system(event: SystemEvent, room: RoomSnapshot, count: string, max: string): string;
+  buyersCount(count: string, max: string): string;
+  noBuyers: string;
+  joinedAt(time: string): string;
+}
+
+const ko: Strings = {
+  status: { ACTIVE: '모집 중', CLOSED: '마감', CANCELLED: '취소됨' },
+  endingSoon: '마감 임박',
+  timeLeft: (d) => `${d} 남음`,
+  deadlinePassed: '마감 처리 중…',
+  endedAt: (d) => `${d} 종료`,
+  progressLabel: '참여 현황',
+  progressValue: (c, m) => `${c}/${m}명 참여`,
+  moreToClose: (n) => `${n}명 더 모이면 마감`,
+  moreNeeded: (n) => `성사까지 ${n}명`,
+  dealOn: '공동구매 성사',
+  dealCancelled: '모집 취소',
+  join: '참여하기',
+  joining: '참여하는 중…',
+  leave: '참여 취소',
+  leaving: '취소하는 중…',
+  joined: '참여 완료',
+  participantsButton: (c) => `참여자 ${c}명`,
+  participantsTitle: '참여자',
+  messagesLabel: '채팅 메시지',
+  loading: '대화를 불러오는 중…',
+  loadingOlder: '이전 대화를 불러오는 중…',
+  startOfChat: '대화의 시작이에요',
+  emptyChat: '아직 대화가 없어요. 첫 메시지를 남겨 보세요!',
+  newMessages: (n) => `새 메시지 ${n}개`,
+  you: '나',
+  seller: '판매자',
+  notice: '공지',
+  sending: '보내는 중',
+  failed: '보내지 못했어요',
+  retry: '다시 보내기',
+  discard: '삭제',
+  inputLabel: '메시지',
+  placeholder: '메시지를 입력하세요',
+  send: '보내기',
+  composerHint: 'Enter로 보내기 · Shift+Enter로 줄바꿈',
+  tooLong: (c, m) => `메시지가 너무 길어요 (${c}/${m}자)`,
+  signedOut: '로그인하면 채팅에 참여할 수 있어요.',
+  chatTitle: '공동구매 채팅',
+  signedOutInvite: '판매자와 다른 구매자에게 궁금한 점을 물어보세요.',
+  readOnlyCancelled: '취소된 공동구매예요. 채팅은 읽기 전용입니다.',
+  readOnlyClosed: '마감된 공동구매예요. 참여자와 판매자만 대화할 수 있어요.',
+  rateLimited: (s) => `메시지를 너무 빨리 보내고 있어요. ${s}초 후에 다시 보내 주세요.`,
+  reconnecting: '연결이 끊겼어요. 다시 연결하는 중…',
+  offline: '오프라인 상태예요. 연결되면 메시지를 보낼게요.',
+  dismiss: '닫기',
+  tryAgain: '다시 시도',
+  error: (code) =>
+    ({
+      ROOM_FULL: '정원이 다 찼어요.',
+      ROOM_NOT_ACTIVE: '지금은 참여하거나 메시지를 보낼 수 없어요.',
+      ROOM_NOT_FOUND: '채팅방을 찾을 수 없어요.',
+      NOT_FOUND: '채팅방을 찾을 수 없어요.',
+      FORBIDDEN: '이 채팅방에 대한 권한이 없어요.',
+      UNAUTHENTICATED: '로그인이 필요해요.',
+      RATE_LIMITED: '메시지를 너무 빨리 보내고 있어요.',
+      INVALID_INPUT: '보낼 수 없는 메시지예요.',
+      PAYLOAD_TOO_LARGE: '메시지가 너무 길어요.',
+      UNAVAILABLE: '채팅 서버에 연결할 수 없어요.',
+      INTERNAL: '문제가 생겼어요. 잠시 후 다시 시도해 주세요.',
+    })[code],
+  system: (event, room, c, m) => {
+    const name = event.name ?? '누군가';
+    switch (event.type) {
+      case 'JOINED':
+        return `${name}님이 참여했어요 (${c}/${m})`;
+      case 'LEFT':
+        return `${name}님이 참여를 취소했어요 (${c}/${m})`;
+      case 'CLOSED':
+        if (event.reason === 'FILLED') return `${m}명이 모두 모여 공동구매가 마감됐어요 🎉`;
+        if (event.reason === 'HOST') return `판매자가 ${c}명으로 공동구매를 마감했어요`;
+        return `${c}명이 모여 공동구매가 성사됐어요 🎉`;
+      case 'CANCELLED':
+        return event.reason === 'DEADLINE'
+          ? `마감 시간까지 인원이 모이지 않아 공동구매가 취소됐어요 (${c}/${m})`
+          : '판매자가 공동구매를 취소했어요';
+      default:
+        return room.status;
+    }
+  },
+  buyersCount: (c, m) => `${c}/${m}명`,
+  noBuyers: '아직 참여자가 없어요. 첫 번째로 참여해 보세요!',
+  joinedAt: (t) => `${t} 참여`,
+};
+
+const en: Strings = {
+  status: { ACTIVE: 'Open', CLOSED: 'Closed', CANCELLED: 'Cancelled' },
+  endingSoon: 'Ending soon',
+  timeLeft: (d) => `${d} left`,
+  deadlinePassed: 'Closing…',
+  endedAt: (d) => `Ended ${d}`,
+  progressLabel: 'Buyers joined',
+  progressValue: (c, m) => `${c}/${m} joined`,
+  moreToClose: (n) => `${n} more to close`,
+  moreNeeded: (n) => `${n} more needed`,
+  dealOn: 'Deal on!',
+  dealCancelled: 'Deal cancelled',
+  join: 'Join deal',
+  joining: 'Joining…',
+  leave: 'Leave',
+  leaving: 'Leaving…',
+  joined: 'Joined',
+  participantsButton: (c) => `${c} buyer${c === '1' ? '' : 's'}`,
+  participantsTitle: 'Buyers',
+  messagesLabel: 'Chat messages',
+  loading: 'Loading the chat…',
+  loadingOlder: 'Loading earlier messages…',
+  startOfChat: 'This is the start of the chat',
+  emptyChat: 'No messages yet. Say hello!',
+  newMessages: (n) => `${n} new message${n === '1' ? '' : 's'}`,
+  you: 'You',
+  seller: 'Seller',
+  notice: 'Notice',
+  sending: 'Sending',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  inputLabel: 'Message',
+  placeholder: 'Write a message',
+  send: 'Send',
+  composerHint: 'Enter to send · Shift+Enter for a new line',
+  tooLong: (c, m) => `Message too long (${c}/${m} characters)`,
+  signedOut: 'Sign in to join the chat.',
+  chatTitle: 'Group-buy chat',
+  signedOutInvite: 'Ask the seller and the other buyers anything about this deal.',
+  readOnlyCancelled: 'This deal was cancelled. The chat is read-only.',
+  readOnlyClosed: 'This deal has closed. Only buyers and the seller can chat.',
+  rateLimited: (s) => `You're sending messages too fast. Try again in ${s} s.`,
+  reconnecting: 'Connection lost. Reconnecting…',
+  offline: "You're offline. Messages will be sent when you're back.",
+  dismiss: 'Dismiss',
+  tryAgain: 'Try again',
+  error: (code) =>
+    ({
+      ROOM_FULL: 'This deal is full.',
+      ROOM_NOT_ACTIVE: 'This deal is not open for that any more.',
+      ROOM_NOT_FOUND: 'This chat room does not exist.',
+      NOT_FOUND: 'This chat room does not exist.',
+      FORBIDDEN: "You don't have access to this chat.",
+      UNAUTHENTICATED: 'Please sign in.',
+      RATE_LIMITED: "You're sending messages too fast.",
+      INVALID_INPUT: 'That message cannot be sent.',
+      PAYLOAD_TOO_LARGE: 'That message is too long.',
+      UNAVAILABLE: 'The chat server cannot be reached.',
+      INTERNAL: 'Something went wrong. Please try again.',
+    })[code],
+  system: (event, room, c, m) => {
+    const name = event.name ?? 'Someone';
+    switch (event.type) {
+      case 'JOINED':
+        return `${name} joined the deal (${c}/${m})`;
+      case 'LEFT':
+        return `${name} left the deal (${c}/${m})`;
+      case 'CLOSED':
+        if (event.reason === 'FILLED') return `All ${m} spots are taken — the deal is on! 🎉`;
+        if (event.reason === 'HOST') return `The seller closed the deal with ${c} buyers`;
+        return `The deal closed with ${c} buyers 🎉`;
+      case 'CANCELLED':
+        return event.reason === 'DEADLINE'
+          ? `Cancelled: not enough buyers by the deadline (${c}/${m})`
+          : 'The seller cancelled the deal';
+      default:
+        return room.status;
+    }
+  },
+  buyersCount: (c, m) => `${c}/${m}`,
+  noBuyers: 'No buyers yet. Be the first to join!',
+  joinedAt: (t) => `joined ${t}`,
+};
+
+/** The strings of `lang`. */
+export function stringsFor(lang: Lang): Strings {
+  return lang === 'ko' ? ko : en;
+}
+
+/** `ko` for any Korean tag (`ko`, `ko-KR`), else `en`. */
+export function toLang(tag: string | null | undefined): Lang {
+  return tag && /^ko\b/i.test(tag) ? 'ko' : 'en';
+}
+
+/** Cached Intl formatters for one locale: dates, times, numbers and durations. */
+export class Formats {
+  readonly lang: Lang;
+  private readonly number: Intl.NumberFormat;
+  private readonly time: Intl.DateTimeFormat;
+  private readonly day: Intl.DateTimeFormat;
+  private readonly dateTime: Intl.DateTimeFormat;
+  private readonly units: Record<'day' | 'hour' | 'minute' | 'second', Intl.NumberFormat>;
+
+  constructor(locale: string) {
+    this.lang = toLang(locale);
+    this.number = new Intl.NumberFormat(locale);
+    this.time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+    this.day = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
+    this.dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const unit = (u: string): Intl.NumberFormat => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' });
+    this.units = { day: unit('day'), hour: unit('hour'), minute: unit('minute'), second: unit('second') };
+  }
+
+  /** A count, grouped the locale's way (1,000). */
+  count(n: number): string {
+    return this.number.format(n);
+  }
+
+  /** A message's clock time (`오후 3:12`, `3:12 PM`). */
+  clock(iso: string): string {
+    return this.time.format(new Date(iso));
+  }
+
+  /** A day heading (`2025년 11월 24일 월요일`). */
+  dayHeading(iso: string): string {
+    return this.day.format(new Date(iso));
+  }
+
+  /** Date and time (`2025. 11. 24. 오후 3:12`). */
+  dateAndTime(iso: string): string {
+    return this.dateTime.format(new Date(iso));
+  }
+
+  /**
+   * A remaining time in the two largest units (`2시간 13분`, `2h 13m`; under an hour minutes and
+   * seconds), so a countdown ticks visibly near the deadline.
+   */
+  duration(ms: number): string {
+    const total = Math.max(0, Math.floor(ms / 1000));
+    const d = Math.floor(total / 86_400);
+    const h = Math.floor((total % 86_400) / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    const parts: string[] = [];
+    if (d > 0) parts.push(this.units.day.format(d), this.units.hour.format(h));
+    else if (h > 0) parts.push(this.units.hour.format(h), this.units.minute.format(m));
+    else if (m > 0) parts.push(this.units.minute.format(m), this.units.second.format(s));
+    else parts.push(this.units.second.format(s));
+    return parts.join(' ');
+  }
+}
+
+const cache = new Map<string, Formats>();
+
+/** Formatters for `locale`, shared by every widget on the page. */
+export function formatsFor(locale: string): Formats {
+  let f = cache.get(locale);
+  if (!f) cache.set(locale, (f = new Formats(locale)));
+  return f;
+}

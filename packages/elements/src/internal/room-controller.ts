@@ -1,0 +1,230 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { toChatError, type ChatMessage, type ErrorInfo, type Participant, type Room } from '@groupbuy/protocol';
+import type { ChatClient, ConnectionState, RoomSession, ViewMessage } from '@groupbuy/sdk';
+import { buildClient, type TransportName } from './client-factory.js';
+
+/** What a widget gives the controller to find its room. */
+export interface RoomHost extends ReactiveControllerHost, HTMLElement {
+  /** The product (= room) id. */
+  productId: string;
+  /** Server base URL for a client the widget builds itself. */
+  baseUrl: string | undefined;
+  /** Realtime transport for a client the widget builds itself. */
+  transport: TransportName;
+  /** JWT for a client the widget builds itself. */
+  token: string | undefined;
+  /** Token source for a client the widget builds itself (wins over `token`). */
+  tokenProvider: (() => string | Promise<string>) | undefined;
+  /** A client handed in by the page. */
+  client: ChatClient | undefined;
+  /** A session handed in (a widget inside another). */
+  session?: RoomSession | undefined;
+}
+
+const NO_MESSAGES: readonly ViewMessage[] = Object.freeze([]);
+const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
+
+/** Where the widget is with its room. */
+export type RoomPhase = 'idle' | 'signed-out' | 'loading' | 'ready' | 'error';
+
+/** Reactions a widget wants beyond a re-render. */
+export interface RoomHooks {
+  /** The room snapshot changed. */
+  room?(room: Room): void;
+  /** A stored message arrived live. */
+  message?(message: ChatMessage): void;
+  /** An error worth showing. */
+  error?(error: ErrorInfo & { clientMsgId?: string }): void;
+}
+
+/**
+ * Finds a widget's {@link RoomSession} — handed in, from a handed-in client, or from a client the widget
+ * builds from `base-url` + `token` — follows its events and re-renders the host. Only a client the widget
+ * built is closed by it; a handed-in client or session belongs to the page.
+ */
+export class RoomController implements ReactiveController {
+  /** The session, once there is one. */
+  session: RoomSession | null = null;
+  /** The client behind the session, when known. */
+  client: ChatClient | null = null;
+  /** Where loading stands. */
+  phase: RoomPhase = 'idle';
+  /** Why loading failed (`phase === 'error'`). */
+  loadError: ErrorInfo | null = null;
+
+  private key: unknown[] = [];
+  private ownedClient: ChatClient | null = null;
+  private unsubscribers: Array<() => void> = [];
+  private generation = 0;
+
+  constructor(
+    private readonly host: RoomHost,
+    private readonly hooks: RoomHooks = {},
+  ) {
+    host.addController(this);
+  }
+
+  /** The room snapshot, or null. */
+  get room(): Room | null {
+    return this.session?.room ?? null;
+  }
+
+  /** The messages, or none. */
+  get messages(): readonly ViewMessage[] {
+    return this.session?.messages ?? NO_MESSAGES;
+  }
+
+  /** The buyers, or none. */
+  get participants(): readonly Participant[] {
+    return this.session?.participants ?? NO_PARTICIPANTS;
+  }
+
+  /** The connection state (`connecting` before there is a session). */
+  get state(): ConnectionState {
+    return this.session?.state ?? 'connecting';
+  }
+
+  /** The signed-in user's id, when known. */
+  get userId(): string | undefined {
+    return this.client?.user?.userId;
+  }
+
+  /** True when `message` is the signed-in user's own. */
+  isOwn(message: ViewMessage): boolean {
+    if (message.status !== 'sent') return true;
+    const me = this.userId;
+    return me !== undefined && message.sender?.userId === me;
+  }
+
+  /** Finds the session when the widget is attached. */
+  hostConnected(): void {
+    this.sync(true);
+  }
+
+  /** Before each render: a changed product, client, token subject or transport means another session. */
+  hostUpdate(): void {
+    this.sync(false);
+  }
+
+  /** Lets go of the session (and closes a client the widget built). */
+  hostDisconnected(): void {
+    this.teardown();
+    this.key = [];
+  }
+
+  /** Drops the current session and starts over (after a load error). */
+  reload(): void {
+    this.sync(true);
+  }
+
+  private sync(force: boolean): void {
+    const h = this.host;
+    const key = [h.productId, h.session, h.client, h.baseUrl, h.transport, tokenSubject(h.token), h.tokenProvider];
+    if (!force && key.length === this.key.length && key.every((v, i) => v === this.key[i])) return;
+    this.key = key;
+    this.teardown();
+    if (h.session) {
+      this.client = h.client ?? null;
+      this.attach(h.session);
+    } else if (!h.productId) {
+      this.phase = 'idle';
+    } else if (h.client) {
+      this.client = h.client;
+      this.attach(h.client.room(h.productId));
+    } else if (h.token || h.tokenProvider) {
+      this.phase = 'loading';
+      const generation = this.generation;
+      const productId = h.productId;
+      buildClient({
+        baseUrl: h.baseUrl || location.origin,
+        transport: h.transport,
+        // Read on every (re)connect, so a page can refresh the token by setting the attribute again.
+        getToken: () => (h.tokenProvider ? h.tokenProvider() : (h.token ?? '')),
+      }).then(
+        (client) => {
+          if (generation !== this.generation) {
+            client.close();
+            return;
+          }
+          this.ownedClient = this.client = client;
+          this.attach(client.room(productId));
+        },
+        (err: unknown) => {
+          if (generation !== this.generation) return;
+          this.phase = 'error';
+          this.loadError = toChatError(err).toInfo();
+          h.requestUpdate();
+        },
+      );
+    } else {
+      this.phase = 'signed-out';
+    }
+  }
+
+  private attach(session: RoomSession): void {
+    const generation = this.generation;
+    this.session = session;
+    this.phase = session.room ? 'ready' : 'loading';
+    this.loadError = null;
+    const update = (): void => this.host.requestUpdate();
+    const recovered = (): void => {
+      if (this.phase !== 'ready' && session.room) this.phase = 'ready';
+    };
+    this.unsubscribers = [
+      session.on('room', (room) => {
+        recovered();
+        this.hooks.room?.(room);
+        update();
+      }),
+      session.on('messages', () => {
+        recovered();
+        update();
+      }),
+      session.on('message', (m) => this.hooks.message?.(m)),
+      session.on('participants', update),
+      session.on('state', update),
+      session.on('error', (e) => {
+        this.hooks.error?.(e);
+        update();
+      }),
+    ];
+    session.ready().then(
+      () => {
+        if (generation !== this.generation) return;
+        this.phase = 'ready';
+        if (session.room) this.hooks.room?.(session.room);
+        update();
+      },
+      (err: unknown) => {
+        if (generation !== this.generation || session.room) return;
+        this.phase = 'error';
+        this.loadError = toChatError(err).toInfo();
+        update();
+      },
+    );
+    update();
+  }
+
+  private teardown(): void {
+    this.generation += 1;
+    for (const off of this.unsubscribers) off();
+    this.unsubscribers = [];
+    this.ownedClient?.close();
+    this.ownedClient = null;
+    this.client = null;
+    this.session = null;
+    this.loadError = null;
+  }
+}
+
+/** The `sub` of a JWT, so a refreshed token for the same user does not rebuild the client. */
+function tokenSubject(token: string | undefined): string | undefined {
+  if (!token) return undefined;
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown };
+    return typeof claims.sub === 'string' ? claims.sub : token;
+  } catch {
+    return token;
+  }
+}

@@ -1,0 +1,185 @@
+import { css } from 'lit';
+
+// The dark palette, applied by `theme="dark"` and by the OS preference (unless `theme="light"`).
+const darkTokens = css`
+    --_bg: var(--groupbuy-bg, #16181d);
+    --_surface: var(--groupbuy-surface, #1d2027);
+    --_text: var(--groupbuy-text, #e9ebef);
+    --_muted: var(--groupbuy-muted, #a3abb9);
+    --_border: var(--groupbuy-border, #2f343e);
+    --_accent: var(--groupbuy-accent, #8ea2ff);
+    --_accent-text: var(--groupbuy-accent-contrast, #0b1020);
+    --_accent-soft: var(--groupbuy-accent-soft, #252c47);
+    --_bubble: var(--groupbuy-bubble, #2a2e37);
+    --_own-bubble: var(--groupbuy-own-bubble, #3b5bdb);
+    --_own-text: var(--groupbuy-own-bubble-text, #ffffff);
+    --_danger: var(--groupbuy-danger, #ff8a80);
+    --_danger-soft: var(--groupbuy-danger-soft, #3a1f1f);
+    --_success: var(--groupbuy-success, #6fdc9c);
+    --_success-soft: var(--groupbuy-success-soft, #17311f);
+    --_warning: var(--groupbuy-warning, #ffb36b);
+    --_warning-soft: var(--groupbuy-warning-soft, #3a2a17);
+    --_notice-bg: var(--groupbuy-notice-bg, #2f2a1a);
+    --_notice-border: var(--groupbuy-notice-border, #6b5a22);
+    --_focus: var(--groupbuy-focus-ring, #8ea2ff);
+    --_shadow: 0 1px 2px rgb(0 0 0 / 0.4);
+    color-scheme: dark;
+`;
+
+/**
+ * The design tokens both widgets share. Each `--groupbuy-*` property a page sets wins in light and dark
+ * alike; unset ones fall back to the light or dark default. `--_*` are private.
+ * Dark applies with `theme="dark"`, or with the OS preference unless `theme="light"`.
+ */
+export const themeStyles = css`
+  :host {
+    --_font: var(
+      --groupbuy-font-family,
+      system-ui, -apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Pretendard', 'Noto Sans KR',
+      'Malgun Gothic', '맑은 고딕', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif
+    );
+    --_radius: var(--groupbuy-radius, 16px);
+    --_bg: var(--groupbuy-bg, #ffffff);
+    --_surface: var(--groupbuy-surface, #f7f8fa);
+    --_text: var(--groupbuy-text, #1b1d22);
+    --_muted: var(--groupbuy-muted, #5f6672);
+    --_border: var(--groupbuy-border, #e4e7ec);
+    --_accent: var(--groupbuy-accent, #3b5bdb);
+    --_accent-text: var(--groupbuy-accent-contrast, #ffffff);
+    --_accent-soft: var(--groupbuy-accent-soft, #edf1ff);
+    --_bubble: var(--groupbuy-bubble, #f1f3f5);
+    --_bubble-text: var(--groupbuy-bubble-text, var(--_text));
+    --_own-bubble: var(--groupbuy-own-bubble, var(--_accent));
+    --_own-text: var(--groupbuy-own-bubble-text, var(--_accent-text));
+    --_danger: var(--groupbuy-danger, #b42318);
+    --_danger-soft: var(--groupbuy-danger-soft, #fdecec);
+    --_success: var(--groupbuy-success, #0f7a3d);
+    --_success-soft: var(--groupbuy-success-soft, #e6f7ee);
+    --_warning: var(--groupbuy-warning, #c2410c);
+    --_warning-soft: var(--groupbuy-warning-soft, #fff4e5);
+    --_notice-bg: var(--groupbuy-notice-bg, #fff8e1);
+    --_notice-border: var(--groupbuy-notice-border, #f2d27a);
+    --_focus: var(--groupbuy-focus-ring, #3b5bdb);
+    --_shadow: 0 1px 2px rgb(16 24 40 / 0.06), 0 1px 3px rgb(16 24 40 / 0.08);
+
+    /* Nothing inherited from the page changes the widget's text; nothing here leaks out (shadow DOM). */
+    font-family: var(--_font);
+    font-size: var(--groupbuy-font-size, 15px);
+    font-weight: 400;
+    font-style: normal;
+    line-height: 1.5;
+    letter-spacing: normal;
+    text-align: start;
+    text-transform: none;
+    text-indent: 0;
+    white-space: normal;
+    word-spacing: normal;
+    color: var(--_text);
+    color-scheme: light;
+    box-sizing: border-box;
+    -webkit-font-smoothing: antialiased;
+    -webkit-text-size-adjust: 100%;
+  }
+
+  :host([theme='dark']) {
+    ${darkTokens}
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${darkTokens}
+    }
+  }
+
+  :host([hidden]) {
+    display: none !important;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  button {
+    font: inherit;
+    color: inherit;
+    cursor: pointer;
+  }
+
+  button:disabled {
+    cursor: not-allowed;
+  }
+
+  .icon {
+    flex: none;
+    width: 1.15em;
+    height: 1.15em;
+  }
+
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .avatar {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 32px;
+    height: 32px;
+    border-radius: 50%;
+    font-size: 13px;
+    font-weight: 600;
+    color: #ffffff;
+    background: hsl(var(--_hue, 220) 50% 30%);
+    user-select: none;
+  }
+
+  .tag {
+    display: inline-flex;
+    align-items: center;
+    padding: 0 6px;
+    border-radius: 999px;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 18px;
+    color: var(--_accent-text);
+    background: var(--_accent);
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation-duration: 0.01ms !important;
+      transition-duration: 0.01ms !important;
+      scroll-behavior: auto !important;
+    }
+  }
+`;
+
+/** A stable hue for a user id, so each buyer's avatar keeps its colour. */
+export function hueOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % 360;
+}
+
+/** The first letter (grapheme) of a name, for an avatar. */
+export function initialOf(name: string): string {
+  const first = [...name.trim()][0] ?? '?';
+  return first.toUpperCase();
+}

@@ -1,0 +1,110 @@
+// Component tests in real Chromium (Debian's /usr/bin/chromium through playwright-core).
+// Workspace packages resolve to their TypeScript sources, so the tests run against what is in the tree
+// without a build; only the reference server (for the network tests) runs from its build.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = resolve(here, '../..');
+
+// Bare workspace imports → source files, as URLs under rootDir (the repository).
+const SOURCES = {
+  '@groupbuy/protocol': '/packages/protocol/src/index.ts',
+  '@groupbuy/sdk': '/packages/sdk/src/index.ts',
+  '@groupbuy/sdk/stomp': '/packages/sdk/src/transports/stomp.ts',
+  '@groupbuy/sdk/socket.io': '/packages/sdk/src/transports/socket-io.ts',
+  '@groupbuy/sdk/ws': '/packages/sdk/src/transports/ws.ts',
+  '@groupbuy/sdk/memory': '/packages/sdk/src/transports/memory.ts',
+};
+
+/** Serves workspace packages from source. */
+function workspaceSources() {
+  return {
+    name: 'groupbuy-workspace-sources',
+    resolveImport({ source }) {
+      return SOURCES[source];
+    },
+  };
+}
+
+/**
+ * Starts the reference server (@groupbuy/server, dev mode, temp SQLite) next to the test runner and tells
+ * the browser where it is at `/__groupbuy/server.json`. Tests that need real network behaviour use it.
+ */
+function referenceServer() {
+  let server;
+  let dir;
+  return {
+    name: 'groupbuy-reference-server',
+    async serverStart({ config }) {
+      let startServer, silentLogger;
+      try {
+        ({ startServer, silentLogger } = await import('@groupbuy/server'));
+      } catch (err) {
+        throw new Error(`@groupbuy/server is not built; run \`pnpm --filter @groupbuy/server build\` first (${err.message})`);
+      }
+      dir = mkdtempSync(join(tmpdir(), 'groupbuy-wtr-'));
+      server = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        databaseUrl: join(dir, 'chat.db'),
+        jwtSecret: 'web-test-runner-secret-0123456789abcdef',
+        dev: true,
+        allowedOrigins: [`http://${config.hostname}:${config.port}`, `http://127.0.0.1:${config.port}`],
+        logger: silentLogger,
+      });
+    },
+    async serverStop() {
+      await server?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    serve(context) {
+      if (context.path === '/__groupbuy/server.json') {
+        return { body: JSON.stringify({ url: server.url }), type: 'json' };
+      }
+      if (context.path === '/__groupbuy/drop-connections') {
+        server.dropConnections();
+        return { body: '{"ok":true}', type: 'json' };
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  rootDir: repoRoot,
+  files: ['src/**/*.test.ts'],
+  // `browser`: engine.io-client swaps its Node modules (ws) for browser ones. No `development` condition:
+  // under it socket.io-parser loads its CommonJS `debug` build, which a browser cannot import.
+  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  concurrency: 1,
+  testFramework: { config: { timeout: 15000 } },
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    workspaceSources(),
+    referenceServer(),
+    // esbuild reads the file as is (no `extends`): the root one carries the legacy-decorator settings.
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: join(repoRoot, 'tsconfig.json') }),
+  ],
+};
