@@ -9,21 +9,11 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@groupbuy/server';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 import { createRoom, serve } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, 'test-artifacts');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let dir;
 let server;
@@ -33,7 +23,7 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'groupbuy-e2e-'));
   ({ server } = await serve({ port: 0, host: '127.0.0.1', databaseUrl: join(dir, 'chat.db'), logger: silentLogger }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch(chromiumLaunchOptions);
 });
 
 after(async () => {

@@ -6,6 +6,7 @@ import {
   normalizeContent,
   parseClientMsgId,
   parseHistoryQuery,
+  systemText,
 } from '@groupbuy/protocol';
 import type {
   Ack,
@@ -286,13 +287,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
 
   function system(state: RoomState, event: SystemEvent): ChatMessage {
     const { status, participantCount, maxParticipants } = state.room;
-    return store(state, {
-      type: 'SYSTEM',
-      sender: null,
-      content: systemText(event, participantCount, maxParticipants),
-      event,
-      room: { status, participantCount, maxParticipants },
-    });
+    const room = { status, participantCount, maxParticipants };
+    return store(state, { type: 'SYSTEM', sender: null, content: systemText(event, room), event, room });
   }
 
   function settle(state: RoomState, status: 'CLOSED' | 'CANCELLED', reason: CloseReason): void {
@@ -714,23 +710,4 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     },
   };
   return backend;
-}
-
-/** The English fallback text of a SYSTEM message, like the reference server writes it. */
-function systemText(event: SystemEvent, count: number, max: number): string {
-  const ratio = `${count}/${max}`;
-  switch (event.type) {
-    case 'JOINED':
-      return `${event.name ?? 'Someone'} joined the deal (${ratio}).`;
-    case 'LEFT':
-      return `${event.name ?? 'Someone'} left the deal (${ratio}).`;
-    case 'CLOSED':
-      return event.reason === 'FILLED'
-        ? `The deal is full (${ratio}) and closed. Buyers and the seller can keep chatting.`
-        : `The deal closed with ${ratio} buyers. Buyers and the seller can keep chatting.`;
-    case 'CANCELLED':
-      return event.reason === 'DEADLINE'
-        ? `The deal was cancelled: not enough buyers by the deadline (${ratio}).`
-        : 'The deal was cancelled by the seller.';
-  }
 }
