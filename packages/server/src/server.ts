@@ -19,7 +19,7 @@ import type { RealtimeContext } from './realtime/context.js';
 import { handleRawWs } from './realtime/raw-ws.js';
 import { attachSocketIo } from './realtime/socket-io.js';
 import { StompSession } from './realtime/stomp.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-limit.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type RateLimit } from './rooms/rate-limit.js';
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
@@ -148,6 +148,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const verifier = new TokenVerifier(jwt);
   const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => clock.now());
+  const frameLimiter = new RateLimiter(frameLimitFor(options.rateLimit ?? DEFAULT_RATE_LIMIT), () => clock.now());
   let scheduler: DeadlineScheduler | null = null;
   const service = new RoomService({
     store,
@@ -160,7 +161,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
   const hub = new Hub({ service, store, bus, logger, metrics, now: () => clock.now() });
-  const realtime: RealtimeContext = { hub, service, verifier, logger, metrics, heartbeatMs: options.heartbeatMs ?? 10_000 };
+  const realtime: RealtimeContext = { hub, service, verifier, logger, metrics, frameLimiter, heartbeatMs: options.heartbeatMs ?? 10_000 };
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
   const app = createApp({
     service,

@@ -16,6 +16,7 @@ const CODE_BY_CLOSE: Readonly<Record<number, ErrorCode>> = {
   4403: 'FORBIDDEN',
   4404: 'ROOM_NOT_FOUND',
   4413: 'PAYLOAD_TOO_LARGE',
+  4429: 'RATE_LIMITED',
   1011: 'INTERNAL',
 };
 

@@ -1,6 +1,7 @@
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { RateLimiter } from '../rooms/rate-limit.js';
 import type { RoomService } from '../rooms/service.js';
 import type { Hub } from './hub.js';
 
@@ -18,4 +19,9 @@ export interface RealtimeContext {
   metrics: Metrics;
   /** STOMP heart-beat the server offers and expects, in ms. @default 10000 */
   heartbeatMs: number;
+  /**
+   * Frames per connection (any command, valid or not), keyed by a connection id: a client that floods the
+   * server with frames is disconnected with RATE_LIMITED instead of costing everyone CPU.
+   */
+  frameLimiter: RateLimiter;
 }

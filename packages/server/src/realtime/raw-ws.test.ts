@@ -97,6 +97,15 @@ describe('plain WebSocket /chat/{productId}', () => {
     reader.ws.close();
   });
 
+  it('closes a socket that floods frames with RATE_LIMITED and 4429', async () => {
+    const room = await createRoom(server);
+    const peer = await openRaw(server, chat(room.productId, await tokenFor('wflood')));
+    for (let i = 0; i < 400; i++) peer.ws.send('{"content":""}');
+    await waitFor(() => peer.closeCode() !== null);
+    expect(peer.closeCode()).toBe(4429);
+    expect(peer.frames.at(-1)).toMatchObject({ type: 'ERROR', error: { code: 'RATE_LIMITED' } });
+  });
+
   it('closes an oversized frame with PAYLOAD_TOO_LARGE', async () => {
     const room = await createRoom(server);
     const peer = await openRaw(server, chat(room.productId, await tokenFor('wg')));

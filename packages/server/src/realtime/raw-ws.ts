@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   ChatError,
@@ -24,6 +25,7 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
   let sub: HubSubscription | null = null;
   let unregister: (() => void) | null = null;
   let closed = false;
+  const connectionId = randomUUID();
   // Frames that arrive before the token is verified wait here, in order; so do frames behind a slow store write.
   let work: Promise<void> = Promise.resolve();
 
@@ -97,6 +99,12 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
     if (closed) return;
     if (data.length > LIMITS.frameMaxBytes) {
       fail(new ChatError('PAYLOAD_TOO_LARGE', `A message frame can be at most ${LIMITS.frameMaxBytes} bytes.`).toInfo(), 1009);
+      return;
+    }
+    try {
+      ctx.frameLimiter.take(connectionId);
+    } catch {
+      fail({ code: 'RATE_LIMITED', message: 'Too many frames on this connection; reconnect and slow down.' }, 4429);
       return;
     }
     work = work.then(async () => {

@@ -77,6 +77,13 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
   const command = (name: string, run: (payload: Record<string, unknown>) => Promise<Ack>) => {
     socket.on(name, (payload: unknown, ack?: unknown) => {
       const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : () => {};
+      try {
+        ctx.frameLimiter.take(`io:${socket.id}`);
+      } catch {
+        reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many commands on this connection; reconnect and slow down.' } });
+        socket.disconnect(true);
+        return;
+      }
       work = work.then(async () => {
         try {
           if (typeof payload !== 'object' || payload === null) throw new ChatError('INVALID_INPUT', `"${name}" needs an object payload.`);

@@ -134,6 +134,21 @@ describe('STOMP 1.2 on /ws', () => {
     await peer.close();
   });
 
+  it('disconnects a connection that floods frames with RATE_LIMITED, while others keep chatting', async () => {
+    const room = await createRoom(server);
+    const good = await connectStomp(server, await tokenFor('calm'));
+    await good.subscribe(room.productId);
+    const flood = await openRaw(server, '/ws', ['v12.stomp']);
+    flood.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: await tokenFor('flooder') }));
+    await waitFor(() => flood.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+    const burst = Array.from({ length: 100 }, () => frame('SEND', { destination: `/app/chat/${room.productId}` }, '{"content":""}')).join('');
+    for (let i = 0; i < 4; i++) flood.ws.send(burst);
+    await waitFor(() => flood.closeCode() !== null);
+    expect(flood.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'))).toContain('message:RATE_LIMITED');
+    expect(await good.send(room.productId, { content: 'unaffected' })).toEqual({ ok: true });
+    await good.close();
+  });
+
   it('replays every message after since-seq before live ones, with no gap and no duplicate', async () => {
     const room = await createRoom(server);
     const writer = await connectStomp(server, await tokenFor('writer'));

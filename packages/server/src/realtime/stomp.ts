@@ -1,5 +1,6 @@
 import { FrameImpl, Parser, type IRawFrameType, type StompHeaders } from '@stomp/stompjs';
 import type { WebSocket } from 'ws';
+import { randomUUID } from 'node:crypto';
 import {
   ChatError,
   DESTINATIONS,
@@ -63,6 +64,7 @@ export class StompSession {
   private unregister: (() => void) | null = null;
   private closed = false;
   private messageCounter = 0;
+  private readonly connectionId = randomUUID();
 
   constructor(
     private readonly ws: WebSocket,
@@ -100,6 +102,12 @@ export class StompSession {
     if (this.closed) return;
     if (!raw.command || !CLIENT_COMMANDS.has(raw.command)) {
       this.fatal(new ChatError('INVALID_INPUT', `Malformed frame: "${(raw.command ?? '').slice(0, 32)}" is not a STOMP command.`), 1002);
+      return;
+    }
+    try {
+      this.ctx.frameLimiter.take(this.connectionId);
+    } catch {
+      this.fatal(new ChatError('RATE_LIMITED', 'Too many frames on this connection; reconnect and slow down.'), 1008);
       return;
     }
     // STOMP 1.2 escapes header values (\c \n \r \\) except in CONNECT/CONNECTED.

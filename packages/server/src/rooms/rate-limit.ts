@@ -11,6 +11,14 @@ export interface RateLimit {
 /** The seed's default: 10 messages per 10 seconds per user per room. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { capacity: 10, refillMs: 10_000 };
 
+/**
+ * The per-connection frame budget that goes with a send limit: room for the sends of several rooms plus
+ * subscribes, at least 200 frames per refill period.
+ */
+export function frameLimitFor(send: RateLimit): RateLimit {
+  return { capacity: Math.max(200, send.capacity * 4), refillMs: send.refillMs };
+}
+
 interface Bucket {
   tokens: number;
   updatedMs: number;
