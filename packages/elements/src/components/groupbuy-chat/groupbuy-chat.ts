@@ -1,16 +1,15 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { LIMITS, toChatError, type ErrorInfo, type Room } from '@groupbuy/protocol';
-import type { ChatClient, ViewMessage } from '@groupbuy/sdk';
+import type { ViewMessage } from '@groupbuy/sdk';
 import { GroupbuyErrorEvent } from '../../events/groupbuy-error-event.js';
 import { GroupbuyJoinEvent } from '../../events/groupbuy-join-event.js';
 import { GroupbuyLeaveEvent } from '../../events/groupbuy-leave-event.js';
 import { GroupbuyRoomChangeEvent } from '../../events/groupbuy-room-change-event.js';
 import { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
-import type { TransportName } from '../../internal/client-factory.js';
 import { countdown } from '../../internal/countdown.js';
 import type { Formats, Strings } from '../../internal/i18n.js';
 import {
@@ -27,6 +26,7 @@ import {
 } from '../../internal/icons.js';
 import { LocaleController } from '../../internal/locale-controller.js';
 import { RoomController } from '../../internal/room-controller.js';
+import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
 import { styles } from './groupbuy-chat.styles.js';
 
@@ -50,8 +50,7 @@ const URGENT_MS = 3_600_000;
  *
  * @summary Group-buy chat for a product page.
  * @tagname groupbuy-chat
- *
- * @attr lang - `ko` or `en`; defaults to the nearest `lang` up the tree, then the browser's.
+
  *
  * @slot empty - Shown when the room has no messages yet.
  * @slot signed-out - Shown in the message area when there is no token or client (e.g. a sign-in button).
@@ -113,29 +112,8 @@ const URGENT_MS = 3_600_000;
  * @cssproperty [--groupbuy-notice-border=#f2d27a] - Border of notification cards (dark: #6b5a22).
  * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline (dark: #8ea2ff).
  */
-export class GroupbuyChat extends LitElement {
+export class GroupbuyChat extends RoomElement {
   static override styles = styles;
-
-  /** The product (= room) id. */
-  @property({ attribute: 'product-id' }) productId = '';
-
-  /** The chat server's base URL, for a client the element builds itself. @default location.origin */
-  @property({ attribute: 'base-url' }) baseUrl: string | undefined;
-
-  /** Realtime transport for a client the element builds itself: `stomp`, `socket.io` or `ws`. */
-  @property() transport: TransportName = 'stomp';
-
-  /** A JWT; the element builds its own client with it (ignored when `client` is set). */
-  @property() token: string | undefined;
-
-  /** Returns a fresh JWT on every (re)connect; wins over `token`. */
-  @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined;
-
-  /** A client from `@groupbuy/sdk`'s `createChatClient`, shared with the page. Wins over `token`. */
-  @property({ attribute: false }) client: ChatClient | undefined;
-
-  /** `light` or `dark`; unset follows the operating system. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @state() private draft = '';
   @state() private panelOpen = false;
@@ -164,15 +142,6 @@ export class GroupbuyChat extends LitElement {
   private anchor: { height: number; top: number } | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private rateTimer: ReturnType<typeof setInterval> | undefined;
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

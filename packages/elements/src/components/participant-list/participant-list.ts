@@ -1,11 +1,11 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { ChatClient, RoomSession } from '@groupbuy/sdk';
-import type { TransportName } from '../../internal/client-factory.js';
+import type { RoomSession } from '@groupbuy/sdk';
 import { LocaleController } from '../../internal/locale-controller.js';
 import { RoomController } from '../../internal/room-controller.js';
+import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
 import { styles } from './participant-list.styles.js';
 
@@ -19,8 +19,7 @@ import { styles } from './participant-list.styles.js';
  *
  * @summary Live list of the buyers in a group-buy deal.
  * @tagname participant-list
- *
- * @attr lang - `ko` or `en`; defaults to the nearest `lang` up the tree, then the browser's.
+
  *
  * @slot empty - Shown while nobody has joined.
  *
@@ -42,44 +41,14 @@ import { styles } from './participant-list.styles.js';
  * @cssproperty [--groupbuy-radius=16px] - Corner radius.
  * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
  */
-export class ParticipantList extends LitElement {
+export class ParticipantList extends RoomElement {
   static override styles = styles;
-
-  /** The product (= room) id. */
-  @property({ attribute: 'product-id' }) productId = '';
-
-  /** The chat server's base URL, for a client the element builds itself. @default location.origin */
-  @property({ attribute: 'base-url' }) baseUrl: string | undefined;
-
-  /** Realtime transport for a client the element builds itself. */
-  @property() transport: TransportName = 'stomp';
-
-  /** A JWT; the element builds its own client with it (ignored when `client` or `session` is set). */
-  @property() token: string | undefined;
-
-  /** Returns a fresh JWT on every (re)connect; wins over `token`. */
-  @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined;
-
-  /** A client shared with the page (or the chat), which also tells who "you" are. */
-  @property({ attribute: false }) client: ChatClient | undefined;
 
   /** A room session to show, e.g. the one `<groupbuy-chat>` already has. Wins over everything else. */
   @property({ attribute: false }) session: RoomSession | undefined;
 
-  /** `light` or `dark`; unset follows the operating system. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
-
   private readonly locale = new LocaleController(this);
   private readonly roomCtl = new RoomController(this);
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-  }
 
   override render(): TemplateResult {
     const { t, format: f } = this.locale;

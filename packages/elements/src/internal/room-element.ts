@@ -1,0 +1,44 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { ChatClient } from '@groupbuy/sdk';
+import type { TransportName } from './client-factory.js';
+import type { RoomHost } from './room-controller.js';
+
+/**
+ * What both widgets share: which room they show, how they get a client (handed in, or built from
+ * `base-url` + `token` / `tokenProvider` with the chosen transport), the theme, and re-rendering when
+ * `lang` changes. Not registered as a tag.
+ *
+ * @attr lang - `ko` or `en`; defaults to the nearest `lang` up the tree, then the browser's.
+ */
+export abstract class RoomElement extends LitElement implements RoomHost {
+  /** The product (= room) id. */
+  @property({ attribute: 'product-id' }) productId = '';
+
+  /** The chat server's base URL, for a client the element builds itself. @default location.origin */
+  @property({ attribute: 'base-url' }) baseUrl: string | undefined;
+
+  /** Realtime transport for a client the element builds itself: `stomp`, `socket.io` or `ws`. @default 'stomp' */
+  @property() transport: TransportName = 'stomp';
+
+  /** A JWT; the element builds its own client with it (ignored when `client` is set). */
+  @property() token: string | undefined;
+
+  /** Returns a fresh JWT on every (re)connect; wins over `token`. */
+  @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined;
+
+  /** A client from `@groupbuy/sdk`'s `createChatClient`, shared with the page; it also tells who "you" are. Wins over `token`. */
+  @property({ attribute: false }) client: ChatClient | undefined;
+
+  /** `light` or `dark`; unset follows the operating system. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+}
