@@ -57,6 +57,20 @@ export interface Participant {
   joinedAt: string;
 }
 
+/** Someone with the room's chat open right now (buyer or watcher). */
+export interface Viewer {
+  /** User id. */
+  userId: string;
+  /** Display name. */
+  name: string;
+}
+
+/** Response of `GET /api/chat/rooms/{productId}/viewers`: who has the chat open now, each user once. */
+export interface ViewerList {
+  /** The viewers, in the order they opened the chat. */
+  viewers: Viewer[];
+}
+
 /** Body of `POST /api/chat/rooms`. */
 export interface CreateRoomInput {
   /** 1–64 characters of `[A-Za-z0-9_-]`. */

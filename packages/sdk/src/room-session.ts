@@ -11,7 +11,10 @@ import {
   type Participant,
   type Room,
   type ServerEvent,
+  type Viewer,
+  type ViewerList,
 } from '@groupbuy/protocol';
+import { coalesce } from './coalesce.js';
 import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import { Outbox, type Delivery, type OutboxEntry } from './outbox.js';
@@ -43,6 +46,9 @@ export interface SessionHost {
   forget(session: Session): void;
 }
 
+/** How often the viewer list is re-read while subscribed, in ms: opening a chat sends no event to others. */
+export const VIEWERS_REFRESH_MS = 20_000;
+
 /** Codes after which a room's live feed stops for good (resubscribing would be refused again). */
 const FINAL_CODES: ReadonlySet<string> = new Set(['ROOM_NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND']);
 
@@ -68,6 +74,8 @@ export class Session implements RoomSession {
   participants: readonly Participant[] = [];
   /** @inheritdoc */
   hasOlder = false;
+  /** @inheritdoc */
+  viewers: readonly Viewer[] = [];
 
   private readonly list = new MessageList();
   private readonly events = new Emitter<RoomSessionEvents>();
@@ -87,8 +95,7 @@ export class Session implements RoomSession {
   private catchingUp = false;
   private reloading = false;
   private olderLoading: Promise<number> | undefined;
-  private participantsLoading: Promise<void> | undefined;
-  private participantsAgain = false;
+  private viewersTimer: ReturnType<typeof setInterval> | undefined;
   private messagesQueued = false;
 
   constructor(
@@ -198,6 +205,7 @@ export class Session implements RoomSession {
       this.host.command({ type: 'unsubscribe', roomId: this.productId }).catch(() => {});
     }
     this.subscribed = false;
+    clearInterval(this.viewersTimer);
     this.events.clear();
     this.host.forget(this);
   }
@@ -299,6 +307,13 @@ export class Session implements RoomSession {
     }
     this.applyRoom(ack.room);
     this.subscribed = true;
+    void this.refreshViewers();
+    if (this.viewersTimer === undefined) {
+      this.viewersTimer = setInterval(() => {
+        if (this.subscribed && this.host.live) void this.refreshViewers();
+      }, VIEWERS_REFRESH_MS);
+      (this.viewersTimer as { unref?: () => void }).unref?.();
+    }
     if (this.list.hasGap) void this.catchUp(false);
     void this.outbox.flush();
   }
@@ -312,29 +327,21 @@ export class Session implements RoomSession {
     }
   }
 
-  private refreshParticipants(): Promise<void> {
-    if (this.participantsLoading) {
-      this.participantsAgain = true;
-      return this.participantsLoading;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.participantsAgain = false;
-        const { body } = await this.call<{ participants: Participant[] }>('GET', '/participants');
-        if (this.disposed) return;
-        this.participants = Object.freeze([...body.participants]);
-        this.participantsLoaded = true;
-        this.events.emit('participants', this.participants);
-      } while (this.participantsAgain);
-      this.refuseWaiting();
-    };
-    this.participantsLoading = run()
-      .catch(() => {})
-      .finally(() => {
-        this.participantsLoading = undefined;
-      });
-    return this.participantsLoading;
-  }
+  private readonly refreshParticipants = coalesce(async () => {
+    const { body } = await this.call<{ participants: Participant[] }>('GET', '/participants');
+    if (this.disposed) return;
+    this.participants = Object.freeze([...body.participants]);
+    this.participantsLoaded = true;
+    this.events.emit('participants', this.participants);
+    this.refuseWaiting();
+  });
+
+  private readonly refreshViewers = coalesce(async () => {
+    const { body } = await this.call<ViewerList>('GET', '/viewers');
+    if (this.disposed) return;
+    this.viewers = Object.freeze([...body.viewers]);
+    this.events.emit('viewers', this.viewers);
+  });
 
   /** Adds stored messages; `live` ones (stream, gap fills) update the room and fire `message`. */
   private ingest(messages: readonly ChatMessage[], live: boolean): number {
@@ -354,7 +361,10 @@ export class Session implements RoomSession {
       this.events.emit('message', message);
     }
     this.messagesChanged();
-    if (participantsChanged) void this.refreshParticipants();
+    if (participantsChanged) {
+      void this.refreshParticipants();
+      void this.refreshViewers();
+    }
     if (live && this.list.hasGap) void this.catchUp(false);
     return added;
   }

@@ -7,6 +7,7 @@ import type {
   Participant,
   Room,
   ServerEvent,
+  Viewer,
 } from '@groupbuy/protocol';
 
 /** The client's connection, as a string union (logs read as words, not numbers). */
@@ -129,6 +130,8 @@ export interface RoomSessionEvents {
   message: ChatMessage;
   /** The participant list changed. */
   participants: readonly Participant[];
+  /** The list of people with the chat open changed (buyers and watchers alike). */
+  viewers: readonly Viewer[];
   /** The connection state changed. */
   state: ConnectionState;
   /** An error worth showing (failed send, join refused, subscription ended …). */
@@ -152,6 +155,11 @@ export interface RoomSession {
   readonly messages: readonly ViewMessage[];
   /** The buyers. */
   readonly participants: readonly Participant[];
+  /**
+   * Who has this room's chat open right now, each user once (buyers included: watchers are the viewers
+   * who are not participants). Refreshed on (re)subscribe, on joins and leaves, and every 20 s while open.
+   */
+  readonly viewers: readonly Viewer[];
   /** The client's connection state. */
   readonly state: ConnectionState;
   /** True while older history exists beyond the loaded messages. */

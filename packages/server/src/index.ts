@@ -8,6 +8,8 @@ export { DeadlineScheduler } from './rooms/scheduler.js';
 export { Hub, type Delivery, type SubscriptionSink, type ConnectionHandle } from './realtime/hub.js';
 export { MemoryBus } from './bus/memory.js';
 export { RedisBus, type RedisBusOptions } from './bus/redis.js';
+export { LocalPresence, mergeViewers, type PresenceStore } from './presence/types.js';
+export { RedisPresence, type RedisPresenceOptions } from './presence/redis.js';
 export type { MessageBus, BusHandler } from './bus/types.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite.js';
 export { PostgresStore, type PostgresStoreOptions } from './stores/postgres.js';

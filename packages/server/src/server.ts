@@ -11,6 +11,8 @@ import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
 import { createApp, type StaticMount } from './app.js';
 import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
+import { LocalPresence, type PresenceStore } from './presence/types.js';
+import { RedisPresence } from './presence/redis.js';
 import type { MessageBus } from './bus/types.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -39,8 +41,10 @@ export interface StartServerOptions {
   store?: ChatStore;
   /** The bus. @default a RedisBus when `redisUrl` is set, else MemoryBus */
   bus?: MessageBus;
-  /** `redis://…` for the bus between instances (ignored when `bus` is given). */
+  /** `redis://…` for the bus and presence between instances (each ignored when given explicitly). */
   redisUrl?: string;
+  /** Who has a room open, across instances. @default RedisPresence when `redisUrl` is set, else this instance only */
+  presence?: PresenceStore;
   /** HS256 secret. */
   jwtSecret: string;
   /** Expected `iss`. */
@@ -160,7 +164,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
-  const hub = new Hub({ service, store, bus, logger, metrics, now: () => clock.now() });
+  const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
+  const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
   const realtime: RealtimeContext = { hub, service, verifier, logger, metrics, frameLimiter, heartbeatMs: options.heartbeatMs ?? 10_000 };
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
   const app = createApp({
@@ -228,6 +233,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         wss.close();
         httpServer.closeAllConnections?.();
         await new Promise<void>((r) => httpServer.close(() => r()));
+        await presence.close();
         await bus.close();
         await store.close();
         logger.log('info', 'stopped');

@@ -1,8 +1,9 @@
-import { LIMITS, type ChatMessage, type ErrorInfo } from '@groupbuy/protocol';
+import { LIMITS, type ChatMessage, type ErrorInfo, type Viewer } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { PresenceStore } from '../presence/types.js';
 import type { RoomService } from '../rooms/service.js';
 import type { ChatStore } from '../stores/types.js';
 
@@ -70,9 +71,21 @@ export class Hub {
   private readonly rooms = new Map<string, Set<Sub>>();
   private readonly connections = new Map<ConnectionHandle, ReturnType<typeof setTimeout> | null>();
   private readonly unsubscribeBus: () => void;
+  // Rooms whose viewers changed since the last presence report; reported together a moment later.
+  private readonly presenceDirty = new Set<string>();
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
 
   constructor(
-    private readonly deps: { service: RoomService; store: ChatStore; bus: MessageBus; logger: Logger; metrics: Metrics; now: () => number },
+    private readonly deps: {
+      service: RoomService;
+      store: ChatStore;
+      bus: MessageBus;
+      presence: PresenceStore;
+      logger: Logger;
+      metrics: Metrics;
+      now: () => number;
+    },
   ) {
     this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.fanOut(roomId, message));
   }
@@ -97,6 +110,24 @@ export class Hub {
     };
   }
 
+  /**
+   * Who has the room's chat open on this instance: each user once, in subscription order; the trade
+   * service and public feeds (SSE) are not viewers.
+   */
+  viewers(roomId: string): Viewer[] {
+    const seen = new Map<string, Viewer>();
+    for (const sub of this.rooms.get(roomId) ?? []) {
+      if (sub.publicFeed || sub.principal.role === 'service' || seen.has(sub.principal.userId)) continue;
+      seen.set(sub.principal.userId, { userId: sub.principal.userId, name: sub.principal.name });
+    }
+    return [...seen.values()];
+  }
+
+  /** Who has the room's chat open on any instance (through the presence store), each user once. */
+  viewersEverywhere(roomId: string): Promise<Viewer[]> {
+    return this.deps.presence.list(roomId, this.viewers(roomId));
+  }
+
   /** Open connections on this instance. */
   get connectionCount(): number {
     return this.connections.size;
@@ -119,6 +150,7 @@ export class Hub {
     let set = this.rooms.get(roomId);
     if (!set) this.rooms.set(roomId, (set = new Set()));
     set.add(sub);
+    this.viewersChanged(roomId);
     try {
       if (sinceSeq !== undefined && sinceSeq < room.lastSeq) {
         if (room.lastSeq - sinceSeq > LIMITS.replayWindow) {
@@ -143,6 +175,25 @@ export class Hub {
     if (!set) return;
     set.delete(sub);
     if (set.size === 0) this.rooms.delete(sub.roomId);
+    this.viewersChanged(sub.roomId);
+  }
+
+  // Joins and leaves of viewers come in bursts (a page with several widgets, a reconnect storm): report
+  // each changed room once per burst instead of once per subscription.
+  private viewersChanged(roomId: string): void {
+    if (this.closed) return;
+    this.presenceDirty.add(roomId);
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      const rooms = [...this.presenceDirty];
+      this.presenceDirty.clear();
+      for (const id of rooms) {
+        this.deps.presence.report(id, this.viewers(id)).catch((err: unknown) => {
+          this.deps.logger.log('warn', 'presence report failed', { room: id, error: String(err) });
+        });
+      }
+    }, 50);
+    this.presenceTimer.unref?.();
   }
 
   /** Server-side terminate of every connection (fault tests). */
@@ -152,8 +203,11 @@ export class Hub {
 
   /** Closes every connection with `error` (shutdown) and stops listening to the bus. */
   closeAll(error: ErrorInfo): void {
+    this.closed = true;
     for (const conn of [...this.connections.keys()]) conn.close(error);
     this.unsubscribeBus();
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
   }
 
   private async replay(sub: Sub, sinceSeq: number): Promise<void> {

@@ -240,3 +240,28 @@ describe('STOMP 1.2 on /ws', () => {
     await peer.close();
   });
 });
+
+describe('viewers', () => {
+  it('lists who has the chat open, each user once, and drops them when they leave', async () => {
+    const room = await createRoom(server);
+    const [aToken, bToken] = await Promise.all([tokenFor('viewer-a', { name: '민지' }), tokenFor('viewer-b', { name: 'Alex' })]);
+    const a = await connectStomp(server, aToken);
+    const a2 = await connectStomp(server, aToken);
+    const b = await connectStomp(server, bToken);
+    for (const peer of [a, a2, b]) await peer.subscribe(room.productId);
+    const list = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken });
+    expect(list.body).toEqual({ viewers: [{ userId: 'viewer-a', name: '민지' }, { userId: 'viewer-b', name: 'Alex' }] });
+    await b.close();
+    await waitFor(async () => (await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken })).body.viewers.length === 1);
+    await a.close();
+    await a2.close();
+  });
+
+  it('keeps the viewer list of a closed deal from outsiders', async () => {
+    const room = await createRoom(server);
+    await api(server, 'POST', `/api/chat/rooms/${room.productId}/close`, { token: await tokenFor('svc-v', { role: 'service' }) });
+    const res = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: await tokenFor('outsider') });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+});

@@ -50,6 +50,11 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
     c.json({ participants: await service.participants(c.get('principal'), c.req.param('productId')) }),
   );
 
+  api.get('/rooms/:productId/viewers', async (c) => {
+    const { room } = await service.authorizeRead(c.get('principal'), c.req.param('productId'));
+    return c.json({ viewers: await realtime.hub.viewersEverywhere(room.productId) });
+  });
+
   api.post('/rooms/:productId/participants', async (c) => {
     const { room, joined } = await service.join(c.get('principal'), c.req.param('productId'));
     return c.json(room, joined ? 201 : 200);

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Viewer } from '@groupbuy/protocol';
+import type { Logger } from '../logger.js';
+import { mergeViewers, type PresenceStore } from './types.js';
+
+/** Options of {@link RedisPresence}. */
+export interface RedisPresenceOptions {
+  /** `redis://host:port/db`. */
+  url: string;
+  /** Key prefix shared by the instances of one deployment. @default 'groupbuy:' */
+  prefix?: string;
+  /** How long a report counts without a refresh, in ms; a crashed instance's viewers vanish after it. @default 45000 */
+  staleAfterMs?: number;
+  /** Logs connection trouble. */
+  logger?: Logger;
+}
+
+interface Report {
+  at: number;
+  viewers: Viewer[];
+}
+
+/**
+ * Presence in Redis: one hash per room (`presence:{roomId}`), one field per instance holding its viewers
+ * and when it last said so. Instances refresh their reports on every change and at a third of
+ * `staleAfterMs`; readers ignore reports older than that, so a crashed instance's viewers disappear.
+ */
+export class RedisPresence implements PresenceStore {
+  private readonly redis: Redis;
+  private readonly instanceId = randomUUID();
+  private readonly prefix: string;
+  private readonly staleAfterMs: number;
+  private readonly reported = new Map<string, Viewer[]>();
+  private readonly refresh: ReturnType<typeof setInterval>;
+
+  constructor(options: RedisPresenceOptions) {
+    this.prefix = `${options.prefix ?? 'groupbuy:'}presence:`;
+    this.staleAfterMs = options.staleAfterMs ?? 45_000;
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
+    this.redis.on('error', (err: Error) => options.logger?.log('warn', 'redis presence error', { error: err.message }));
+    this.refresh = setInterval(() => {
+      for (const [roomId, viewers] of this.reported) void this.write(roomId, viewers).catch(() => undefined);
+    }, Math.max(1000, Math.floor(this.staleAfterMs / 3)));
+    this.refresh.unref?.();
+  }
+
+  /** Records this instance's viewers of a room. */
+  async report(roomId: string, viewers: Viewer[]): Promise<void> {
+    if (viewers.length === 0) {
+      this.reported.delete(roomId);
+      await this.redis.hdel(this.prefix + roomId, this.instanceId);
+      return;
+    }
+    this.reported.set(roomId, viewers);
+    await this.write(roomId, viewers);
+  }
+
+  /** Every live instance's viewers, merged with this instance's. */
+  async list(roomId: string, local: Viewer[]): Promise<Viewer[]> {
+    const all = await this.redis.hgetall(this.prefix + roomId);
+    const now = Date.now();
+    const others: Viewer[][] = [];
+    for (const [instance, raw] of Object.entries(all)) {
+      if (instance === this.instanceId) continue;
+      try {
+        const report = JSON.parse(raw) as Report;
+        if (now - report.at <= this.staleAfterMs) others.push(report.viewers);
+      } catch {
+        // An unreadable report counts as absent.
+      }
+    }
+    return mergeViewers([local, ...others]);
+  }
+
+  /** Withdraws every report of this instance and disconnects. */
+  async close(): Promise<void> {
+    clearInterval(this.refresh);
+    await Promise.allSettled([...this.reported.keys()].map((roomId) => this.redis.hdel(this.prefix + roomId, this.instanceId)));
+    this.reported.clear();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async write(roomId: string, viewers: Viewer[]): Promise<void> {
+    const key = this.prefix + roomId;
+    const report: Report = { at: Date.now(), viewers };
+    // The key outlives its newest report by staleAfterMs, so rooms nobody watches any more clean themselves up.
+    await this.redis.multi().hset(key, this.instanceId, JSON.stringify(report)).pexpire(key, this.staleAfterMs * 2).exec();
+  }
+}
