@@ -318,6 +318,7 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
     await waitFor('the room to read CLOSED', () => carol.room?.status === 'CLOSED');
     await waitFor('the end of the feed', () => errors.length > 0);
     expect(errors[0]).toBe('FORBIDDEN');
+    expect(carol.viewers).toEqual([]);
     const refused = carol.send('can I still buy?');
     await waitFor('the send to fail', () => carol.messages.find((m) => m.clientMsgId === refused.clientMsgId)?.status === 'failed');
     expect(await storedContents(env.url, room.productId)).not.toContain('can I still buy?');

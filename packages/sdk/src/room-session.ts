@@ -246,6 +246,11 @@ export class Session implements RoomSession {
       case 'subscription-ended':
         this.ended = event.error;
         this.subscribed = false;
+        // Out of the room: the people in it are no longer this reader's to see.
+        if (this.viewers.length > 0) {
+          this.viewers = Object.freeze([]);
+          this.events.emit('viewers', this.viewers);
+        }
         this.fail(event.error);
         this.outbox.refuseWaiting(() => event.error);
         break;

@@ -22,6 +22,7 @@ export interface Strings {
   leaving: string;
   joined: string;
   participantsButton(count: string): string;
+  watchersButton(count: string): string;
   participantsTitle: string;
   messagesLabel: string;
   loading: string;
@@ -56,6 +57,8 @@ export interface Strings {
   buyersCount(count: string, max: string): string;
   noBuyers: string;
   joinedAt(time: string): string;
+  watchersTitle: string;
+  watchersCount(count: string): string;
 }
 
 const ko: Strings = {
@@ -76,6 +79,7 @@ const ko: Strings = {
   leaving: '취소하는 중…',
   joined: '참여 완료',
   participantsButton: (c) => `참여자 ${c}명`,
+  watchersButton: (c) => `구경 ${c}명`,
   participantsTitle: '참여자',
   messagesLabel: '채팅 메시지',
   loading: '대화를 불러오는 중…',
@@ -141,6 +145,8 @@ const ko: Strings = {
   buyersCount: (c, m) => `${c}/${m}명`,
   noBuyers: '아직 참여자가 없어요. 첫 번째로 참여해 보세요!',
   joinedAt: (t) => `${t} 참여`,
+  watchersTitle: '구경 중',
+  watchersCount: (c) => `${c}명`,
 };
 
 const en: Strings = {
@@ -161,6 +167,7 @@ const en: Strings = {
   leaving: 'Leaving…',
   joined: 'Joined',
   participantsButton: (c) => `${c} buyer${c === '1' ? '' : 's'}`,
+  watchersButton: (c) => `${c} watching`,
   participantsTitle: 'Buyers',
   messagesLabel: 'Chat messages',
   loading: 'Loading the chat…',
@@ -226,6 +233,8 @@ const en: Strings = {
   buyersCount: (c, m) => `${c}/${m}`,
   noBuyers: 'No buyers yet. Be the first to join!',
   joinedAt: (t) => `joined ${t}`,
+  watchersTitle: 'Watching now',
+  watchersCount: (c) => c,
 };
 
 /** The strings of `lang`. */

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { toChatError, type ChatMessage, type ErrorInfo, type Participant, type Room } from '@groupbuy/protocol';
+import { toChatError, type ChatMessage, type ErrorInfo, type Participant, type Room, type Viewer } from '@groupbuy/protocol';
 import type { ChatClient, ConnectionState, RoomSession, ViewMessage } from '@groupbuy/sdk';
 import { buildClient, type TransportName } from './client-factory.js';
 
@@ -23,6 +23,7 @@ export interface RoomHost extends ReactiveControllerHost, HTMLElement {
 
 const NO_MESSAGES: readonly ViewMessage[] = Object.freeze([]);
 const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
+const NO_VIEWERS: readonly Viewer[] = Object.freeze([]);
 
 /** Where the widget is with its room. */
 export type RoomPhase = 'idle' | 'signed-out' | 'loading' | 'ready' | 'error';
@@ -77,6 +78,17 @@ export class RoomController implements ReactiveController {
   /** The buyers, or none. */
   get participants(): readonly Participant[] {
     return this.session?.participants ?? NO_PARTICIPANTS;
+  }
+
+  /** Who has the chat open now, buyers included, or none. */
+  get viewers(): readonly Viewer[] {
+    return this.session?.viewers ?? NO_VIEWERS;
+  }
+
+  /** The viewers who are not buyers, in the order they opened the chat. */
+  get watchers(): readonly Viewer[] {
+    const buyers = new Set(this.participants.map((p) => p.userId));
+    return this.viewers.filter((v) => !buyers.has(v.userId));
   }
 
   /** The connection state (`connecting` before there is a session). */
@@ -182,6 +194,7 @@ export class RoomController implements ReactiveController {
       }),
       session.on('message', (m) => this.hooks.message?.(m)),
       session.on('participants', update),
+      session.on('viewers', update),
       session.on('state', update),
       session.on('error', (e) => {
         this.hooks.error?.(e);

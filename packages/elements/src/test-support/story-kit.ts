@@ -45,6 +45,13 @@ export function sampleRoom(now: number, overrides: Partial<MemoryRoomInit> = {})
   };
 }
 
+/** Shoppers who have the deal's chat open without having joined (pass as `viewers`). */
+export const WATCHERS: MemoryUser[] = [
+  { userId: 'u-yuna', name: '유나' },
+  { userId: 'u-tom', name: 'Tom' },
+  PEOPLE.watcher,
+];
+
 // Stories re-render on every control change: the previous render's clients and backends are closed
 // first, so no simulated room keeps running in the background.
 const live: Array<{ close(): void }> = [];

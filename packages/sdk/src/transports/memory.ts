@@ -20,6 +20,8 @@ import type {
   RoomStatus,
   ServerEvent,
   SystemEvent,
+  Viewer,
+  ViewerList,
 } from '@groupbuy/protocol';
 import type { Transport, TransportCallbacks, TransportContext, TransportFactory } from '../types.js';
 
@@ -27,7 +29,8 @@ import type { Transport, TransportCallbacks, TransportContext, TransportFactory 
  * An in-memory groupbuy server for Storybook and component tests: the REST routes the SDK calls, a
  * `memory` transport, and handles to drive a room (joins, posts, lifecycle, disconnects) from a story.
  * It keeps the real server's rules — gap-free seqs, SYSTEM messages with `event` + `room`, the cap, the
- * statuses, content validation, rate limits — so what a story shows is what a shopper would see.
+ * statuses, content validation, rate limits, who counts as a viewer — so what a story shows is what a
+ * shopper would see.
  */
 
 /** A user as the simulator knows them (the token's `sub` and `name`). */
@@ -70,6 +73,11 @@ export interface MemoryRoomInit {
   status?: RoomStatus;
   /** Buyers already in the deal (no SYSTEM messages are written for them). */
   participants?: MemoryUser[];
+  /**
+   * People with the chat already open, in that order (see {@link MemoryBackend.watch}); buyers may be among
+   * them. A room seeded CLOSED or CANCELLED admits only its buyers and seller (others: ChatError FORBIDDEN).
+   */
+  viewers?: MemoryUser[];
   /** History, oldest first; gets seqs 1, 2, 3 … */
   messages?: MemorySeedMessage[];
 }
@@ -130,6 +138,15 @@ export interface MemoryBackend {
   join(productId: string, user: MemoryUser): Room;
   /** Removes a buyer while ACTIVE. */
   leave(productId: string, userId: string): Room;
+  /**
+   * Opens the room's chat as `user` without a client, as another shopper's browser would: they are listed
+   * by the viewers route (a watcher unless they are a buyer) until `unwatch`, or until the deal ends for a
+   * watcher. Same read rule as a subscription (throws ChatError FORBIDDEN / ROOM_NOT_FOUND). Clients learn
+   * of it on their next viewers refresh (a join or leave, a resubscribe, or their periodic poll).
+   */
+  watch(productId: string, user: MemoryUser): void;
+  /** Closes the chat `watch` opened for `userId` (connections of real clients are untouched). */
+  unwatch(productId: string, userId: string): void;
   /** Moves an ACTIVE room to CLOSED or CANCELLED (host or trade service decision). */
   setStatus(productId: string, status: 'CLOSED' | 'CANCELLED', reason?: CloseReason): Room;
   /** Moves the server clock forward by `ms` and settles the rooms whose deadline passed. */
@@ -146,7 +163,7 @@ export interface MemoryBackend {
   failSends(error: ErrorInfo | null): void;
   /** Plays a short deal: buyers join one by one, chat, an optional outage, until the room leaves ACTIVE. */
   playDeal(productId: string, script?: DealScript): DealPlayback;
-  /** Live connections now. */
+  /** Live connections made through `transport` now (simulated viewers from `watch` are not counted). */
   readonly connectionCount: number;
   /** Drops connections and timers. */
   dispose(): void;
@@ -164,7 +181,8 @@ interface RoomState {
 interface Connection {
   user: MemoryUser;
   callbacks: TransportCallbacks;
-  rooms: Set<string>;
+  /** Subscribed room → when it was subscribed (a backend-wide counter), so viewers list in opening order. */
+  rooms: Map<string, number>;
   closed: boolean;
 }
 
@@ -206,6 +224,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   const held: Array<() => void> = [];
   const rooms = new Map<string, RoomState>();
   const connections = new Set<Connection>();
+  // Chats opened by `watch`, keyed by room and user: connections nobody reads from, outside `connections`
+  // so outages and `connectionCount` concern real clients only.
+  const simulated = new Map<string, Connection>();
+  let subscriptionCounter = 0;
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const now = (): number => clock() + skewMs;
@@ -308,6 +330,34 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         later(() => conn.rooms.delete(state.room.productId));
       }
     }
+    for (const [key, conn] of simulated) {
+      const keeps = state.participants.has(conn.user.userId) || state.room.hostId === conn.user.userId || conn.user.role === 'service';
+      if (conn.rooms.has(state.room.productId) && !keeps) simulated.delete(key);
+    }
+  }
+
+  // As the server's hub: every user with a live subscription, once, in the order they opened the chat;
+  // the trade service reads along but is nobody's fellow shopper.
+  function viewersOf(productId: string): Viewer[] {
+    const subs: Array<{ at: number; user: MemoryUser }> = [];
+    for (const conn of [...connections, ...simulated.values()]) {
+      const at = conn.rooms.get(productId);
+      if (at !== undefined && !conn.closed && conn.user.role !== 'service') subs.push({ at, user: conn.user });
+    }
+    subs.sort((a, b) => a.at - b.at);
+    const seen = new Map<string, Viewer>();
+    for (const { user } of subs) {
+      if (!seen.has(user.userId)) seen.set(user.userId, { userId: user.userId, name: user.name.slice(0, LIMITS.nameMaxChars) });
+    }
+    return [...seen.values()];
+  }
+
+  function watchAs(state: RoomState, user: MemoryUser): void {
+    const key = `${state.room.productId}\n${user.userId}`;
+    if (simulated.has(key)) return;
+    const conn: Connection = { user, callbacks: { onOpen() {}, onEvent() {}, onClose() {} }, rooms: new Map(), closed: false };
+    subscribe(conn, { type: 'subscribe', roomId: state.room.productId });
+    simulated.set(key, conn);
   }
 
   function settleDue(): void {
@@ -408,7 +458,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     if (conn.rooms.size >= LIMITS.subscriptionsPerConnection && !conn.rooms.has(state.room.productId)) {
       throw new ChatError('INVALID_INPUT', `A connection can follow at most ${LIMITS.subscriptionsPerConnection} rooms.`);
     }
-    conn.rooms.add(state.room.productId);
+    if (!conn.rooms.has(state.room.productId)) conn.rooms.set(state.room.productId, ++subscriptionCounter);
     if (command.sinceSeq !== undefined) {
       const missed = state.messages.filter((m) => m.seq > (command.sinceSeq ?? 0));
       if (missed.length > LIMITS.replayWindow) {
@@ -457,7 +507,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
             callbacks.onClose({ error: errorOf(err).toInfo(), reason: 'refused' });
             return;
           }
-          conn = { user, callbacks, rooms: new Set(), closed: false };
+          conn = { user, callbacks, rooms: new Map(), closed: false };
           connections.add(conn);
           callbacks.onOpen();
         });
@@ -502,7 +552,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   // The routes of packages/server/src/routes/rooms.ts that a shopper's client calls, with the same shapes.
   function route(method: string, path: string, query: URLSearchParams, token: string | null): Response {
     const user = userFromToken(token);
-    const m = /^\/api\/chat\/rooms\/([^/]+)(\/messages|\/participants|\/participants\/me)?$/.exec(path);
+    const m = /^\/api\/chat\/rooms\/([^/]+)(\/messages|\/participants|\/participants\/me|\/viewers)?$/.exec(path);
     if (!m) throw new ChatError('NOT_FOUND', `Nothing at ${method} ${path}.`);
     const state = stateOf(assertProductId(decodeURIComponent(m[1] ?? '')));
     const sub = m[2] ?? '';
@@ -514,6 +564,11 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     if (method === 'GET' && sub === '/participants') {
       assertCanRead(state, user);
       return json(200, { participants: [...state.participants.values()] });
+    }
+    if (method === 'GET' && sub === '/viewers') {
+      assertCanRead(state, user);
+      const body: ViewerList = { viewers: viewersOf(state.room.productId) };
+      return json(200, body);
     }
     if (method === 'POST' && sub === '/participants') {
       if (user.role === 'service') throw new ChatError('FORBIDDEN', 'The trade service cannot join a deal.');
@@ -603,7 +658,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
           content: normalizeContent(seed.content),
         }, toMs(seed.createdAt, t));
       }
+      for (const key of [...simulated.keys()]) if (key.startsWith(`${state.room.productId}\n`)) simulated.delete(key);
       rooms.set(state.room.productId, state);
+      for (const user of init.viewers ?? []) watchAs(state, user);
       scheduleDeadlines();
       return snapshot(state);
     },
@@ -625,6 +682,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     },
     leave(productId, userId) {
       return leaveUser(stateOf(productId), userId).room;
+    },
+    watch(productId, user) {
+      watchAs(stateOf(productId), user);
+    },
+    unwatch(productId, userId) {
+      simulated.delete(`${productId}\n${userId}`);
     },
     setStatus(productId, status, reason = 'HOST') {
       const state = stateOf(productId);
@@ -704,6 +767,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     },
     dispose() {
       dropAll();
+      simulated.clear();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);

@@ -114,6 +114,26 @@ describe('<groupbuy-chat> with the reference server', () => {
     await waitUntil(() => !$(a, '[part~="connection-banner"]'));
   });
 
+  it('lists two open chats as watching each other, apart from a buyer', async () => {
+    const productId = await createRoom();
+    const a = await openChat(productId, 'view-a', 'Ana');
+    const b = await openChat(productId, 'view-b', 'Ben');
+    const panelOf = async (el: GroupbuyChat): Promise<ShadowRoot> => {
+      $(el, '[part~="participants-button"]')!.click();
+      await el.updateComplete;
+      return $(el, 'participant-list')!.shadowRoot!;
+    };
+    const names = (root: ShadowRoot, part: string): string[] =>
+      [...root.querySelectorAll(`[part~="${part}"] [part~="name"]`)].map((n) => text(n));
+    const [listA, listB] = [await panelOf(a), await panelOf(b)];
+    // B opened the chat after A, so its first look already finds A.
+    await waitUntil(() => names(listB, 'watcher').join() === 'Ana,Ben', `B sees ${names(listB, 'watcher').join()}`, { timeout: 8000 });
+    // A learns of B on its next refresh; a join (here one made without opening the chat) triggers it.
+    await post(`/api/chat/rooms/${productId}/participants`, {}, await tokenFor('view-c', 'Cy'));
+    await waitUntil(() => names(listA, 'watcher').join() === 'Ana,Ben', `A sees ${names(listA, 'watcher').join()}`, { timeout: 8000 });
+    expect(names(listA, 'participant')).to.deep.equal(['Cy']);
+  });
+
   it("shows the server's rate limit", async () => {
     const productId = await createRoom();
     const a = await openChat(productId, 'rate-a', 'Ana');

@@ -12,6 +12,7 @@ import {
   storyBackend,
   storyClient,
   storyLater,
+  WATCHERS,
 } from '../../test-support/story-kit.js';
 
 interface ChatArgs {
@@ -68,8 +69,8 @@ export default meta;
 
 type Story = StoryObj<ChatArgs>;
 
-/** An open deal with a short conversation: 6 of 10 joined, about three hours left. */
-export const Active: Story = { render: (args) => chat(args) };
+/** An open deal with a short conversation: 6 of 10 joined, three more people watching, about three hours left. */
+export const Active: Story = { render: (args) => chat(args, { room: (now) => sampleRoom(now, { viewers: WATCHERS.slice(0, 2) }) }) };
 
 /** The same deal in English. */
 export const English: Story = { args: { lang: 'en' }, render: (args) => chat(args) };
@@ -180,12 +181,21 @@ export const Cancelled: Story = {
     ),
 };
 
-/** The same deal as a buyer and as a watcher when it fills: the watcher may read what came before but not write. */
+/**
+ * The same deal as a buyer and as a watcher when it fills: the watcher may read what came before but not
+ * write. 다미, watching at first, joins (and moves to the buyers in the "참여자" panel), then Leo fills it.
+ */
 export const WatcherVsBuyer: Story = {
   render: (args) => {
     resetStories();
     const backend = storyBackend();
-    backend.addRoom(sampleRoom(backend.now(), { maxParticipants: 8, participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }] }));
+    backend.addRoom(
+      sampleRoom(backend.now(), {
+        maxParticipants: 8,
+        participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }],
+        viewers: [{ userId: 'u-dami', name: '다미' }],
+      }),
+    );
     const buyer = storyClient(backend, READER);
     const watcher = storyClient(backend, PEOPLE.watcher);
     storyLater(1500, () => backend.join(PRODUCT_ID, { userId: 'u-dami', name: '다미' }));

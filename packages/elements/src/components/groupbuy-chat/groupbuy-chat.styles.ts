@@ -91,9 +91,11 @@ export const styles = [
 
     .meta-row {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
       justify-content: space-between;
-      gap: 8px;
+      /* In a narrow widget the buyers button moves under the countdown rather than squeezing both. */
+      gap: 6px 8px;
       font-size: 13px;
       color: var(--_muted);
     }
@@ -112,6 +114,7 @@ export const styles = [
 
     .chip-button {
       display: inline-flex;
+      white-space: nowrap;
       align-items: center;
       gap: 4px;
       padding: 3px 8px 3px 10px;
@@ -121,6 +124,10 @@ export const styles = [
       color: var(--_text);
       font-size: 13px;
       line-height: 20px;
+    }
+
+    .chip-watchers {
+      color: var(--_muted);
     }
 
     .chip-button:hover {

@@ -326,11 +326,29 @@ describe('<groupbuy-chat>', () => {
     await el.updateComplete;
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     const list = $(el, 'participant-list')!;
-    await waitUntil(() => list.shadowRoot?.querySelectorAll('li').length === 2);
+    const buyers = (): Element[] => [...(list.shadowRoot?.querySelectorAll('[part~="participant"]') ?? [])];
+    await waitUntil(() => buyers().length === 2);
     backend.join('p-1', PEOPLE.priya);
-    await waitUntil(() => list.shadowRoot?.querySelectorAll('li').length === 3, 'the list did not update live');
-    const seller = [...list.shadowRoot!.querySelectorAll('li')].find((li) => li.textContent?.includes(PEOPLE.seller.name));
+    await waitUntil(() => buyers().length === 3, 'the list did not update live');
+    const seller = buyers().find((li) => li.textContent?.includes(PEOPLE.seller.name));
     expect(text(seller?.querySelector('.tag') ?? null)).to.equal('Seller');
+  });
+
+  it('counts the people watching beside the buyers, and lists them apart in the panel', async () => {
+    const backend = memoryBackend();
+    backend.addRoom(room({ viewers: [PEOPLE.watcher, PEOPLE.alex] }));
+    const { el } = await openChat(room(), PEOPLE.minji, 'ko', backend);
+    const toggle = $(el, '[part~="participants-button"]')!;
+    // 구경꾼 and the reader watch; Alex has the chat open but is a buyer.
+    await waitUntil(() => text(toggle) === '참여자 3명 · 구경 2명', `the button says "${text(toggle)}"`);
+    toggle.click();
+    await el.updateComplete;
+    const list = $(el, 'participant-list')!;
+    await waitUntil(() => list.shadowRoot?.querySelectorAll('[part~="watcher"]').length === 2, 'the panel lists no watchers');
+    expect(list.shadowRoot!.querySelectorAll('[part~="participant"]')).to.have.length(3);
+    expect(text(list.shadowRoot!.querySelector('[part~="watchers-header"]'))).to.equal('구경 중 · 2명');
+    backend.join('p-1', PEOPLE.watcher);
+    await waitUntil(() => text(toggle) === '참여자 4명 · 구경 1명', `after the join the button says "${text(toggle)}"`);
   });
 
   it('loads no transport module for a client that was handed in', async () => {

@@ -68,7 +68,8 @@ const URGENT_MS = 3_600_000;
  * @csspart progress - The progress bar (`role="progressbar"`).
  * @csspart progress-text - "7/10 joined · 3 more to close".
  * @csspart join-button - The Join / Leave button.
- * @csspart participants-button - Opens the buyer list.
+ * @csspart participants-button - Opens the list of buyers and watchers ("6 buyers · 3 watching").
+ * @csspart participants-button-watchers - The "· 3 watching" in that button, shown while anyone watches.
  * @csspart participants-panel - The panel holding `<participant-list>`.
  * @csspart banner - Every banner (also `connection-banner`, `error-banner`).
  * @csspart messages - The message list (`role="log"`).
@@ -253,6 +254,7 @@ export class GroupbuyChat extends RoomElement {
     const remainingMs = Date.parse(room.expiresAt) - (Date.now() + (session?.serverTimeOffsetMs ?? 0));
     const urgent = status === 'ACTIVE' && remainingMs < URGENT_MS;
     const pct = Math.min(100, Math.round((count / Math.max(max, 1)) * 100));
+    const watching = ctl.watchers.length;
     let detail: string;
     if (status === 'CANCELLED') detail = t.dealCancelled;
     else if (status === 'CLOSED') detail = t.dealOn;
@@ -282,6 +284,11 @@ export class GroupbuyChat extends RoomElement {
           @click=${this.togglePanel}
         >
           ${peopleIcon}<span>${t.participantsButton(f.count(count))}</span>
+          ${watching > 0
+            ? html`<span class="chip-watchers" part="participants-button-watchers"
+                ><span aria-hidden="true">·</span> ${t.watchersButton(f.count(watching))}</span
+              >`
+            : nothing}
           <span class="chevron ${this.panelOpen ? 'open' : ''}">${chevronIcon}</span>
         </button>
       </div>

@@ -1,21 +1,28 @@
 import { html, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import type { MemoryRoomInit } from '@groupbuy/sdk/memory';
+import type { DealScript, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
 import '../../define/participant-list.js';
-import { PEOPLE, PRODUCT_ID, onStoryReset, resetStories, sampleRoom, storyBackend, storyClient } from '../../test-support/story-kit.js';
+import { PEOPLE, PRODUCT_ID, WATCHERS, onStoryReset, resetStories, sampleRoom, storyBackend, storyClient } from '../../test-support/story-kit.js';
 
 interface ListArgs {
   lang: 'ko' | 'en';
   theme: 'light' | 'dark' | 'auto';
 }
 
-function list(args: ListArgs, room: (now: number) => MemoryRoomInit = (now) => sampleRoom(now), play = false): TemplateResult {
+/** The tangerine deal with three people watching: two shoppers and the seller, who has not joined. */
+const withWatchers = (now: number): MemoryRoomInit => sampleRoom(now, { viewers: [WATCHERS[0]!, PEOPLE.seller, WATCHERS[1]!, PEOPLE.alex] });
+
+function list(
+  args: ListArgs,
+  room: (now: number) => MemoryRoomInit = withWatchers,
+  options: { reader?: MemoryUser; play?: DealScript } = {},
+): TemplateResult {
   resetStories();
   const backend = storyBackend();
   backend.addRoom(room(backend.now()));
-  const client = storyClient(backend, PEOPLE.seojun);
-  if (play) {
-    const playback = backend.playDeal(PRODUCT_ID, { stepMs: 1500 });
+  const client = storyClient(backend, options.reader ?? PEOPLE.seojun);
+  if (options.play) {
+    const playback = backend.playDeal(PRODUCT_ID, options.play);
     onStoryReset(() => playback.stop());
   }
   return html`<participant-list
@@ -39,8 +46,20 @@ export default meta;
 
 type Story = StoryObj<ListArgs>;
 
-/** Six buyers; the reader (서준) is marked. */
-export const Buyers: Story = { render: (args) => list(args) };
+/**
+ * Six buyers, the reader (서준) marked; apart from them, who is watching right now: two shoppers and the
+ * seller (marked), but not Alex, who has the chat open as a buyer.
+ */
+export const BuyersAndWatchers: Story = { render: (args) => list(args) };
+
+/** The reader (민지) reads along without having joined: marked among the watchers. */
+export const ReaderWatching: Story = {
+  args: { lang: 'en' },
+  render: (args) => list(args, withWatchers, { reader: PEOPLE.minji }),
+};
+
+/** Only buyers have the chat open: nobody is watching. */
+export const NobodyWatching: Story = { render: (args) => list(args, (now) => sampleRoom(now, { viewers: [PEOPLE.alex] })) };
 
 /** The seller joined their own deal: marked as seller. */
 export const WithSeller: Story = {
@@ -48,12 +67,18 @@ export const WithSeller: Story = {
   render: (args) => list(args, (now) => sampleRoom(now, { participants: [PEOPLE.seller, PEOPLE.seojun, PEOPLE.alex] })),
 };
 
-/** Nobody has joined yet. */
+/** Nobody has joined yet; the reader is watching. */
 export const Empty: Story = { render: (args) => list(args, (now) => sampleRoom(now, { participants: [] })) };
 
-/** Buyers arriving live until the deal is full. */
+/**
+ * Buyers arriving live until the deal is full: the three watchers join one by one and move over to the
+ * buyers, two more join without having watched; when the deal closes nobody is left watching.
+ */
 export const Live: Story = {
-  render: (args) => list(args, (now) => sampleRoom(now, { participants: [PEOPLE.seojun], maxParticipants: 6 }), true),
+  render: (args) =>
+    list(args, (now) => sampleRoom(now, { participants: [PEOPLE.seojun], maxParticipants: 6, viewers: WATCHERS }), {
+      play: { stepMs: 1500, buyers: [...WATCHERS, { userId: 'u-noa', name: 'Noa' }, { userId: 'u-seoa', name: '서아' }] },
+    }),
 };
 
 /** Dark theme. */

@@ -89,5 +89,56 @@ export const styles = [
       font-size: 13px;
       color: var(--_muted);
     }
+
+    /* Watchers: lighter than the buyers (chips, not rows) — they are reading along, not in the deal. */
+    .watchers {
+      margin-top: 12px;
+      padding-top: 12px;
+      border-top: 1px solid var(--_border);
+    }
+
+    .watchers .header {
+      justify-content: flex-start;
+    }
+
+    .watchers.none .title {
+      font-weight: 600;
+      color: var(--_muted);
+    }
+
+    .watchers-count {
+      font-variant-numeric: tabular-nums;
+    }
+
+    .chips {
+      margin: 0;
+      padding: 0;
+      list-style: none;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+    }
+
+    .watcher {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      max-width: 100%;
+      padding: 2px 10px 2px 2px;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_surface);
+    }
+
+    .watcher .name {
+      font-size: 13px;
+      font-weight: 500;
+    }
+
+    .avatar.small {
+      width: 24px;
+      height: 24px;
+      font-size: 11px;
+    }
   `,
 ];

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ChatClient } from '@groupbuy/sdk';
-import type { MemoryBackend } from '@groupbuy/sdk/memory';
+import type { MemoryBackend, MemoryUser } from '@groupbuy/sdk/memory';
 import '../../define/participant-list.js';
 import type { ParticipantList } from './participant-list.js';
 import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
@@ -28,8 +28,8 @@ function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-async function openList(lang = 'en', productId = 'p-9'): Promise<ParticipantList> {
-  const client = memoryClient(backend, PEOPLE.minji);
+async function openList(lang = 'en', productId = 'p-9', reader: MemoryUser = PEOPLE.minji): Promise<ParticipantList> {
+  const client = memoryClient(backend, reader);
   clients.push(client);
   const el = await fixture<ParticipantList>(html`<participant-list product-id=${productId} lang=${lang} .client=${client}></participant-list>`);
   await waitUntil(() => el.shadowRoot!.querySelector('li, [part~="empty"]'), 'the list did not load');
@@ -37,7 +37,19 @@ async function openList(lang = 'en', productId = 'p-9'): Promise<ParticipantList
 }
 
 function rows(el: ParticipantList): HTMLLIElement[] {
-  return [...el.shadowRoot!.querySelectorAll('li')];
+  return [...el.shadowRoot!.querySelectorAll<HTMLLIElement>('[part~="participant"]')];
+}
+
+function watchers(el: ParticipantList): HTMLLIElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLLIElement>('[part~="watcher"]')];
+}
+
+function names(items: Element[]): string[] {
+  return items.map((li) => text(li.querySelector('[part~="name"]')));
+}
+
+function watching(el: ParticipantList): string {
+  return text(el.shadowRoot!.querySelector('[part~="watchers-header"]'));
 }
 
 describe('<participant-list>', () => {
@@ -45,8 +57,7 @@ describe('<participant-list>', () => {
     const el = await openList();
     await waitUntil(() => rows(el).length === 3);
     expect(text(el.shadowRoot!.querySelector('[part~="count"]'))).to.equal('3/10');
-    const names = rows(el).map((li) => text(li.querySelector('[part~="name"]')));
-    expect(names).to.deep.equal(['Alex', '민지', '김사장']);
+    expect(names(rows(el))).to.deep.equal(['Alex', '민지', '김사장']);
     expect(text(rows(el)[1]!.querySelector('.tag'))).to.equal('You');
     expect(rows(el)[2]!.getAttribute('part')).to.contain('participant-host');
     expect(text(rows(el)[2]!.querySelector('.tag'))).to.equal('Seller');
@@ -69,6 +80,62 @@ describe('<participant-list>', () => {
     expect(text(el.shadowRoot!.querySelector('[part~="title"]'))).to.equal('참여자');
     expect(text(el.shadowRoot!.querySelector('[part~="count"]'))).to.equal('3/10명');
     expect(text(rows(el)[1]!.querySelector('.tag'))).to.equal('나');
+    backend.watch('p-9', PEOPLE.watcher);
+    backend.join('p-9', PEOPLE.priya);
+    await waitUntil(() => watchers(el).length === 1);
+    expect(watching(el)).to.equal('구경 중 · 1명');
+  });
+
+  it('lists the people watching apart from the buyers, each once, the reader marked', async () => {
+    backend.watch('p-9', PEOPLE.priya);
+    backend.watch('p-9', PEOPLE.alex);
+    backend.watch('p-9', PEOPLE.watcher);
+    // Priya's second tab: a real client, which must not list her twice.
+    const secondTab = memoryClient(backend, PEOPLE.priya);
+    clients.push(secondTab);
+    const tab = secondTab.room('p-9');
+    await waitUntil(() => tab.viewers.some((v) => v.userId === PEOPLE.priya.userId), 'the second tab did not open the chat');
+    const el = await openList('en', 'p-9', PEOPLE.seojun);
+    await waitUntil(() => watchers(el).length === 3, 'the watchers did not show');
+    expect(names(rows(el))).to.deep.equal(['Alex', '민지', '김사장']);
+    // Alex has the chat open too, but as a buyer: listed only among the buyers.
+    expect(names(watchers(el))).to.deep.equal(['Priya', '구경꾼', '서준']);
+    expect(watching(el)).to.equal('Watching now · 3');
+    expect(watchers(el)[2]!.getAttribute('part')).to.contain('watcher-self');
+    expect(text(watchers(el)[2]!.querySelector('.tag'))).to.equal('You');
+    expect(watchers(el)[0]!.querySelector('.tag')).to.equal(null);
+  });
+
+  it('marks the seller when they watch without having joined', async () => {
+    backend.addRoom({ productId: 'p-host', title: 'Seller watching', hostId: PEOPLE.seller.userId, participants: [PEOPLE.alex], viewers: [PEOPLE.seller] });
+    const el = await openList('en', 'p-host');
+    await waitUntil(() => watchers(el).length === 2, 'the watchers did not show');
+    expect(names(watchers(el))).to.deep.equal(['김사장', '민지']);
+    expect(watchers(el)[0]!.getAttribute('part')).to.contain('watcher-host');
+    expect(text(watchers(el)[0]!.querySelector('.tag'))).to.equal('Seller');
+  });
+
+  it('moves a watcher who joins from the watchers to the buyers', async () => {
+    backend.watch('p-9', PEOPLE.priya);
+    const el = await openList();
+    await waitUntil(() => watchers(el).length === 1, 'the watcher did not show');
+    expect(watching(el)).to.equal('Watching now · 1');
+    backend.join('p-9', PEOPLE.priya);
+    await waitUntil(() => rows(el).length === 4, 'the join did not show');
+    await waitUntil(() => watchers(el).length === 0, 'the new buyer is still listed as a watcher');
+    expect(names(rows(el))).to.include('Priya');
+    expect(watching(el)).to.equal('Watching now · 0');
+    expect(el.shadowRoot!.querySelector('[part~="watchers-list"]')).to.equal(null);
+  });
+
+  it('drops a watcher who closes the chat once the list is refreshed', async () => {
+    backend.watch('p-9', PEOPLE.watcher);
+    const el = await openList();
+    await waitUntil(() => watchers(el).length === 1, 'the watcher did not show');
+    backend.unwatch('p-9', PEOPLE.watcher.userId);
+    // Nothing is pushed when someone closes the chat; the next refresh (here the join) shows it.
+    backend.join('p-9', PEOPLE.priya);
+    await waitUntil(() => watchers(el).length === 0, 'the watcher who left is still listed');
   });
 
   it('says so when nobody has joined yet', async () => {
@@ -78,8 +145,10 @@ describe('<participant-list>', () => {
   });
 
   it('is accessible', async () => {
+    backend.watch('p-9', PEOPLE.watcher);
+    backend.watch('p-9', PEOPLE.priya);
     const el = await openList();
-    await waitUntil(() => rows(el).length === 3);
+    await waitUntil(() => rows(el).length === 3 && watchers(el).length === 2);
     await expect(el).to.be.accessible();
     el.theme = 'dark';
     await el.updateComplete;

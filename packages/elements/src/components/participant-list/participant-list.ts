@@ -10,16 +10,16 @@ import { hueOf, initialOf } from '../../internal/theme.styles.js';
 import { styles } from './participant-list.styles.js';
 
 /**
- * The buyers of a group-buy deal, live: who joined, how many of the cap, the seller marked, the reader
- * marked as "you".
+ * Who is in a group-buy deal, live: the buyers (how many of the cap, when each joined) and, apart from
+ * them, the people watching the chat right now without having joined. The seller is marked wherever they
+ * are, the reader as "you".
  *
  * Standalone it takes a `client`, or `token` / `tokenProvider` plus `base-url`, like `<groupbuy-chat>`;
- * inside the chat it is handed the chat's `session`. The server reports buyers only: people who read
- * without joining are not listed (the SDK has no watcher list).
+ * inside the chat it is handed the chat's `session`. Watchers come from the session's `viewers` (everyone
+ * with the chat open, refreshed on joins and leaves and every 20 s) minus its buyers.
  *
- * @summary Live list of the buyers in a group-buy deal.
+ * @summary Live list of the buyers and watchers of a group-buy deal.
  * @tagname participant-list
-
  *
  * @slot empty - Shown while nobody has joined.
  *
@@ -28,11 +28,18 @@ import { styles } from './participant-list.styles.js';
  * @csspart count - "7/10", announced politely when it changes.
  * @csspart list - The `<ul>` of buyers.
  * @csspart participant - One buyer (also `participant-self`, `participant-host`).
- * @csspart name - A buyer's name.
+ * @csspart name - A buyer's or watcher's name.
  * @csspart empty - The empty state.
+ * @csspart watchers - The section of people watching without having joined.
+ * @csspart watchers-header - "Watching now · 3", announced politely when it changes.
+ * @csspart watchers-title - "Watching now".
+ * @csspart watchers-count - "3".
+ * @csspart watchers-list - The `<ul>` of watchers (absent while nobody watches).
+ * @csspart watcher - One watcher (also `watcher-self`, `watcher-host`).
  *
  * @cssproperty [--groupbuy-font-family=system-ui, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif] - Font stack.
  * @cssproperty [--groupbuy-bg=#ffffff] - Background (dark: #16181d).
+ * @cssproperty [--groupbuy-surface=#f7f8fa] - Background of watcher chips (dark: #1d2027).
  * @cssproperty [--groupbuy-text=#1b1d22] - Text colour (dark: #e9ebef).
  * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text (dark: #a3abb9).
  * @cssproperty [--groupbuy-border=#e4e7ec] - Borders (dark: #2f343e).
@@ -58,36 +65,74 @@ export class ParticipantList extends RoomElement {
     const me = ctl.userId;
     const hostId = room?.hostId ?? null;
     const count = room?.participantCount ?? buyers.length;
-    return html`<section class="base" aria-labelledby="title">
-      <div class="header" part="header">
-        <span id="title" class="title" part="title">${t.participantsTitle}</span>
-        ${room
-          ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
-          : nothing}
+    return html`<div class="base">
+      <section class="section" aria-labelledby="title">
+        <div class="header" part="header">
+          <span id="title" class="title" part="title">${t.participantsTitle}</span>
+          ${room
+            ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
+            : nothing}
+        </div>
+        ${ctl.phase === 'ready' || buyers.length > 0
+          ? buyers.length === 0
+            ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
+            : html`<ul class="list" part="list" aria-labelledby="title">
+                ${repeat(
+                  buyers,
+                  (p) => p.userId,
+                  (p) => {
+                    const self = p.userId === me;
+                    const host = p.userId === hostId;
+                    return html`<li class="participant" part="participant ${self ? 'participant-self' : ''} ${host ? 'participant-host' : ''}">
+                      <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(p.userId)) })}>${initialOf(p.name)}</span>
+                      <span class="who">
+                        <span class="name" part="name">${p.name}</span>
+                        ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
+                        ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
+                      </span>
+                      <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${t.joinedAt(f.clock(p.joinedAt))}</time>
+                    </li>`;
+                  },
+                )}
+              </ul>`
+          : html`<p class="empty note">${ctl.phase === 'signed-out' ? t.signedOut : ctl.phase === 'error' && ctl.loadError ? t.error(ctl.loadError.code) : t.loading}</p>`}
+      </section>
+      ${room && ctl.phase === 'ready' ? this.renderWatchers(me, hostId) : nothing}
+    </div>`;
+  }
+
+  private renderWatchers(me: string | undefined, hostId: string | null): TemplateResult {
+    const { t, format: f } = this.locale;
+    const watchers = this.roomCtl.watchers;
+    // The header stays while nobody watches, so the live region exists before the count first changes.
+    return html`<section class="section watchers ${watchers.length === 0 ? 'none' : ''}" part="watchers" aria-labelledby="watchers-title">
+      <div class="header" part="watchers-header" aria-live="polite" aria-atomic="true">
+        <span class="title">
+          <span id="watchers-title" part="watchers-title">${t.watchersTitle}</span><span aria-hidden="true"> · </span><span
+            class="watchers-count"
+            part="watchers-count"
+            >${t.watchersCount(f.count(watchers.length))}</span
+          >
+        </span>
       </div>
-      ${ctl.phase === 'ready' || buyers.length > 0
-        ? buyers.length === 0
-          ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
-          : html`<ul class="list" part="list" aria-labelledby="title">
-              ${repeat(
-                buyers,
-                (p) => p.userId,
-                (p) => {
-                  const self = p.userId === me;
-                  const host = p.userId === hostId;
-                  return html`<li class="participant" part="participant ${self ? 'participant-self' : ''} ${host ? 'participant-host' : ''}">
-                    <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(p.userId)) })}>${initialOf(p.name)}</span>
-                    <span class="who">
-                      <span class="name" part="name">${p.name}</span>
-                      ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
-                      ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
-                    </span>
-                    <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${t.joinedAt(f.clock(p.joinedAt))}</time>
-                  </li>`;
-                },
-              )}
-            </ul>`
-        : html`<p class="empty note">${ctl.phase === 'signed-out' ? t.signedOut : ctl.phase === 'error' && ctl.loadError ? t.error(ctl.loadError.code) : t.loading}</p>`}
+      ${watchers.length === 0
+        ? nothing
+        : html`<ul class="chips" part="watchers-list" aria-labelledby="watchers-title">
+            ${repeat(
+              watchers,
+              (v) => v.userId,
+              (v) => {
+                const self = v.userId === me;
+                const host = v.userId === hostId;
+                return html`<li class="watcher" part="watcher ${self ? 'watcher-self' : ''} ${host ? 'watcher-host' : ''}">
+                  <span class="avatar small" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(v.userId)) })}>${initialOf(v.name)}</span>
+                  <span class="name" part="name">${v.name}</span>
+                  ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
+                  ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
+                </li>`;
+              },
+            )}
+          </ul>`}
     </section>`;
   }
 }
