@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatError } from '@groupbuy/protocol';
 import type { ChatMessage, ErrorCode, Room, ValidCreateRoomInput } from '@groupbuy/protocol';
+import { createAesGcmCipher, type ContentCipher } from '../content-cipher.js';
 import type { ChatStore, NewMessage, UserRef } from '../types.js';
 
 /** What a contract run needs from an implementation, made fresh for every test. */
@@ -11,6 +13,8 @@ export interface ContractHarness {
   cleanup(): Promise<void>;
   /** Opens the same data again after `store.close()`; leave out for stores that do not persist. */
   reopen?(): Promise<ChatStore>;
+  /** The `content` column of every stored message as it lies on disk, in seq order (durable stores). */
+  rawContents?(): Promise<string[]>;
 }
 
 const T0 = Date.parse('2030-03-01T09:00:00.000Z');
@@ -63,11 +67,12 @@ function range(from: number, to: number): number[] {
  * The behaviour every {@link ChatStore} must have, as a vitest suite: call it from an implementation's
  * test file with a factory that returns an empty store per test. Clocks are passed explicitly; nothing
  * here depends on wall time or on how fast the store is. `durable` (@default true) adds the persistence
- * tests, which need the harness's `reopen`; a throwaway `:memory:` store passes `durable: false`.
+ * and encryption-at-rest tests, which need the harness's `reopen` and `rawContents`; a throwaway
+ * `:memory:` store passes `durable: false`. `makeStore` opens the store with the given content cipher.
  */
 export function describeChatStoreContract(
   name: string,
-  makeStore: () => Promise<ContractHarness>,
+  makeStore: (options?: { cipher?: ContentCipher }) => Promise<ContractHarness>,
   options: { durable?: boolean } = {},
 ): void {
   describe(`ChatStore contract: ${name}`, () => {
@@ -661,6 +666,37 @@ export function describeChatStoreContract(
         await store.settle('a', { reason: 'DEADLINE' }, T0 + HOUR_MS);
         expect(await store.nextDeadline()).toBeNull();
         expect(await store.dueRooms(T0 + 10 * HOUR_MS)).toEqual([]);
+      });
+    });
+
+    if (options.durable ?? true) describe('content at rest', () => {
+      it('does not store content in plain text when a cipher is given', async () => {
+        const encrypted = await makeStore({ cipher: createAesGcmCipher(randomBytes(32)) });
+        try {
+          const s = encrypted.store;
+          await s.createRoom(roomInput('p1', { maxParticipants: 10 }), T0);
+          await s.join('p1', { userId: 'u1', name: 'Kim' }, T0);
+          await s.append('p1', { type: 'CHAT', sender: { userId: 'u1', name: 'Kim' }, content: '비밀 메시지 secret', allowedStatuses: ['ACTIVE'] }, T0);
+          if (!encrypted.rawContents) throw new Error('a durable store harness must provide rawContents()');
+          const rows = await encrypted.rawContents();
+          expect(rows).toHaveLength(2);
+          for (const row of rows) {
+            expect(row).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
+            expect(row).not.toContain('secret');
+            expect(row).not.toContain('Kim joined');
+          }
+          const page = await s.page('p1', { limit: 10 });
+          expect(page.messages.map((m) => m.content)).toEqual(['Kim joined the deal (1/10).', '비밀 메시지 secret']);
+        } finally {
+          await encrypted.cleanup();
+        }
+      });
+
+      it('stores content as given without a cipher', async () => {
+        await store.createRoom(roomInput('p1'), T0);
+        await store.append('p1', { type: 'NOTIFICATION', sender: null, content: 'plain notice', allowedStatuses: ['ACTIVE'] }, T0);
+        if (!harness.rawContents) throw new Error('a durable store harness must provide rawContents()');
+        expect(await harness.rawContents()).toEqual(['plain notice']);
       });
     });
 
