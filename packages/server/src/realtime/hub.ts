@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { PresenceStore } from '../presence/types.js';
 import type { RoomService } from '../rooms/service.js';
 import type { ChatStore } from '../stores/types.js';
+import { RoomSequencer } from './sequencer.js';
 
 /** A message with its JSON text, serialised once and shared by every subscriber. */
 export interface Delivery {
@@ -75,6 +76,7 @@ export class Hub {
   private readonly presenceDirty = new Set<string>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private readonly sequencer: RoomSequencer;
 
   constructor(
     private readonly deps: {
@@ -87,7 +89,12 @@ export class Hub {
       now: () => number;
     },
   ) {
-    this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.fanOut(roomId, message));
+    this.sequencer = new RoomSequencer(
+      (roomId, message) => this.fanOut(roomId, message),
+      async (roomId, after, limit) => (await deps.store.page(roomId, { after, limit })).messages,
+      deps.logger,
+    );
+    this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.sequencer.push(roomId, message));
   }
 
   /** Tracks a connection: counts it and closes it when its token expires. Returns the function that forgets it. */
@@ -150,6 +157,7 @@ export class Hub {
     let set = this.rooms.get(roomId);
     if (!set) this.rooms.set(roomId, (set = new Set()));
     set.add(sub);
+    this.sequencer.follow(roomId, room.lastSeq);
     this.viewersChanged(roomId);
     try {
       if (sinceSeq !== undefined && sinceSeq < room.lastSeq) {
@@ -174,7 +182,10 @@ export class Hub {
     const set = this.rooms.get(sub.roomId);
     if (!set) return;
     set.delete(sub);
-    if (set.size === 0) this.rooms.delete(sub.roomId);
+    if (set.size === 0) {
+      this.rooms.delete(sub.roomId);
+      this.sequencer.forget(sub.roomId);
+    }
     this.viewersChanged(sub.roomId);
   }
 
@@ -206,6 +217,7 @@ export class Hub {
     this.closed = true;
     for (const conn of [...this.connections.keys()]) conn.close(error);
     this.unsubscribeBus();
+    this.sequencer.close();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
   }
