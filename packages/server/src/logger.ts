@@ -13,7 +13,7 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 // Keys that must never reach a log even if a caller passes them by mistake.
-const REDACTED = /token|authorization|passcode|secret|password|ip|address|content/i;
+const REDACTED = /token|authorization|passcode|secret|password|^ip$|ipaddr|remote|address|content/i;
 
 /** A JSON-lines logger on stdout (stderr for warn/error); `minLevel` @default 'info'. */
 export function createJsonLogger(minLevel: LogLevel = 'info', write?: (line: string, level: LogLevel) => void): Logger {
