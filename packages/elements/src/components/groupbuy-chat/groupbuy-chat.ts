@@ -579,27 +579,22 @@ export class GroupbuyChat extends RoomElement {
     this.roomCtl.session?.retry(m.clientMsgId);
   }
 
-  private async join(): Promise<void> {
-    const session = this.roomCtl.session;
-    if (!session || this.busy) return;
-    this.busy = 'join';
-    try {
-      await session.join();
-      this.emit(new GroupbuyJoinEvent(session.room));
-    } catch (err) {
-      this.showError(toChatError(err).toInfo());
-    } finally {
-      this.busy = null;
-    }
+  private join(): Promise<void> {
+    return this.changeMembership('join');
   }
 
-  private async leave(): Promise<void> {
+  private leave(): Promise<void> {
+    return this.changeMembership('leave');
+  }
+
+  // Join and Leave share the busy flag (one request at a time), the error banner and the event.
+  private async changeMembership(kind: 'join' | 'leave'): Promise<void> {
     const session = this.roomCtl.session;
     if (!session || this.busy) return;
-    this.busy = 'leave';
+    this.busy = kind;
     try {
-      await session.leave();
-      this.emit(new GroupbuyLeaveEvent(session.room));
+      await (kind === 'join' ? session.join() : session.leave());
+      this.emit(kind === 'join' ? new GroupbuyJoinEvent(session.room) : new GroupbuyLeaveEvent(session.room));
     } catch (err) {
       this.showError(toChatError(err).toInfo());
     } finally {

@@ -84,12 +84,8 @@ export class ParticipantList extends RoomElement {
                     const self = p.userId === me;
                     const host = p.userId === hostId;
                     return html`<li class="participant" part="participant ${self ? 'participant-self' : ''} ${host ? 'participant-host' : ''}">
-                      <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(p.userId)) })}>${initialOf(p.name)}</span>
-                      <span class="who">
-                        <span class="name" part="name">${p.name}</span>
-                        ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
-                        ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
-                      </span>
+                      ${this.renderAvatar(p, '')}
+                      <span class="who">${this.renderName(p, self, host)}</span>
                       <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${t.joinedAt(f.clock(p.joinedAt))}</time>
                     </li>`;
                   },
@@ -125,14 +121,24 @@ export class ParticipantList extends RoomElement {
                 const self = v.userId === me;
                 const host = v.userId === hostId;
                 return html`<li class="watcher" part="watcher ${self ? 'watcher-self' : ''} ${host ? 'watcher-host' : ''}">
-                  <span class="avatar small" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(v.userId)) })}>${initialOf(v.name)}</span>
-                  <span class="name" part="name">${v.name}</span>
-                  ${self ? html`<span class="tag soft">${t.you}</span>` : nothing}
-                  ${host ? html`<span class="tag">${t.seller}</span>` : nothing}
+                  ${this.renderAvatar(v, 'small')}${this.renderName(v, self, host)}
                 </li>`;
               },
             )}
           </ul>`}
     </section>`;
+  }
+
+  private renderAvatar(person: { userId: string; name: string }, size: '' | 'small'): TemplateResult {
+    return html`<span class="avatar ${size}" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(person.userId)) })}
+      >${initialOf(person.name)}</span
+    >`;
+  }
+
+  // One name with its tags, the same for a buyer row and a watcher chip.
+  private renderName(person: { name: string }, self: boolean, host: boolean): TemplateResult {
+    const { t } = this.locale;
+    return html`<span class="name" part="name">${person.name}</span>
+      ${self ? html`<span class="tag soft">${t.you}</span>` : nothing} ${host ? html`<span class="tag">${t.seller}</span>` : nothing}`;
   }
 }
