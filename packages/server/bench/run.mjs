@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
+import { io } from 'socket.io-client';
 import { SqliteStore, createAesGcmCipher, plainCipher, startServer, signToken, silentLogger } from '../dist/index.js';
 
 const results = [];
@@ -110,6 +111,32 @@ async function wsRun(roomId) {
   const ms = performance.now() - t0;
   for (const s of sockets) s.close();
   return ms;
+}
+async function ioRun(roomId) {
+  await mkRoom(roomId);
+  let received = 0;
+  const sockets = [];
+  for (let i = 0; i < RECEIVERS + 1; i++) {
+    const s = io(server.url, { auth: { token: await tok(`i${i}`) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise((r) => s.on('connect', r));
+    if (i > 0) {
+      s.on('message', () => received++);
+      await s.emitWithAck('subscribe', { roomId });
+    }
+    sockets.push(s);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < MESSAGES; i++) sockets[0].emit('send', { roomId, content: `m${i}`, clientMsgId: `c${i}` });
+  while (received < MESSAGES * RECEIVERS) await new Promise((r) => setTimeout(r, 1));
+  const ms = performance.now() - t0;
+  for (const s of sockets) s.disconnect();
+  return ms;
+}
+{
+  await ioRun('warm-io');
+  const ws = await wsRun('bench-ws-io');
+  const sio = await ioRun('bench-io');
+  report(`fan-out ${MESSAGES} msgs to ${RECEIVERS} receivers: Socket.IO vs plain WS (time)`, sio, ws, 'ms', 'lower');
 }
 {
   await wsRun('warm-ws');
