@@ -70,6 +70,38 @@ describe('chat client', () => {
     bob.dispose();
   });
 
+  it('shares one session between two holders of a room and lets go only when both disposed it', async () => {
+    const room = await createRoom(env.url);
+    const client = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() });
+    const first = client.room(room.productId);
+    const second = client.room(room.productId);
+    expect(second).toBe(first);
+    await waitFor('ann to be watching', () => first.viewers.length === 1);
+    first.dispose();
+    await notify(env.url, room.productId, 'still live for the second holder');
+    await waitFor('the notice to reach the remaining holder', () => second.messages.some((m) => m.content === 'still live for the second holder'));
+    second.dispose();
+    const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: transport() }).room(room.productId);
+    await waitFor('ann to be gone from the viewers', () => bob.viewers.length === 1 && bob.viewers[0]?.userId === 'bob');
+    expect(client.room(room.productId)).not.toBe(first);
+  });
+
+  it('loads again when ready() is asked after a failed first load, without a reconnect', async () => {
+    const room = await createRoom(env.url);
+    let failNext = true;
+    const flaky: typeof fetch = (input, init) => {
+      if (failNext && String(input).includes('/messages')) {
+        failNext = false;
+        return Promise.reject(new TypeError('network hiccup'));
+      }
+      return fetch(input, init);
+    };
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport(), fetch: flaky }).room(room.productId);
+    await expect(ann.ready()).rejects.toBeDefined();
+    await ann.ready();
+    expect(ann.room?.productId).toBe(room.productId);
+  });
+
   it('joins and leaves the deal, keeping the participants and the count current', async () => {
     const room = await createRoom(env.url);
     const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);

@@ -68,7 +68,8 @@ class Client implements ChatClient, SessionHost {
     if (this.state === 'closed') throw new ChatError('UNAVAILABLE', 'This chat client was closed.');
     assertProductId(productId);
     let session = this.sessions.get(productId);
-    if (!session) {
+    if (session) session.retain();
+    else {
       session = new Session(this, productId);
       this.sessions.set(productId, session);
     }
@@ -86,7 +87,7 @@ class Client implements ChatClient, SessionHost {
     this.retryTimer.cancel();
     this.stopPlatform?.();
     this.dropTransport();
-    for (const session of [...this.sessions.values()]) session.dispose();
+    for (const session of [...this.sessions.values()]) session.end();
     this.setState('closed');
   }
 

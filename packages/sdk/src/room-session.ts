@@ -49,6 +49,9 @@ export interface SessionHost {
 /** How often the viewer list is re-read while subscribed, in ms: opening a chat sends no event to others. */
 export const VIEWERS_REFRESH_MS = 20_000;
 
+/** How long to wait before subscribing again after a refusal that is not final, in ms. */
+const RESUBSCRIBE_DELAY_MS = 3_000;
+
 /** Codes after which a room's live feed stops for good (resubscribing would be refused again). */
 const FINAL_CODES: ReadonlySet<string> = new Set(['ROOM_NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND']);
 
@@ -96,6 +99,9 @@ export class Session implements RoomSession {
   private reloading = false;
   private olderLoading: Promise<number> | undefined;
   private viewersTimer: ReturnType<typeof setInterval> | undefined;
+  private resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
+  // How many `client.room()` callers hold this session (two widgets of one product share it).
+  private holders = 1;
   private messagesQueued = false;
 
   constructor(
@@ -130,6 +136,8 @@ export class Session implements RoomSession {
 
   /** @inheritdoc */
   ready(): Promise<void> {
+    // A load that failed while the connection stayed up (a REST hiccup) is tried again when asked.
+    if (!this.loaded && !this.loadInFlight && !this.disposed) this.startLoad();
     return this.loading;
   }
 
@@ -197,8 +205,19 @@ export class Session implements RoomSession {
     if (this.list.removeLocal(clientMsgId)) this.messagesChanged();
   }
 
+  /** Another `client.room(productId)` caller shares this session; it stays until every one disposed it. */
+  retain(): void {
+    this.holders += 1;
+  }
+
   /** @inheritdoc */
   dispose(): void {
+    this.holders -= 1;
+    if (this.holders <= 0) this.end();
+  }
+
+  /** Frees everything at once, whoever still holds the session (the client is closing). */
+  end(): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.subscribed && this.host.live) {
@@ -206,6 +225,7 @@ export class Session implements RoomSession {
     }
     this.subscribed = false;
     clearInterval(this.viewersTimer);
+    clearTimeout(this.resubscribeTimer);
     this.events.clear();
     this.host.forget(this);
   }
@@ -306,8 +326,16 @@ export class Session implements RoomSession {
     }
     if (id !== this.subscription || this.disposed) return;
     if (!ack.ok) {
-      if (FINAL_CODES.has(ack.error.code)) this.ended = ack.error;
       this.fail(ack.error);
+      if (FINAL_CODES.has(ack.error.code)) {
+        this.ended = ack.error;
+        return;
+      }
+      // Not final (rate limited, the server busy or refusing for now): try again rather than sit
+      // "open" with no live feed and sends that never leave the outbox.
+      clearTimeout(this.resubscribeTimer);
+      this.resubscribeTimer = setTimeout(() => void this.subscribe(), ack.error.retryAfterMs ?? RESUBSCRIBE_DELAY_MS);
+      (this.resubscribeTimer as { unref?: () => void }).unref?.();
       return;
     }
     this.applyRoom(ack.room);

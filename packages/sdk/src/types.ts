@@ -187,7 +187,10 @@ export interface RoomSession {
   retry(clientMsgId: string): void;
   /** Drops a failed or queued message. */
   discard(clientMsgId: string): void;
-  /** Unsubscribes and frees everything; the session cannot be used afterwards. */
+  /**
+   * Lets go of this session: each `client.room(productId)` call is paired with one `dispose()`, and the
+   * session unsubscribes and frees everything when the last holder disposed it (it cannot be used after).
+   */
   dispose(): void;
 }
 
@@ -197,7 +200,7 @@ export interface ChatClient {
   readonly state: ConnectionState;
   /** The signed-in user, once the first token was read (null before). */
   readonly user: CurrentUser | null;
-  /** The session for a product; the same object while it is not disposed. */
+  /** The session for a product: the same object for every caller until all of them disposed it (pair each call with `dispose()`). */
   room(productId: string): RoomSession;
   /** Subscribes to connection-state changes; returns the unsubscribe function. */
   onState(listener: Listener<ConnectionState>): () => void;

@@ -41,7 +41,8 @@ export interface RoomHooks {
 /**
  * Finds a widget's {@link RoomSession} — handed in, from a handed-in client, or from a client the widget
  * builds from `base-url` + `token` — follows its events and re-renders the host. Only a client the widget
- * built is closed by it; a handed-in client or session belongs to the page.
+ * built is closed by it; a session it took from a handed-in client is disposed (released), and a handed-in
+ * client or session otherwise belongs to the page.
  */
 export class RoomController implements ReactiveController {
   /** The session, once there is one. */
@@ -55,6 +56,7 @@ export class RoomController implements ReactiveController {
 
   private key: unknown[] = [];
   private ownedClient: ChatClient | null = null;
+  private heldSession: RoomSession | null = null;
   private unsubscribers: Array<() => void> = [];
   private generation = 0;
 
@@ -142,7 +144,9 @@ export class RoomController implements ReactiveController {
       this.phase = 'idle';
     } else if (h.client) {
       this.client = h.client;
-      this.attach(h.client.room(h.productId));
+      // Ours to release: the page's client keeps the subscription only while someone holds the session.
+      this.heldSession = h.client.room(h.productId);
+      this.attach(this.heldSession);
     } else if (h.token || h.tokenProvider) {
       this.phase = 'loading';
       const generation = this.generation;
@@ -222,6 +226,8 @@ export class RoomController implements ReactiveController {
     this.generation += 1;
     for (const off of this.unsubscribers) off();
     this.unsubscribers = [];
+    this.heldSession?.dispose();
+    this.heldSession = null;
     this.ownedClient?.close();
     this.ownedClient = null;
     this.client = null;

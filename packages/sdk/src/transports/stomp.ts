@@ -10,6 +10,8 @@ export interface StompTransportOptions {
   WebSocket?: WebSocketLike;
   /** Heart-beat interval offered both ways, in ms; 0 turns heart-beats off. @default 10000 */
   heartbeatMs?: number;
+  /** How long the socket and STOMP handshake may take before the attempt is given up, in ms. @default 20000 */
+  connectTimeoutMs?: number;
 }
 
 const KINDS: ReadonlySet<string> = new Set<FrameKind>(['message', 'replay-truncated', 'subscription-ended', 'error']);
@@ -41,11 +43,20 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
         new WebSocketCtor(webSocketUrl(baseUrl, DESTINATIONS.stompPath), ['v12.stomp', 'v11.stomp', 'v10.stomp']),
       connectHeaders: { Authorization: `Bearer ${token}` },
       reconnectDelay: 0, // only the client core reconnects
+      // Without it, a socket that opens but never gets CONNECTED (a proxy, an overloaded server) would
+      // leave the client "connecting" for ever: neither onConnect nor a close would come.
+      connectionTimeout: options.connectTimeoutMs ?? 20_000,
       heartbeatIncoming: heartbeatMs,
       heartbeatOutgoing: heartbeatMs,
       // A worker keeps heart-beats on time in a background tab, where timers are throttled.
       heartbeatStrategy: typeof Worker === 'undefined' ? TickerStrategy.Interval : TickerStrategy.Worker,
       debug: () => {},
+      // Every RECEIPT settles its command here: stompjs' per-receipt watchers would stay registered for
+      // each frame the server refused (its answer comes on /user/queue/errors, not as a RECEIPT).
+      onUnhandledReceipt: (frame) => {
+        const id = frame.headers['receipt-id'];
+        if (id !== undefined) link.settle(id, { ok: true });
+      },
       onConnect: () => {
         // Errors about single frames come here; subscribe before anything can be refused.
         client.subscribe(DESTINATIONS.userErrors, onUserFrame);
@@ -78,7 +89,6 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
     function withReceipt(send: (receipt: string) => void) {
       const receipt = `r-${++receipts}`;
       return link.ack(receipt, () => {
-        client.watchForReceipt(receipt, () => link.settle(receipt, { ok: true }));
         send(receipt);
       });
     }

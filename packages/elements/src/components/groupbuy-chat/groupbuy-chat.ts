@@ -596,7 +596,8 @@ export class GroupbuyChat extends RoomElement {
       await (kind === 'join' ? session.join() : session.leave());
       this.emit(kind === 'join' ? new GroupbuyJoinEvent(session.room) : new GroupbuyLeaveEvent(session.room));
     } catch (err) {
-      this.showError(toChatError(err).toInfo());
+      // A refused join/leave was already dispatched by onSessionError (the session reports its REST writes).
+      this.showError(toChatError(err).toInfo(), false);
     } finally {
       this.busy = null;
     }
@@ -623,10 +624,11 @@ export class GroupbuyChat extends RoomElement {
     }
   }
 
-  private showError(error: ErrorInfo): void {
+  /** Shows the error banner; `dispatch` false when the session's own error event already told the page. */
+  private showError(error: ErrorInfo, dispatch = true): void {
     this.notice = this.t.error(error.code);
     this.armNoticeTimer();
-    this.emit(new GroupbuyErrorEvent(error));
+    if (dispatch) this.emit(new GroupbuyErrorEvent(error));
   }
 
   private armNoticeTimer(): void {
