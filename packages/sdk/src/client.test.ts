@@ -86,6 +86,24 @@ describe('chat client', () => {
     expect(client.room(room.productId)).not.toBe(first);
   });
 
+  it('applies joins and leaves from the SYSTEM messages without re-reading the participants', async () => {
+    const room = await createRoom(env.url);
+    const reads: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/participants') && (init?.method ?? 'GET') === 'GET') reads.push(String(input));
+      return fetch(input, init);
+    };
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport(), fetch: counting }).room(room.productId);
+    await waitFor('ann to be live', () => ann.viewers.length === 1);
+    const before = reads.length;
+    await joinRoom(env.url, room.productId, 'bob');
+    await joinRoom(env.url, room.productId, 'cho');
+    await waitFor('two buyers', () => ann.participants.length === 2);
+    expect(ann.participants.map((p) => p.userId)).toEqual(['bob', 'cho']);
+    expect(ann.participants[0]?.joinedAt).toEqual(expect.any(String));
+    expect(reads.length).toBe(before);
+  });
+
   it('loads again when ready() is asked after a failed first load, without a reconnect', async () => {
     const room = await createRoom(env.url);
     let failNext = true;

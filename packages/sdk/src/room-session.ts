@@ -100,6 +100,8 @@ export class Session implements RoomSession {
   private olderLoading: Promise<number> | undefined;
   private viewersTimer: ReturnType<typeof setInterval> | undefined;
   private resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
+  // Seq of the newest join/leave reflected in `participants`.
+  private participantsSeq = 0;
   // How many `client.room()` callers hold this session (two widgets of one product share it).
   private holders = 1;
   private messagesQueued = false;
@@ -365,6 +367,8 @@ export class Session implements RoomSession {
     if (this.disposed) return;
     this.participants = Object.freeze([...body.participants]);
     this.participantsLoaded = true;
+    // The list read includes every join and leave stored so far; later SYSTEM messages apply on top.
+    this.participantsSeq = Math.max(this.participantsSeq, this.room?.lastSeq ?? 0);
     this.events.emit('participants', this.participants);
     this.refuseWaiting();
   });
@@ -381,6 +385,7 @@ export class Session implements RoomSession {
     const me = this.host.user?.userId;
     let added = 0;
     let participantsChanged = false;
+    let participantsStale = false;
     for (const message of messages) {
       if (message.clientMsgId !== undefined && (me === undefined || message.sender?.userId === me)) {
         this.outbox.remove(message.clientMsgId);
@@ -390,16 +395,37 @@ export class Session implements RoomSession {
       if (!live) continue;
       this.applyMessageToRoom(message);
       const type = message.event?.type;
-      if (type === 'JOINED' || type === 'LEFT') participantsChanged = true;
+      if (type === 'JOINED' || type === 'LEFT') {
+        // The SYSTEM message says who joined or left: apply it here instead of every open client
+        // re-reading the list over REST on every join of a busy deal. Out of order → read it again.
+        if (this.participantsLoaded && message.seq > this.participantsSeq) {
+          this.applyMembership(message);
+          participantsChanged = true;
+        } else participantsStale = true;
+      }
       this.events.emit('message', message);
     }
     this.messagesChanged();
     if (participantsChanged) {
-      void this.refreshParticipants();
-      void this.refreshViewers();
+      this.events.emit('participants', this.participants);
+      this.refuseWaiting();
     }
+    if (participantsStale) void this.refreshParticipants();
+    // Opening a chat sends nobody an event; a join or leave is the cheap moment to look again (one
+    // in-memory read on the server, coalesced here), between the 20 s polls.
+    if (participantsChanged || participantsStale) void this.refreshViewers();
     if (live && this.list.hasGap) void this.catchUp(false);
     return added;
+  }
+
+  private applyMembership(message: ChatMessage): void {
+    const event = message.event;
+    if (!event?.userId) return;
+    const others = this.participants.filter((p) => p.userId !== event.userId);
+    this.participants = Object.freeze(
+      event.type === 'JOINED' ? [...others, { userId: event.userId, name: event.name ?? event.userId, joinedAt: message.createdAt }] : others,
+    );
+    this.participantsSeq = message.seq;
   }
 
   private applyMessageToRoom(message: ChatMessage): void {
