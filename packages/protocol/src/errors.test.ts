@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatError, ERROR_CODES, HTTP_STATUS, isErrorCode, toChatError } from './errors.js';
+import { ChatError, ERROR_CODES, HTTP_STATUS, ROOM_ENDING_CODES, errorCodeForStatus, isErrorCode, toChatError } from './errors.js';
 import { parseRoomAppDestination, parseRoomTopic, roomAppDestination, roomTopic } from './destinations.js';
 
 describe('errors', () => {
@@ -31,5 +31,19 @@ describe('destinations', () => {
     expect(parseRoomTopic('/topic/other/p1')).toBeNull();
     expect(parseRoomTopic('/topic/chat/../p1')).toBeNull();
     expect(parseRoomAppDestination('/app/chat/')).toBeNull();
+  });
+});
+
+describe('errorCodeForStatus', () => {
+  it('reads a bare status as the code a client acts on', () => {
+    expect(errorCodeForStatus(401)).toBe('UNAUTHENTICATED');
+    expect(errorCodeForStatus(403)).toBe('FORBIDDEN');
+    expect(errorCodeForStatus(404)).toBe('ROOM_NOT_FOUND');
+    expect(errorCodeForStatus(413)).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeForStatus(429)).toBe('RATE_LIMITED');
+    expect(errorCodeForStatus(503)).toBe('UNAVAILABLE');
+    expect(errorCodeForStatus(418)).toBe('INTERNAL');
+    expect(ROOM_ENDING_CODES.has('FORBIDDEN')).toBe(true);
+    expect(ROOM_ENDING_CODES.has('RATE_LIMITED')).toBe(false);
   });
 });

@@ -34,6 +34,21 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   UNAVAILABLE: 503,
 };
 
+/**
+ * The code a bare HTTP status stands for, when a failure came without an error body (a proxy answered)
+ * or only as a status (an EventSource, a WebSocket close code 4000 + status). Every client API is about
+ * one room, so a 404 is ROOM_NOT_FOUND.
+ */
+export function errorCodeForStatus(status: number): ErrorCode {
+  if (status === 404) return 'ROOM_NOT_FOUND';
+  if (status === 502 || status === 503 || status === 504) return 'UNAVAILABLE';
+  for (const code of ERROR_CODES) if (HTTP_STATUS[code] === status && code !== 'ROOM_FULL' && code !== 'ROOM_NOT_ACTIVE') return code;
+  return 'INTERNAL';
+}
+
+/** Codes after which a room's live feed ends for this user: subscribing again would be refused again. */
+export const ROOM_ENDING_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ROOM_NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN']);
+
 /** The error object on the wire, on every transport: `{ code, message }` where `message` is for a person. */
 export interface ErrorInfo {
   /** Machine-readable code. */

@@ -1,4 +1,5 @@
-import { ChatError, DESTINATIONS, type ErrorCode } from '@groupbuy/protocol';
+import { ChatError, DESTINATIONS, errorCodeForStatus } from '@groupbuy/protocol';
+import { parseJson } from './transports/shared.js';
 import { joinUrl } from './url.js';
 
 /** A REST answer with the clock offset measured from its `Date` header. */
@@ -19,18 +20,6 @@ export interface RestOptions {
   fetch: typeof fetch;
 }
 
-// When an error body is missing or unreadable (a proxy answered), the status still says what happened.
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  400: 'INVALID_INPUT',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'RATE_LIMITED',
-  502: 'UNAVAILABLE',
-  503: 'UNAVAILABLE',
-  504: 'UNAVAILABLE',
-};
 
 /** Calls the chat REST API under `/api/chat`, mapping every failure to a ChatError. */
 export class RestClient {
@@ -63,21 +52,12 @@ export class RestClient {
     if (!res.ok) {
       const info = (json as { error?: unknown } | undefined)?.error;
       if (info !== undefined) throw ChatError.fromInfo(info);
-      throw new ChatError(CODE_BY_STATUS[res.status] ?? 'INTERNAL', `The chat server answered ${res.status}.`);
+      throw new ChatError(errorCodeForStatus(res.status), `The chat server answered ${res.status}.`);
     }
     // The Date header is truncated to the second, so the server's clock read date + [0, 1000) ms: take the
     // middle of that, against the middle of the request on the local clock.
     const date = Date.parse(res.headers.get('date') ?? '');
     const offset = Number.isFinite(date) ? Math.round(date + 500 - (sentAt + Date.now()) / 2) : undefined;
     return { body: json as T, serverTimeOffsetMs: offset };
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import {
   ChatError,
+  ROOM_ENDING_CODES,
   LIMITS,
   normalizeContent,
   toChatError,
@@ -52,16 +53,9 @@ export const VIEWERS_REFRESH_MS = 20_000;
 /** How long to wait before subscribing again after a refusal that is not final, in ms. */
 const RESUBSCRIBE_DELAY_MS = 3_000;
 
-/** Codes after which a room's live feed stops for good (resubscribing would be refused again). */
-const FINAL_CODES: ReadonlySet<string> = new Set(['ROOM_NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND']);
-
-/** Rooms arrive as `Room` or `{ room: Room }` depending on the endpoint. */
+/** The Room in a REST answer (rooms, join, leave answer the bare Room), or undefined for anything else. */
 function roomOf(body: unknown): Room | undefined {
-  const isRoom = (v: unknown): v is Room =>
-    typeof v === 'object' && v !== null && typeof (v as Partial<Room>).productId === 'string';
-  if (isRoom(body)) return body;
-  const nested = (body as { room?: unknown } | undefined)?.room;
-  return isRoom(nested) ? nested : undefined;
+  return typeof body === 'object' && body !== null && typeof (body as Partial<Room>).productId === 'string' ? (body as Room) : undefined;
 }
 
 /**
@@ -329,7 +323,7 @@ export class Session implements RoomSession {
     if (id !== this.subscription || this.disposed) return;
     if (!ack.ok) {
       this.fail(ack.error);
-      if (FINAL_CODES.has(ack.error.code)) {
+      if (ROOM_ENDING_CODES.has(ack.error.code)) {
         this.ended = ack.error;
         return;
       }

@@ -1,4 +1,4 @@
-import { ChatError, DESTINATIONS, SSE_EVENTS, toChatError, type ChatMessage, type ErrorCode, type Room } from '@groupbuy/protocol';
+import { ChatError, DESTINATIONS, ROOM_ENDING_CODES, SSE_EVENTS, errorCodeForStatus, toChatError, type ChatMessage, type ErrorCode, type Room } from '@groupbuy/protocol';
 import { RetryTimer } from '../backoff.js';
 import { joinUrl, withQuery } from '../url.js';
 import { parseJson } from './shared.js';
@@ -33,14 +33,6 @@ export interface RoomWatcher {
   close(): void;
 }
 
-// What an HTTP status on a failed EventSource means (the `eventsource` package reports it as `code`;
-// browsers report nothing, which reads as UNAVAILABLE and is retried).
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'ROOM_NOT_FOUND',
-};
-const FINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FORBIDDEN', 'ROOM_NOT_FOUND']);
 
 /**
  * A read-only live feed of one room over Server-Sent Events (`GET /api/chat/rooms/{id}/events`), for
@@ -70,7 +62,7 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
     source?.close();
     source = undefined;
     options.onError?.(error);
-    if (FINAL.has(error.code)) closed = true;
+    if (ROOM_ENDING_CODES.has(error.code)) closed = true;
     else retry.schedule(() => void connect());
   }
 
@@ -106,7 +98,8 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
     });
     es.onerror = (event: Event) => {
       const status = (event as { code?: unknown }).code;
-      const code = typeof status === 'number' ? CODE_BY_STATUS[status] : undefined;
+      // The `eventsource` package reports the HTTP status as `code`; browsers report nothing (retried).
+      const code = typeof status === 'number' && status >= 400 ? errorCodeForStatus(status) : undefined;
       fail(current, new ChatError(code ?? 'UNAVAILABLE', code ? `The room feed was refused (${status}).` : 'The room feed was interrupted.'));
     };
   }

@@ -1,4 +1,4 @@
-import { DESTINATIONS, WS_CONTROL_TYPES, type ErrorCode, type ErrorInfo } from '@groupbuy/protocol';
+import { DESTINATIONS, ROOM_ENDING_CODES, WS_CONTROL_TYPES, errorCodeForStatus, type ErrorCode, type ErrorInfo } from '@groupbuy/protocol';
 import type { TransportFactory } from '../types.js';
 import { webSocketUrl, withQuery } from '../url.js';
 import { Link, connectionLost, errorInfo, parseJson, resolveWebSocket, toServerEvent, type WebSocketLike } from './shared.js';
@@ -9,19 +9,11 @@ export interface WsTransportOptions {
   WebSocket?: WebSocketLike;
 }
 
-// The server closes a refused socket with 4000 + the HTTP status of the error.
-const CODE_BY_CLOSE: Readonly<Record<number, ErrorCode>> = {
-  4400: 'INVALID_INPUT',
-  4401: 'UNAUTHENTICATED',
-  4403: 'FORBIDDEN',
-  4404: 'ROOM_NOT_FOUND',
-  4413: 'PAYLOAD_TOO_LARGE',
-  4429: 'RATE_LIMITED',
-  1011: 'INTERNAL',
-};
-
-// Refusals about one room: that room's feed stops, the other rooms' sockets carry on.
-const ROOM_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_FOUND']);
+// The server closes a refused socket with 4000 + the HTTP status of the error (1011: its own failure).
+function codeOfClose(closeCode: number): ErrorCode | undefined {
+  if (closeCode >= 4400 && closeCode < 4600) return errorCodeForStatus(closeCode - 4000);
+  return closeCode === 1011 ? 'INTERNAL' : undefined;
+}
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the injected constructor's statics
 
@@ -92,9 +84,10 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
         if (sockets.get(roomId) !== socket) return; // unsubscribed, replaced, or the transport closed
         sockets.delete(roomId);
         if (ended) return;
-        const code = CODE_BY_CLOSE[event.code];
+        const code = codeOfClose(event.code);
         const error = refusal ?? (code ? { code, message: event.reason || code } : undefined);
-        if (error && ROOM_REFUSALS.has(error.code)) {
+        // A refusal about one room ends that room's feed; the other rooms' sockets carry on.
+        if (error && ROOM_ENDING_CODES.has(error.code)) {
           if (!link.settle(subscribed, { ok: false, error })) {
             link.event({ type: 'subscription-ended', roomId, error });
           }
