@@ -291,6 +291,13 @@ describe('<groupbuy-chat>', () => {
     expect(text($(el, '[part~="countdown"]'))).to.match(/^(2h 59m|3h 0m) left$/);
   });
 
+  it('turns its badge to "ending soon" when the last hour starts, without any other update', async () => {
+    const backend = memoryBackend();
+    const { el } = await openChat(room({ expiresAt: Date.now() + HOUR + 600 }), PEOPLE.minji, 'en', backend);
+    expect(text($(el, '[part~="status"]'))).to.equal('Open');
+    await waitUntil(() => text($(el, '[part~="status"]')) === 'Ending soon', 'the badge never turned urgent', { timeout: 5000 });
+  });
+
   it('turns urgent near the deadline and settles when it passes', async () => {
     const backend = memoryBackend();
     const { el } = await openChat(room({ expiresAt: backend.now() + 90_000, minParticipants: 2 }), PEOPLE.minji, 'en', backend);

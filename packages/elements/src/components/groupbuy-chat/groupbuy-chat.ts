@@ -143,11 +143,15 @@ export class GroupbuyChat extends RoomElement {
   private anchor: { height: number; top: number } | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private rateTimer: ReturnType<typeof setInterval> | undefined;
+  private urgencyTimer: ReturnType<typeof setTimeout> | undefined;
+  private urgencyFor: string | null = null;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.noticeTimer);
     clearInterval(this.rateTimer);
+    clearTimeout(this.urgencyTimer);
+    this.urgencyFor = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -161,6 +165,7 @@ export class GroupbuyChat extends RoomElement {
   }
 
   protected override updated(): void {
+    this.armUrgency();
     const messages = this.roomCtl.messages;
     const changed = messages !== this.renderedMessages;
     const first = this.renderedMessages === null;
@@ -178,6 +183,20 @@ export class GroupbuyChat extends RoomElement {
       this.atBottom = true;
       this.unseen = 0;
     }
+  }
+
+  // The countdown ticks on its own without re-rendering the widget; the badge turns "ending soon" an hour
+  // before the deadline, so render once more at that moment.
+  private armUrgency(): void {
+    const room = this.roomCtl.room;
+    const key = room && room.status === 'ACTIVE' ? room.expiresAt : null;
+    if (key === this.urgencyFor) return;
+    this.urgencyFor = key;
+    clearTimeout(this.urgencyTimer);
+    if (!key) return;
+    const offset = this.roomCtl.session?.serverTimeOffsetMs ?? 0;
+    const inMs = Date.parse(key) - URGENT_MS - (Date.now() + offset);
+    if (inMs > 0 && inMs < 2 ** 31 - 1) this.urgencyTimer = setTimeout(() => this.requestUpdate(), inMs + 50);
   }
 
   private get t(): Strings {
