@@ -42,6 +42,8 @@ export interface Strings {
   send: string;
   composerHint: string;
   tooLong(count: string, max: string): string;
+  /** Said once to screen readers when the draft goes over the limit. */
+  tooLongAlert(max: string): string;
   signedOut: string;
   chatTitle: string;
   signedOutInvite: string;
@@ -99,6 +101,7 @@ const ko: Strings = {
   send: '보내기',
   composerHint: 'Enter로 보내기 · Shift+Enter로 줄바꿈',
   tooLong: (c, m) => `메시지가 너무 길어요 (${c}/${m}자)`,
+  tooLongAlert: (m) => `메시지는 ${m}자까지 보낼 수 있어요.`,
   signedOut: '로그인하면 채팅에 참여할 수 있어요.',
   chatTitle: '공동구매 채팅',
   signedOutInvite: '판매자와 다른 구매자에게 궁금한 점을 물어보세요.',
@@ -187,6 +190,7 @@ const en: Strings = {
   send: 'Send',
   composerHint: 'Enter to send · Shift+Enter for a new line',
   tooLong: (c, m) => `Message too long (${c}/${m} characters)`,
+  tooLongAlert: (m) => `Messages can be at most ${m} characters.`,
   signedOut: 'Sign in to join the chat.',
   chatTitle: 'Group-buy chat',
   signedOutInvite: 'Ask the seller and the other buyers anything about this deal.',

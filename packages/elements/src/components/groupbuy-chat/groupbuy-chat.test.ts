@@ -227,6 +227,10 @@ describe('<groupbuy-chat>', () => {
     await waitUntil(() => $(el, '.hint.error'));
     expect(text($(el, '[part~="composer-hint"]'))).to.match(/^You're sending messages too fast\. Try again in \d+ s\.$/);
     expect(($(el, '[part~="send-button"]') as HTMLButtonElement).disabled).to.equal(true);
+    // Screen readers hear it once, from a status region that does not tick with the visible countdown.
+    const status = $(el, '[role="status"][aria-live="polite"].sr-only');
+    expect(text(status)).to.match(/^You're sending messages too fast\. Try again in \d+ s\.$/);
+    expect($(el, '[part~="composer-hint"]')!.hasAttribute('aria-live')).to.equal(false);
   });
 
   it('loads the latest 50 first and older ones at the top, keeping the scroll position', async () => {

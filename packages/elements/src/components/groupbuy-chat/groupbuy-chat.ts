@@ -117,6 +117,9 @@ export class GroupbuyChat extends RoomElement {
   static override styles = styles;
 
   @state() private draft = '';
+  // What screen readers are told about the composer, set once when a state is entered: the visible hint
+  // ticks every second (rate limit) or every keystroke (too long) and would be read again and again.
+  @state() private announcement = '';
   @state() private panelOpen = false;
   @state() private busy: 'join' | 'leave' | null = null;
   @state() private notice: string | null = null;
@@ -543,12 +546,17 @@ export class GroupbuyChat extends RoomElement {
         ></textarea>
         <button class="send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!canSend}>${sendIcon}</button>
       </form>
-      <div id="composer-hint" class="hint ${hintKind}" part="composer-hint" aria-live=${hintKind === 'error' ? 'polite' : 'off'}>${hint}</div>`;
+      <div id="composer-hint" class="hint ${hintKind}" part="composer-hint">${hint}</div>
+      <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>`;
   }
 
   private onInput(e: InputEvent): void {
     const el = e.target as HTMLTextAreaElement;
+    const wasTooLong = this.draft.trim().length > LIMITS.contentMaxChars;
     this.draft = el.value;
+    const tooLong = this.draft.trim().length > LIMITS.contentMaxChars;
+    if (tooLong && !wasTooLong) this.announcement = this.t.tooLongAlert(this.f.count(LIMITS.contentMaxChars));
+    else if (!tooLong && wasTooLong) this.announcement = '';
     this.resizeInput();
   }
 
@@ -662,10 +670,14 @@ export class GroupbuyChat extends RoomElement {
 
   private startRateLimit(ms: number): void {
     this.rateLimitUntil = Date.now() + ms;
+    this.announcement = this.t.rateLimited(this.f.count(Math.ceil(ms / 1000)));
     clearInterval(this.rateTimer);
     this.rateTimer = setInterval(() => {
       this.requestUpdate();
-      if (Date.now() >= this.rateLimitUntil) clearInterval(this.rateTimer);
+      if (Date.now() >= this.rateLimitUntil) {
+        clearInterval(this.rateTimer);
+        this.announcement = '';
+      }
     }, 1000);
   }
 
