@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -412,10 +413,14 @@ export class GroupbuyChat extends RoomElement {
               ? nothing
               : html`<span>${t.startOfChat}</span>`}
         </div>
-        ${repeat(
-          messages,
-          (m) => (m.clientMsgId !== undefined && ctl.isOwn(m) ? `c:${m.clientMsgId}` : `i:${m.id}`),
-          (m, i) => this.renderMessage(m, messages[i - 1]),
+        ${guard([messages, this.locale.locale, ctl.userId, ctl.room?.hostId], () =>
+          // The list is the same array until a message changes: typing, the rate-limit tick and the
+          // header's updates re-render the widget without going through every message again.
+          repeat(
+            messages,
+            (m) => (m.clientMsgId !== undefined && ctl.isOwn(m) ? `c:${m.clientMsgId}` : `i:${m.id}`),
+            (m, i) => this.renderMessage(m, messages[i - 1]),
+          ),
         )}`;
     }
     return html`<div
