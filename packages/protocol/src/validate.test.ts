@@ -8,6 +8,7 @@ import {
   parseHistoryQuery,
   parseSendBody,
   parseSeq,
+  peekClientMsgId,
 } from './validate.js';
 
 const NOW = Date.parse('2026-11-24T00:00:00Z');
@@ -53,6 +54,13 @@ describe('parseSendBody', () => {
   it('takes the seed’s { content, timestamp } and ignores the timestamp', () => {
     expect(parseSendBody({ content: 'hi', timestamp: 1700000000000 })).toEqual({ content: 'hi' });
   });
+  it('reads the clientMsgId of a body it refuses, so the refusal names the message', () => {
+    expect(peekClientMsgId('{"content":"","clientMsgId":"c-9"}')).toBe('c-9');
+    expect(peekClientMsgId({ clientMsgId: 'c-10' })).toBe('c-10');
+    expect(peekClientMsgId('{oops')).toBeUndefined();
+    expect(peekClientMsgId([1])).toBeUndefined();
+  });
+
   it('refuses bad JSON, arrays and bad clientMsgIds', () => {
     expect(code(() => parseSendBody('{oops'))).toBe('INVALID_INPUT');
     expect(code(() => parseSendBody('[1]'))).toBe('INVALID_INPUT');

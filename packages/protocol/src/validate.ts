@@ -49,6 +49,23 @@ export function parseClientMsgId(raw: unknown): string | undefined {
   return raw;
 }
 
+/**
+ * The `clientMsgId` of a send body (JSON text or object) as far as it can be read, even when the body is
+ * invalid otherwise, so a refusal can still name the message it refuses. Never throws.
+ */
+export function peekClientMsgId(body: unknown): string | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const id = isRecord(value) ? value['clientMsgId'] : undefined;
+  return typeof id === 'string' ? id.slice(0, LIMITS.clientMsgIdMaxChars) : undefined;
+}
+
 /** A validated chat send. */
 export interface SendBody {
   /** Normalised text. */

@@ -7,6 +7,7 @@ import {
   WS_CONTROL_TYPES,
   assertProductId,
   parseSendBody,
+  peekClientMsgId,
   parseSeq,
   toChatError,
   type ErrorInfo,
@@ -114,9 +115,16 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
       let clientMsgId: string | undefined;
       try {
         if (isBinary) throw new ChatError('INVALID_INPUT', 'Send text frames with JSON like {"content": "…"}.');
+        // Parsed once: the clientMsgId is read from it first so even a refused send can be matched.
         const text = data.toString('utf8');
-        clientMsgId = peekClientMsgId(text);
-        const body = parseSendBody(text);
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // Left as text: parseSendBody answers with the reason.
+        }
+        clientMsgId = peekClientMsgId(parsed);
+        const body = parseSendBody(parsed);
         const { message, duplicate } = await ctx.service.post(principal, productId, body);
         // A retry is not broadcast again; the sender still sees its stored message.
         if (duplicate) send(message);
@@ -127,13 +135,4 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
       }
     });
   });
-}
-
-function peekClientMsgId(text: string): string | undefined {
-  try {
-    const v = (JSON.parse(text) as { clientMsgId?: unknown }).clientMsgId;
-    return typeof v === 'string' ? v.slice(0, LIMITS.clientMsgIdMaxChars) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import {
   parseRoomAppDestination,
   parseRoomTopic,
   parseSendBody,
+  peekClientMsgId,
   parseSeq,
   toChatError,
   type ErrorInfo,
@@ -154,15 +155,7 @@ export class StompSession {
   private frameContext(frame: FrameImpl): { roomId?: string; clientMsgId?: string } {
     const dest = frame.headers['destination'] ?? '';
     const roomId = parseRoomAppDestination(dest) ?? parseRoomTopic(dest) ?? undefined;
-    let clientMsgId: string | undefined;
-    if (frame.command === 'SEND') {
-      try {
-        const raw = JSON.parse(frame.body) as { clientMsgId?: unknown };
-        if (typeof raw.clientMsgId === 'string') clientMsgId = raw.clientMsgId.slice(0, LIMITS.clientMsgIdMaxChars);
-      } catch {
-        // Not JSON: the error itself says so; there is no clientMsgId to echo.
-      }
-    }
+    const clientMsgId = frame.command === 'SEND' ? peekClientMsgId(frame.body) : undefined;
     return { ...(roomId ? { roomId } : {}), ...(clientMsgId ? { clientMsgId } : {}) };
   }
 
