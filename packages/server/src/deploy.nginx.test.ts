@@ -1,0 +1,326 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest, Agent } from 'node:https';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@stomp/stompjs';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ack, ChatMessage, Room } from '@groupbuy/protocol';
+import { startTestServer, tokenFor, waitFor, type TestServer } from './test-support/harness.js';
+
+// Debian's nginx, configured by the very file docs/deploy.md ships, in front of a real server: every
+// transport and the origin allow-list are checked THROUGH the proxy, over TLS with a self-signed pair.
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+const SHIPPED_CONF = resolve(dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx/groupbuy-chat.conf');
+const SHOP_ORIGIN = 'https://shop.example';
+
+if (!NGINX) console.warn('deploy.nginx.test.ts skipped: nginx is not installed (.ci/run installs it with apt-get).');
+
+/** A free TCP port on loopback (released at once; nginx binds it a moment later). */
+function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, host, () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** True when this machine can bind the IPv6 loopback (CI containers may not). */
+function hasIpv6Loopback(): Promise<boolean> {
+  return freePort('::1').then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The shipped config with only its machine-specific literals replaced; a literal that is no longer in the
+ * file fails here, so the test cannot drift away from what the docs show.
+ */
+function renderConf(text: string, r: { upstream: string; httpPort: number; httpsPort: number; certDir: string; logDir: string; ipv6: boolean }): string {
+  const swaps: [string, string][] = [
+    ['server 127.0.0.1:8080;', `server ${r.upstream};`],
+    ['listen 80;', `listen 127.0.0.1:${r.httpPort};`],
+    ['listen 443 ssl http2;', `listen 127.0.0.1:${r.httpsPort} ssl http2;`],
+    ['listen [::]:80;', r.ipv6 ? `listen [::1]:${r.httpPort};` : ''],
+    ['listen [::]:443 ssl http2;', r.ipv6 ? `listen [::1]:${r.httpsPort} ssl http2;` : ''],
+    ['/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(r.certDir, 'fullchain.pem')],
+    ['/etc/letsencrypt/live/chat.example.com/privkey.pem', join(r.certDir, 'privkey.pem')],
+    ['/var/log/nginx/', `${r.logDir}/`],
+  ];
+  let out = text;
+  for (const [from, to] of swaps) {
+    if (!out.includes(from)) throw new Error(`deploy/nginx/groupbuy-chat.conf no longer contains "${from}": update renderConf in this test`);
+    out = out.split(from).join(to);
+  }
+  return out;
+}
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-chat.conf)', () => {
+  let dir: string;
+  let server: TestServer;
+  let nginx: ChildProcess | undefined;
+  let nginxExit: Promise<void> = Promise.resolve();
+  let base: string;
+  let httpPort: number;
+  let ca: string;
+  let agent: Agent;
+  const killNginx = () => nginx?.kill('SIGTERM');
+
+  /** An HTTPS request through nginx that trusts the test's own certificate. */
+  const call = (method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+    new Promise<Reply>((res, rej) => {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
+      const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+      if (payload) headers['Content-Type'] = 'application/json';
+      const req = httpsRequest(base + path, { method, headers, agent }, (r) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (d: string) => (text += d));
+        r.on('end', () => res({ status: r.statusCode ?? 0, headers: r.headers, body: text ? (JSON.parse(text) as unknown) : null }));
+      });
+      req.on('error', rej);
+      req.end(payload);
+    });
+
+  const createRoom = async (productId: string): Promise<Room> => {
+    const res = await call('POST', '/api/chat/rooms', {
+      token: await tokenFor('trade-service', { role: 'service' }),
+      body: { productId, title: 'Jeju tangerines 5 kg', maxParticipants: 10, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), hostId: 'seller-7' },
+    });
+    expect(res.status).toBe(201);
+    return res.body as Room;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'groupbuy-nginx-'));
+    for (const sub of ['logs', 'certs', 'temp']) mkdirSync(join(dir, sub));
+    // A throwaway self-signed pair for 127.0.0.1 (the shipped file points at Let's Encrypt's paths).
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir, 'certs/privkey.pem'), '-out', join(dir, 'certs/fullchain.pem'),
+    ], { stdio: 'pipe' });
+    ca = readFileSync(join(dir, 'certs/fullchain.pem'), 'utf8');
+    agent = new Agent({ ca, keepAlive: false });
+
+    server = await startTestServer({ dev: false, allowedOrigins: [SHOP_ORIGIN] });
+    httpPort = await freePort();
+    const httpsPort = await freePort();
+    base = `https://127.0.0.1:${httpsPort}`;
+    writeFileSync(
+      join(dir, 'groupbuy-chat.conf'),
+      renderConf(readFileSync(SHIPPED_CONF, 'utf8'), {
+        upstream: `127.0.0.1:${server.port}`,
+        httpPort,
+        httpsPort,
+        certDir: join(dir, 'certs'),
+        logDir: join(dir, 'logs'),
+        ipv6: await hasIpv6Loopback(),
+      }),
+    );
+    // The main file Debian's /etc/nginx/nginx.conf would be, in a temp prefix: gzip on (as Debian ships it,
+    // here for event streams too) so the SSE location's `gzip off` is what keeps events flowing.
+    const temp = (name: string) => `${name}_temp_path ${join(dir, 'temp', name)};`;
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      [
+        process.getuid?.() === 0 ? 'user root;' : '',
+        'worker_processes 1;',
+        `error_log ${join(dir, 'logs/error.log')} notice;`,
+        'events { worker_connections 256; }',
+        'http {',
+        `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
+        '  gzip on; gzip_types text/event-stream application/json;',
+        `  include ${join(dir, 'groupbuy-chat.conf')};`,
+        '}',
+      ].join('\n'),
+    );
+    const args = ['-p', `${dir}/`, '-e', join(dir, 'logs/error.log'), '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`];
+    execFileSync(NGINX!, ['-t', ...args], { stdio: 'pipe' });
+    const child = spawn(NGINX!, args, { stdio: 'ignore' });
+    nginx = child;
+    nginxExit = new Promise((r) => child.once('exit', () => r()));
+    process.once('exit', killNginx);
+    await waitFor(async () => (await call('GET', '/healthz')).status === 200, 10_000, 'nginx to proxy /healthz');
+  });
+
+  afterAll(async () => {
+    killNginx();
+    await nginxExit;
+    process.off('exit', killNginx);
+    await server?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('redirects plain HTTP to HTTPS', async () => {
+    const res = await new Promise<{ status: number; location: string | undefined }>((ok, fail) => {
+      httpRequest(`http://127.0.0.1:${httpPort}/api/chat/rooms/x?y=1`, (r) => {
+        r.resume();
+        ok({ status: r.statusCode ?? 0, location: r.headers.location });
+      })
+        .on('error', fail)
+        .end();
+    });
+    expect(res).toEqual({ status: 301, location: 'https://127.0.0.1/api/chat/rooms/x?y=1' });
+  });
+
+  it('creates a room over REST and a STOMP client gets its own message, then sees it in the history', async () => {
+    const room = await createRoom('nginx-stomp');
+    const token = await tokenFor('buyer-1', { name: '지우' });
+    const got: ChatMessage[] = [];
+    const client = new Client({
+      webSocketFactory: () => new WebSocket(`${base.replace('https', 'wss')}/ws`, ['v12.stomp'], { ca }),
+      connectHeaders: { Authorization: `Bearer ${token}` },
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    await new Promise<void>((res, rej) => {
+      client.onConnect = () => res();
+      client.onStompError = (f) => rej(new Error(f.headers['message'] ?? 'STOMP ERROR'));
+      client.onWebSocketClose = () => rej(new Error('closed before CONNECTED'));
+      client.activate();
+    });
+    client.subscribe(`/topic/chat/${room.productId}`, (m) => got.push(JSON.parse(m.body) as ChatMessage));
+    client.publish({ destination: `/app/chat/${room.productId}`, body: JSON.stringify({ content: '배송은 언제인가요?', clientMsgId: 'ngx-stomp-1' }) });
+    await waitFor(() => got.some((m) => m.clientMsgId === 'ngx-stomp-1'), 10_000, 'the STOMP message back');
+    await client.deactivate();
+
+    const history = await call('GET', `/api/chat/rooms/${room.productId}/messages`, { token });
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ messages: [{ seq: 1, content: '배송은 언제인가요?', sender: { userId: 'buyer-1', name: '지우' } }] });
+  });
+
+  it('carries the plain WebSocket /chat/{id}', async () => {
+    const room = await createRoom('nginx-raw');
+    const token = await tokenFor('buyer-2');
+    const ws = new WebSocket(`${base.replace('https', 'wss')}/chat/${room.productId}?token=${token}&ready=1`, { ca });
+    const frames: { type?: string; clientMsgId?: string; content?: string }[] = [];
+    ws.on('message', (d: WebSocket.RawData) => frames.push(JSON.parse(d.toString()) as { type?: string }));
+    await waitFor(() => frames.some((f) => f.type === 'READY'), 10_000, 'READY');
+    ws.send(JSON.stringify({ content: 'hello through nginx', clientMsgId: 'ngx-raw-1' }));
+    await waitFor(() => frames.some((f) => f.clientMsgId === 'ngx-raw-1'), 10_000, 'the message back');
+    expect(frames.find((f) => f.clientMsgId === 'ngx-raw-1')).toMatchObject({ content: 'hello through nginx' });
+    ws.close();
+  });
+
+  it.each(['websocket', 'polling'] as const)('carries Socket.IO over %s', async (transport) => {
+    const room = await createRoom(`nginx-io-${transport}`);
+    const socket: Socket = io(base, {
+      path: '/socket.io',
+      auth: { token: await tokenFor(`io-${transport}`) },
+      transports: [transport],
+      upgrade: false,
+      reconnection: false,
+      forceNew: true,
+      ca,
+    });
+    try {
+      await new Promise<void>((res, rej) => {
+        socket.once('connect', () => res());
+        socket.once('connect_error', rej);
+      });
+      const got: ChatMessage[] = [];
+      socket.on('message', (m: ChatMessage) => got.push(m));
+      expect(await (socket.emitWithAck('subscribe', { roomId: room.productId }) as Promise<Ack>)).toMatchObject({ ok: true });
+      const ack = (await socket.emitWithAck('send', { roomId: room.productId, content: `over ${transport}`, clientMsgId: `ngx-io-${transport}` })) as Ack;
+      expect(ack).toMatchObject({ ok: true, message: { seq: 1, content: `over ${transport}` } });
+      await waitFor(() => got.length === 1, 10_000, 'the broadcast');
+      expect(socket.io.engine.transport.name).toBe(transport);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('streams the SSE feed unbuffered: a notice posted after connecting arrives while the stream stays open', async () => {
+    const room = await createRoom('nginx-sse');
+    const events: { event: string; data: string }[] = [];
+    let contentEncoding: string | undefined;
+    let ended = false;
+    const req = httpsRequest(`${base}/api/chat/rooms/${room.productId}/events?token=${await tokenFor('watcher-1')}`, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
+      contentEncoding = r.headers['content-encoding'];
+      let buf = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data });
+        }
+      });
+      r.on('end', () => (ended = true));
+    });
+    req.on('error', () => undefined);
+    req.end();
+    try {
+      await waitFor(() => events.some((e) => e.event === 'room'), 10_000, 'the room event on connect');
+      const posted = await call('POST', `/api/chat/rooms/${room.productId}/notifications`, {
+        token: await tokenFor('trade-service', { role: 'service' }),
+        body: { content: '내일 오전 출고합니다' },
+      });
+      expect(posted.status).toBe(201);
+      await waitFor(() => events.some((e) => e.event === 'notification'), 10_000, 'the notification through nginx');
+      expect(JSON.parse(events.find((e) => e.event === 'notification')!.data)).toMatchObject({ type: 'NOTIFICATION', content: '내일 오전 출고합니다' });
+      expect(ended).toBe(false);
+      expect(contentEncoding).toBeUndefined();
+    } finally {
+      req.destroy();
+    }
+  });
+
+  it('passes Host and Origin through, so the allow-list and same-origin still decide', async () => {
+    await createRoom('nginx-origin');
+    const token = await tokenFor('buyer-3');
+    const listed = await call('GET', '/api/chat/rooms/nginx-origin', { token, headers: { Origin: SHOP_ORIGIN } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers['access-control-allow-origin']).toBe(SHOP_ORIGIN);
+    const unlisted = await call('GET', '/api/chat/rooms/nginx-origin', { token, headers: { Origin: 'https://evil.example' } });
+    expect(unlisted.headers['access-control-allow-origin']).toBeUndefined();
+
+    const upgrade = (origin: string) =>
+      new Promise<number>((res) => {
+        const ws = new WebSocket(`${base.replace('https', 'wss')}/ws`, ['v12.stomp'], { ca, origin });
+        ws.once('open', () => {
+          ws.close();
+          res(101);
+        });
+        ws.once('unexpected-response', (_req, r) => {
+          res(r.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('error', () => undefined);
+      });
+    expect(await upgrade('https://evil.example')).toBe(403);
+    expect(await upgrade(SHOP_ORIGIN)).toBe(101);
+    // Same-origin is Origin's host against Host: nginx must forward the port, not only the name.
+    expect(await upgrade(base)).toBe(101);
+  });
+
+  it('keeps tokens and addresses out of its access log', async () => {
+    await waitFor(() => existsSync(join(dir, 'logs/groupbuy-chat.access.log')), 10_000, 'the access log');
+    const log = readFileSync(join(dir, 'logs/groupbuy-chat.access.log'), 'utf8');
+    expect(log).toContain('/api/chat/rooms/nginx-sse/events');
+    expect(log).not.toMatch(/token=|eyJ|127\.0\.0\.1/);
+  });
+});
