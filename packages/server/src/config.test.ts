@@ -94,7 +94,7 @@ describe('loadConfig', () => {
   it('makes a fresh random secret in dev mode and listens on loopback only', () => {
     const a = loadConfig(['--dev'], {});
     const b = loadConfig(['--dev'], {});
-    expect(a.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(a.jwtSecret?.length).toBeGreaterThanOrEqual(32);
     expect(a.jwtSecret).not.toBe(b.jwtSecret);
     expect(a).toMatchObject({ secretGenerated: true, host: '127.0.0.1' });
   });
@@ -103,8 +103,58 @@ describe('loadConfig', () => {
     expect(loadConfig(['--dev'], { JWT_SECRET: 'short' })).toMatchObject({ jwtSecret: 'short', secretGenerated: false });
   });
 
-  it('requires JWT_SECRET outside dev mode, saying how to get going', () => {
-    expect(() => loadConfig([], {})).toThrow('JWT_SECRET is required (or run with --dev for a random one).');
+  it('requires JWT_SECRET or JWT_JWKS_URL outside dev mode, saying how to get going', () => {
+    expect(() => loadConfig([], {})).toThrow(
+      "JWT_SECRET is required (or JWT_JWKS_URL for your identity provider's RS256/ES256 tokens, or --dev for a random secret).",
+    );
+  });
+
+  it('needs no JWT_SECRET outside dev mode when JWT_JWKS_URL is set, and makes none up', () => {
+    const config = loadConfig([], { JWT_JWKS_URL: 'https://id.shop.example/.well-known/jwks.json' });
+    expect(config).toMatchObject({ jwtJwksUrl: 'https://id.shop.example/.well-known/jwks.json', secretGenerated: false });
+    expect(config.jwtSecret).toBeUndefined();
+  });
+
+  it('reads the JWKS URL and the claim names from the environment', () => {
+    const config = loadConfig([], {
+      JWT_SECRET: SECRET,
+      JWT_JWKS_URL: 'http://127.0.0.1:9000/jwks',
+      JWT_USER_ID_CLAIM: 'uid',
+      JWT_NAME_CLAIM: 'nickname',
+      JWT_ROLE_CLAIM: 'roles',
+      JWT_SERVICE_ROLE: 'trade',
+    });
+    expect(config).toMatchObject({
+      jwtSecret: SECRET,
+      jwtJwksUrl: 'http://127.0.0.1:9000/jwks',
+      jwtUserIdClaim: 'uid',
+      jwtNameClaim: 'nickname',
+      jwtRoleClaim: 'roles',
+      jwtServiceRole: 'trade',
+    });
+  });
+
+  it('reads the JWKS URL and the claim names from flags before the environment', () => {
+    const config = loadConfig(
+      ['--jwt-jwks-url=https://a.example/jwks', '--jwt-user-id-claim', 'user_id', '--jwt-name-claim=nick', '--jwt-role-claim=groups', '--jwt-service-role=svc'],
+      { JWT_JWKS_URL: 'https://b.example/jwks', JWT_USER_ID_CLAIM: 'uid' },
+    );
+    expect(config).toMatchObject({
+      jwtJwksUrl: 'https://a.example/jwks',
+      jwtUserIdClaim: 'user_id',
+      jwtNameClaim: 'nick',
+      jwtRoleClaim: 'groups',
+      jwtServiceRole: 'svc',
+    });
+  });
+
+  it('leaves the claim names unset (sub, name, role, service) when the variables are empty', () => {
+    const config = loadConfig([], { JWT_SECRET: SECRET, JWT_USER_ID_CLAIM: '', JWT_NAME_CLAIM: ' ', JWT_ROLE_CLAIM: '', JWT_SERVICE_ROLE: '' });
+    expect(Object.keys(config).filter((k) => k.startsWith('jwt'))).toEqual(['jwtSecret']);
+  });
+
+  it.each(['id.shop.example/jwks', 'ftp://id.shop.example/jwks', 'not a url'])('refuses JWT_JWKS_URL "%s", naming the value', (url) => {
+    expect(() => loadConfig([], { JWT_JWKS_URL: url })).toThrow(`JWT_JWKS_URL "${url}" must be an http:// or https:// URL.`);
   });
 
   it('refuses a JWT_SECRET shorter than 32 characters outside dev mode', () => {
@@ -114,12 +164,12 @@ describe('loadConfig', () => {
   it('treats empty environment variables as unset', () => {
     const config = loadConfig([], { DEV: '1', JWT_SECRET: '', PORT: '', HOST: '', DATABASE_URL: '' });
     expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: './data/chat.db', secretGenerated: true });
-    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.jwtSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
   it('makes a random dev secret for an empty --jwt-secret= too', () => {
     const config = loadConfig(['--dev', '--jwt-secret='], {});
-    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.jwtSecret?.length).toBeGreaterThanOrEqual(32);
     expect(config.secretGenerated).toBe(true);
   });
 

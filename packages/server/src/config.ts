@@ -9,8 +9,18 @@ export interface ServerConfig {
   host: string;
   /** SQLite file path (`file:` prefix allowed) or `:memory:`. @default './data/chat.db' */
   databaseUrl: string;
-  /** HS256 secret. Required outside dev; dev makes a random one. */
-  jwtSecret: string;
+  /** HS256 secret. Outside dev, this or `jwtJwksUrl` is required; dev makes a random one. */
+  jwtSecret?: string;
+  /** JWKS of the shop's identity provider (RS256/ES256 tokens), when set. */
+  jwtJwksUrl?: string;
+  /** Claim holding the user id, when not `sub`. */
+  jwtUserIdClaim?: string;
+  /** Claim holding the display name, when not `name`. */
+  jwtNameClaim?: string;
+  /** Claim holding the role (a string or an array of strings), when not `role`. */
+  jwtRoleClaim?: string;
+  /** Role claim value of the trade service, when not `service`. */
+  jwtServiceRole?: string;
   /** Expected `iss`, when set. */
   jwtIssuer?: string;
   /** Expected `aud`, when set. */
@@ -53,7 +63,7 @@ export function parseRateLimit(value: string): RateLimit {
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -61,7 +71,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const get = (flag: string, name: string) => args.get(flag) ?? (env[name] || undefined);
   const dev = get('dev', 'DEV') === 'true' || get('dev', 'DEV') === '1';
   const secret = get('jwt-secret', 'JWT_SECRET');
-  if (!secret && !dev) throw new Error('JWT_SECRET is required (or run with --dev for a random one).');
+  const jwksUrl = get('jwt-jwks-url', 'JWT_JWKS_URL');
+  if (!secret && !jwksUrl && !dev) {
+    throw new Error('JWT_SECRET is required (or JWT_JWKS_URL for your identity provider\'s RS256/ES256 tokens, or --dev for a random secret).');
+  }
+  if (jwksUrl && !/^https?:$/.test(URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : '')) {
+    throw new Error(`JWT_JWKS_URL "${jwksUrl}" must be an http:// or https:// URL.`);
+  }
   if (secret && !dev && secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters.');
   const rate = get('rate-limit', 'RATE_LIMIT');
   const portRaw = get('port', 'PORT') ?? '8080';
@@ -69,10 +85,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     port: Number(portRaw),
     host: get('host', 'HOST') ?? (dev ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: get('database-url', 'DATABASE_URL') ?? './data/chat.db',
-    jwtSecret: secret || randomBytes(32).toString('base64url'),
+    ...(secret || dev ? { jwtSecret: secret || randomBytes(32).toString('base64url') } : {}),
     allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     dev,
-    secretGenerated: !secret,
+    secretGenerated: !secret && dev,
   };
   const issuer = get('jwt-issuer', 'JWT_ISSUER');
   const audience = get('jwt-audience', 'JWT_AUDIENCE');
@@ -81,6 +97,17 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (redisUrl) config.redisUrl = redisUrl;
   if (issuer) config.jwtIssuer = issuer;
   if (audience) config.jwtAudience = audience;
+  if (jwksUrl) config.jwtJwksUrl = jwksUrl;
+  const claims = [
+    ['jwtUserIdClaim', 'jwt-user-id-claim', 'JWT_USER_ID_CLAIM'],
+    ['jwtNameClaim', 'jwt-name-claim', 'JWT_NAME_CLAIM'],
+    ['jwtRoleClaim', 'jwt-role-claim', 'JWT_ROLE_CLAIM'],
+    ['jwtServiceRole', 'jwt-service-role', 'JWT_SERVICE_ROLE'],
+  ] as const;
+  for (const [field, flag, name] of claims) {
+    const value = get(flag, name)?.trim();
+    if (value) config[field] = value;
+  }
   if (rate) config.rateLimit = parseRateLimit(rate);
   if (key) config.contentKey = key;
   if (!/^\d+$/.test(portRaw) || config.port > 65535) throw new Error(`PORT "${portRaw}" is not a port number.`);

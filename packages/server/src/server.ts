@@ -29,7 +29,7 @@ import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
 
-/** Options of {@link startServer}; all but the secret have working defaults. */
+/** Options of {@link startServer}; all but the token keys (`jwtSecret` and/or `jwtJwksUrl`) have working defaults. */
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. @default 8080 */
   port?: number;
@@ -45,8 +45,18 @@ export interface StartServerOptions {
   redisUrl?: string;
   /** Who has a room open, across instances. @default RedisPresence when `redisUrl` is set, else this instance only */
   presence?: PresenceStore;
-  /** HS256 secret. */
-  jwtSecret: string;
+  /** HS256 secret; this or `jwtJwksUrl` is required. */
+  jwtSecret?: string;
+  /** JWKS URL of the shop's identity provider: RS256/ES256 tokens are verified against it. */
+  jwtJwksUrl?: string;
+  /** Claim holding the user id. @default 'sub' */
+  jwtUserIdClaim?: string;
+  /** Claim holding the display name. @default 'name' */
+  jwtNameClaim?: string;
+  /** Claim holding the role (a string or an array of strings). @default 'role' */
+  jwtRoleClaim?: string;
+  /** Role claim value that means the trade service. @default 'service' */
+  jwtServiceRole?: string;
   /** Expected `iss`. */
   jwtIssuer?: string;
   /** Expected `aud`. */
@@ -146,11 +156,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const store = options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKey, logger));
   const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
   const jwt: JwtConfig = {
-    secret: options.jwtSecret,
+    ...(options.jwtSecret ? { secret: options.jwtSecret } : {}),
+    ...(options.jwtJwksUrl ? { jwksUrl: options.jwtJwksUrl } : {}),
     ...(options.jwtIssuer ? { issuer: options.jwtIssuer } : {}),
     ...(options.jwtAudience ? { audience: options.jwtAudience } : {}),
+    ...(options.jwtUserIdClaim ? { userIdClaim: options.jwtUserIdClaim } : {}),
+    ...(options.jwtNameClaim ? { nameClaim: options.jwtNameClaim } : {}),
+    ...(options.jwtRoleClaim ? { roleClaim: options.jwtRoleClaim } : {}),
+    ...(options.jwtServiceRole ? { serviceRole: options.jwtServiceRole } : {}),
   };
-  const verifier = new TokenVerifier(jwt);
+  const verifier = new TokenVerifier(jwt, logger);
   const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => clock.now());
   const frameLimiter = new RateLimiter(frameLimitFor(options.rateLimit ?? DEFAULT_RATE_LIMIT), () => clock.now());
   let scheduler: DeadlineScheduler | null = null;
