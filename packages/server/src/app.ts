@@ -11,6 +11,7 @@ import type { RealtimeContext } from './realtime/context.js';
 import type { RoomService } from './rooms/service.js';
 import { errorResponse } from './routes/errors.js';
 import { roomRoutes } from './routes/rooms.js';
+import { WIDGET_PREFIX, widgetHandler } from './widget/index.js';
 
 /** A folder served as static files under a URL prefix (the example shop page, the widget bundle). */
 export interface StaticMount {
@@ -40,6 +41,8 @@ export interface AppDeps {
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
   /** Static folders. */
   staticMounts: StaticMount[];
+  /** The built widget's folder, served under `/elements/` (widget/index.ts); no such route when unset. */
+  widgetDir?: string;
 }
 
 /** Builds the Hono app: REST, health, metrics, dev tokens and static files. Realtime upgrades are wired in server.ts. */
@@ -59,6 +62,15 @@ export function createApp(deps: AppDeps): Hono {
       maxAge: 600,
     }),
   );
+  // CORS only stops a browser from reading an answer; a listed origin is also what may act. A request a
+  // page on an unlisted origin makes anyway (a form post, an EventSource, a fetch in no-cors mode) is
+  // refused before it reaches a route, so nothing it sends is stored and no feed is held open for it.
+  app.use('/api/*', async (c, next) => {
+    if (!deps.isOriginAllowed(c.req.header('origin'), c.req.header('host'))) {
+      throw new ChatError('FORBIDDEN', 'This page\'s origin is not allowed to use the chat (ALLOWED_ORIGINS).');
+    }
+    await next();
+  });
   app.use(
     '/api/*',
     bodyLimit({
@@ -93,6 +105,8 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   app.route(DESTINATIONS.apiBase, roomRoutes(deps.service, deps.verifier, deps.realtime));
+
+  if (deps.widgetDir) app.get(`${WIDGET_PREFIX}*`, widgetHandler(deps.widgetDir));
 
   for (const mount of deps.staticMounts) {
     const prefix = mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`;

@@ -1,7 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRateLimit } from './config.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { io } from 'socket.io-client';
+import { defaultWidgetDir, loadConfig, parseRateLimit } from './config.js';
+import { silentLogger } from './logger.js';
+import { startFromConfig, type RunningServer } from './server.js';
+import { TEST_SECRET, createRoom, tokenFor } from './test-support/harness.js';
 
 const SECRET = 's'.repeat(32);
+
+// A folder that looks like a built widget, for WIDGET_DIR.
+let widgetDir: string;
+beforeAll(() => {
+  widgetDir = mkdtempSync(join(tmpdir(), 'groupbuy-config-widget-'));
+  writeFileSync(join(widgetDir, 'groupbuy-chat.bundle.js'), 'export {};\n');
+});
+afterAll(() => rmSync(widgetDir, { recursive: true, force: true }));
 
 describe('loadConfig', () => {
   it('has working defaults outside dev once JWT_SECRET is set', () => {
@@ -13,6 +30,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       dev: false,
       secretGenerated: false,
+      widgetDir: defaultWidgetDir(),
     });
   });
 
@@ -28,6 +46,7 @@ describe('loadConfig', () => {
       RATE_LIMIT: '5/2000',
       CHAT_CONTENT_KEY: 'a2V5',
       REDIS_URL: 'redis://cache:6379',
+      WIDGET_DIR: widgetDir,
     });
     expect(config).toEqual({
       port: 9090,
@@ -40,6 +59,7 @@ describe('loadConfig', () => {
       rateLimit: { capacity: 5, refillMs: 2000 },
       contentKey: 'a2V5',
       redisUrl: 'redis://cache:6379',
+      widgetDir,
       dev: false,
       secretGenerated: false,
     });
@@ -181,6 +201,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { JWT_SECRET: SECRET, PORT: port })).toThrow(`PORT "${port}" is not a port number.`);
   });
 
+  it('reads WIDGET_DIR and --widget-dir as absolute folders', () => {
+    expect(loadConfig([], { JWT_SECRET: SECRET, WIDGET_DIR: widgetDir }).widgetDir).toBe(widgetDir);
+    expect(loadConfig([`--widget-dir=${widgetDir}/`], { JWT_SECRET: SECRET, WIDGET_DIR: '/nowhere' }).widgetDir).toBe(widgetDir);
+  });
+
+  it('refuses a WIDGET_DIR without the built widget, saying what is missing', () => {
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, WIDGET_DIR: tmpdir() })).toThrow(
+      `WIDGET_DIR "${tmpdir()}" has no groupbuy-chat.bundle.js`,
+    );
+  });
+
   it('refuses a malformed RATE_LIMIT at start-up', () => {
     expect(() => loadConfig([], { JWT_SECRET: SECRET, RATE_LIMIT: 'ten per second' })).toThrow(/must look like 10\/10000/);
   });
@@ -201,5 +232,117 @@ describe('parseRateLimit', () => {
 
   it.each(['0/10000', '10/0'])('refuses "%s": a limit needs at least one message and a refill time', (value) => {
     expect(() => parseRateLimit(value)).toThrow(/at least 1/);
+  });
+});
+
+// node:http, because fetch may not set Origin the way a browser does, and the answer's headers matter here.
+function get(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      res.destroy();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function upgrade(url: string, origin: string, protocol?: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, protocol ? [protocol] : [], { origin });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('error', () => resolve(0));
+  });
+}
+
+function socketIo(url: string, origin: string, token: string): Promise<'connected' | 'refused'> {
+  return new Promise((resolve) => {
+    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin } });
+    socket.on('connect', () => {
+      socket.disconnect();
+      resolve('connected');
+    });
+    socket.on('connect_error', () => {
+      socket.close();
+      resolve('refused');
+    });
+  });
+}
+
+describe('ALLOWED_ORIGINS through loadConfig + startFromConfig (the CLI and `pnpm start` alike)', () => {
+  const SHOP = 'http://shop.example:8000';
+  const OTHER = 'http://evil.example';
+  let dir: string;
+  let server: RunningServer;
+  let productId: string;
+  let token: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'groupbuy-origins-'));
+    mkdirSync(dir, { recursive: true });
+    const config = loadConfig(['--port', '0', '--host', '127.0.0.1'], {
+      JWT_SECRET: TEST_SECRET,
+      DATABASE_URL: join(dir, 'chat.db'),
+      ALLOWED_ORIGINS: `${SHOP}, https://other-shop.example`,
+    });
+    server = await startFromConfig(config, { logger: silentLogger });
+    productId = (await createRoom(server)).productId;
+    token = await tokenFor('origin-shopper');
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers a REST preflight for a listed origin and not for another', async () => {
+    const preflight = (origin: string) =>
+      get(`${server.url}/api/chat/rooms/${productId}/participants`, {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization, content-type',
+      }, 'OPTIONS');
+    const listed = await preflight(SHOP);
+    expect(listed.headers['access-control-allow-origin']).toBe(SHOP);
+    expect(String(listed.headers['access-control-allow-headers'])).toMatch(/Authorization/i);
+    const other = await preflight(OTHER);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('lets a listed origin read REST and refuses a request from another origin outright', async () => {
+    const listed = await get(`${server.url}/api/chat/rooms/${productId}`, { Origin: SHOP, Authorization: `Bearer ${token}` });
+    expect(listed.status).toBe(200);
+    expect(listed.headers['access-control-allow-origin']).toBe(SHOP);
+    const other = await get(`${server.url}/api/chat/rooms/${productId}`, { Origin: OTHER, Authorization: `Bearer ${token}` });
+    expect(other.status).toBe(403);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('opens the SSE feed for a listed origin with CORS and refuses another origin', async () => {
+    const url = `${server.url}/api/chat/rooms/${productId}/events?token=${encodeURIComponent(token)}`;
+    const listed = await get(url, { Origin: SHOP, Accept: 'text/event-stream' });
+    expect(listed.status).toBe(200);
+    expect(listed.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(listed.headers['access-control-allow-origin']).toBe(SHOP);
+    expect((await get(url, { Origin: OTHER, Accept: 'text/event-stream' })).status).toBe(403);
+  });
+
+  it('upgrades STOMP and plain WebSocket connections from a listed origin and answers 403 to another', async () => {
+    const ws = server.url.replace(/^http/, 'ws');
+    expect(await upgrade(`${ws}/ws`, SHOP, 'v12.stomp')).toBe(101);
+    expect(await upgrade(`${ws}/ws`, OTHER, 'v12.stomp')).toBe(403);
+    expect(await upgrade(`${ws}/chat/${productId}?token=${encodeURIComponent(token)}`, SHOP)).toBe(101);
+    expect(await upgrade(`${ws}/chat/${productId}?token=${encodeURIComponent(token)}`, OTHER)).toBe(403);
+  });
+
+  it('connects Socket.IO from a listed origin and refuses another', async () => {
+    expect(await socketIo(server.url, SHOP, token)).toBe('connected');
+    expect(await socketIo(server.url, OTHER, token)).toBe('refused');
   });
 });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
 
 /** Everything the server reads from its environment and flags. */
@@ -37,6 +40,18 @@ export interface ServerConfig {
   contentKey?: string;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
+  /** Folder with the built widget, served under `/elements/`. @default {@link defaultWidgetDir} when it exists */
+  widgetDir?: string;
+}
+
+/**
+ * This workspace's `packages/elements/dist`, found relative to the server package (`src/` or `dist/`,
+ * both two levels below `packages/`), when it holds a built widget; else undefined. The server does not
+ * import @groupbuy/elements: it only serves the files.
+ */
+export function defaultWidgetDir(): string | undefined {
+  const dir = resolve(fileURLToPath(new URL('../../elements/dist', import.meta.url)));
+  return isWidgetDir(dir) ? dir : undefined;
 }
 
 /** Parses `--flag value` / `--flag=value` / `--dev` arguments. */
@@ -63,7 +78,7 @@ export function parseRateLimit(value: string): RateLimit {
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL, WIDGET_DIR). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -110,6 +125,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   }
   if (rate) config.rateLimit = parseRateLimit(rate);
   if (key) config.contentKey = key;
+  const widgetDir = get('widget-dir', 'WIDGET_DIR');
+  if (widgetDir && !isWidgetDir(resolve(widgetDir))) {
+    throw new Error(`WIDGET_DIR "${widgetDir}" has no ${WIDGET_ENTRY}: point it at the built widget (packages/elements/dist after pnpm build).`);
+  }
+  const widget = widgetDir ? resolve(widgetDir) : defaultWidgetDir();
+  if (widget) config.widgetDir = widget;
   if (!/^\d+$/.test(portRaw) || config.port > 65535) throw new Error(`PORT "${portRaw}" is not a port number.`);
   return config;
 }

@@ -1,6 +1,16 @@
-export { startServer, openStore, originChecker, type StartServerOptions, type RunningServer } from './server.js';
+export {
+  startServer,
+  startFromConfig,
+  devSecretFile,
+  openStore,
+  originChecker,
+  type StartServerOptions,
+  type StartFromConfigExtras,
+  type RunningServer,
+} from './server.js';
 export { createApp, type AppDeps, type StaticMount } from './app.js';
-export { loadConfig, parseRateLimit, type ServerConfig } from './config.js';
+export { loadConfig, parseRateLimit, defaultWidgetDir, type ServerConfig } from './config.js';
+export { widgetHandler, isWidgetDir, WIDGET_PREFIX, WIDGET_ENTRY } from './widget/index.js';
 export { TokenVerifier, signToken, bearerToken, type Principal, type JwtConfig } from './auth/jwt.js';
 export { RoomService, systemClock, canRead, type Clock, type Access } from './rooms/service.js';
 export { RateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rooms/rate-limit.js';

@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 import { loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startFromConfig } from './server.js';
 
 // The CLI: flags and environment → a listening server that shuts down cleanly on SIGTERM / SIGINT.
+// `pnpm start` (examples/shop-page/serve.mjs) goes through the same loadConfig + startFromConfig.
 const logger = createJsonLogger();
 try {
-  const config = loadConfig(process.argv.slice(2), process.env);
-  const server = await startServer({ ...config, logger });
-  if (config.dev) {
-    const secret = config.secretGenerated ? 'a random JWT secret and ' : '';
-    logger.log('warn', `dev mode: ${secret}POST /api/dev/token are on; never use this in production`);
-  }
+  const server = await startFromConfig(loadConfig(process.argv.slice(2), process.env), { logger });
   const stop = (signal: string) => {
     logger.log('info', 'shutting down', { signal });
     server.close().then(

@@ -9,6 +9,7 @@ import type { Server as SocketIoServer } from 'socket.io';
 import { DESTINATIONS, LIMITS } from '@groupbuy/protocol';
 import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
 import { createApp, type StaticMount } from './app.js';
+import type { ServerConfig } from './config.js';
 import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
 import { LocalPresence, type PresenceStore } from './presence/types.js';
@@ -71,6 +72,8 @@ export interface StartServerOptions {
   contentKey?: string;
   /** Static folders to serve. @default [] */
   static?: StaticMount[];
+  /** Folder with the built widget, served under `/elements/` with CORS, ETags and precompressed bodies. @default none */
+  widgetDir?: string;
   /** Time source. @default the system clock */
   clock?: Clock;
   /** Logger. @default JSON lines on stdout */
@@ -193,6 +196,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     dev: options.dev ?? false,
     isOriginAllowed,
     staticMounts: options.static ?? [],
+    ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
   });
 
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
@@ -254,4 +258,59 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         logger.log('info', 'stopped');
       })()),
   };
+}
+
+/**
+ * Where dev mode keeps the JWT secret it generated: `<database path>.jwt-secret` beside a SQLite file, so
+ * a restart keeps every issued token valid. Undefined for `:memory:` and PostgreSQL (a new one per start).
+ */
+export function devSecretFile(databaseUrl: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return undefined;
+  const path = databaseUrl.replace(/^file:/, '');
+  return path === ':memory:' ? undefined : `${resolve(path)}.jwt-secret`;
+}
+
+// Like the content key file: created once 0600, then reused. A file someone emptied is replaced.
+function readOrCreateDevSecret(file: string, logger: Logger): string {
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (existing.length >= 32) {
+    chmodSync(file, 0o600);
+    return existing;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  logger.log('info', 'created the dev JWT secret file beside the database; set JWT_SECRET to choose one yourself');
+  return secret;
+}
+
+/** What a caller of {@link startFromConfig} adds to the configuration. */
+export interface StartFromConfigExtras {
+  /** Static folders served besides the API and the widget (the example shop page). @default [] */
+  static?: StaticMount[];
+  /** Logger. @default JSON lines on stdout */
+  logger?: Logger;
+}
+
+/**
+ * Starts the server from {@link loadConfig}'s result: the one start path of the CLI (`node dist/main.js`)
+ * and of `pnpm start` (the example shop page), so every variable applies to both. In dev mode without
+ * JWT_SECRET the secret comes from {@link devSecretFile}; the dev-mode warning and a missing widget are
+ * logged here.
+ */
+export async function startFromConfig(config: ServerConfig, extras: StartFromConfigExtras = {}): Promise<RunningServer> {
+  const logger = extras.logger ?? createJsonLogger();
+  const { secretGenerated, ...options } = config;
+  const secretFile = secretGenerated ? devSecretFile(config.databaseUrl) : undefined;
+  const jwtSecret = secretFile ? readOrCreateDevSecret(secretFile, logger) : config.jwtSecret;
+  const server = await startServer({ ...options, ...(jwtSecret ? { jwtSecret } : {}), logger, static: extras.static ?? [] });
+  if (!config.widgetDir) {
+    logger.log('info', 'not serving the widget at /elements/: set WIDGET_DIR to the folder with the built groupbuy-chat.bundle.js (packages/elements/dist after pnpm build)');
+  }
+  if (config.dev) {
+    const secret = !secretGenerated ? '' : secretFile ? `a generated JWT secret (kept in ${secretFile}) and ` : 'a random JWT secret and ';
+    logger.log('warn', `dev mode: ${secret}POST /api/dev/token are on; never use this in production`);
+  }
+  return server;
 }
