@@ -1,16 +1,17 @@
 // The example shop page, served by the reference server in dev mode (`pnpm start` at the repository root,
-// or `node serve.mjs` here): the page from ./public, the widget bundle from packages/elements/dist under
-// /elements/, and a demo group-buy room seeded through the REST API like a trade service would.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// or `node serve.mjs [flags]` here). The server starts exactly as in production — the same loadConfig
+// (every flag and variable of the README's table: ALLOWED_ORIGINS, REDIS_URL, RATE_LIMIT, JWT_*,
+// WIDGET_DIR …) and the same startFromConfig, with the same dev-mode warning — only always in dev mode.
+// This file adds just the page from ./public and a demo group-buy room seeded through the REST API like a
+// trade service would. The widget comes from the server's own /elements/ route.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer } from '@groupbuy/server';
+import { createJsonLogger, loadConfig, startFromConfig } from '@groupbuy/server';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const publicDir = join(here, 'public');
-const elementsDist = resolve(here, '../../packages/elements/dist');
 
 /** The demo product; a new id is taken when the previous demo deal has ended. */
 export const DEMO_PRODUCT_BASE = 'demo-jeju-tangerine';
@@ -69,28 +70,27 @@ export async function seedDemoRoom(baseUrl) {
 }
 
 /**
- * Starts the reference server with the shop page. `options` go to startServer (port 0 and a temp
- * database in tests). The demo room's id is published as /demo/room.json for the page.
+ * Starts the reference server in dev mode with the shop page. The configuration is read like the CLI
+ * reads it, from `options.argv` (@default the process's flags) and `options.env` (@default process.env);
+ * the remaining `options` (port 0 and a temp `databaseUrl` in tests, `logger`) override single settings.
+ * The demo room's id is published as /demo/room.json for the page.
  */
 export async function serve(options = {}) {
-  if (!existsSync(join(elementsDist, 'groupbuy-chat.bundle.js'))) {
-    throw new Error('packages/elements/dist/groupbuy-chat.bundle.js is missing: run `pnpm build` at the repository root first.');
+  const { argv = process.argv.slice(2), env = process.env, logger = createJsonLogger(), ...overrides } = options;
+  const config = { ...loadConfig(['--dev', ...argv], env), ...overrides, dev: true };
+  if (overrides.jwtSecret) config.secretGenerated = false;
+  if (!config.widgetDir) {
+    throw new Error('packages/elements/dist/groupbuy-chat.bundle.js is missing: run `pnpm build` at the repository root first (or set WIDGET_DIR).');
   }
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? './data/chat.db';
-  const demoDir =
-    databaseUrl === ':memory:' ? join(tmpdir(), `groupbuy-shop-demo-${process.pid}`) : join(dirname(resolve(databaseUrl)), 'shop-page-demo');
+  const databaseUrl = config.databaseUrl;
+  const demoDir = /^(:memory:|postgres(ql)?:)/.test(databaseUrl)
+    ? join(tmpdir(), `groupbuy-shop-demo-${process.pid}`)
+    : join(dirname(resolve(databaseUrl.replace(/^file:/, ''))), 'shop-page-demo');
   mkdirSync(demoDir, { recursive: true });
-  const server = await startServer({
-    dev: true,
-    port: Number(process.env.PORT ?? 8080),
-    host: process.env.HOST ?? '127.0.0.1',
-    // Dev mode: a secret per start is fine (tokens are minted by /api/dev/token on the same server).
-    jwtSecret: process.env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
-    ...options,
-    databaseUrl,
+  const server = await startFromConfig(config, {
+    logger,
     static: [
       { prefix: '/demo/', root: demoDir },
-      { prefix: '/elements/', root: elementsDist },
       { prefix: '/', root: publicDir },
     ],
   });
@@ -100,7 +100,12 @@ export async function serve(options = {}) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { server, room } = await serve();
+  const started = await serve().catch((err) => {
+    // A configuration mistake (a malformed RATE_LIMIT, a WIDGET_DIR without the widget) is a sentence, not a stack.
+    console.error(`pnpm start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+  const { server, room } = started;
   console.log(`\n  Shop page:  ${server.url}/\n  Demo deal:  ${room.productId} (${room.participantCount}/${room.maxParticipants}, ends ${room.expiresAt})\n  Open it in two browser windows and sign in with two names to chat.\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -1,7 +1,13 @@
 // Two builds of @groupbuy/elements:
 //  1. dist/**: ESM modules + .d.ts for bundlers (Lit and @groupbuy/* stay external, one file per module).
-//  2. dist/groupbuy-chat.bundle.js: one minified file with Lit, the SDK core and the STOMP (and plain
-//     WebSocket) transports, for a shop page's single <script type="module">.
+//  2. dist/groupbuy-chat.bundle.js: the minified entry for a shop page's single <script type="module">
+//     (Lit, the SDK core, both elements), loading the STOMP and plain WebSocket transports as
+//     content-hashed chunks from dist/chunks/. Its URL is stable (servers revalidate it); a chunk's name
+//     changes with its content (servers cache it for a year). Every .js and .map is written beside its
+//     .gz and .br so a server sends compressed bytes without compressing per request.
+import { rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -24,6 +30,33 @@ const bundleTransports = {
   },
 };
 
+// Precompression at build time, at the highest levels: it runs once per build, not once per request.
+const precompress = {
+  name: 'groupbuy-precompress',
+  // Old hashed chunks would pile up in dist/chunks/ build after build.
+  generateBundle() {
+    rmSync('dist/chunks', { recursive: true, force: true });
+  },
+  writeBundle(options, bundle) {
+    for (const fileName of Object.keys(bundle)) {
+      if (!/\.(js|map)$/.test(fileName)) continue;
+      const path = join(options.dir, fileName);
+      const bytes = readFileSync(path);
+      writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+      writeFileSync(
+        `${path}.br`,
+        brotliCompressSync(bytes, {
+          params: {
+            [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+            [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+          },
+        }),
+      );
+    }
+  },
+};
+
 export default [
   {
     input: ['src/index.ts', 'src/define/groupbuy-chat.ts', 'src/define/participant-list.ts'],
@@ -40,14 +73,21 @@ export default [
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
   },
   {
-    input: 'src/bundle.ts',
-    output: { file: 'dist/groupbuy-chat.bundle.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    input: { 'groupbuy-chat.bundle': 'src/bundle.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
     plugins: [
       bundleTransports,
       // `browser`: no Node-only modules; no `development` condition: Lit's production build.
       nodeResolve({ browser: true, exportConditions: ['browser'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist' }),
       terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      precompress,
     ],
   },
 ];
