@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { Client } from '@stomp/stompjs';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -68,7 +69,25 @@ function renderConf(text: string, r: { upstream: string; httpPort: number; https
 interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The JSON body parsed, when the answer is JSON. */
   body: unknown;
+  /** The body's bytes as they came over the wire (still encoded). */
+  raw: Buffer;
+}
+
+/** What the test's widget folder holds: a stable entry and one hashed chunk, each with .br and .gz beside it. */
+const WIDGET_FILES: Record<string, string> = {
+  'groupbuy-chat.bundle.js': "import './chunks/core-3f9a1c.js';\n",
+  'chunks/core-3f9a1c.js': "customElements.define('groupbuy-test', class extends HTMLElement {});\n",
+};
+
+function writeWidget(dir: string): void {
+  mkdirSync(join(dir, 'chunks'), { recursive: true });
+  for (const [name, text] of Object.entries(WIDGET_FILES)) {
+    writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, `${name}.br`), brotliCompressSync(text));
+    writeFileSync(join(dir, `${name}.gz`), gzipSync(text));
+  }
 }
 
 describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-chat.conf)', () => {
@@ -90,10 +109,13 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
       const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
       if (payload) headers['Content-Type'] = 'application/json';
       const req = httpsRequest(base + path, { method, headers, agent }, (r) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (d: string) => (text += d));
-        r.on('end', () => res({ status: r.statusCode ?? 0, headers: r.headers, body: text ? (JSON.parse(text) as unknown) : null }));
+        const chunks: Buffer[] = [];
+        r.on('data', (d: Buffer) => chunks.push(d));
+        r.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const json = (r.headers['content-type'] ?? '').includes('json') && !r.headers['content-encoding'] && raw.length > 0;
+          res({ status: r.statusCode ?? 0, headers: r.headers, body: json ? (JSON.parse(raw.toString('utf8')) as unknown) : null, raw });
+        });
       });
       req.on('error', rej);
       req.end(payload);
@@ -111,6 +133,7 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'groupbuy-nginx-'));
     for (const sub of ['logs', 'certs', 'temp']) mkdirSync(join(dir, sub));
+    writeWidget(join(dir, 'widget'));
     // A throwaway self-signed pair for 127.0.0.1 (the shipped file points at Let's Encrypt's paths).
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
@@ -120,7 +143,7 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     ca = readFileSync(join(dir, 'certs/fullchain.pem'), 'utf8');
     agent = new Agent({ ca, keepAlive: false });
 
-    server = await startTestServer({ dev: false, allowedOrigins: [SHOP_ORIGIN] });
+    server = await startTestServer({ dev: false, allowedOrigins: [SHOP_ORIGIN], widgetDir: join(dir, 'widget') });
     httpPort = await freePort();
     const httpsPort = await freePort();
     base = `https://127.0.0.1:${httpsPort}`;
@@ -296,6 +319,7 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     expect(listed.status).toBe(200);
     expect(listed.headers['access-control-allow-origin']).toBe(SHOP_ORIGIN);
     const unlisted = await call('GET', '/api/chat/rooms/nginx-origin', { token, headers: { Origin: 'https://evil.example' } });
+    expect(unlisted.status).toBe(403);
     expect(unlisted.headers['access-control-allow-origin']).toBeUndefined();
 
     const upgrade = (origin: string) =>
@@ -315,6 +339,20 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     expect(await upgrade(SHOP_ORIGIN)).toBe(101);
     // Same-origin is Origin's host against Host: nginx must forward the port, not only the name.
     expect(await upgrade(base)).toBe(101);
+  });
+
+  it('serves the widget to a page on any origin: CORS, the precompressed body, ETag revalidation and caching pass through', async () => {
+    const headers = { Origin: 'https://another-shop.example', 'Accept-Encoding': 'br, gzip' };
+    const entry = await call('GET', '/elements/groupbuy-chat.bundle.js', { headers });
+    expect(entry.status).toBe(200);
+    expect(entry.headers).toMatchObject({ 'access-control-allow-origin': '*', 'content-encoding': 'br', 'cache-control': 'no-cache', vary: 'Accept-Encoding' });
+    expect(brotliDecompressSync(entry.raw).toString('utf8')).toBe(WIDGET_FILES['groupbuy-chat.bundle.js']);
+    const etag = entry.headers.etag;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const again = await call('GET', '/elements/groupbuy-chat.bundle.js', { headers: { ...headers, 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+    const chunk = await call('GET', '/elements/chunks/core-3f9a1c.js', { headers: { ...headers, 'Accept-Encoding': 'gzip' } });
+    expect(chunk.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': 'public, max-age=31536000, immutable' });
   });
 
   it('keeps tokens and addresses out of its access log', async () => {
