@@ -135,11 +135,15 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     for (const sub of ['logs', 'certs', 'temp']) mkdirSync(join(dir, sub));
     writeWidget(join(dir, 'widget'));
     // A throwaway self-signed pair for 127.0.0.1 (the shipped file points at Let's Encrypt's paths).
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(dir, 'certs/privkey.pem'), '-out', join(dir, 'certs/fullchain.pem'),
-    ], { stdio: 'pipe' });
+    try {
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+        '-keyout', join(dir, 'certs/privkey.pem'), '-out', join(dir, 'certs/fullchain.pem'),
+      ], { stdio: 'pipe' });
+    } catch (err) {
+      throw new Error('the nginx test makes its certificate with the openssl CLI (.ci/run installs it)', { cause: err });
+    }
     ca = readFileSync(join(dir, 'certs/fullchain.pem'), 'utf8');
     agent = new Agent({ ca, keepAlive: false });
 
