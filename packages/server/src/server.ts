@@ -20,6 +20,7 @@ import { Metrics } from './metrics.js';
 import { Hub } from './realtime/hub.js';
 import type { RealtimeContext } from './realtime/context.js';
 import { handleRawWs } from './realtime/raw-ws.js';
+import type { AnonymousFeedLimits } from './realtime/sse.js';
 import { attachSocketIo } from './realtime/socket-io.js';
 import { StompSession } from './realtime/stomp.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type RateLimit } from './rooms/rate-limit.js';
@@ -80,6 +81,8 @@ export interface StartServerOptions {
   logger?: Logger;
   /** STOMP heart-beat offered and expected, in ms. @default 10000 */
   heartbeatMs?: number;
+  /** Caps on SSE feeds read without a token. @default 1000 per room, 10000 in all */
+  anonymousFeedLimits?: AnonymousFeedLimits;
 }
 
 /** A listening server. */
@@ -184,7 +187,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
   const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
   const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
-  const realtime: RealtimeContext = { hub, service, verifier, logger, metrics, frameLimiter, heartbeatMs: options.heartbeatMs ?? 10_000 };
+  const realtime: RealtimeContext = {
+    hub,
+    service,
+    verifier,
+    logger,
+    metrics,
+    frameLimiter,
+    heartbeatMs: options.heartbeatMs ?? 10_000,
+    ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
+  };
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
   const app = createApp({
     service,

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../rooms/rate-limit.js';
 import type { RoomService } from '../rooms/service.js';
 import type { Hub } from './hub.js';
+import type { AnonymousFeedLimits } from './sse.js';
 
 /** What every realtime endpoint needs, handed over once by the app. */
 export interface RealtimeContext {
@@ -24,4 +25,6 @@ export interface RealtimeContext {
    * server with frames is disconnected with RATE_LIMITED instead of costing everyone CPU.
    */
   frameLimiter: RateLimiter;
+  /** Caps on signed-out readers of the SSE feed. @default 1000 per room, 10000 in all */
+  anonymousFeedLimits?: AnonymousFeedLimits;
 }

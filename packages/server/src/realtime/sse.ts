@@ -1,23 +1,80 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { SSE_EVENTS, assertProductId, parseSeq, type Room } from '@groupbuy/protocol';
+import { ChatError, LIMITS, SSE_EVENTS, assertProductId, parseSeq, type Room } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { RealtimeContext } from './context.js';
-import type { Delivery } from './hub.js';
+import type { Delivery, HubSubscription } from './hub.js';
 
 /** Keep-alive comment interval, in ms: below common proxy idle timeouts (30–60 s). */
 export const SSE_KEEPALIVE_MS = 15_000;
 
+/** Caps on the feeds signed-out visitors hold open on one instance. */
+export interface AnonymousFeedLimits {
+  /** Anonymous streams per room. @default 1000 */
+  perRoom: number;
+  /** Anonymous streams on this instance in all. @default 10000 */
+  total: number;
+}
+
+/** {@link AnonymousFeedLimits} when none are given. */
+export const DEFAULT_ANONYMOUS_FEED_LIMITS: Readonly<AnonymousFeedLimits> = { perRoom: 1000, total: 10_000 };
+
+/** How long a refused anonymous reader should wait before trying again, in ms (sent as `Retry-After`). */
+export const ANONYMOUS_FEED_RETRY_MS = 30_000;
+
 /**
- * `GET /api/chat/rooms/{productId}/events`: a read-only feed for product pages (count, status, notices).
- * `room` events carry the Room on connect and on every change; `notification` events carry NOTIFICATION
- * messages; `id:` is the seq, so `Last-Event-ID` resumes where the page left off.
+ * Counts anonymous feeds: nobody is accountable for them (no user id, no rate limit per user), so each
+ * costs a socket and a replay that only a cap keeps in check. Signed-in readers are not counted.
  */
-export async function roomEvents(c: Context, principal: Principal, ctx: RealtimeContext): Promise<Response> {
+export class AnonymousFeedGate {
+  private total = 0;
+  private readonly perRoom = new Map<string, number>();
+
+  constructor(private readonly limits: Readonly<AnonymousFeedLimits>) {}
+
+  /** Takes a place in `roomId`; returns the function that gives it back (safe to call twice). Throws ChatError UNAVAILABLE when full. */
+  acquire(roomId: string): () => void {
+    const inRoom = this.perRoom.get(roomId) ?? 0;
+    if (inRoom >= this.limits.perRoom || this.total >= this.limits.total) {
+      throw new ChatError('UNAVAILABLE', 'Too many signed-out visitors are following deals right now. Sign in, or try again in a minute.', {
+        retryAfterMs: ANONYMOUS_FEED_RETRY_MS,
+      });
+    }
+    this.perRoom.set(roomId, inRoom + 1);
+    this.total += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total -= 1;
+      const left = (this.perRoom.get(roomId) ?? 1) - 1;
+      if (left > 0) this.perRoom.set(roomId, left);
+      else this.perRoom.delete(roomId);
+    };
+  }
+}
+
+// How the hub sees an anonymous reader: no user id a token could carry (a verified one is never empty),
+// a "session" that never expires, and — like every public feed — never a viewer.
+const ANONYMOUS_READER: Principal = { userId: '', name: '', role: 'user', expiresAtMs: Number.POSITIVE_INFINITY };
+
+/**
+ * `GET /api/chat/rooms/{productId}/events`: a read-only feed for product pages (count, status, notices),
+ * for signed-in and anonymous (`principal` null, counted by `gate`) readers alike.
+ * `room` events carry the Room on connect and on every change; `notification` events carry NOTIFICATION
+ * messages; `id:` is the seq, so `Last-Event-ID` resumes where the page left off, and `Last-Event-ID: 0`
+ * replays the notices among the room's latest {@link LIMITS.replayWindow} messages.
+ */
+export async function roomEvents(c: Context, principal: Principal | null, ctx: RealtimeContext, gate: AnonymousFeedGate): Promise<Response> {
   const productId = assertProductId(c.req.param('productId'));
   const lastEventId = parseSeq(c.req.header('Last-Event-ID') ?? c.req.query('lastEventId'), 'Last-Event-ID');
   // Read the room before the stream starts, so an unknown room is a 404 and not an empty 200 stream.
   let room: Room = await ctx.service.getRoom(productId);
+  // A feed that starts further back than the replay window gets the notices inside it: unlike a chat
+  // client it has no history to reload, and notices are what a product page shows.
+  const sinceSeq = lastEventId === undefined ? undefined : Math.max(lastEventId, room.lastSeq - LIMITS.replayWindow);
+  const release = principal ? () => undefined : gate.acquire(productId);
+  const reader = principal ?? ANONYMOUS_READER;
   return streamSSE(c, async (stream) => {
     // SSE writes are async; chain them so events leave in seq order.
     let writing: Promise<void> = Promise.resolve();
@@ -36,41 +93,49 @@ export async function roomEvents(c: Context, principal: Principal, ctx: Realtime
     };
     let replaying = true;
     let ended = false;
+    // Wakes the keep-alive wait, so a reader who leaves gives back its subscription (and its place among
+    // the anonymous feeds) at once instead of at the next ping.
+    let wake: () => void = () => undefined;
+    const stop = (closeStream: boolean) => {
+      ended = true;
+      wake();
+      if (closeStream) void stream.close();
+    };
     const unregister = ctx.hub.register({
       transport: 'sse',
-      principal,
-      close: () => {
-        ended = true;
-        void stream.close();
-      },
-      terminate: () => {
-        ended = true;
-        void stream.close();
-      },
+      principal: reader,
+      close: () => stop(true),
+      terminate: () => stop(true),
     });
-    const sub = await ctx.hub.subscribe(
-      principal,
-      productId,
-      lastEventId,
-      { deliver: onDelivery, replayTruncated: () => undefined, ended: () => void stream.close() },
-      { publicFeed: true },
-    );
-    replaying = false;
-    writeRoom();
-    stream.onAbort(() => {
-      ended = true;
-    });
+    stream.onAbort(() => stop(false));
+    let sub: HubSubscription | null = null;
     try {
+      sub = await ctx.hub.subscribe(
+        reader,
+        productId,
+        sinceSeq,
+        { deliver: onDelivery, replayTruncated: () => undefined, ended: () => stop(true) },
+        { publicFeed: true },
+      );
+      replaying = false;
+      writeRoom();
       while (!ended && !stream.aborted && !stream.closed) {
-        await stream.sleep(SSE_KEEPALIVE_MS);
-        if (!stream.aborted && !stream.closed) await keepAlive(stream);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, SSE_KEEPALIVE_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (!ended && !stream.aborted && !stream.closed) await keepAlive(stream);
       }
     } finally {
-      ctx.hub.unsubscribe(sub);
+      if (sub) ctx.hub.unsubscribe(sub);
       unregister();
+      release();
     }
   }, async (err) => {
-    ctx.logger.log('warn', 'sse stream failed', { room: productId, user: principal.userId, error: String(err) });
+    ctx.logger.log('warn', 'sse stream failed', { room: productId, user: principal?.userId ?? null, error: String(err) });
   });
 }
 

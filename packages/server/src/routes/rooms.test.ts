@@ -441,15 +441,14 @@ describe('request errors', () => {
 
   it.each([
     ['POST', ROOMS],
-    ['GET', `${ROOMS}/p1`],
     ['GET', `${ROOMS}/p1/messages`],
     ['GET', `${ROOMS}/p1/participants`],
+    ['GET', `${ROOMS}/p1/viewers`],
     ['POST', `${ROOMS}/p1/participants`],
     ['DELETE', `${ROOMS}/p1/participants/me`],
     ['POST', `${ROOMS}/p1/close`],
     ['POST', `${ROOMS}/p1/cancel`],
     ['POST', `${ROOMS}/p1/notifications`],
-    ['GET', `${ROOMS}/p1/events`],
   ])('answers %s %s without a token with 401 UNAUTHENTICATED', async (method, path) => {
     const body = method === 'POST' ? { content: 'x' } : undefined;
     expectError(await api(server, method, path, { body }), 401, 'UNAUTHENTICATED');
@@ -457,8 +456,50 @@ describe('request errors', () => {
 
   it('does not take a token from the query string outside the SSE feed', async () => {
     const room = await createRoom(server);
-    const res = await api(server, 'GET', `${ROOMS}/${room.productId}?token=${service}`);
+    const res = await api(server, 'GET', `${ROOMS}/${room.productId}/messages?token=${service}`);
     expectError(res, 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('signed-out visitors (the public product-page information)', () => {
+  it('get the room snapshot without a token', async () => {
+    const room = await createRoom(server, { hostId: 'seller-anon' });
+    const res = await api(server, 'GET', `${ROOMS}/${room.productId}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(room);
+  });
+
+  it('get the snapshot of a CANCELLED deal too (its status is what the product page shows)', async () => {
+    const room = await createRoom(server);
+    await api(server, 'POST', `${ROOMS}/${room.productId}/cancel`, { token: service });
+    const res = await api(server, 'GET', `${ROOMS}/${room.productId}`);
+    expect({ status: res.status, roomStatus: res.body.status }).toEqual({ status: 200, roomStatus: 'CANCELLED' });
+  });
+
+  it('get 404 ROOM_NOT_FOUND for an unknown room, as signed-in users do', async () => {
+    expectError(await api(server, 'GET', `${ROOMS}/${uniqueId('nobody')}`), 404, 'ROOM_NOT_FOUND');
+  });
+
+  it.each([
+    ['the history', 'GET', 'messages'],
+    ['the buyers', 'GET', 'participants'],
+    ['who is watching', 'GET', 'viewers'],
+    ['joining', 'POST', 'participants'],
+    ['posting a notice', 'POST', 'notifications'],
+  ])('are refused %s with 401 UNAUTHENTICATED', async (_what, method, sub) => {
+    const room = await createRoom(server);
+    const body = method === 'POST' ? { content: 'x' } : undefined;
+    expectError(await api(server, method, `${ROOMS}/${room.productId}/${sub}`, { body }), 401, 'UNAUTHENTICATED');
+  });
+
+  it.each([
+    ['an expired token', async () => ({ Authorization: `Bearer ${await tokenFor('late', { ttlSeconds: -60 })}` })],
+    ['a token signed with another secret', async () => ({ Authorization: `Bearer ${(await tokenFor('x')).slice(0, -4)}AAAA` })],
+    ['a malformed Authorization header', async () => ({ Authorization: 'Basic YTpi' })],
+    ['an empty Bearer', async () => ({ Authorization: 'Bearer ' })],
+  ])('are not what a request with %s becomes: it is still refused with 401', async (_what, headers) => {
+    const room = await createRoom(server);
+    expectError(await api(server, 'GET', `${ROOMS}/${room.productId}`, { headers: await headers() }), 401, 'UNAUTHENTICATED');
   });
 });
 
@@ -498,7 +539,7 @@ describe('health and metrics', () => {
     try {
       const room = await createRoom(own);
       const expired = await tokenFor('late', { ttlSeconds: -60 });
-      await api(own, 'GET', `${ROOMS}/${room.productId}`);
+      await api(own, 'GET', `${ROOMS}/${room.productId}/messages`);
       await api(own, 'GET', `${ROOMS}/${room.productId}`, { token: expired });
       await api(own, 'GET', `${ROOMS}/${room.productId}`, { token: await tokenFor('fine') });
       await api(own, 'GET', `${ROOMS}/${room.productId}/events?token=${expired}`);

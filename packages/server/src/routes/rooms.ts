@@ -1,12 +1,23 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ChatError } from '@groupbuy/protocol';
 import { bearerToken, type Principal, type TokenVerifier } from '../auth/jwt.js';
 import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
-import { roomEvents } from '../realtime/sse.js';
+import { AnonymousFeedGate, DEFAULT_ANONYMOUS_FEED_LIMITS, roomEvents } from '../realtime/sse.js';
 
-/** Hono variables set by the auth middleware. */
-export type AppEnv = { Variables: { principal: Principal } };
+/** Hono variables set by the auth middleware: the verified principal, or null for an anonymous public read. */
+export type AppEnv = { Variables: { principal: Principal | null } };
+
+// What a product page shows a signed-out visitor: the room snapshot and its public feed (room state and
+// the seller's notices). History, participants, viewers and every write stay behind a token.
+const PUBLIC_READ = /\/rooms\/[^/]+(?:\/events)?$/;
+
+/** The principal of a route that needs one (the middleware only lets public reads through without). */
+function signedIn(c: Context<AppEnv>): Principal {
+  const principal = c.get('principal');
+  if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in first: no token was sent.');
+  return principal;
+}
 
 /** JSON body or INVALID_INPUT. */
 async function jsonBody(req: Request): Promise<unknown> {
@@ -17,14 +28,26 @@ async function jsonBody(req: Request): Promise<unknown> {
   }
 }
 
-/** The REST API under `/api/chat` (docs/protocol.md). Every route needs a valid JWT. */
+/**
+ * The REST API under `/api/chat` (docs/protocol.md). Every route needs a valid JWT, except that the room
+ * snapshot and its SSE feed may be read with no token at all (a token that is sent must be valid).
+ */
 export function roomRoutes(service: RoomService, verifier: TokenVerifier, realtime: RealtimeContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
+  const anonymousFeeds = new AnonymousFeedGate(realtime.anonymousFeedLimits ?? DEFAULT_ANONYMOUS_FEED_LIMITS);
 
   api.use('*', async (c, next) => {
     // EventSource cannot set headers, so the SSE feed also takes the token as ?token=.
     const isFeed = c.req.path.endsWith('/events');
-    const token = bearerToken(c.req.header('Authorization')) ?? (isFeed ? (c.req.query('token') ?? null) : null);
+    const queryToken = isFeed ? c.req.query('token') : undefined;
+    const authorization = c.req.header('Authorization');
+    // Only a request that sends no credentials at all is anonymous: a stale or malformed token is still
+    // refused, so the page notices it and signs in again instead of silently losing the chat.
+    if (authorization === undefined && queryToken === undefined && c.req.method === 'GET' && PUBLIC_READ.test(c.req.path)) {
+      c.set('principal', null);
+      return next();
+    }
+    const token = bearerToken(authorization) ?? queryToken ?? null;
     try {
       c.set('principal', await verifier.verify(token));
     } catch (err) {
@@ -36,49 +59,49 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
   });
 
   api.post('/rooms', async (c) => {
-    const { room, created } = await service.createRoom(c.get('principal'), await jsonBody(c.req.raw));
+    const { room, created } = await service.createRoom(signedIn(c), await jsonBody(c.req.raw));
     return c.json(room, created ? 201 : 200);
   });
 
   api.get('/rooms/:productId', async (c) => c.json(await service.getRoom(c.req.param('productId'))));
 
   api.get('/rooms/:productId/messages', async (c) =>
-    c.json(await service.history(c.get('principal'), c.req.param('productId'), c.req.query())),
+    c.json(await service.history(signedIn(c), c.req.param('productId'), c.req.query())),
   );
 
   api.get('/rooms/:productId/participants', async (c) =>
-    c.json({ participants: await service.participants(c.get('principal'), c.req.param('productId')) }),
+    c.json({ participants: await service.participants(signedIn(c), c.req.param('productId')) }),
   );
 
   api.get('/rooms/:productId/viewers', async (c) => {
-    const { room } = await service.authorizeRead(c.get('principal'), c.req.param('productId'));
+    const { room } = await service.authorizeRead(signedIn(c), c.req.param('productId'));
     return c.json({ viewers: await realtime.hub.viewersEverywhere(room.productId) });
   });
 
   api.post('/rooms/:productId/participants', async (c) => {
-    const { room, joined } = await service.join(c.get('principal'), c.req.param('productId'));
+    const { room, joined } = await service.join(signedIn(c), c.req.param('productId'));
     return c.json(room, joined ? 201 : 200);
   });
 
   api.delete('/rooms/:productId/participants/me', async (c) => {
-    const { room } = await service.leave(c.get('principal'), c.req.param('productId'));
+    const { room } = await service.leave(signedIn(c), c.req.param('productId'));
     return c.json(room);
   });
 
   api.post('/rooms/:productId/close', async (c) =>
-    c.json(await service.settleByHost(c.get('principal'), c.req.param('productId'), 'CLOSED')),
+    c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CLOSED')),
   );
 
   api.post('/rooms/:productId/cancel', async (c) =>
-    c.json(await service.settleByHost(c.get('principal'), c.req.param('productId'), 'CANCELLED')),
+    c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CANCELLED')),
   );
 
   api.post('/rooms/:productId/notifications', async (c) => {
-    const message = await service.notify(c.get('principal'), c.req.param('productId'), await jsonBody(c.req.raw));
+    const message = await service.notify(signedIn(c), c.req.param('productId'), await jsonBody(c.req.raw));
     return c.json(message, 201);
   });
 
-  api.get('/rooms/:productId/events', (c) => roomEvents(c, c.get('principal'), realtime));
+  api.get('/rooms/:productId/events', (c) => roomEvents(c, c.get('principal'), realtime, anonymousFeeds));
 
   return api;
 }
