@@ -1,6 +1,7 @@
-import { ChatError, assertProductId, type Ack, type ClientCommand, type ServerEvent } from '@groupbuy/protocol';
+import { ChatError, assertProductId, type Ack, type ClientCommand, type ErrorInfo, type ServerEvent } from '@groupbuy/protocol';
 import { RetryTimer } from './backoff.js';
 import { Emitter } from './emitter.js';
+import { defaultOutboxStorage } from './outbox-store.js';
 import { browserPlatform } from './platform.js';
 import { RestClient } from './rest.js';
 import { Session, type SessionHost } from './room-session.js';
@@ -11,6 +12,7 @@ import type {
   ConnectionState,
   CurrentUser,
   Listener,
+  OutboxStorage,
   PlatformEvents,
   RoomSession,
   Transport,
@@ -20,7 +22,9 @@ import type {
 /**
  * Creates the chat client. It connects when the first room is opened, and from then on owns the one
  * connection: reconnects with full-jitter backoff, asks `getToken()` on every attempt, and resubscribes
- * every room from its last contiguous seq.
+ * every room from its last contiguous seq. A token the server refuses is renewed through `getToken()` at
+ * once; a second refusal in a row (or a `getToken()` that throws then) puts it in `'auth-required'`
+ * until `reconnect()`.
  *
  * @example
  * const client = createChatClient({ baseUrl, getToken, transport: stompTransport() });
@@ -35,6 +39,7 @@ class Client implements ChatClient, SessionHost {
   user: CurrentUser | null = null;
   live = false;
   readonly rest: RestClient;
+  readonly outboxStorage: OutboxStorage;
 
   private readonly sessions = new Map<string, Session>();
   private readonly emitter = new Emitter<{ state: ConnectionState }>();
@@ -49,6 +54,8 @@ class Client implements ChatClient, SessionHost {
   private token: string | undefined;
   private tokenReading: Promise<string> | undefined;
   private stopPlatform: (() => void) | undefined;
+  // Refusals of the token (UNAUTHENTICATED) since the server last acknowledged a command.
+  private authRefusals = 0;
 
   constructor(private readonly options: ChatClientOptions) {
     this.retryTimer = new RetryTimer({
@@ -61,7 +68,15 @@ class Client implements ChatClient, SessionHost {
       baseUrl: options.baseUrl,
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       token: (fresh) => (fresh || this.token === undefined ? this.readToken() : Promise.resolve(this.token)),
+      onRefused: (error) => {
+        if (this.started) this.requireAuth(error);
+      },
     });
+    this.outboxStorage = options.outboxStorage ?? defaultOutboxStorage();
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
   }
 
   room(productId: string): RoomSession {
@@ -79,6 +94,14 @@ class Client implements ChatClient, SessionHost {
 
   onState(listener: Listener<ConnectionState>): () => void {
     return this.emitter.on('state', listener);
+  }
+
+  reconnect(): void {
+    if (this.state === 'closed') return;
+    this.authRefusals = 0;
+    this.token = undefined; // asked anew: the page has a new one
+    this.retryTimer.reset();
+    if (this.started) this.connect();
   }
 
   close(): void {
@@ -109,7 +132,10 @@ class Client implements ChatClient, SessionHost {
           clearTimeout(timer);
           // The backoff starts over only once the server answered: an open that fails at its first
           // command (the plain WebSocket transport opens without a round trip) keeps backing off.
-          if (ack.ok && attempt === this.attempt) this.retryTimer.reset();
+          if (ack.ok && attempt === this.attempt) {
+            this.retryTimer.reset();
+            this.authRefusals = 0;
+          }
           resolve(ack);
         },
         (err: unknown) => {
@@ -145,6 +171,7 @@ class Client implements ChatClient, SessionHost {
         const token = await this.options.getToken();
         this.token = token;
         this.user = readTokenUser(token) ?? this.user;
+        if (this.user) for (const session of [...this.sessions.values()]) session.userKnown();
         return token;
       } finally {
         this.tokenReading = undefined;
@@ -162,10 +189,22 @@ class Client implements ChatClient, SessionHost {
   }
 
   private async open(attempt: number): Promise<void> {
+    let token: string;
+    try {
+      token = await this.readToken();
+    } catch (err) {
+      if (attempt !== this.attempt) return;
+      // A provider that cannot answer now (its own backend unreachable) while the last token was never
+      // refused: that one may still do. With none left, only the page (a new sign-in) can help.
+      if (this.token === undefined) {
+        this.requireAuth({ code: 'UNAUTHENTICATED', message: `No token: getToken() failed (${String(err)}).` });
+        return;
+      }
+      token = this.token;
+    }
+    if (attempt !== this.attempt) return;
     let transport: Transport;
     try {
-      const token = await this.readToken();
-      if (attempt !== this.attempt) return;
       transport = this.options.transport({ baseUrl: this.options.baseUrl, token });
     } catch (err) {
       if (attempt === this.attempt) this.lost({ reason: `no token or transport: ${String(err)}` });
@@ -193,15 +232,21 @@ class Client implements ChatClient, SessionHost {
 
   /**
    * The connection ended (or never came up): every session loses its subscription, and the next attempt
-   * waits for the backoff. A refusal with UNAUTHENTICATED needs nothing special: every attempt asks
-   * `getToken()` again, which is where an expired token is refreshed.
+   * waits for the backoff. A refusal with UNAUTHENTICATED (expired, or the server's secret changed) is
+   * followed at once by an attempt on a fresh `getToken()`; a second one in a row needs a new sign-in.
    */
   private lost(info: TransportCloseInfo): void {
     this.attempt += 1;
     this.dropTransport();
     for (const session of [...this.sessions.values()]) session.disconnected();
-    if (this.state === 'closed') return;
-    if (info.error?.code === 'UNAUTHENTICATED') this.token = undefined;
+    if (this.state === 'closed' || this.state === 'auth-required') return;
+    if (info.error?.code === 'UNAUTHENTICATED') {
+      this.token = undefined;
+      this.authRefusals += 1;
+      if (this.authRefusals > 1) this.requireAuth(info.error);
+      else this.connect(); // no backoff: waiting would not make the old token any better
+      return;
+    }
     this.setState(this.platform.isOnline() ? (this.wasOpen ? 'reconnecting' : 'connecting') : 'offline');
     this.retryTimer.schedule(() => this.connect());
   }
@@ -213,8 +258,22 @@ class Client implements ChatClient, SessionHost {
     }
   }
 
+  /**
+   * The token is refused and no fresh one helps: stop reconnecting (a loop would only be refused again)
+   * and say so; sends stay queued for `reconnect()`.
+   */
+  private requireAuth(error: ErrorInfo): void {
+    if (this.state === 'closed' || this.state === 'auth-required') return;
+    this.attempt += 1;
+    this.retryTimer.cancel();
+    this.dropTransport();
+    for (const session of [...this.sessions.values()]) session.disconnected();
+    this.setState('auth-required');
+    for (const session of [...this.sessions.values()]) session.authRequired(error);
+  }
+
   private offline(): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.state === 'auth-required') return;
     if (this.transport) this.lost({ reason: 'the platform went offline' });
     this.setState('offline');
   }

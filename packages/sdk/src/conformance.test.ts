@@ -8,6 +8,7 @@ import {
   TRANSPORTS,
   chats,
   closeClients,
+  countingAttempts,
   losingNextAck,
   withTransport,
   recordingCloses,
@@ -24,6 +25,7 @@ import {
   history,
   joinRoom,
   notify,
+  signedToken,
   waitFor,
 } from './test-support/server.js';
 
@@ -236,16 +238,18 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
     expect(await storedContents(env.url, room.productId)).not.toContain('too late');
   });
 
-  it('refreshes an expired token through getToken and resumes', async () => {
+  it('renews a 5-second token through getToken when the server ends the connection, and the next message is stored once', async () => {
     const room = await createRoom(env.url);
     let tokens = 0;
-    // Every token lives 2 s, so the connection is refused for an expired token over and over.
+    // Every token lives 5 s: the server ends the connection when it expires, and the provider re-mints.
     const getToken = () => {
       tokens += 1;
-      return devToken(env.url, 'ann', { ttlSeconds: 2 });
+      return devToken(env.url, 'ann', { ttlSeconds: 5 });
     };
     const { factory: transport, closes } = recordingCloses(factory());
     const client = testClient({ baseUrl: env.url, getToken, transport });
+    const states: string[] = [];
+    client.onState((state) => states.push(state));
     const ann = client.room(room.productId);
     await live(ann, 'ann');
 
@@ -256,6 +260,61 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
     await waitFor('a new connection on a fresh token', () => tokens > asked && client.state === 'open');
     const after = ann.send('after refresh');
     await waitFor('a send on the new token', () => ann.messages.some((m) => m.clientMsgId === after.clientMsgId && m.status === 'sent'), 30_000);
+    expect((await storedContents(env.url, room.productId)).filter((c) => c === 'after refresh')).toHaveLength(1);
+    expect(states).not.toContain('auth-required');
+  });
+
+  it("stops in 'auth-required' after two refused attempts when getToken keeps giving an expired token; reconnect() with a good one delivers the queued sends once", async () => {
+    const room = await createRoom(env.url);
+    let token = await signedToken('ann', -60);
+    const { factory: transport, attempts } = countingAttempts(factory());
+    const client = testClient({ baseUrl: env.url, getToken: () => token, transport });
+    const ann = client.room(room.productId);
+    const errors: string[] = [];
+    ann.on('error', (e) => errors.push(e.code));
+
+    await waitFor("the client to give up in 'auth-required'", () => client.state === 'auth-required');
+    expect(ann.state).toBe('auth-required');
+    expect(errors).toContain('UNAUTHENTICATED');
+    const tried = attempts();
+    expect(tried).toBeGreaterThanOrEqual(1);
+    expect(tried).toBeLessThanOrEqual(2);
+    const queued = [ann.send('queued 1'), ann.send('queued 2')];
+    // A round trip to the server later, still no new attempt: it is not reconnecting in a loop.
+    await createRoom(env.url);
+    expect(attempts()).toBe(tried);
+    expect(client.state).toBe('auth-required');
+    expect(chats(ann).filter((m) => m.content.startsWith('queued')).map((m) => m.status)).toEqual(['pending', 'pending']);
+
+    token = await devToken(env.url, 'ann');
+    client.reconnect();
+    await waitFor('both queued sends to be stored', () =>
+      queued.every((q) => ann.messages.some((m) => m.clientMsgId === q.clientMsgId && m.status === 'sent')),
+    );
+    expect(client.state).toBe('open');
+    expect((await storedContents(env.url, room.productId)).filter((c) => c.startsWith('queued'))).toEqual(['queued 1', 'queued 2']);
+  });
+
+  it("enters 'auth-required' when the token is refused and getToken then throws, and reconnect() asks it again", async () => {
+    const room = await createRoom(env.url);
+    const expired = await signedToken('ann', -60);
+    let signedIn = false;
+    let asked = 0;
+    const getToken = async () => {
+      asked += 1;
+      if (signedIn) return devToken(env.url, 'ann');
+      if (asked === 1) return expired;
+      throw new Error('the shop says: signed out');
+    };
+    const client = testClient({ baseUrl: env.url, getToken, transport: factory() });
+    const ann = client.room(room.productId);
+    await waitFor("'auth-required'", () => client.state === 'auth-required');
+    expect(asked).toBeGreaterThanOrEqual(2);
+
+    signedIn = true;
+    client.reconnect();
+    await live(ann, 'ann');
+    expect(client.state).toBe('open');
   });
 
   it('refuses empty and over-long content with INVALID_INPUT in the client, and the server does too', async () => {

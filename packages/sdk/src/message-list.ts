@@ -20,6 +20,8 @@ export class MessageList {
    * A resumed subscription asks for everything after it.
    */
   contiguousSeq = 0;
+  /** Bumped whenever the local copies change (added, replaced, removed), so their owner can tell. */
+  localVersion = 0;
 
   /** Seq of the oldest stored message loaded, if any. */
   get oldestSeq(): number | undefined {
@@ -52,7 +54,10 @@ export class MessageList {
    */
   insert(message: ChatMessage, ownUserId?: string): boolean {
     const own = message.clientMsgId !== undefined && (ownUserId === undefined || message.sender?.userId === ownUserId);
-    if (own && message.clientMsgId !== undefined && this.local.delete(message.clientMsgId)) this.snapshot = null;
+    if (own && message.clientMsgId !== undefined && this.local.delete(message.clientMsgId)) {
+      this.snapshot = null;
+      this.localVersion += 1;
+    }
     if (this.bySeq.has(message.seq)) return false;
     const view: SentMessage = { ...message, status: 'sent' };
     this.bySeq.set(message.seq, view);
@@ -83,12 +88,21 @@ export class MessageList {
     this.local.delete(message.clientMsgId);
     this.local.set(message.clientMsgId, message);
     this.snapshot = null;
+    this.localVersion += 1;
+  }
+
+  /** This client's pending and failed copies, in the order they show. */
+  locals(): LocalMessage[] {
+    return [...this.local.values()];
   }
 
   /** Removes a local copy; returns false when there was none. */
   removeLocal(clientMsgId: string): boolean {
     const removed = this.local.delete(clientMsgId);
-    if (removed) this.snapshot = null;
+    if (removed) {
+      this.snapshot = null;
+      this.localVersion += 1;
+    }
     return removed;
   }
 

@@ -61,6 +61,16 @@ export class Outbox {
     if (!this.has(entry.clientMsgId)) this.queue.push(entry);
   }
 
+  /**
+   * Puts entries persisted by an earlier page ahead of everything queued since (behind the one in flight),
+   * in their order; ids already waiting are skipped.
+   */
+  restore(entries: readonly OutboxEntry[]): void {
+    const fresh = entries.filter((e) => !this.has(e.clientMsgId));
+    const at = this.inflight !== undefined && this.queue[0]?.clientMsgId === this.inflight ? 1 : 0;
+    this.queue.splice(at, 0, ...fresh);
+  }
+
   /** Forgets an entry (it was stored through another path, or discarded); its `settled` never fires. */
   remove(clientMsgId: string): boolean {
     const i = this.queue.findIndex((e) => e.clientMsgId === clientMsgId);

@@ -1,4 +1,4 @@
-import { ChatError, DESTINATIONS, errorCodeForStatus } from '@groupbuy/protocol';
+import { ChatError, DESTINATIONS, errorCodeForStatus, type ErrorInfo } from '@groupbuy/protocol';
 import { parseJson } from './transports/shared.js';
 import { joinUrl } from './url.js';
 
@@ -18,6 +18,8 @@ export interface RestOptions {
   token: (fresh: boolean) => Promise<string>;
   /** The fetch to use. */
   fetch: typeof fetch;
+  /** A fresh token was refused too, or could not be had: the user must sign in again. */
+  onRefused?: (error: ErrorInfo) => void;
 }
 
 
@@ -25,18 +27,33 @@ export interface RestOptions {
 export class RestClient {
   constructor(private readonly options: RestOptions) {}
 
-  /** `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token. */
+  /**
+   * `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token, and when that is refused
+   * too (or `getToken()` throws for it) `onRefused` hears of it.
+   */
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<RestResult<T>> {
     try {
-      return await this.attempt<T>(method, path, false);
+      return await this.attempt<T>(method, path, await this.options.token(false));
     } catch (err) {
-      if (err instanceof ChatError && err.code === 'UNAUTHENTICATED') return this.attempt<T>(method, path, true);
+      if (!(err instanceof ChatError && err.code === 'UNAUTHENTICATED')) throw err;
+    }
+    let token: string;
+    try {
+      token = await this.options.token(true);
+    } catch (cause) {
+      const error = new ChatError('UNAUTHENTICATED', `No token: getToken() failed (${String(cause)}).`, { cause });
+      this.options.onRefused?.(error.toInfo());
+      throw error;
+    }
+    try {
+      return await this.attempt<T>(method, path, token);
+    } catch (err) {
+      if (err instanceof ChatError && err.code === 'UNAUTHENTICATED') this.options.onRefused?.(err.toInfo());
       throw err;
     }
   }
 
-  private async attempt<T>(method: string, path: string, freshToken: boolean): Promise<RestResult<T>> {
-    const token = await this.options.token(freshToken);
+  private async attempt<T>(method: string, path: string, token: string): Promise<RestResult<T>> {
     const sentAt = Date.now();
     let res: Response;
     try {

@@ -19,11 +19,13 @@ import { coalesce } from './coalesce.js';
 import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import { Outbox, type Delivery, type OutboxEntry } from './outbox.js';
+import { OutboxStore, outboxKey, type StoredSend } from './outbox-store.js';
 import type { RestClient } from './rest.js';
 import type {
   ConnectionState,
   CurrentUser,
   Listener,
+  OutboxStorage,
   RoomSession,
   RoomSessionEvents,
   ViewMessage,
@@ -39,6 +41,10 @@ export interface SessionHost {
   readonly live: boolean;
   /** REST calls with the client's token. */
   readonly rest: RestClient;
+  /** The server's base URL (part of the persisted outbox's key). */
+  readonly baseUrl: string;
+  /** Where waiting sends are persisted. */
+  readonly outboxStorage: OutboxStorage;
   /** Sends a command on the open transport; rejects when there is none or it drops. */
   command(command: ClientCommand): Promise<Ack>;
   /** Makes a client message id. */
@@ -99,6 +105,11 @@ export class Session implements RoomSession {
   // How many `client.room()` callers hold this session (two widgets of one product share it).
   private holders = 1;
   private messagesQueued = false;
+  // The persisted outbox, once the user is known (its key names them).
+  private store: OutboxStore | undefined;
+  // Every clientMsgId this session has had a local copy of: only those are its to rewrite in storage.
+  private readonly known = new Set<string>();
+  private persistedVersion = -1;
 
   constructor(
     private readonly host: SessionHost,
@@ -106,6 +117,7 @@ export class Session implements RoomSession {
     readonly productId: string,
   ) {
     this.startLoad();
+    this.userKnown();
   }
 
   /** @inheritdoc */
@@ -226,6 +238,46 @@ export class Session implements RoomSession {
     this.host.forget(this);
   }
 
+  /**
+   * The signed-in user is known (a token was read): the first time, the sends an earlier page left in the
+   * persisted outbox come back, pending ahead of anything queued since, or failed as they were.
+   */
+  userKnown(): void {
+    const user = this.host.user;
+    if (this.store || this.disposed || !user) return;
+    this.store = new OutboxStore(this.host.outboxStorage, outboxKey(this.host.baseUrl, user.userId, this.productId));
+    const since = this.list.locals();
+    const waiting: OutboxEntry[] = [];
+    for (const entry of this.store.read()) {
+      if (this.list.getLocal(entry.clientMsgId)) continue;
+      this.known.add(entry.clientMsgId);
+      const base = {
+        id: entry.clientMsgId,
+        clientMsgId: entry.clientMsgId,
+        roomId: this.productId,
+        type: 'CHAT' as const,
+        sender: { userId: user.userId, name: user.name },
+        content: entry.content,
+        createdAt: entry.createdAt,
+      };
+      if (entry.error) this.list.putLocal({ ...base, status: 'failed', error: entry.error });
+      else {
+        this.list.putLocal({ ...base, status: 'pending' });
+        waiting.push({ clientMsgId: entry.clientMsgId, content: entry.content });
+      }
+    }
+    for (const local of since) this.list.putLocal(local); // made on this page: after the earlier ones
+    this.outbox.restore(waiting);
+    this.messagesChanged();
+    this.refuseWaiting();
+    if (this.subscribed) void this.outbox.flush();
+  }
+
+  /** The token was refused for good: say so (the state is already `'auth-required'`). */
+  authRequired(error: ErrorInfo): void {
+    if (!this.disposed) this.fail(error);
+  }
+
   /** The client's connection state changed. */
   stateChanged(state: ConnectionState): void {
     this.events.emit('state', state);
@@ -294,13 +346,19 @@ export class Session implements RoomSession {
       if (this.disposed) return;
       this.applyRoom(roomOf(roomRes.body));
       this.list.restartFrom(pageRes.body.messages, this.host.user?.userId);
+      // A restored send an earlier page did deliver (its acknowledgement lost) is in the page: done.
+      for (const id of this.outbox.ids()) if (!this.list.getLocal(id)) this.outbox.remove(id);
       this.hasOlder = pageRes.body.hasMore;
       this.loaded = true;
       this.messagesChanged();
       if (this.host.live) void this.subscribe();
     } catch (err) {
       const error = toChatError(err);
-      this.fail(error.toInfo());
+      const info = error.toInfo();
+      this.fail(info);
+      // The room is not this user's to write in (a watcher of a deal that ended, or no such room): what
+      // waits for it, restored from an earlier page included, fails now instead of waiting for ever.
+      if (ROOM_ENDING_CODES.has(error.code)) this.outbox.refuseWaiting(() => info);
       throw error;
     }
   }
@@ -568,8 +626,22 @@ export class Session implements RoomSession {
     }
   }
 
-  /** Emits `messages` once per microtask, however many arrived in it. */
+  /** Writes the local copies to the persisted outbox when they changed since the last write. */
+  private persist(): void {
+    if (!this.store || this.disposed || this.list.localVersion === this.persistedVersion) return;
+    this.persistedVersion = this.list.localVersion;
+    const mine: StoredSend[] = this.list.locals().map((m) => {
+      this.known.add(m.clientMsgId);
+      const send: StoredSend = { clientMsgId: m.clientMsgId, content: m.content, createdAt: m.createdAt };
+      if (m.status === 'failed' && m.error) send.error = { code: m.error.code, message: m.error.message };
+      return send;
+    });
+    this.store.write(mine, this.known);
+  }
+
+  /** Emits `messages` once per microtask, however many arrived in it (and persists the outbox at once). */
   private messagesChanged(): void {
+    this.persist();
     if (this.messagesQueued) return;
     this.messagesQueued = true;
     queueMicrotask(() => {

@@ -10,8 +10,12 @@ import type {
   Viewer,
 } from '@groupbuy/protocol';
 
-/** The client's connection, as a string union (logs read as words, not numbers). */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
+/**
+ * The client's connection, as a string union (logs read as words, not numbers). `'auth-required'`: the
+ * server refused the token (UNAUTHENTICATED) and a fresh `getToken()` threw or gave a token it refused
+ * again; the client stops reconnecting until `reconnect()` (queued sends stay queued).
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'auth-required' | 'closed';
 
 /** Why a transport closed; passed once to {@link TransportCallbacks.onClose}. */
 export interface TransportCloseInfo {
@@ -71,7 +75,11 @@ export interface PlatformEvents {
 export interface ChatClientOptions {
   /** The server's base URL (REST and realtime), e.g. `http://localhost:8080`. */
   baseUrl: string;
-  /** Returns a JWT; called on every (re)connect and REST call that needs a fresh one, so tokens can be refreshed. */
+  /**
+   * Returns a JWT; called on every (re)connect and REST call that needs a fresh one, so tokens can be
+   * refreshed. After the server refused a token (UNAUTHENTICATED) it is asked once more at once; when that
+   * throws or gives a token refused again, the client enters `'auth-required'`.
+   */
   getToken: () => string | Promise<string>;
   /** The transport factory, from `@groupbuy/sdk/stomp`, `/socket.io`, `/ws` or `/memory`. */
   transport: TransportFactory;
@@ -87,6 +95,24 @@ export interface ChatClientOptions {
   platform?: PlatformEvents;
   /** Makes client message ids. @default crypto.randomUUID */
   createClientMsgId?: () => string;
+  /**
+   * Where sends still waiting (and failed ones not yet discarded) are kept across reloads, per base URL,
+   * user and room, for 24 h. @default `localStorage` when available, else memory (lost with the client)
+   */
+  outboxStorage?: OutboxStorage;
+}
+
+/**
+ * The part of the Web Storage API the persisted outbox uses (`localStorage` fits). Methods may throw
+ * (quota, privacy mode): the outbox then carries on in memory.
+ */
+export interface OutboxStorage {
+  /** The stored value, or null. */
+  getItem(key: string): string | null;
+  /** Stores a value. */
+  setItem(key: string, value: string): void;
+  /** Removes a value. */
+  removeItem(key: string): void;
 }
 
 /** The signed-in user, read from the token's claims (for display; the server verifies the token). */
@@ -204,6 +230,11 @@ export interface ChatClient {
   room(productId: string): RoomSession;
   /** Subscribes to connection-state changes; returns the unsubscribe function. */
   onState(listener: Listener<ConnectionState>): () => void;
+  /**
+   * Connects again at once, asking `getToken()` anew: what a page calls once it has a new token for a
+   * client in `'auth-required'` (from any other open state it replaces the connection). No-op once closed.
+   */
+  reconnect(): void;
   /** Closes the connection and every session. */
   close(): void;
 }

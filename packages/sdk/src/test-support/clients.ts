@@ -129,6 +129,18 @@ export function recordingCloses(factory: TransportFactory): { factory: Transport
   return { closes, factory: tapped(factory, () => ({ callbacks: record })) };
 }
 
+/** `factory`, counting its connection attempts (each call of a factory is one). */
+export function countingAttempts(factory: TransportFactory): { factory: TransportFactory; attempts: () => number } {
+  let attempts = 0;
+  return {
+    attempts: () => attempts,
+    factory: (context) => {
+      attempts += 1;
+      return factory(context);
+    },
+  };
+}
+
 /** Every client a test made, closed after it. */
 export const openClients: ChatClient[] = [];
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { ChatMessage, MessagePage, Room } from '@groupbuy/protocol';
-import { silentLogger, startServer, type RunningServer } from '@groupbuy/server';
+import { signToken, silentLogger, startServer, type RunningServer } from '@groupbuy/server';
 
 /** The HS256 secret of every test server. */
 export const TEST_SECRET = 'sdk-conformance-secret-long-enough-for-hs256';
@@ -115,6 +115,14 @@ export async function devToken(
 ): Promise<string> {
   const body = { userId, name: options.name ?? `User ${userId}`, ...options };
   return (await post<{ token: string }>(url, '/api/dev/token', body)).token;
+}
+
+/**
+ * An HS256 token signed with the test servers' secret, minted here rather than by the server: a negative
+ * `ttlSeconds` makes one that expired already (the dev endpoint refuses to).
+ */
+export async function signedToken(userId: string, ttlSeconds: number): Promise<string> {
+  return (await signToken({ secret: TEST_SECRET }, { userId, name: `User ${userId}`, ttlSeconds })).token;
 }
 
 let rooms = 0;

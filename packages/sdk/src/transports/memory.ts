@@ -155,6 +155,12 @@ export interface MemoryBackend {
   disconnect(options?: { rest?: boolean }): void;
   /** Lets connections through again. */
   reconnect(): void;
+  /**
+   * Refuses every token `tokenFor` handed out so far, as a server restarted with a new secret would: live
+   * connections close with UNAUTHENTICATED and those tokens are refused from then on; tokens made after
+   * the call are accepted.
+   */
+  expireTokens(): void;
   /** Holds every chat send back, unstored and unanswered, until `releaseSends()`: messages stay pending. */
   holdSends(): void;
   /** Stores and answers the held sends, in order. */
@@ -221,6 +227,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   let holding = false;
   let sendFailure: ErrorInfo | null = null;
   let idCounter = 0;
+  // Tokens from tokenFor carry the epoch they were made in; expireTokens() moves it on.
+  let tokenEpoch = 0;
   const held: Array<() => void> = [];
   const rooms = new Map<string, RoomState>();
   const connections = new Set<Connection>();
@@ -258,6 +266,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         const exp = claims['exp'];
         if (typeof exp === 'number' && exp * 1000 <= now()) {
           throw new ChatError('UNAUTHENTICATED', 'Your session expired. Please sign in again.');
+        }
+        const epoch = claims['epoch'];
+        if (typeof epoch === 'number' && epoch < tokenEpoch) {
+          throw new ChatError('UNAUTHENTICATED', 'This token is no longer valid. Please sign in again.');
         }
         if (typeof sub === 'string' && sub.length > 0) {
           const role = claims['role'];
@@ -621,7 +633,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     now,
     tokenFor(user) {
       const header = base64UrlEncode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
-      const claims = base64UrlEncode(JSON.stringify({ sub: user.userId, name: user.name, ...(user.role ? { role: user.role } : {}) }));
+      const claims = base64UrlEncode(JSON.stringify({ sub: user.userId, name: user.name, ...(user.role ? { role: user.role } : {}), epoch: tokenEpoch }));
       return `${header}.${claims}.`;
     },
     addRoom(init) {
@@ -707,6 +719,16 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     reconnect() {
       down = false;
       restDown = false;
+    },
+    expireTokens() {
+      tokenEpoch += 1;
+      for (const conn of [...connections]) {
+        conn.closed = true;
+        connections.delete(conn);
+        const { callbacks } = conn;
+        const error = { code: 'UNAUTHENTICATED' as const, message: 'This token is no longer valid. Please sign in again.' };
+        later(() => callbacks.onClose({ error, reason: 'token refused' }), 0);
+      }
     },
     holdSends() {
       holding = true;

@@ -100,6 +100,45 @@ describe('watchRoom (SSE)', () => {
     expect(seen.errors.every((e) => e.code === 'UNAVAILABLE')).toBe(true);
   });
 
+  it('gives a signed-out visitor (no getToken) the room and live notices', async () => {
+    const room = await createRoom(url);
+    const seen = { rooms: [] as Room[], notices: [] as ChatMessage[], errors: [] as ChatError[] };
+    watchers.push(
+      watchRoom(url, room.productId, {
+        EventSource: NodeEventSource,
+        onRoom: (r) => seen.rooms.push(r),
+        onNotification: (m) => seen.notices.push(m),
+        onError: (e) => seen.errors.push(e),
+      }),
+    );
+    await waitFor('the first room event', () => seen.rooms.length > 0);
+    await notify(url, room.productId, 'Open to everyone');
+    await waitFor('the notice', () => seen.notices.length === 1);
+    expect(seen.notices[0]).toMatchObject({ type: 'NOTIFICATION', content: 'Open to everyone' });
+    expect(seen.errors).toEqual([]);
+  });
+
+  it('starts from lastEventId 0 with the stored notices, each once, then live ones', async () => {
+    const room = await createRoom(url);
+    await notify(url, room.productId, 'stored 1');
+    await notify(url, room.productId, 'stored 2');
+    const notices: string[] = [];
+    const rooms: Room[] = [];
+    watchers.push(
+      watchRoom(url, room.productId, {
+        EventSource: NodeEventSource,
+        lastEventId: 0,
+        onRoom: (r) => rooms.push(r),
+        onNotification: (m) => notices.push(m.content),
+      }),
+    );
+    await waitFor('the stored notices', () => notices.length === 2);
+    await notify(url, room.productId, 'live');
+    await waitFor('the live notice', () => notices.length === 3);
+    expect(notices).toEqual(['stored 1', 'stored 2', 'live']);
+    expect(rooms.length).toBeGreaterThan(0);
+  });
+
   it('stops with ROOM_NOT_FOUND for a room that does not exist', async () => {
     const seen = watch('no-such-room');
     await waitFor('the refusal', () => seen.errors.length > 0);

@@ -8,8 +8,16 @@ export type EventSourceLike = new (url: string) => EventSource;
 
 /** Options of {@link watchRoom}. */
 export interface WatchRoomOptions {
-  /** Returns a JWT; called before every (re)connect, so an expired token is refreshed. */
-  getToken: () => string | Promise<string>;
+  /**
+   * Returns a JWT; called before every (re)connect, so an expired token is refreshed. Leave it out for a
+   * signed-out visitor: the public feed (room snapshot and notices) needs no token.
+   */
+  getToken?: () => string | Promise<string>;
+  /**
+   * Where the feed starts: `0` replays the room's stored notices (within the server's replay window)
+   * before going live. @default undefined (live from now, with the current room snapshot)
+   */
+  lastEventId?: number | string;
   /** The room snapshot: on connect and on every change (status, count …). */
   onRoom: (room: Room) => void;
   /** A NOTIFICATION message (seller or trade-service notice), each delivered once. */
@@ -54,7 +62,7 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
   let source: EventSource | undefined;
   let attempt = 0;
   let closed = false;
-  let lastEventId: string | undefined;
+  let lastEventId: string | undefined = options.lastEventId === undefined ? undefined : String(options.lastEventId);
   let lastNotificationSeq = 0;
 
   function fail(current: number, error: ChatError): void {
@@ -68,9 +76,9 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
 
   async function connect(): Promise<void> {
     const current = ++attempt;
-    let token: string;
+    let token: string | undefined;
     try {
-      token = await options.getToken();
+      token = await options.getToken?.();
     } catch (err) {
       fail(current, toChatError(err));
       return;
