@@ -20,6 +20,7 @@ const SOURCES = {
   '@groupbuy/sdk/socket.io': '/packages/sdk/src/transports/socket-io.ts',
   '@groupbuy/sdk/ws': '/packages/sdk/src/transports/ws.ts',
   '@groupbuy/sdk/memory': '/packages/sdk/src/transports/memory.ts',
+  '@groupbuy/sdk/sse': '/packages/sdk/src/transports/sse.ts',
 };
 
 /** Serves workspace packages from source. */
@@ -76,9 +77,25 @@ function referenceServer() {
   };
 }
 
+// Touch-screen behaviour (coarse pointer, no hover) runs in a phone-like browser context of its own.
+const TOUCH_TESTS = 'src/**/*.touch.test.ts';
+
 export default {
   rootDir: repoRoot,
-  files: ['src/**/*.test.ts'],
+  files: ['src/**/*.test.ts', `!${TOUCH_TESTS}`],
+  groups: [
+    {
+      name: 'touch',
+      files: TOUCH_TESTS,
+      browsers: [
+        playwrightLauncher({
+          product: 'chromium',
+          launchOptions: chromiumLaunchOptions,
+          createBrowserContext: ({ browser }) => browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } }),
+        }),
+      ],
+    },
+  ],
   // `browser`: engine.io-client swaps its Node modules (ws) for browser ones. No `development` condition:
   // under it socket.io-parser loads its CommonJS `debug` build, which a browser cannot import.
   nodeResolve: { browser: true, exportConditions: ['browser'] },

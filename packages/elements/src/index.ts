@@ -7,4 +7,5 @@ export { GroupbuyJoinEvent } from './events/groupbuy-join-event.js';
 export { GroupbuyLeaveEvent } from './events/groupbuy-leave-event.js';
 export { GroupbuySendEvent } from './events/groupbuy-send-event.js';
 export { GroupbuyErrorEvent } from './events/groupbuy-error-event.js';
+export { GroupbuyAuthRequiredEvent, type GroupbuyAuthRequiredDetail } from './events/groupbuy-auth-required-event.js';
 export type { TransportName } from './internal/client-factory.js';

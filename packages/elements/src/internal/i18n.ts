@@ -41,6 +41,8 @@ export interface Strings {
   placeholder: string;
   send: string;
   composerHint: string;
+  /** The composer hint on a touch screen, where there is no Shift+Enter. */
+  composerHintTouch: string;
   tooLong(count: string, max: string): string;
   /** Said once to screen readers when the draft goes over the limit. */
   tooLongAlert(max: string): string;
@@ -49,6 +51,14 @@ export interface Strings {
   signedOutInvite: string;
   readOnlyCancelled: string;
   readOnlyClosed: string;
+  /** A watcher opening a deal that closed: what they may still see, and why not the chat. */
+  closedForWatchers: string;
+  /** The sign-in expired or was refused, and no fresh token is to be had. */
+  authRequired: string;
+  /** Under {@link Strings.authRequired}: what to do. */
+  authRequiredHint: string;
+  /** Above a signed-out visitor's sign-in prompt, when the seller posted notices. */
+  publicNotices: string;
   rateLimited(seconds: string): string;
   reconnecting: string;
   offline: string;
@@ -100,6 +110,7 @@ const ko: Strings = {
   placeholder: '메시지를 입력하세요',
   send: '보내기',
   composerHint: 'Enter로 보내기 · Shift+Enter로 줄바꿈',
+  composerHintTouch: '보내기 버튼을 눌러 보내요',
   tooLong: (c, m) => `메시지가 너무 길어요 (${c}/${m}자)`,
   tooLongAlert: (m) => `메시지는 ${m}자까지 보낼 수 있어요.`,
   signedOut: '로그인하면 채팅에 참여할 수 있어요.',
@@ -107,6 +118,10 @@ const ko: Strings = {
   signedOutInvite: '판매자와 다른 구매자에게 궁금한 점을 물어보세요.',
   readOnlyCancelled: '취소된 공동구매예요. 채팅은 읽기 전용입니다.',
   readOnlyClosed: '마감된 공동구매예요. 참여자와 판매자만 대화할 수 있어요.',
+  closedForWatchers: '마감된 공동구매예요. 채팅은 참여자와 판매자만 볼 수 있어요.',
+  authRequired: '로그인이 만료됐어요',
+  authRequiredHint: '다시 로그인하면 이어서 대화할 수 있어요. 보내지 못한 메시지는 그대로 남아 있어요.',
+  publicNotices: '판매자 공지',
   rateLimited: (s) => `메시지를 너무 빨리 보내고 있어요. ${s}초 후에 다시 보내 주세요.`,
   reconnecting: '연결이 끊겼어요. 다시 연결하는 중…',
   offline: '오프라인 상태예요. 연결되면 메시지를 보낼게요.',
@@ -189,6 +204,7 @@ const en: Strings = {
   placeholder: 'Write a message',
   send: 'Send',
   composerHint: 'Enter to send · Shift+Enter for a new line',
+  composerHintTouch: 'Tap the send button to send',
   tooLong: (c, m) => `Message too long (${c}/${m} characters)`,
   tooLongAlert: (m) => `Messages can be at most ${m} characters.`,
   signedOut: 'Sign in to join the chat.',
@@ -196,6 +212,10 @@ const en: Strings = {
   signedOutInvite: 'Ask the seller and the other buyers anything about this deal.',
   readOnlyCancelled: 'This deal was cancelled. The chat is read-only.',
   readOnlyClosed: 'This deal has closed. Only buyers and the seller can chat.',
+  closedForWatchers: 'This deal has closed. Only its buyers and the seller can see the chat.',
+  authRequired: 'Your sign-in has expired',
+  authRequiredHint: 'Sign in again to keep chatting. Messages you wrote are kept until then.',
+  publicNotices: "Seller's notices",
   rateLimited: (s) => `You're sending messages too fast. Try again in ${s} s.`,
   reconnecting: 'Connection lost. Reconnecting…',
   offline: "You're offline. Messages will be sent when you're back.",

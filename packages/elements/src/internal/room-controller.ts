@@ -36,6 +36,8 @@ export interface RoomHooks {
   message?(message: ChatMessage): void;
   /** An error worth showing. */
   error?(error: ErrorInfo & { clientMsgId?: string }): void;
+  /** The connection state changed (also called once with the state a session starts in). */
+  state?(state: ConnectionState): void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class RoomController implements ReactiveController {
   loadError: ErrorInfo | null = null;
 
   private key: unknown[] = [];
+  private credentials: unknown[] = [];
   private ownedClient: ChatClient | null = null;
   private heldSession: RoomSession | null = null;
   private unsubscribers: Array<() => void> = [];
@@ -133,9 +136,21 @@ export class RoomController implements ReactiveController {
 
   private sync(force: boolean): void {
     const h = this.host;
-    const key = [h.productId, h.session, h.client, h.baseUrl, h.transport, tokenSubject(h.token), h.tokenProvider];
-    if (!force && key.length === this.key.length && key.every((v, i) => v === this.key[i])) return;
+    // A new token for the same user, or a new provider, keeps the client (getToken reads them when asked);
+    // another user, product, server or transport means another client.
+    const key = [h.productId, h.session, h.client, h.baseUrl, h.transport, tokenSubject(h.token), h.tokenProvider !== undefined];
+    const credentials = [h.token, h.tokenProvider];
+    if (!force && same(key, this.key)) {
+      if (!same(credentials, this.credentials)) {
+        this.credentials = credentials;
+        // The page answered "sign in again" (or refreshed early while the connection is down): try now
+        // with what it gave rather than wait for a backoff that auth-required has stopped.
+        if (this.ownedClient && this.ownedClient.state !== 'open' && this.ownedClient.state !== 'closed') this.ownedClient.reconnect();
+      }
+      return;
+    }
     this.key = key;
+    this.credentials = credentials;
     this.teardown();
     if (h.session) {
       this.client = h.client ?? null;
@@ -199,12 +214,16 @@ export class RoomController implements ReactiveController {
       session.on('message', (m) => this.hooks.message?.(m)),
       session.on('participants', update),
       session.on('viewers', update),
-      session.on('state', update),
+      session.on('state', (state) => {
+        this.hooks.state?.(state);
+        update();
+      }),
       session.on('error', (e) => {
         this.hooks.error?.(e);
         update();
       }),
     ];
+    this.hooks.state?.(session.state);
     session.ready().then(
       () => {
         if (generation !== this.generation) return;
@@ -234,6 +253,10 @@ export class RoomController implements ReactiveController {
     this.session = null;
     this.loadError = null;
   }
+}
+
+function same(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** The `sub` of a JWT, so a refreshed token for the same user does not rebuild the client. */

@@ -23,6 +23,8 @@ const darkTokens = css`
     --_notice-border: var(--groupbuy-notice-border, #6b5a22);
     --_focus: var(--groupbuy-focus-ring, #8ea2ff);
     --_shadow: 0 1px 2px rgb(0 0 0 / 0.4);
+    --_avatar-lightness: 0.8;
+    --_avatar-text: #14161a;
     color-scheme: dark;
 `;
 
@@ -61,6 +63,9 @@ export const themeStyles = css`
     --_notice-border: var(--groupbuy-notice-border, #f2d27a);
     --_focus: var(--groupbuy-focus-ring, #3b5bdb);
     --_shadow: 0 1px 2px rgb(16 24 40 / 0.06), 0 1px 3px rgb(16 24 40 / 0.08);
+    /* Avatars: OKLCH keeps the lightness the same for every hue, so white (dark) text stays readable. */
+    --_avatar-lightness: 0.5;
+    --_avatar-text: #ffffff;
 
     /* Nothing inherited from the page changes the widget's text; nothing here leaks out (shadow DOM). */
     font-family: var(--_font);
@@ -143,8 +148,8 @@ export const themeStyles = css`
     border-radius: 50%;
     font-size: 13px;
     font-weight: 600;
-    color: #ffffff;
-    background: hsl(var(--_hue, 220) 50% 30%);
+    color: var(--_avatar-text);
+    background: oklch(var(--_avatar-lightness) 0.13 var(--_hue, 260));
     user-select: none;
   }
 
@@ -171,11 +176,20 @@ export const themeStyles = css`
   }
 `;
 
-/** A stable hue for a user id, so each buyer's avatar keeps its colour. */
+/**
+ * A stable hue (0–359°) for a user id, so each person's avatar keeps its colour. FNV-1a over the UTF-16
+ * code units, then murmur3's finaliser: ids that differ in one character (`u-1`, `u-2`) land far apart
+ * on the wheel instead of side by side (a `h * 31 + c` hash moves them by a few degrees).
+ */
 export function hueOf(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return h % 360;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % 360;
 }
 
 /** The first letter (grapheme) of a name, for an avatar. */

@@ -30,8 +30,8 @@ async function post<T>(path: string, body: unknown, token?: string): Promise<T> 
   return (await res.json()) as T;
 }
 
-async function tokenFor(userId: string, name: string, role?: string): Promise<string> {
-  return (await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}) })).token;
+async function tokenFor(userId: string, name: string, role?: string, ttlSeconds?: number): Promise<string> {
+  return (await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) })).token;
 }
 
 async function createRoom(maxParticipants = 10): Promise<string> {
@@ -145,5 +145,60 @@ describe('<groupbuy-chat> with the reference server', () => {
     await waitUntil(() => $(a, '.hint.error'), 'no rate-limit hint');
     expect(text($(a, '[part~="composer-hint"]'))).to.match(/^You're sending messages too fast\. Try again in \d+ s\.$/);
     expect(text($(a, '.row.own.failed .failed-row'))).to.contain("You're sending messages too fast.");
+  });
+
+  it('asks to sign in again when the token expires, and reconnects at once with the one the page sets', async () => {
+    const productId = await createRoom();
+    const el = await fixture<GroupbuyChat>(
+      html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} token=${await tokenFor('exp-a', 'Ana', undefined, 2)} lang="en"></groupbuy-chat>`,
+    );
+    const events: Event[] = [];
+    el.addEventListener('groupbuy-auth-required', (e) => events.push(e));
+    await waitUntil(() => $(el, '.log .placeholder.empty'), 'the chat did not load', { timeout: 8000 });
+    await waitUntil(() => $(el, '[part~="auth-banner"]'), 'no sign-in-again state after the token expired', { timeout: 10000 });
+    expect(events).to.have.length(1);
+    expect($(el, '[part~="connection-banner"]')).to.equal(null);
+    el.token = await tokenFor('exp-a', 'Ana');
+    await waitUntil(() => !$(el, '[part~="auth-banner"]'), 'the new token did not bring the chat back', { timeout: 8000 });
+    await send(el, 'back after signing in');
+    await waitUntil(() => $(el, '.row.own.sent'), 'the message after the new sign-in was not stored', { timeout: 8000 });
+    expect(events).to.have.length(1);
+  });
+
+  it('renews an expiring token through tokenProvider and delivers the next message', async () => {
+    const productId = await createRoom();
+    let minted = 0;
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="en"></groupbuy-chat>`);
+    const events: Event[] = [];
+    el.addEventListener('groupbuy-auth-required', (e) => events.push(e));
+    el.tokenProvider = () => {
+      minted += 1;
+      return tokenFor('renew-a', 'Ana', undefined, 2);
+    };
+    await waitUntil(() => $(el, '.log .placeholder.empty'), 'the chat did not load', { timeout: 8000 });
+    const first = minted;
+    // The server ends the connection when the token expires; the widget asks the provider again.
+    await waitUntil(() => minted > first && el.shadowRoot!.querySelector('[part~="connection-banner"]') === null, 'no renewal', { timeout: 10000 });
+    await send(el, 'after the renewal');
+    await waitUntil(() => $(el, '.row.own.sent'), 'the message after the renewal was not stored', { timeout: 8000 });
+    expect(events).to.have.length(0);
+  });
+
+  it("shows a signed-out visitor the deal and the seller's notices from the public feed", async () => {
+    const productId = await createRoom();
+    const service = await tokenFor('trade-service', 'Trade service', 'service');
+    await post(`/api/chat/rooms/${productId}/notifications`, { content: '오늘 밤 10시 마감, 내일 발송합니다' }, service);
+    const el = await fixture<GroupbuyChat>(
+      html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="en"><button slot="signed-out">Sign in</button></groupbuy-chat>`,
+    );
+    await waitUntil(() => text($(el, '[part~="title"]')) === 'Network test deal', 'no deal header for a signed-out visitor', { timeout: 8000 });
+    await waitUntil(() => text($(el, '[part~="notice"]')).includes('오늘 밤 10시 마감'), 'no seller notice', { timeout: 8000 });
+    expect(text($(el, '[part~="status"]'))).to.equal('Open');
+    expect(text($(el, '[part~="progress-text"]'))).to.contain('0/10 joined');
+    expect($(el, '[part~="join-button"]')).to.equal(null);
+    expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
+    expect(($(el, 'slot[name="signed-out"]') as HTMLSlotElement).assignedElements()).to.have.length(1);
+    await post(`/api/chat/rooms/${productId}/notifications`, { content: 'Second notice, live' }, service);
+    await waitUntil(() => text($(el, '.log')).includes('Second notice, live'), 'a live notice did not arrive', { timeout: 8000 });
   });
 });

@@ -21,6 +21,19 @@ export const styles = [
       overflow-wrap: break-word;
     }
 
+    /* The layout lives on this frame, not on :host: a page that sets "display" on the element (block,
+       grid …) changes only how the card sits in the page, never the column inside it. */
+    .frame {
+      flex: 1 1 auto;
+      display: flex;
+      flex-direction: column;
+      width: 100%;
+      height: 100%;
+      min-height: 0;
+      /* With display:block the host has a height, and 100% follows it; as a flex item, flex does. */
+      position: relative;
+    }
+
     /* Header ------------------------------------------------------------------------------------- */
 
     .header {
@@ -279,12 +292,20 @@ export const styles = [
 
     /* Participants panel --------------------------------------------------------------------------- */
 
+    /* Over the message list, not above it: opening it never squeezes the list (a short widget had
+       ~130 px of messages left). Its height is capped so the list still shows beneath. */
     .panel {
-      flex: none;
-      max-height: 40%;
+      position: absolute;
+      z-index: 3;
+      top: 0;
+      left: 0;
+      right: 0;
+      max-height: min(72%, 420px);
       overflow: auto;
+      overscroll-behavior: contain;
       border-bottom: 1px solid var(--_border);
       background: var(--_bg);
+      box-shadow: 0 8px 24px rgb(16 24 40 / 0.16);
     }
 
     .panel participant-list {
@@ -316,6 +337,19 @@ export const styles = [
     .banner.warning {
       color: var(--_warning);
       background: var(--_warning-soft);
+    }
+
+    .banner.auth {
+      align-items: flex-start;
+      flex-wrap: wrap;
+      color: var(--_danger);
+      background: var(--_danger-soft);
+    }
+
+    .banner-detail {
+      display: block;
+      font-weight: 400;
+      color: var(--_text);
     }
 
     .banner.error {
@@ -729,6 +763,20 @@ export const styles = [
       font-size: 11.5px;
       color: var(--_muted);
       background: var(--_bg);
+    }
+
+    .hint-touch {
+      display: none;
+    }
+
+    @media (hover: none), (pointer: coarse) {
+      .hint-keys {
+        display: none;
+      }
+
+      .hint-touch {
+        display: inline;
+      }
     }
 
     .hint.reason {

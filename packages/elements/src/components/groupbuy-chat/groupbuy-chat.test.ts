@@ -4,6 +4,8 @@ import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/me
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
 import type { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
+import { createChatClient } from '@groupbuy/sdk';
+import type { GroupbuyAuthRequiredEvent } from '../../events/groupbuy-auth-required-event.js';
 import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
 
 const HOUR = 3_600_000;
@@ -14,6 +16,8 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.close();
   for (const b of backends.splice(0)) b.dispose();
   document.documentElement.removeAttribute('lang');
+  // The SDK keeps unsent messages per user and room across reloads: one test's must not reach the next.
+  localStorage.clear();
 });
 
 function $(el: GroupbuyChat, selector: string): HTMLElement | null {
@@ -377,4 +381,185 @@ describe('<groupbuy-chat>', () => {
     expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
     await expect(el).to.be.accessible();
   });
+
+  describe('sign-in', () => {
+    it('asks to sign in again, once, when the server refuses the token and no fresh one comes', async () => {
+      const backend = memoryBackend();
+      backends.push(backend);
+      backend.addRoom(room());
+      // A page that hands in one token and never renews it.
+      const stale = backend.tokenFor(PEOPLE.minji);
+      const client = createChatClient({
+        baseUrl: backend.baseUrl,
+        fetch: backend.fetch,
+        transport: backend.transport,
+        getToken: () => stale,
+        reconnectInitialDelayMs: 50,
+        reconnectMaxDelayMs: 300,
+        platform: { subscribe: () => () => {}, isOnline: () => true },
+      });
+      clients.push(client);
+      const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+      await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'));
+      const events: GroupbuyAuthRequiredEvent[] = [];
+      // Composed and bubbling: the page hears it on document, outside the shadow root.
+      const listener = (e: Event): void => void events.push(e as GroupbuyAuthRequiredEvent);
+      document.addEventListener('groupbuy-auth-required', listener);
+      try {
+        backend.expireTokens();
+        await waitUntil(() => $(el, '[part~="auth-banner"]'), 'no sign-in-again banner');
+        await waitUntil(() => events.length === 1, 'no groupbuy-auth-required event');
+        expect(events[0]!.detail.productId).to.equal('p-1');
+        expect(events[0]!.detail.reason).to.be.a('string').and.not.equal('');
+        expect(events[0]!.composed).to.equal(true);
+        expect(text($(el, '[part~="auth-banner"]'))).to.contain('Your sign-in has expired');
+        expect($(el, '[part~="connection-banner"]')).to.equal(null);
+        expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
+        expect(($(el, '[part~="join-button"]') as HTMLButtonElement).disabled).to.equal(true);
+        // It stays there: no reconnect loop, no second event.
+        await new Promise((r) => setTimeout(r, 400));
+        expect(client.state).to.equal('auth-required');
+        expect(events).to.have.length(1);
+      } finally {
+        document.removeEventListener('groupbuy-auth-required', listener);
+      }
+    });
+
+    it('renews the token through the provider and carries on', async () => {
+      const { el, backend } = await openChat();
+      const events: Event[] = [];
+      el.addEventListener('groupbuy-auth-required', (e) => events.push(e));
+      backend.expireTokens();
+      backend.post('p-1', { sender: PEOPLE.alex, content: 'after the restart' });
+      await waitUntil(() => chatBubbles(el).includes('after the restart'), 'did not catch up', { timeout: 5000 });
+      await waitUntil(() => !$(el, '[part~="connection-banner"]'));
+      await typeAndPress(el, 'still here');
+      await waitUntil(() => $(el, '.row.own.sent'));
+      expect($(el, '[part~="auth-banner"]')).to.equal(null);
+      expect(events).to.have.length(0);
+    });
+  });
+
+  it('shows the time once per burst of one sender within a minute', async () => {
+    const minute = 60_000;
+    const t0 = Math.floor((Date.now() - HOUR) / minute) * minute;
+    const messages = [
+      { sender: PEOPLE.alex, content: 'a1', createdAt: t0 + 1_000 },
+      { sender: PEOPLE.alex, content: 'a2', createdAt: t0 + 5_000 },
+      { sender: PEOPLE.alex, content: 'a3', createdAt: t0 + 9_000 },
+      { sender: PEOPLE.alex, content: 'a4', createdAt: t0 + minute + 1_000 },
+      { sender: PEOPLE.seojun, content: 's1', createdAt: t0 + minute + 2_000 },
+      { sender: PEOPLE.alex, content: 'a5', createdAt: t0 + minute + 3_000 },
+    ];
+    const { el } = await openChat(room({ messages }));
+    const times = $$(el, '.row.chat').map((row) => [text(row.querySelector('.bubble')).replace(/^[^:]*: /, ''), row.querySelector('time') !== null]);
+    expect(times).to.deep.equal([
+      ['a1', false],
+      ['a2', false],
+      ['a3', true],
+      ['a4', true],
+      ['s1', true],
+      ['a5', true],
+    ]);
+  });
+
+  it('gives avatars readable colours that differ between people, light and dark', async () => {
+    const people = Array.from({ length: 8 }, (_, i) => ({ userId: `u-${i + 1}`, name: `Buyer ${i + 1}` }));
+    const messages = people.map((p) => ({ sender: p, content: `hi from ${p.name}` }));
+    for (const theme of ['light', 'dark']) {
+      const { el } = await openChat(room({ productId: `p-${theme}`, messages }));
+      el.setAttribute('theme', theme);
+      await el.updateComplete;
+      const avatars = $$(el, '.row.chat .avatar');
+      expect(avatars).to.have.length(8);
+      const colours = avatars.map((a) => [rgbOf(getComputedStyle(a).backgroundColor), rgbOf(getComputedStyle(a).color)] as const);
+      for (const [bg, fg] of colours) expect(contrast(bg, fg), `${theme}: ${bg} on ${fg}`).to.be.at.least(4.5);
+      expect(new Set(colours.map(([bg]) => bg.join())).size).to.be.at.least(7);
+    }
+  });
+
+  it('opens the participants panel over the messages without shrinking them', async () => {
+    const { el } = await openChat(room({ participants: [PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, PEOPLE.seller] }));
+    const log = $(el, '.log')!;
+    const before = log.getBoundingClientRect().height;
+    $(el, '[part~="participants-button"]')!.click();
+    await el.updateComplete;
+    const panel = $(el, '[part~="participants-panel"]')!;
+    await waitUntil(() => panel.getBoundingClientRect().height > 0);
+    expect(log.getBoundingClientRect().height).to.equal(before);
+    expect(panel.getBoundingClientRect().height).to.be.below(before);
+    panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect($(el, '[part~="participants-panel"]')).to.equal(null);
+  });
+
+  it('disables Join and Leave while the connection is down', async () => {
+    const { el, backend } = await openChat();
+    const button = (): HTMLButtonElement => $(el, '[part~="join-button"]') as HTMLButtonElement;
+    expect(button().disabled).to.equal(false);
+    backend.disconnect();
+    await waitUntil(() => button().disabled, 'Join stayed enabled while disconnected');
+    backend.reconnect();
+    await waitUntil(() => !button().disabled, 'Join stayed disabled after reconnecting', { timeout: 5000 });
+  });
+
+  for (const display of ['block', 'grid', 'inline-block']) {
+    it(`keeps the composer at the bottom when the page sets display: ${display}`, async () => {
+      const backend = memoryBackend();
+      backends.push(backend);
+      backend.addRoom(room());
+      const client = memoryClient(backend, PEOPLE.minji);
+      clients.push(client);
+      const el = await fixture<GroupbuyChat>(
+        html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="display: ${display}; height: 560px; width: 380px"></groupbuy-chat>`,
+      );
+      await waitUntil(() => $(el, '.log .placeholder.empty'));
+      const host = el.getBoundingClientRect();
+      const hint = $(el, '[part~="composer-hint"]')!.getBoundingClientRect();
+      const composer = $(el, '[part~="composer"]')!.getBoundingClientRect();
+      expect(host.height).to.be.closeTo(560, 1);
+      expect(hint.bottom).to.be.closeTo(host.bottom - 1, 2);
+      expect(composer.top).to.be.above(host.top + host.height / 2);
+    });
+  }
+
+  it('tells a watcher of a closed deal that it closed for watchers, with nothing to retry', async () => {
+    const backend = memoryBackend();
+    backends.push(backend);
+    backend.addRoom(room({ status: 'CLOSED' }));
+    const client = memoryClient(backend, PEOPLE.watcher);
+    clients.push(client);
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+    await waitUntil(() => $(el, '.log .placeholder'), 'the chat did not settle');
+    await waitUntil(() => $(el, '.closed-for-watchers'), `the chat says "${text($(el, '.log'))}"`);
+    expect(text($(el, '.log'))).to.contain('This deal has closed. Only its buyers and the seller can see the chat.');
+    expect(text($(el, '.log'))).not.to.contain("You don't have access");
+    expect($(el, '.log button')).to.equal(null);
+  });
+
+  it('hints at Enter and Shift+Enter with a mouse and keyboard', async () => {
+    const { el } = await openChat();
+    expect($(el, '[part~="composer-hint"]')!.innerText.trim()).to.equal('Enter to send · Shift+Enter for a new line');
+  });
 });
+
+function rgbOf(colour: string): [number, number, number] {
+  // Chromium reports oklch() backgrounds as written: paint one pixel to read it back as sRGB.
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r = 0, g = 0, b = 0] = ctx.getImageData(0, 0, 1, 1).data;
+  return [r, g, b];
+}
+
+function contrast(a: readonly number[], b: readonly number[]): number {
+  const lum = (c: readonly number[]): number => {
+    const [r = 0, g = 0, bl = 0] = c.map((v) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}

@@ -5,7 +5,8 @@ import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { LIMITS, toChatError, type ErrorInfo, type Room } from '@groupbuy/protocol';
-import type { ViewMessage } from '@groupbuy/sdk';
+import type { ConnectionState, ViewMessage } from '@groupbuy/sdk';
+import { GroupbuyAuthRequiredEvent } from '../../events/groupbuy-auth-required-event.js';
 import { GroupbuyErrorEvent } from '../../events/groupbuy-error-event.js';
 import { GroupbuyJoinEvent } from '../../events/groupbuy-join-event.js';
 import { GroupbuyLeaveEvent } from '../../events/groupbuy-leave-event.js';
@@ -26,6 +27,7 @@ import {
   sendIcon,
 } from '../../internal/icons.js';
 import { LocaleController } from '../../internal/locale-controller.js';
+import { PublicFeedController } from '../../internal/public-feed.js';
 import { RoomController } from '../../internal/room-controller.js';
 import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
@@ -37,6 +39,8 @@ const STICK_PX = 48;
 const OLDER_PX = 80;
 /** Consecutive messages of one sender within this many ms share one avatar and name. */
 const GROUP_MS = 5 * 60_000;
+/** Consecutive messages of one sender within the same clock minute of this length show one time, on the last. */
+const TIME_BUCKET_MS = 60_000;
 /** How long a dismissible error stays, in ms. */
 const NOTICE_MS = 8000;
 /** Under this many ms left, the countdown turns urgent. */
@@ -53,14 +57,21 @@ const URGENT_MS = 3_600_000;
  * @tagname groupbuy-chat
 
  *
+ * A signed-out visitor (no token, no client) sees the deal's header and the seller's notices from the
+ * room's public feed, above the `signed-out` slot. When the server refuses the token and no fresh one is
+ * to be had, the widget shows "sign in again", stops reconnecting and fires `groupbuy-auth-required`;
+ * setting a new `token` (or `tokenProvider`) reconnects at once.
+ *
  * @slot empty - Shown when the room has no messages yet.
  * @slot signed-out - Shown in the message area when there is no token or client (e.g. a sign-in button).
+ * @slot auth-required - Shown under "sign in again" when the server refused the token (e.g. a sign-in button).
  *
- * @event groupbuy-room-change - {GroupbuyRoomChangeEvent} The room snapshot changed (`event.room`).
- * @event groupbuy-join - {GroupbuyJoinEvent} The user joined the deal.
- * @event groupbuy-leave - {GroupbuyLeaveEvent} The user left the deal.
- * @event groupbuy-send - {GroupbuySendEvent} The user sent a message (`event.message`, pending).
- * @event groupbuy-error - {GroupbuyErrorEvent} Something failed that the user is shown (`event.error`).
+ * @event {GroupbuyRoomChangeEvent} groupbuy-room-change - The room snapshot changed (`event.room`).
+ * @event {GroupbuyJoinEvent} groupbuy-join - The user joined the deal.
+ * @event {GroupbuyLeaveEvent} groupbuy-leave - The user left the deal.
+ * @event {GroupbuySendEvent} groupbuy-send - The user sent a message (`event.message`, pending).
+ * @event {GroupbuyErrorEvent} groupbuy-error - Something failed that the user is shown (`event.error`).
+ * @event {GroupbuyAuthRequiredEvent} groupbuy-auth-required - The token was refused and no fresh one came: sign the shopper in and set `token` again (`event.detail`: `{ productId, reason }`).
  *
  * @csspart header - The header: title, status, countdown, progress, Join button.
  * @csspart title - The product title.
@@ -72,7 +83,7 @@ const URGENT_MS = 3_600_000;
  * @csspart participants-button - Opens the list of buyers and watchers ("6 buyers · 3 watching").
  * @csspart participants-button-watchers - The "· 3 watching" in that button, shown while anyone watches.
  * @csspart participants-panel - The panel holding `<participant-list>`.
- * @csspart banner - Every banner (also `connection-banner`, `error-banner`).
+ * @csspart banner - Every banner (also `connection-banner`, `error-banner`, `auth-banner`).
  * @csspart messages - The message list (`role="log"`).
  * @csspart message - Every message row (also `message-chat`, `message-own`, `message-system`, `message-notification`).
  * @csspart bubble - A chat bubble.
@@ -88,31 +99,31 @@ const URGENT_MS = 3_600_000;
  * @csspart send-button - The send button.
  * @csspart composer-hint - The line under the composer (hints, limits, why it is disabled).
  *
- * @cssproperty [--groupbuy-font-family=system-ui, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif] - Font stack.
+ * @cssproperty [--groupbuy-font-family=system-ui, -apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Pretendard', 'Noto Sans KR', 'Malgun Gothic', '맑은 고딕', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - Font stack.
  * @cssproperty [--groupbuy-font-size=15px] - Base font size.
  * @cssproperty [--groupbuy-height=600px] - Height of the widget (or set `height` on the element).
  * @cssproperty [--groupbuy-radius=16px] - Corner radius of the widget; bubbles and buttons scale from it.
- * @cssproperty [--groupbuy-bg=#ffffff] - Background (dark: #16181d).
- * @cssproperty [--groupbuy-surface=#f7f8fa] - Header and composer background (dark: #1d2027).
- * @cssproperty [--groupbuy-text=#1b1d22] - Text colour (dark: #e9ebef).
- * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text (dark: #a3abb9).
- * @cssproperty [--groupbuy-border=#e4e7ec] - Borders and dividers (dark: #2f343e).
- * @cssproperty [--groupbuy-accent=#3b5bdb] - Buttons, progress, links (dark: #8ea2ff).
- * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent (dark: #0b1020).
- * @cssproperty [--groupbuy-accent-soft=#edf1ff] - Light accent background (dark: #252c47).
- * @cssproperty [--groupbuy-bubble=#f1f3f5] - Other people's bubbles (dark: #2a2e37).
- * @cssproperty [--groupbuy-bubble-text=#1b1d22] - Text in other people's bubbles.
- * @cssproperty [--groupbuy-own-bubble=#3b5bdb] - The reader's own bubbles.
- * @cssproperty [--groupbuy-own-bubble-text=#ffffff] - Text in the reader's own bubbles.
- * @cssproperty [--groupbuy-danger=#b42318] - Errors and the cancelled badge (dark: #ff8a80).
- * @cssproperty [--groupbuy-danger-soft=#fdecec] - Background of errors and failed bubbles (dark: #3a1f1f).
- * @cssproperty [--groupbuy-success=#0f7a3d] - The open badge and a filled bar (dark: #6fdc9c).
- * @cssproperty [--groupbuy-success-soft=#e6f7ee] - Background of the open badge (dark: #17311f).
- * @cssproperty [--groupbuy-warning=#c2410c] - An urgent countdown, the connection banner (dark: #ffb36b).
- * @cssproperty [--groupbuy-warning-soft=#fff4e5] - Background of the connection banner (dark: #3a2a17).
- * @cssproperty [--groupbuy-notice-bg=#fff8e1] - Notification cards (dark: #2f2a1a).
- * @cssproperty [--groupbuy-notice-border=#f2d27a] - Border of notification cards (dark: #6b5a22).
- * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline (dark: #8ea2ff).
+ * @cssproperty [--groupbuy-bg=#ffffff] - Background.
+ * @cssproperty [--groupbuy-surface=#f7f8fa] - Header and composer background.
+ * @cssproperty [--groupbuy-text=#1b1d22] - Text colour.
+ * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text.
+ * @cssproperty [--groupbuy-border=#e4e7ec] - Borders and dividers.
+ * @cssproperty [--groupbuy-accent=#3b5bdb] - Buttons, progress, links.
+ * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent.
+ * @cssproperty [--groupbuy-accent-soft=#edf1ff] - Light accent background.
+ * @cssproperty [--groupbuy-bubble=#f1f3f5] - Other people's bubbles.
+ * @cssproperty [--groupbuy-bubble-text=var(--groupbuy-text)] - Text in other people's bubbles.
+ * @cssproperty [--groupbuy-own-bubble=var(--groupbuy-accent)] - The reader's own bubbles.
+ * @cssproperty [--groupbuy-own-bubble-text=var(--groupbuy-accent-contrast)] - Text in the reader's own bubbles.
+ * @cssproperty [--groupbuy-danger=#b42318] - Errors and the cancelled badge.
+ * @cssproperty [--groupbuy-danger-soft=#fdecec] - Background of errors and failed bubbles.
+ * @cssproperty [--groupbuy-success=#0f7a3d] - The open badge and a filled bar.
+ * @cssproperty [--groupbuy-success-soft=#e6f7ee] - Background of the open badge.
+ * @cssproperty [--groupbuy-warning=#c2410c] - An urgent countdown, the connection banner.
+ * @cssproperty [--groupbuy-warning-soft=#fff4e5] - Background of the connection banner.
+ * @cssproperty [--groupbuy-notice-bg=#fff8e1] - Notification cards.
+ * @cssproperty [--groupbuy-notice-border=#f2d27a] - Border of notification cards.
+ * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
  */
 export class GroupbuyChat extends RoomElement {
   static override styles = styles;
@@ -139,7 +150,17 @@ export class GroupbuyChat extends RoomElement {
       if (!this.atBottom && !(m.sender && m.sender.userId === this.roomCtl.userId)) this.unseen += 1;
     },
     error: (e) => this.onSessionError(e),
+    state: (s) => this.onState(s),
   });
+  // The public feed runs while the chat itself will not let the reader in: signed out, or a watcher of a
+  // deal that closed (the server answers FORBIDDEN to them).
+  private readonly feed = new PublicFeedController(this, () => {
+    const ctl = this.roomCtl;
+    const shut = ctl.phase === 'signed-out' || (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN');
+    return shut && this.productId ? { baseUrl: this.baseUrl || location.origin, productId: this.productId } : null;
+  });
+  private authEpisode = false;
+  private lastAuthReason: string | null = null;
 
   private renderedMessages: readonly ViewMessage[] | null = null;
   private followBottom = true;
@@ -215,6 +236,7 @@ export class GroupbuyChat extends RoomElement {
   private get readOnlyReason(): string | null {
     const ctl = this.roomCtl;
     if (ctl.phase === 'signed-out') return this.t.signedOut;
+    if (ctl.state === 'auth-required') return this.t.authRequired;
     const room = ctl.room;
     const session = ctl.session;
     if (!room || !session) return null;
@@ -225,19 +247,10 @@ export class GroupbuyChat extends RoomElement {
 
   override render(): TemplateResult {
     const ctl = this.roomCtl;
-    return html`
-      ${this.renderHeader(ctl.room)}
-      ${this.panelOpen && ctl.session
-        ? html`<div id="participants-panel" class="panel" part="participants-panel">
-            <participant-list
-              .session=${ctl.session}
-              .client=${ctl.client ?? undefined}
-              product-id=${ctl.session.productId}
-              lang=${this.locale.locale}
-              theme=${this.theme ?? nothing}
-            ></participant-list>
-          </div>`
-        : nothing}
+    // Everything sits in one flex column of its own, so a page's `display` on the element (block, grid,
+    // inline-block …) cannot pull the composer up into the middle of the card.
+    return html`<div class="frame">
+      ${this.renderHeader(ctl.room ?? this.feed.room)}
       <div class="banners" role="status">${this.renderConnectionBanner()}</div>
       ${this.notice
         ? html`<div class="banner error" part="banner error-banner" role="alert">
@@ -247,6 +260,17 @@ export class GroupbuyChat extends RoomElement {
         : nothing}
       <div class="log-wrap">
         ${this.renderLog()}
+        ${this.panelOpen && ctl.session
+          ? html`<div id="participants-panel" class="panel" part="participants-panel" @keydown=${this.onPanelKeydown}>
+              <participant-list
+                .session=${ctl.session}
+                .client=${ctl.client ?? undefined}
+                product-id=${ctl.session.productId}
+                lang=${this.locale.locale}
+                theme=${this.theme ?? nothing}
+              ></participant-list>
+            </div>`
+          : nothing}
         ${this.unseen > 0 && !this.atBottom
           ? html`<button class="jump" part="jump-button" @click=${this.jumpToLatest}>
               ${arrowDownIcon}${this.t.newMessages(this.f.count(this.unseen))}
@@ -254,13 +278,13 @@ export class GroupbuyChat extends RoomElement {
           : nothing}
       </div>
       ${this.renderComposer()}
-    `;
+    </div>`;
   }
 
   private renderHeader(room: Room | null): TemplateResult {
     const { t, f } = this;
     const ctl = this.roomCtl;
-    if (!room && ctl.phase === 'signed-out') {
+    if (!room && (ctl.phase === 'signed-out' || ctl.phase === 'error')) {
       return html`<header class="header" part="header">
         <div class="title-row"><h2 class="title" part="title">${t.chatTitle}</h2></div>
       </header>`;
@@ -299,7 +323,7 @@ export class GroupbuyChat extends RoomElement {
               >`
             : html`<time datetime=${room.closedAt ?? room.expiresAt}>${t.endedAt(f.dateAndTime(room.closedAt ?? room.expiresAt))}</time>`}
         </span>
-        <button
+        ${session ? html`<button
           class="chip-button"
           part="participants-button"
           aria-expanded=${this.panelOpen ? 'true' : 'false'}
@@ -313,7 +337,7 @@ export class GroupbuyChat extends RoomElement {
               >`
             : nothing}
           <span class="chevron ${this.panelOpen ? 'open' : ''}">${chevronIcon}</span>
-        </button>
+        </button>` : nothing}
       </div>
       <div class="progress-row">
         <div class="progress-block">
@@ -360,13 +384,15 @@ export class GroupbuyChat extends RoomElement {
     if (room.status !== 'ACTIVE') {
       return session.isParticipant ? html`<span class="joined-tag">${t.joined}</span>` : nothing;
     }
+    // A join or leave needs the server now: while the connection is down it would only fail.
+    const offline = this.roomCtl.state !== 'open';
     if (session.isParticipant) {
-      return html`<button class="button secondary" part="join-button" ?disabled=${this.busy !== null} aria-busy=${this.busy === 'leave' ? 'true' : 'false'} @click=${this.leave}>
+      return html`<button class="button secondary" part="join-button" ?disabled=${this.busy !== null || offline} aria-busy=${this.busy === 'leave' ? 'true' : 'false'} @click=${this.leave}>
         ${this.busy === 'leave' ? t.leaving : t.leave}
       </button>`;
     }
     const full = room.participantCount >= room.maxParticipants;
-    return html`<button class="button primary" part="join-button" ?disabled=${this.busy !== null || full} aria-busy=${this.busy === 'join' ? 'true' : 'false'} @click=${this.join}>
+    return html`<button class="button primary" part="join-button" ?disabled=${this.busy !== null || full || offline} aria-busy=${this.busy === 'join' ? 'true' : 'false'} @click=${this.join}>
       ${this.busy === 'join' ? t.joining : t.join}
     </button>`;
   }
@@ -374,6 +400,12 @@ export class GroupbuyChat extends RoomElement {
   private renderConnectionBanner(): TemplateResult | typeof nothing {
     const ctl = this.roomCtl;
     if (!ctl.session || ctl.phase === 'signed-out') return nothing;
+    if (ctl.state === 'auth-required') {
+      return html`<div class="banner auth" part="banner auth-banner">
+        ${alertIcon}<span class="banner-text"><strong>${this.t.authRequired}</strong><span class="banner-detail">${this.t.authRequiredHint}</span></span>
+        <slot name="auth-required"></slot>
+      </div>`;
+    }
     if (ctl.state === 'reconnecting') {
       return html`<div class="banner warning" part="banner connection-banner"><span class="spinner" aria-hidden="true"></span><span class="banner-text">${this.t.reconnecting}</span></div>`;
     }
@@ -389,13 +421,20 @@ export class GroupbuyChat extends RoomElement {
     const session = ctl.session;
     const messages = ctl.messages;
     let body: unknown;
-    if (ctl.phase === 'error') {
+    if (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN') {
+      // A watcher of a closed deal: nothing to retry, the deal is over for them.
+      body = html`${this.renderNotices()}<div class="placeholder closed-for-watchers">
+        <span class="placeholder-icon">${chatIcon}</span><p>${t.closedForWatchers}</p>
+      </div>`;
+    } else if (ctl.phase === 'error') {
       body = html`<div class="placeholder">
         ${alertIcon}<p>${ctl.loadError ? t.error(ctl.loadError.code) : t.error('INTERNAL')}</p>
         <button class="button secondary" @click=${() => ctl.reload()}>${t.tryAgain}</button>
       </div>`;
     } else if (ctl.phase === 'signed-out') {
-      body = html`<div class="placeholder"><span class="placeholder-icon">${chatIcon}</span><slot name="signed-out"><p>${t.signedOutInvite}</p></slot></div>`;
+      body = html`${this.renderNotices()}<div class="placeholder signed-out">
+        <span class="placeholder-icon">${chatIcon}</span><slot name="signed-out"><p>${t.signedOutInvite}</p></slot>
+      </div>`;
     } else if (ctl.phase !== 'ready' || !session) {
       body = html`<div class="skeleton-list" aria-hidden="true">
           <div class="skeleton bubble-skeleton"></div>
@@ -419,7 +458,7 @@ export class GroupbuyChat extends RoomElement {
           repeat(
             messages,
             (m) => (m.clientMsgId !== undefined && ctl.isOwn(m) ? `c:${m.clientMsgId}` : `i:${m.id}`),
-            (m, i) => this.renderMessage(m, messages[i - 1]),
+            (m, i) => this.renderMessage(m, messages[i - 1], messages[i + 1]),
           ),
         )}`;
     }
@@ -437,7 +476,20 @@ export class GroupbuyChat extends RoomElement {
     </div>`;
   }
 
-  private renderMessage(m: ViewMessage, prev: ViewMessage | undefined): TemplateResult {
+  /** The seller's notices from the public feed, for a reader the chat does not let in. */
+  private renderNotices(): TemplateResult | typeof nothing {
+    const notices = this.feed.notices;
+    if (notices.length === 0) return nothing;
+    return html`<div class="public-notices" aria-label=${this.t.publicNotices}>
+      ${repeat(
+        notices,
+        (m) => m.id,
+        (m, i) => this.renderMessage({ ...m, status: 'sent' }, notices[i - 1] && { ...notices[i - 1]!, status: 'sent' }),
+      )}
+    </div>`;
+  }
+
+  private renderMessage(m: ViewMessage, prev: ViewMessage | undefined, next?: ViewMessage): TemplateResult {
     const { f } = this;
     const day = f.dayHeading(m.createdAt);
     const newDay = !prev || f.dayHeading(prev.createdAt) !== day;
@@ -458,10 +510,10 @@ export class GroupbuyChat extends RoomElement {
           </div>
         </div>`;
     }
-    return html`${separator}${this.renderChat(m, newDay ? undefined : prev)}`;
+    return html`${separator}${this.renderChat(m, newDay ? undefined : prev, next)}`;
   }
 
-  private renderChat(m: ViewMessage, prev: ViewMessage | undefined): TemplateResult {
+  private renderChat(m: ViewMessage, prev: ViewMessage | undefined, next: ViewMessage | undefined): TemplateResult {
     const { t, f } = this;
     const ctl = this.roomCtl;
     const own = ctl.isOwn(m);
@@ -474,6 +526,14 @@ export class GroupbuyChat extends RoomElement {
       Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
     const isSeller = senderId !== '' && senderId === ctl.room?.hostId;
     const failed = m.status === 'failed';
+    // Like the big chat apps: a burst of one sender within one clock minute shows its time once, on the
+    // last message (the next one, when it is the same sender's in the same minute, carries it).
+    const timeShown =
+      next === undefined ||
+      next.type !== 'CHAT' ||
+      next.status === 'failed' ||
+      (next.sender?.userId ?? '') !== senderId ||
+      Math.floor(Date.parse(next.createdAt) / TIME_BUCKET_MS) !== Math.floor(Date.parse(m.createdAt) / TIME_BUCKET_MS);
     return html`<div
       class="row chat ${own ? 'own' : 'other'} ${grouped ? 'grouped' : ''} ${m.status}"
       part="message message-chat ${own ? 'message-own' : ''}"
@@ -495,7 +555,7 @@ export class GroupbuyChat extends RoomElement {
           <span class="meta">
             ${m.status === 'pending'
               ? html`<span class="spinner small" aria-hidden="true"></span><span class="sr-only">${t.sending}</span>`
-              : failed
+              : failed || !timeShown
                 ? nothing
                 : html`<time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>`}
           </span>
@@ -519,7 +579,9 @@ export class GroupbuyChat extends RoomElement {
     const secondsLeft = Math.ceil((this.rateLimitUntil - Date.now()) / 1000);
     const length = this.draft.trim().length;
     const tooLong = length > LIMITS.contentMaxChars;
-    let hint: TemplateResult | string = t.composerHint;
+    // Touch screens have no Shift+Enter: the hint follows the pointer, not the width (a narrow desktop
+    // window still has a keyboard).
+    let hint: TemplateResult | string = html`<span class="hint-keys">${t.composerHint}</span><span class="hint-touch">${t.composerHintTouch}</span>`;
     let hintKind = '';
     if (reason) {
       hint = reason;
@@ -636,6 +698,7 @@ export class GroupbuyChat extends RoomElement {
   }
 
   private onSessionError(error: ErrorInfo & { clientMsgId?: string }): void {
+    if (error.code === 'UNAUTHENTICATED') this.lastAuthReason = error.message;
     if (error.code === 'RATE_LIMITED') {
       // The session's error event carries code and message; the failed message keeps retryAfterMs.
       const failed = this.roomCtl.messages.find((m) => m.clientMsgId === error.clientMsgId && m.status === 'failed');
@@ -688,6 +751,31 @@ export class GroupbuyChat extends RoomElement {
 
   private togglePanel(): void {
     this.panelOpen = !this.panelOpen;
+  }
+
+  private onPanelKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape') return;
+    this.panelOpen = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.chip-button')?.focus());
+  }
+
+  private onState(state: ConnectionState): void {
+    // One event per episode: a new one starts when a token the page gave afterwards is refused too.
+    if (state !== 'auth-required') {
+      this.authEpisode = false;
+      return;
+    }
+    if (this.authEpisode) return;
+    this.authEpisode = true;
+    // After the session's own UNAUTHENTICATED error (it follows the state change), whose words are the reason.
+    queueMicrotask(() =>
+      this.emit(
+        new GroupbuyAuthRequiredEvent({
+          productId: this.productId,
+          reason: this.lastAuthReason ?? 'The chat server refused the sign-in token.',
+        }),
+      ),
+    );
   }
 
   private onScroll(): void {

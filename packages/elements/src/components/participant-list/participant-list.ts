@@ -37,14 +37,15 @@ import { styles } from './participant-list.styles.js';
  * @csspart watchers-list - The `<ul>` of watchers (absent while nobody watches).
  * @csspart watcher - One watcher (also `watcher-self`, `watcher-host`).
  *
- * @cssproperty [--groupbuy-font-family=system-ui, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif] - Font stack.
- * @cssproperty [--groupbuy-bg=#ffffff] - Background (dark: #16181d).
- * @cssproperty [--groupbuy-surface=#f7f8fa] - Background of watcher chips (dark: #1d2027).
- * @cssproperty [--groupbuy-text=#1b1d22] - Text colour (dark: #e9ebef).
- * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text (dark: #a3abb9).
- * @cssproperty [--groupbuy-border=#e4e7ec] - Borders (dark: #2f343e).
- * @cssproperty [--groupbuy-accent=#3b5bdb] - Tags and the count (dark: #8ea2ff).
- * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent (dark: #0b1020).
+ * @cssproperty [--groupbuy-font-family=system-ui, -apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Pretendard', 'Noto Sans KR', 'Malgun Gothic', '맑은 고딕', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - Font stack.
+ * @cssproperty [--groupbuy-font-size=15px] - Base font size.
+ * @cssproperty [--groupbuy-bg=#ffffff] - Background.
+ * @cssproperty [--groupbuy-surface=#f7f8fa] - Background of watcher chips.
+ * @cssproperty [--groupbuy-text=#1b1d22] - Text colour.
+ * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text.
+ * @cssproperty [--groupbuy-border=#e4e7ec] - Borders.
+ * @cssproperty [--groupbuy-accent=#3b5bdb] - Tags and the count.
+ * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent.
  * @cssproperty [--groupbuy-radius=16px] - Corner radius.
  * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
  */
