@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// Writes packages/elements/custom-elements.json (cem analyze) and docs/elements.md from it: every
+// attribute, property, event (with what it carries), slot, part and CSS custom property of the elements.
+//
+//   node scripts/gen-elements-docs.mjs           write both (the elements `build` runs this)
+//   node scripts/gen-elements-docs.mjs --check   analyse into a temp dir; fail when docs/elements.md is not
+//                                                what it would write (the elements `test` runs this)
+//
+// The CSS defaults come from the stylesheets (src/internal/theme.styles.ts and each element's own
+// *.styles.ts), the one place the widget reads them: a JSDoc `@cssproperty [--x=default]` that says
+// otherwise fails the run, so the manifest, Storybook and this page cannot drift from what renders.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const pkg = join(root, 'packages/elements');
+const docsPath = join(root, 'docs/elements.md');
+const check = process.argv.includes('--check');
+
+// What cem reads: the components, the base class they inherit attributes from, and the event classes.
+const CEM_ARGS = [
+  'analyze',
+  '--litelement',
+  '--globs', 'src/components/**/*.ts', 'src/internal/room-element.ts', 'src/events/*.ts',
+  '--exclude', '**/*.test.ts', '--exclude', '**/*.stories.ts', '--exclude', '**/*.styles.ts',
+];
+
+/**
+ * Runs cem's analyzer in packages/elements and returns the manifest; writes custom-elements.json only
+ * when `write` (cem's CLI would also rewrite package.json for any other output folder).
+ */
+async function analyze(write) {
+  const analyzer = createRequire(join(pkg, 'package.json')).resolve('@custom-elements-manifest/analyzer/package.json');
+  const { cli } = await import(pathToFileURL(join(dirname(analyzer), 'cli.js')).href);
+  return cli({ argv: [...CEM_ARGS, '--quiet'], cwd: pkg, noWrite: !write });
+}
+
+// --- CSS defaults, read from the stylesheets ---------------------------------------------------------
+
+/** Every `var(--groupbuy-x, default)` in `text`: name → default (whitespace folded). */
+function cssDefaults(text) {
+  const found = new Map();
+  const re = /var\(\s*(--groupbuy-[a-z0-9-]+)\s*,/g;
+  let m;
+  while ((m = re.exec(text))) {
+    let depth = 1;
+    let i = re.lastIndex;
+    const start = i;
+    for (; i < text.length && depth > 0; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+    }
+    const value = text.slice(start, i - 1).replace(/\s+/g, ' ').trim();
+    if (!found.has(m[1])) found.set(m[1], value);
+  }
+  return found;
+}
+
+/** `var(--_text)` → `var(--groupbuy-text)`: private tokens named by the public property they follow. */
+function publicName(value, privateTokens) {
+  return value.replace(/var\((--_[a-z0-9-]+)\)/g, (all, token) => {
+    const target = privateTokens.get(token);
+    return target ? `var(${target})` : all;
+  });
+}
+
+function readTheme() {
+  const theme = readFileSync(join(pkg, 'src/internal/theme.styles.ts'), 'utf8');
+  const darkStart = theme.indexOf('const darkTokens = css`');
+  const darkEnd = theme.indexOf('`;', darkStart);
+  if (darkStart < 0 || darkEnd < 0) throw new Error('theme.styles.ts: no darkTokens block');
+  const dark = theme.slice(darkStart, darkEnd);
+  const light = theme.slice(0, darkStart) + theme.slice(darkEnd);
+  const privateTokens = new Map();
+  for (const m of theme.matchAll(/(--_[a-z0-9-]+):\s*var\(\s*(--groupbuy-[a-z0-9-]+)/g)) privateTokens.set(m[1], m[2]);
+  return { light: cssDefaults(light), dark: cssDefaults(dark), privateTokens };
+}
+
+// --- Manifest helpers --------------------------------------------------------------------------------
+
+const md = (text) => (text ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ').trim();
+const code = (text) => (text ? `\`${String(text).replace(/\|/g, '\\|')}\`` : '');
+
+function declarations(manifest) {
+  const all = [];
+  for (const mod of manifest.modules ?? []) for (const d of mod.declarations ?? []) all.push({ ...d, module: mod.path });
+  return all;
+}
+
+function publicFields(decl) {
+  return (decl.members ?? []).filter(
+    (m) => m.kind === 'field' && !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_'),
+  );
+}
+
+function table(head, rows) {
+  if (rows.length === 0) return '_None._\n';
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n') + '\n';
+}
+
+function elementSection(decl, all, theme, problems) {
+  const tag = decl.tagName;
+  const out = [];
+  out.push(`## \`<${tag}>\`\n`);
+  if (decl.summary) out.push(`**${decl.summary.trim()}**\n`);
+  if (decl.description) out.push(`${decl.description.trim()}\n`);
+
+  out.push('### Attributes and properties\n');
+  const attrs = new Map((decl.attributes ?? []).map((a) => [a.fieldName ?? a.name, a]));
+  const rows = [];
+  const seen = new Set();
+  for (const field of publicFields(decl)) {
+    const attr = attrs.get(field.name);
+    seen.add(field.name);
+    rows.push([
+      attr ? code(attr.name) : '—',
+      code(field.name),
+      code(field.type?.text),
+      field.default !== undefined ? code(field.default) : '',
+      md(field.description),
+    ]);
+  }
+  for (const attr of decl.attributes ?? []) {
+    if (seen.has(attr.fieldName ?? attr.name)) continue;
+    rows.push([code(attr.name), '—', code(attr.type?.text), attr.default !== undefined ? code(attr.default) : '', md(attr.description)]);
+  }
+  rows.sort((a, b) => (a[0] === '—') - (b[0] === '—'));
+  out.push('Attributes are strings in HTML; properties marked "—" under attribute are set from script (`el.client = …`).\n');
+  out.push(table(['attribute', 'property', 'type', 'default', 'description'], rows));
+
+  out.push('\n### Events\n');
+  out.push('All bubble and are composed (they cross shadow roots).\n');
+  out.push(
+    table(
+      ['event', 'class', 'carries', 'when'],
+      (decl.events ?? []).map((e) => {
+        const cls = e.type?.text;
+        const eventDecl = cls ? all.find((d) => d.name === cls) : undefined;
+        if (cls && !eventDecl) problems.push(`${tag}: event ${e.name} names ${cls}, which the manifest does not have`);
+        const carries = eventDecl
+          ? publicFields(eventDecl)
+              .map((f) => `${code(`event.${f.name}: ${f.type?.text ?? 'unknown'}`)}${f.description ? ` — ${md(f.description)}` : ''}`)
+              .join('<br>')
+          : '';
+        return [code(e.name), code(cls), carries, md(e.description)];
+      }),
+    ),
+  );
+
+  out.push('\n### Slots\n');
+  out.push(table(['slot', 'description'], (decl.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', md(s.description)])));
+
+  out.push('\n### CSS parts\n');
+  out.push('Style them from the page with `' + tag + '::part(name)`.\n');
+  out.push(table(['part', 'description'], (decl.cssParts ?? []).map((p) => [code(p.name), md(p.description)])));
+
+  out.push('\n### CSS custom properties\n');
+  out.push('Set them on the element or any ancestor. "dark" is the default under `theme="dark"` or a dark OS preference.\n');
+  const own = cssDefaults(readFileSync(join(pkg, decl.module.replace(/\.ts$/, '.styles.ts')), 'utf8'));
+  const documented = new Set();
+  const cssRows = (decl.cssProperties ?? []).map((p) => {
+    documented.add(p.name);
+    const light = theme.light.get(p.name) ?? own.get(p.name);
+    const dark = theme.dark.get(p.name);
+    const shown = light === undefined ? undefined : publicName(light, theme.privateTokens);
+    if (shown === undefined) problems.push(`${tag}: ${p.name} is documented but no stylesheet reads it`);
+    else if ((p.default ?? '').replace(/\s+/g, ' ').trim() !== shown) {
+      problems.push(`${tag}: JSDoc says ${p.name} defaults to "${p.default ?? ''}", the stylesheet to "${shown}"`);
+    }
+    const darkShown = dark === undefined ? '' : publicName(dark, theme.privateTokens);
+    return [code(p.name), code(shown), darkShown && darkShown !== shown ? code(darkShown) : 'same', md(p.description)];
+  });
+  if (tag === 'groupbuy-chat') {
+    for (const name of new Set([...theme.light.keys(), ...own.keys()])) {
+      if (!documented.has(name)) problems.push(`${tag}: the stylesheet reads ${name}, which its JSDoc does not document`);
+    }
+  }
+  out.push(table(['property', 'default', 'dark', 'description'], cssRows));
+  return out.join('\n');
+}
+
+const TEMPLATE_TOP = `<!-- Generated by scripts/gen-elements-docs.mjs from custom-elements.json (the components' JSDoc) and
+     the stylesheets' defaults. Do not edit: change the JSDoc or the template in the script, then run
+     \`pnpm --filter @groupbuy/elements build\`. The elements' test command fails when this file is stale. -->
+
+# Web components reference — \`@groupbuy/elements\`
+
+Two custom elements for a product page: \`<groupbuy-chat>\` (the whole chat of one deal) and
+\`<participant-list>\` (who joined and who is watching). One script tag from the chat server loads both:
+
+\`\`\`html
+<script type="module" src="https://chat.example.com/elements/groupbuy-chat.bundle.js"></script>
+<groupbuy-chat product-id="tangerine-5kg" base-url="https://chat.example.com"></groupbuy-chat>
+<script type="module">
+  const chat = document.querySelector('groupbuy-chat');
+  // Asked on every (re)connect; return a fresh JWT from your backend (see docs/deploy.md).
+  chat.tokenProvider = () => fetch('/my/chat-token').then((r) => r.text());
+  chat.addEventListener('groupbuy-auth-required', () => openLogin());
+</script>
+\`\`\`
+
+From npm: \`import '@groupbuy/elements/define/groupbuy-chat.js'\` registers both tags; \`@groupbuy/elements\`
+exports the classes (to register under other names) and the event classes.
+
+Without \`token\`, \`tokenProvider\` or \`client\`, a visitor is signed out: the chat shows the deal's header and
+the seller's notices from the room's public feed, with the \`signed-out\` slot as the sign-in prompt.
+`;
+
+const TEMPLATE_THEMING = `
+## Theming
+
+The widgets live in shadow DOM: the page's CSS does not leak in, and only three things reach inside —
+the \`--groupbuy-*\` custom properties, \`::part()\`, and the \`theme\` and \`lang\` attributes. Each property
+set by the page wins in light and dark alike; the ones it leaves unset keep their light or dark default
+(the tables above).
+
+### Worked example: brand colour, font, dark mode
+
+\`\`\`html
+<style>
+  /* Brand: a green shop with its own font. Set on the element, or on any ancestor. */
+  groupbuy-chat,
+  participant-list {
+    --groupbuy-accent: #0a7d4f;            /* buttons, progress bar, links, own bubbles */
+    --groupbuy-accent-contrast: #ffffff;   /* text on the accent */
+    --groupbuy-accent-soft: #e3f5ec;       /* soft accent backgrounds */
+    --groupbuy-focus-ring: #0a7d4f;
+    --groupbuy-font-family: 'Pretendard', 'Noto Sans KR', system-ui, sans-serif;
+    --groupbuy-font-size: 14px;
+    --groupbuy-radius: 12px;
+    --groupbuy-height: 640px;
+  }
+
+  /* Dark mode that follows the shop's own switch rather than the OS: */
+  html.dark groupbuy-chat,
+  html.dark participant-list {
+    --groupbuy-accent: #5fd39c;
+    --groupbuy-accent-contrast: #06261a;
+    --groupbuy-accent-soft: #173326;
+    --groupbuy-focus-ring: #5fd39c;
+  }
+
+  /* Parts for what properties do not cover: */
+  groupbuy-chat::part(title) { font-weight: 800; }
+  groupbuy-chat::part(join-button) { text-transform: uppercase; letter-spacing: 0.02em; }
+</style>
+
+<groupbuy-chat product-id="tangerine-5kg" base-url="https://chat.example.com"></groupbuy-chat>
+<script type="module">
+  // theme="dark" / "light" pins the palette; with no theme attribute the OS preference decides.
+  const chat = document.querySelector('groupbuy-chat');
+  const sync = () => chat.setAttribute('theme', document.documentElement.classList.contains('dark') ? 'dark' : 'light');
+  new MutationObserver(sync).observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
+  sync();
+</script>
+\`\`\`
+
+- Set \`theme\` when the shop has its own dark-mode switch; leave it unset to follow the operating system.
+- When you override a colour, override its dark counterpart too (a light-only \`--groupbuy-bg\` would also
+  apply in dark mode).
+- \`lang="ko"\` / \`lang="en"\` picks the language; without it the nearest \`lang\` up the tree, then the browser's.
+- The element sizes itself from \`--groupbuy-height\` (or a \`height\` you set on it) and works with any
+  \`display\` the page gives it (block, grid, inline-block).
+`;
+
+function render(manifest) {
+  const theme = readTheme();
+  const all = declarations(manifest);
+  const elements = all.filter((d) => d.customElement && d.tagName).sort((a, b) => a.tagName.localeCompare(b.tagName));
+  const order = ['groupbuy-chat', 'participant-list'];
+  elements.sort((a, b) => order.indexOf(a.tagName) - order.indexOf(b.tagName));
+  const problems = [];
+  const sections = elements.map((d) => elementSection(d, all, theme, problems));
+  if (problems.length > 0) {
+    throw new Error(`gen-elements-docs: the JSDoc and the stylesheets disagree:\n  - ${problems.join('\n  - ')}`);
+  }
+  return `${TEMPLATE_TOP}\n${sections.join('\n')}${TEMPLATE_THEMING}`;
+}
+
+try {
+  const manifest = await analyze(!check);
+  const expected = render(manifest);
+  if (check) {
+    let actual = '';
+    try {
+      actual = readFileSync(docsPath, 'utf8');
+    } catch {
+      // missing counts as stale
+    }
+    if (actual !== expected) {
+      console.error('docs/elements.md is not current: run `pnpm --filter @groupbuy/elements build` and commit it.');
+      process.exit(1);
+    }
+    console.log('docs/elements.md is current.');
+  } else {
+    writeFileSync(docsPath, expected);
+    console.log('wrote custom-elements.json and docs/elements.md');
+  }
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
