@@ -173,6 +173,20 @@ describe('loadConfig', () => {
     expect(Object.keys(config).filter((k) => k.startsWith('jwt'))).toEqual(['jwtSecret']);
   });
 
+  it('refuses a plain http:// JWT_JWKS_URL to another host outside dev mode: the keys could be swapped on the way', () => {
+    expect(() => loadConfig([], { JWT_JWKS_URL: 'http://id.shop.example/jwks' })).toThrow(
+      'JWT_JWKS_URL "http://id.shop.example/jwks" must use https:// (plain http:// only to a loopback address, or with --dev).',
+    );
+  });
+
+  it.each(['http://localhost:9000/jwks', 'http://127.0.0.1/jwks', 'http://[::1]:8443/jwks'])('allows the loopback JWT_JWKS_URL "%s" over plain http://', (url) => {
+    expect(loadConfig([], { JWT_JWKS_URL: url }).jwtJwksUrl).toBe(url);
+  });
+
+  it('allows a plain http:// JWT_JWKS_URL to any host in dev mode', () => {
+    expect(loadConfig(['--dev'], { JWT_JWKS_URL: 'http://keycloak:8080/certs' }).jwtJwksUrl).toBe('http://keycloak:8080/certs');
+  });
+
   it.each(['id.shop.example/jwks', 'ftp://id.shop.example/jwks', 'not a url'])('refuses JWT_JWKS_URL "%s", naming the value', (url) => {
     expect(() => loadConfig([], { JWT_JWKS_URL: url })).toThrow(`JWT_JWKS_URL "${url}" must be an http:// or https:// URL.`);
   });

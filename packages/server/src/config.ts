@@ -90,8 +90,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (!secret && !jwksUrl && !dev) {
     throw new Error('JWT_SECRET is required (or JWT_JWKS_URL for your identity provider\'s RS256/ES256 tokens, or --dev for a random secret).');
   }
-  if (jwksUrl && !/^https?:$/.test(URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : '')) {
-    throw new Error(`JWT_JWKS_URL "${jwksUrl}" must be an http:// or https:// URL.`);
+  if (jwksUrl) {
+    const url = URL.canParse(jwksUrl) ? new URL(jwksUrl) : null;
+    if (!url || !/^https?:$/.test(url.protocol)) throw new Error(`JWT_JWKS_URL "${jwksUrl}" must be an http:// or https:// URL.`);
+    // Keys fetched over plain HTTP can be swapped on the way, and whoever swaps them signs in as anyone.
+    if (url.protocol === 'http:' && !dev && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) {
+      throw new Error(`JWT_JWKS_URL "${jwksUrl}" must use https:// (plain http:// only to a loopback address, or with --dev).`);
+    }
   }
   if (secret && !dev && secret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters.');
   const rate = get('rate-limit', 'RATE_LIMIT');

@@ -185,6 +185,7 @@ describe('limits on signed-out feeds', () => {
     expect(second.res.status).toBe(503);
     expect(second.res.headers.get('retry-after')).toBe('30');
     expect(await second.res.json()).toMatchObject({ error: { code: 'UNAVAILABLE', message: expect.stringMatching(/sign in/i) } });
+    expect(await (await fetch(`${small.url}/metrics`)).text()).toMatch(/^groupbuy_anonymous_feeds_refused_total 1$/m);
     const signedIn = await openFeed(`/api/chat/rooms/${room.productId}/events?token=${await tokenFor('member')}`, {}, small);
     expect(signedIn.res.status).toBe(200);
     signedIn.close();

@@ -73,7 +73,16 @@ export async function roomEvents(c: Context, principal: Principal | null, ctx: R
   // A feed that starts further back than the replay window gets the notices inside it: unlike a chat
   // client it has no history to reload, and notices are what a product page shows.
   const sinceSeq = lastEventId === undefined ? undefined : Math.max(lastEventId, room.lastSeq - LIMITS.replayWindow);
-  const release = principal ? () => undefined : gate.acquire(productId);
+  let release: () => void = () => undefined;
+  if (!principal) {
+    try {
+      release = gate.acquire(productId);
+    } catch (err) {
+      // The cap biting is an operator's cue to add instances or raise it.
+      ctx.metrics.inc('groupbuy_anonymous_feeds_refused_total');
+      throw err;
+    }
+  }
   const reader = principal ?? ANONYMOUS_READER;
   return streamSSE(c, async (stream) => {
     // SSE writes are async; chain them so events leave in seq order.
