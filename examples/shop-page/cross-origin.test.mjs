@@ -67,25 +67,33 @@ function startShop() {
   return new Promise((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen({ server, origin: `http://127.0.0.1:${server.address().port}` })));
 }
 
-/** The production command, as a deployment runs it; resolves with its URL once it logs "listening". */
-function startChatServer(env) {
-  const child = spawn(process.execPath, [join(repo, 'packages/server/dist/main.js')], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts `script` (@default the production command, `node packages/server/dist/main.js`) with only `env`;
+ * resolves once it logs "listening", with its URL, its JSON log lines and its stderr so far.
+ */
+function startChatServer(env, script = join(repo, 'packages/server/dist/main.js')) {
+  const child = spawn(process.execPath, [script], { cwd: dirname(script), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
-  let stderr = '';
+  const out = { child, url: '', lines, stderr: '' };
   return new Promise((resolveStart, reject) => {
     child.stdout.on('data', (d) => {
-      for (const l of d.toString().split('\n').filter(Boolean)) {
+      for (const l of d.toString().split('\n')) {
+        if (!l.startsWith('{')) continue; // serve.mjs's banner for people
         const line = JSON.parse(l);
         lines.push(line);
-        if (line.msg === 'listening') resolveStart({ child, url: line.url, lines });
+        if (line.msg === 'listening') resolveStart(Object.assign(out, { url: line.url }));
       }
     });
-    child.stderr.on('data', (d) => (stderr += d.toString()));
-    child.once('exit', (code) => reject(new Error(`the chat server exited (${code}): ${stderr}`)));
+    child.stderr.on('data', (d) => (out.stderr += d.toString()));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${out.stderr}`)));
   });
+}
+
+async function stopChatServer(server) {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
 }
 
 async function rest(method, path, token, body) {
@@ -115,11 +123,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (chat) {
-    const exited = new Promise((r) => chat.child.once('exit', r));
-    chat.child.kill('SIGTERM');
-    await exited;
-  }
+  if (chat) await stopChatServer(chat);
   for (const s of [shop, other]) s?.server.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -154,9 +158,9 @@ async function visit(origin, productId, userId, name) {
 }
 
 /** The status a WebSocket upgrade from `origin` gets (a raw request: Node 20 has no WebSocket client). */
-function upgradeStatus(path, origin) {
+function upgradeStatus(path, origin, base = chat.url) {
   return new Promise((resolveStatus, reject) => {
-    const req = request(`${chat.url}${path}`, {
+    const req = request(`${base}${path}`, {
       headers: {
         Connection: 'Upgrade',
         Upgrade: 'websocket',
@@ -293,5 +297,37 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
     assert.deepEqual(buyers.participants, []);
     assert.equal(chat.lines.some((l) => l.user === 'intruder'), false);
     await intruder.page.context().close();
+  });
+
+  it('gets the same configuration under `pnpm start` (serve.mjs): ALLOWED_ORIGINS, the widget route, the dev-mode warning', async () => {
+    const dev = await startChatServer(
+      { ALLOWED_ORIGINS: shop.origin, DATABASE_URL: join(dir, 'dev.db'), PORT: '0' },
+      join(here, 'serve.mjs'),
+    );
+    try {
+      const preflight = async (origin) =>
+        (await fetch(`${dev.url}/api/chat/rooms/x/participants`, {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+        })).headers.get('access-control-allow-origin');
+      assert.equal(await preflight(shop.origin), shop.origin);
+      assert.equal(await preflight(other.origin), null);
+      assert.equal(await upgradeStatus('/ws', shop.origin, dev.url), 101);
+      assert.equal(await upgradeStatus('/ws', other.origin, dev.url), 403);
+      const widget = await fetch(`${dev.url}/elements/groupbuy-chat.bundle.js`);
+      assert.equal(widget.status, 200);
+      assert.equal(widget.headers.get('access-control-allow-origin'), '*');
+      // stderr and stdout are two pipes: the warning may arrive after "listening" did.
+      while (!/dev mode: .*never use this in production/.test(dev.stderr)) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await stopChatServer(dev);
+    }
+  });
+
+  it('refuses to start `pnpm start` on a malformed variable, as the production command does', async () => {
+    await assert.rejects(
+      startChatServer({ RATE_LIMIT: 'ten per second', DATABASE_URL: join(dir, 'bad.db'), PORT: '0' }, join(here, 'serve.mjs')),
+      /rate limit "ten per second" must look like 10\/10000/,
+    );
   });
 });
