@@ -79,7 +79,8 @@ export default [
       format: 'es',
       sourcemap: true,
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/[name]-[hash].js',
+      // The entry's own code becomes a shared chunk (the transports import from it); name it for what it is.
+      chunkFileNames: (chunk) => (chunk.name === 'bundle' ? 'chunks/groupbuy-chat-[hash].js' : 'chunks/[name]-[hash].js'),
     },
     plugins: [
       bundleTransports,
