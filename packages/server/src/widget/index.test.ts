@@ -28,9 +28,9 @@ interface RawResponse {
 
 // node:http, not fetch: fetch normalises `..` out of the path and undoes Content-Encoding, and both
 // are what these tests look at.
-function raw(server: TestServer, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+function raw(server: TestServer, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { headers, method: 'GET' }, (res) => {
+    const req = request(`${server.url}${path}`, { headers, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -147,12 +147,20 @@ describe('GET /elements/ (the widget served by the chat server)', () => {
   });
 
   it('answers an unknown file, a directory and a precompressed sibling with 404 and the protocol error', async () => {
-    for (const path of ['/elements/nope.js', '/elements/chunks', '/elements/groupbuy-chat.bundle.js.br']) {
+    for (const path of ['/elements/nope.js', '/elements/', '/elements/chunks', '/elements/groupbuy-chat.bundle.js.br', '/elements/index.d.ts']) {
       const res = await raw(server, path);
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(JSON.parse(res.body.toString())).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
     }
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const res = await raw(server, '/elements/groupbuy-chat.bundle.js', { 'Accept-Encoding': 'br' }, 'HEAD');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.headers['etag']).toMatch(/-br"$/);
+    expect(res.body.length).toBe(0);
   });
 
   it('has no /elements/ route when no widget folder is configured', async () => {

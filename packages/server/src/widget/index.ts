@@ -84,6 +84,7 @@ interface Digest {
  * Compressed bodies come from the `.br` / `.gz` files the build wrote beside each file.
  */
 export function widgetHandler(dir: string): Handler {
+  if (!isWidgetDir(dir)) throw new Error(`The widget folder "${dir}" has no ${WIDGET_ENTRY}: build it (pnpm build) or set WIDGET_DIR.`);
   // A symlinked folder (a deploy's `current` link) is fine; files must still resolve inside it.
   const root = realpathSync(dir);
   const digests = new Map<string, Digest>();
@@ -99,7 +100,9 @@ export function widgetHandler(dir: string): Handler {
 
   return async (c: Context) => {
     const pathname = new URL(c.req.url).pathname;
-    const segments = safeSegments(pathname.slice(pathname.indexOf(WIDGET_PREFIX) + WIDGET_PREFIX.length));
+    const rest = pathname.slice(pathname.indexOf(WIDGET_PREFIX) + WIDGET_PREFIX.length);
+    if (rest === '') throw new ChatError('NOT_FOUND', `The widget is at ${WIDGET_PREFIX}${WIDGET_ENTRY}.`);
+    const segments = safeSegments(rest);
     const name = segments.join('/');
     const contentType = CONTENT_TYPES[extname(name)];
     const notFound = new ChatError('NOT_FOUND', `The widget has no file ${name}.`);
