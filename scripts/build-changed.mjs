@@ -36,12 +36,13 @@ const PACKAGES = [
 const SHARED_INPUTS = ['tsconfig.json', 'rollup.config.mjs', 'pnpm-lock.yaml'];
 const SKIPPED = /(\.test\.|\.stories\.|\/test-support\/)/;
 
-/** Newest modification time (ms) of the files under `path` (a file or a folder), skipping tests. */
+/** Newest modification time (ms) of the files and folders under `path`, skipping tests. */
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const info = statSync(path);
   if (!info.isDirectory()) return SKIPPED.test(path) ? 0 : info.mtimeMs;
-  let newest = 0;
+  // A folder's own time changes when a file in it is added, removed or renamed.
+  let newest = info.mtimeMs;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
