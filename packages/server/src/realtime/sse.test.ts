@@ -57,6 +57,8 @@ describe('SSE room feed', () => {
     const room = await createRoom(server, { hostId: 'seller', maxParticipants: 5 });
     const feed = await openFeed(`/api/chat/rooms/${room.productId}/events?token=${await tokenFor('viewer')}`);
     expect(feed.res.headers.get('content-type')).toContain('text/event-stream');
+    // Proxies that buffer by default (nginx) pass the stream through as it is written.
+    expect(feed.res.headers.get('x-accel-buffering')).toBe('no');
     await waitFor(() => feed.events.length === 1);
     expect(feed.events[0]).toMatchObject({ event: 'room', id: '0', data: { productId: room.productId, participantCount: 0 } });
     await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor('buyer1') });

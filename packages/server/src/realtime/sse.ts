@@ -84,6 +84,9 @@ export async function roomEvents(c: Context, principal: Principal | null, ctx: R
     }
   }
   const reader = principal ?? ANONYMOUS_READER;
+  // nginx buffers proxied responses unless told otherwise; this header turns that off for this response even
+  // behind a proxy configured without `proxy_buffering off` (deploy/nginx sets both).
+  c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {
     // SSE writes are async; chain them so events leave in seq order.
     let writing: Promise<void> = Promise.resolve();
