@@ -12,16 +12,45 @@ const packageDir = (name: string): string => dirname(fromElements.resolve(`${nam
 const sources: Record<string, string> = {
   '@groupbuy/protocol': 'packages/protocol/src/index.ts',
   '@groupbuy/sdk/memory': 'packages/sdk/src/transports/memory.ts',
+  '@groupbuy/sdk/sse': 'packages/sdk/src/transports/sse.ts',
   '@groupbuy/sdk/stomp': 'packages/sdk/src/transports/stomp.ts',
   '@groupbuy/sdk/socket.io': 'packages/sdk/src/transports/socket-io.ts',
   '@groupbuy/sdk/ws': 'packages/sdk/src/transports/ws.ts',
   '@groupbuy/sdk': 'packages/sdk/src/index.ts',
 };
 
+// The elements' custom-elements.json, analysed from the sources when Storybook starts (the committed docs
+// and this read the same analyzer run, scripts/gen-elements-docs.mjs): autodocs pages and a control for
+// every attribute come from it, so Storybook needs no prior build.
+const MANIFEST_ID = 'virtual:groupbuy-custom-elements';
+interface Manifest {
+  modules?: Array<{ declarations?: Array<{ members?: Array<{ privacy?: string; static?: boolean }> }> }>;
+}
+function customElementsManifest() {
+  return {
+    name: 'groupbuy-custom-elements',
+    resolveId(id: string) {
+      return id === MANIFEST_ID ? `\0${MANIFEST_ID}` : null;
+    },
+    async load(id: string) {
+      if (id !== `\0${MANIFEST_ID}`) return null;
+      const { analyze } = (await import(join(root, 'scripts/gen-elements-docs.mjs'))) as { analyze: () => Promise<Manifest> };
+      const manifest = await analyze();
+      // The docs page is for the page author: the element's internals (private state, controllers) stay out.
+      for (const mod of manifest.modules ?? []) {
+        for (const decl of mod.declarations ?? []) {
+          decl.members = decl.members?.filter((m) => m.privacy !== 'private' && m.privacy !== 'protected' && !m.static);
+        }
+      }
+      return `export default ${JSON.stringify(manifest)};`;
+    },
+  };
+}
+
 const config = {
   stories: ['../packages/elements/src/**/*.stories.ts'],
   framework: { name: packageDir('@storybook/web-components-vite'), options: {} },
-  addons: [packageDir('@storybook/addon-a11y')],
+  addons: [packageDir('@storybook/addon-a11y'), packageDir('@storybook/addon-docs')],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   async viteFinal(viteConfig: { resolve?: { alias?: unknown } } & Record<string, unknown>) {
     const alias = Object.entries(sources).map(([find, path]) => ({
@@ -33,6 +62,7 @@ const config = {
       ...viteConfig,
       // Storybook's and Lit's packages are installed in packages/elements; bare imports resolve from there.
       root: join(root, 'packages/elements'),
+      plugins: [...((viteConfig['plugins'] as unknown[] | undefined) ?? []), customElementsManifest()],
       resolve: {
         ...viteConfig.resolve,
         alias: [...alias, ...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement })))],

@@ -69,14 +69,19 @@ export function storyBackend(options: MemoryBackendOptions = {}): MemoryBackend 
 }
 
 /** A client signed in as `user` on `backend`, closed on the next story render. */
-export function storyClient(backend: MemoryBackend, user: MemoryUser, options: { online?: boolean; ackTimeoutMs?: number } = {}): ChatClient {
+export function storyClient(
+  backend: MemoryBackend,
+  user: MemoryUser,
+  options: { online?: boolean; ackTimeoutMs?: number; token?: string } = {},
+): ChatClient {
   const online = options.online ?? true;
   const client = createChatClient({
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
     baseUrl: backend.baseUrl,
     fetch: backend.fetch,
     transport: backend.transport,
-    getToken: () => backend.tokenFor(user),
+    // With `token`, the page's one token and no renewal (a page without a tokenProvider).
+    getToken: () => options.token ?? backend.tokenFor(user),
     reconnectInitialDelayMs: 400,
     reconnectMaxDelayMs: 2000,
     platform: { subscribe: () => () => {}, isOnline: () => online },
@@ -94,6 +99,35 @@ export function onStoryReset(fn: () => void): void {
 export function storyLater(ms: number, fn: () => void): void {
   const timer = setTimeout(fn, ms);
   live.push({ close: () => clearTimeout(timer) });
+}
+
+/**
+ * The attributes both elements share, as Storybook args. The stories hand the element a `client` on the
+ * in-memory server, which wins over them; with `base-url` and `token` (or a signed-out `base-url` alone)
+ * a story renders the element against that server instead, e.g. `pnpm start` on http://127.0.0.1:8080.
+ */
+export interface ElementArgs {
+  lang: 'ko' | 'en';
+  theme: 'light' | 'dark' | 'auto';
+  'product-id'?: string;
+  'base-url'?: string;
+  transport?: 'stomp' | 'socket.io' | 'ws';
+  token?: string;
+}
+
+/** Controls for {@link ElementArgs}; descriptions come from custom-elements.json (the JSDoc). */
+export const elementArgTypes = {
+  lang: { control: 'inline-radio', options: ['ko', 'en'] },
+  theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+  'product-id': { control: 'text' },
+  'base-url': { control: 'text' },
+  transport: { control: 'inline-radio', options: ['stomp', 'socket.io', 'ws'] },
+  token: { control: 'text' },
+} as const;
+
+/** True when the args point the story at a real server rather than the in-memory one. */
+export function usesRealServer(args: ElementArgs): boolean {
+  return Boolean(args['base-url']);
 }
 
 export { PEOPLE, HOUR, MINUTE };

@@ -1,8 +1,10 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
 import '../../define/groupbuy-chat.js';
 import {
+  elementArgTypes,
+  type ElementArgs,
   MINUTE,
   onStoryReset,
   PEOPLE,
@@ -12,13 +14,11 @@ import {
   storyBackend,
   storyClient,
   storyLater,
+  usesRealServer,
   WATCHERS,
 } from '../../test-support/story-kit.js';
 
-interface ChatArgs {
-  lang: 'ko' | 'en';
-  theme: 'light' | 'dark' | 'auto';
-}
+type ChatArgs = ElementArgs;
 
 const READER: MemoryUser = PEOPLE.minji;
 
@@ -32,14 +32,26 @@ function chat(
     online?: boolean;
     ackTimeoutMs?: number;
     style?: string;
+    token?: (backend: MemoryBackend) => string;
   } = {},
   after?: (backend: MemoryBackend, session: ReturnType<ReturnType<typeof storyClient>['room']>) => void,
 ): TemplateResult {
   resetStories();
+  if (usesRealServer(args)) {
+    return html`<groupbuy-chat
+      product-id=${args['product-id'] || PRODUCT_ID}
+      base-url=${args['base-url'] ?? ''}
+      transport=${args.transport ?? 'stomp'}
+      token=${args.token || nothing}
+      lang=${args.lang}
+      theme=${args.theme === 'auto' ? '' : args.theme}
+    ></groupbuy-chat>`;
+  }
   const backend = setup.backend ?? storyBackend();
   const init = (setup.room ?? ((now) => sampleRoom(now)))(backend.now());
   if (!backend.getRoom(init.productId)) backend.addRoom(init);
   const client = storyClient(backend, setup.user ?? READER, {
+    ...(setup.token ? { token: setup.token(backend) } : {}),
     ...(setup.online === undefined ? {} : { online: setup.online }),
     ...(setup.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: setup.ackTimeoutMs }),
   });
@@ -60,10 +72,7 @@ const meta: Meta<ChatArgs> = {
   title: 'Elements/groupbuy-chat',
   component: 'groupbuy-chat',
   args: { lang: 'ko', theme: 'light' },
-  argTypes: {
-    lang: { control: 'inline-radio', options: ['ko', 'en'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-  },
+  argTypes: elementArgTypes,
 };
 export default meta;
 
@@ -264,4 +273,18 @@ export const LiveDeal: Story = {
         onStoryReset(() => playback.stop());
       },
     ),
+};
+
+/**
+ * The sign-in expired (or the server restarted with a new secret) and the page has no tokenProvider: one
+ * "sign in again" state, no reconnect loop; the page hears `groupbuy-auth-required`.
+ */
+export const SignInExpired: Story = {
+  render: (args) =>
+    chat(args, { token: (backend) => backend.tokenFor(READER) }, (backend) => storyLater(600, () => backend.expireTokens())),
+};
+
+/** A shopper who only watched opens the chat after the deal closed: said plainly, nothing to retry. */
+export const ClosedForWatcher: Story = {
+  render: (args) => chat(args, { user: PEOPLE.watcher, room: (now) => sampleRoom(now, { status: 'CLOSED' }) }),
 };

@@ -535,6 +535,7 @@ describe('<groupbuy-chat>', () => {
     expect(text($(el, '.log'))).to.contain('This deal has closed. Only its buyers and the seller can see the chat.');
     expect(text($(el, '.log'))).not.to.contain("You don't have access");
     expect($(el, '.log button')).to.equal(null);
+    expect(text($(el, '[part~="composer-hint"]'))).to.equal('This deal has closed. Only buyers and the seller can chat.');
   });
 
   it('hints at Enter and Shift+Enter with a mouse and keyboard', async () => {

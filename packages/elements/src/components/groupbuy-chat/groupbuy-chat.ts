@@ -237,6 +237,7 @@ export class GroupbuyChat extends RoomElement {
     const ctl = this.roomCtl;
     if (ctl.phase === 'signed-out') return this.t.signedOut;
     if (ctl.state === 'auth-required') return this.t.authRequired;
+    if (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN') return this.t.readOnlyClosed;
     const room = ctl.room;
     const session = ctl.session;
     if (!room || !session) return null;

@@ -1,13 +1,22 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { DealScript, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
 import '../../define/participant-list.js';
-import { PEOPLE, PRODUCT_ID, WATCHERS, onStoryReset, resetStories, sampleRoom, storyBackend, storyClient } from '../../test-support/story-kit.js';
+import {
+  elementArgTypes,
+  type ElementArgs,
+  PEOPLE,
+  PRODUCT_ID,
+  WATCHERS,
+  onStoryReset,
+  resetStories,
+  sampleRoom,
+  storyBackend,
+  storyClient,
+  usesRealServer,
+} from '../../test-support/story-kit.js';
 
-interface ListArgs {
-  lang: 'ko' | 'en';
-  theme: 'light' | 'dark' | 'auto';
-}
+type ListArgs = ElementArgs;
 
 /** The tangerine deal with three people watching: two shoppers and the seller, who has not joined. */
 const withWatchers = (now: number): MemoryRoomInit => sampleRoom(now, { viewers: [WATCHERS[0]!, PEOPLE.seller, WATCHERS[1]!, PEOPLE.alex] });
@@ -18,6 +27,16 @@ function list(
   options: { reader?: MemoryUser; play?: DealScript } = {},
 ): TemplateResult {
   resetStories();
+  if (usesRealServer(args)) {
+    return html`<participant-list
+      product-id=${args['product-id'] || PRODUCT_ID}
+      base-url=${args['base-url'] ?? ''}
+      transport=${args.transport ?? 'stomp'}
+      token=${args.token || nothing}
+      lang=${args.lang}
+      theme=${args.theme === 'auto' ? '' : args.theme}
+    ></participant-list>`;
+  }
   const backend = storyBackend();
   backend.addRoom(room(backend.now()));
   const client = storyClient(backend, options.reader ?? PEOPLE.seojun);
@@ -37,10 +56,7 @@ const meta: Meta<ListArgs> = {
   title: 'Elements/participant-list',
   component: 'participant-list',
   args: { lang: 'ko', theme: 'light' },
-  argTypes: {
-    lang: { control: 'inline-radio', options: ['ko', 'en'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-  },
+  argTypes: elementArgTypes,
 };
 export default meta;
 
