@@ -29,9 +29,10 @@ const CEM_ARGS = [
 
 /**
  * Runs cem's analyzer in packages/elements and returns the manifest; writes custom-elements.json only
- * when `write` (cem's CLI would also rewrite package.json for any other output folder).
+ * when `write` (cem's CLI would also rewrite package.json for any other output folder). Storybook
+ * (.storybook/main.ts) reads the elements through this too, so both see the same globs.
  */
-async function analyze(write) {
+export async function analyze(write = false) {
   const analyzer = createRequire(join(pkg, 'package.json')).resolve('@custom-elements-manifest/analyzer/package.json');
   const { cli } = await import(pathToFileURL(join(dirname(analyzer), 'cli.js')).href);
   return cli({ argv: [...CEM_ARGS, '--quiet'], cwd: pkg, noWrite: !write });
@@ -279,7 +280,7 @@ function render(manifest) {
   return `${TEMPLATE_TOP}\n${sections.join('\n')}${TEMPLATE_THEMING}`;
 }
 
-try {
+async function main() {
   const manifest = await analyze(!check);
   const expected = render(manifest);
   if (check) {
@@ -298,7 +299,12 @@ try {
     writeFileSync(docsPath, expected);
     console.log('wrote custom-elements.json and docs/elements.md');
   }
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+}
+
+// Run as a script (not when Storybook imports `analyze`).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }
