@@ -21,10 +21,17 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   /** Realtime transport for a client the element builds itself: `stomp`, `socket.io` or `ws`. @default 'stomp' */
   @property() transport: TransportName = 'stomp';
 
-  /** A JWT; the element builds its own client with it (ignored when `client` is set). */
+  /**
+   * A JWT; the element builds its own client with it (ignored when `client` is set). A new token for the
+   * same user keeps the connection and, while it is down (e.g. after "sign in again"), reconnects at once;
+   * a token of another user starts over.
+   */
   @property() token: string | undefined;
 
-  /** Returns a fresh JWT on every (re)connect; wins over `token`. */
+  /**
+   * Returns a fresh JWT on every (re)connect and whenever the server refuses the last one; wins over
+   * `token`. Setting another provider reconnects at once while the connection is down.
+   */
   @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined;
 
   /** A client from `@groupbuy/sdk`'s `createChatClient`, shared with the page; it also tells who "you" are. Wins over `token`. */
