@@ -198,6 +198,7 @@ describe('<groupbuy-chat> with the reference server', () => {
     expect($(el, '[part~="join-button"]')).to.equal(null);
     expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
     expect(($(el, 'slot[name="signed-out"]') as HTMLSlotElement).assignedElements()).to.have.length(1);
+    await expect(el).to.be.accessible();
     await post(`/api/chat/rooms/${productId}/notifications`, { content: 'Second notice, live' }, service);
     await waitUntil(() => text($(el, '.log')).includes('Second notice, live'), 'a live notice did not arrive', { timeout: 8000 });
   });

@@ -420,6 +420,7 @@ describe('<groupbuy-chat>', () => {
         await new Promise((r) => setTimeout(r, 400));
         expect(client.state).to.equal('auth-required');
         expect(events).to.have.length(1);
+        await expect(el).to.be.accessible();
       } finally {
         document.removeEventListener('groupbuy-auth-required', listener);
       }
@@ -536,6 +537,7 @@ describe('<groupbuy-chat>', () => {
     expect(text($(el, '.log'))).not.to.contain("You don't have access");
     expect($(el, '.log button')).to.equal(null);
     expect(text($(el, '[part~="composer-hint"]'))).to.equal('This deal has closed. Only buyers and the seller can chat.');
+    await expect(el).to.be.accessible();
   });
 
   it('hints at Enter and Shift+Enter with a mouse and keyboard', async () => {
