@@ -216,6 +216,8 @@ export class RoomController implements ReactiveController {
       session.on('viewers', update),
       session.on('state', (state) => {
         this.hooks.state?.(state);
+        // Back after a load failed (e.g. the token was refused before anything loaded): load again.
+        if (state === 'open' && this.phase === 'error') this.load(session, generation);
         update();
       }),
       session.on('error', (e) => {
@@ -224,21 +226,26 @@ export class RoomController implements ReactiveController {
       }),
     ];
     this.hooks.state?.(session.state);
+    this.load(session, generation);
+    update();
+  }
+
+  private load(session: RoomSession, generation: number): void {
     session.ready().then(
       () => {
         if (generation !== this.generation) return;
         this.phase = 'ready';
+        this.loadError = null;
         if (session.room) this.hooks.room?.(session.room);
-        update();
+        this.host.requestUpdate();
       },
       (err: unknown) => {
         if (generation !== this.generation || session.room) return;
         this.phase = 'error';
         this.loadError = toChatError(err).toInfo();
-        update();
+        this.host.requestUpdate();
       },
     );
-    update();
   }
 
   private teardown(): void {

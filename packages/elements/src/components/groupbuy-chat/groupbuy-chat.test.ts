@@ -426,6 +426,35 @@ describe('<groupbuy-chat>', () => {
       }
     });
 
+    it('asks to sign in again, with nothing to retry, when the token is refused before anything loaded, and loads with the next one', async () => {
+      const backend = memoryBackend();
+      backends.push(backend);
+      backend.addRoom(room());
+      let token = backend.tokenFor(PEOPLE.minji);
+      backend.expireTokens();
+      const client = createChatClient({
+        baseUrl: backend.baseUrl,
+        fetch: backend.fetch,
+        transport: backend.transport,
+        getToken: () => token,
+        reconnectInitialDelayMs: 50,
+        reconnectMaxDelayMs: 300,
+        platform: { subscribe: () => () => {}, isOnline: () => true },
+      });
+      clients.push(client);
+      const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+      await waitUntil(() => $(el, '[part~="auth-banner"]'), 'no sign-in-again state');
+      expect($$(el, '[part~="auth-banner"]')).to.have.length(1);
+      expect(text($(el, '.log'))).to.contain('Your sign-in has expired');
+      expect(text($(el, '.log'))).not.to.contain('Please sign in.');
+      expect($(el, '.log button')).to.equal(null);
+      // The page signs the shopper in again and tells its client.
+      token = backend.tokenFor(PEOPLE.minji);
+      client.reconnect();
+      await waitUntil(() => $(el, '.log .placeholder.empty'), `after the new token the chat says "${text($(el, '.log'))}"`);
+      expect($(el, '[part~="auth-banner"]')).to.equal(null);
+    });
+
     it('renews the token through the provider and carries on', async () => {
       const { el, backend } = await openChat();
       const events: Event[] = [];

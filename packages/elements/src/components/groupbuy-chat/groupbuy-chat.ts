@@ -401,7 +401,8 @@ export class GroupbuyChat extends RoomElement {
   private renderConnectionBanner(): TemplateResult | typeof nothing {
     const ctl = this.roomCtl;
     if (!ctl.session || ctl.phase === 'signed-out') return nothing;
-    if (ctl.state === 'auth-required') {
+    // With nothing loaded, the message area says it instead (renderLog): one place, one slot.
+    if (ctl.state === 'auth-required' && ctl.phase !== 'error') {
       return html`<div class="banner auth" part="banner auth-banner">
         ${alertIcon}<span class="banner-text"><strong>${this.t.authRequired}</strong><span class="banner-detail">${this.t.authRequiredHint}</span></span>
         <slot name="auth-required"></slot>
@@ -426,6 +427,13 @@ export class GroupbuyChat extends RoomElement {
       // A watcher of a closed deal: nothing to retry, the deal is over for them.
       body = html`${this.renderNotices()}<div class="placeholder closed-for-watchers">
         <span class="placeholder-icon">${chatIcon}</span><p>${t.closedForWatchers}</p>
+      </div>`;
+    } else if (ctl.phase === 'error' && (ctl.state === 'auth-required' || ctl.loadError?.code === 'UNAUTHENTICATED')) {
+      // Retrying with the same refused token cannot help; a new sign-in (the page's answer to the event) can.
+      body = html`<div class="placeholder auth-required" part="auth-banner">
+        <span class="placeholder-icon">${alertIcon}</span>
+        <p><strong>${t.authRequired}</strong><br />${t.authRequiredHint}</p>
+        <slot name="auth-required"></slot>
       </div>`;
     } else if (ctl.phase === 'error') {
       body = html`<div class="placeholder">
