@@ -72,7 +72,13 @@ const meta: Meta<ChatArgs> = {
   title: 'Elements/groupbuy-chat',
   component: 'groupbuy-chat',
   args: { lang: 'ko', theme: 'light' },
-  argTypes: elementArgTypes,
+  argTypes: {
+    ...elementArgTypes,
+    // Events are listed for their description and payload; there is nothing to set.
+    ...Object.fromEntries(
+      ['groupbuy-room-change', 'groupbuy-join', 'groupbuy-leave', 'groupbuy-send', 'groupbuy-error', 'groupbuy-auth-required'].map((name) => [name, { control: false }]),
+    ),
+  },
 };
 export default meta;
 
