@@ -24,12 +24,16 @@ let browser;
 /** False while the server is stopped: the pages' cached static files stand in for the browser's cache. */
 let serverUp = false;
 
-/** Starts the dev server the way `pnpm start` does, on the same port and database every time. */
-async function start() {
+/**
+ * Starts the dev server the way `pnpm start` does, on the same port and database every time; `overrides`
+ * (e.g. another `jwtSecret`) change single settings.
+ */
+async function start(overrides = {}) {
   ({ server } = await serve({
     argv: ['--port', String(port), '--host', '127.0.0.1', '--database-url', database],
     env: {},
     logger: silentLogger,
+    ...overrides,
   }));
   port = Number(new URL(server.url).port);
   serverUp = true;
@@ -123,6 +127,10 @@ async function shopper(productId, name, query = '') {
     }
   });
   const page = await context.newPage();
+  let sockets = 0;
+  page.on('websocket', () => {
+    sockets += 1;
+  });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/?product=${encodeURIComponent(productId)}${query}`);
@@ -131,7 +139,7 @@ async function shopper(productId, name, query = '') {
   await page.locator('#signed-in').waitFor();
   await page.locator('groupbuy-chat [role="log"][aria-busy="false"]').waitFor();
   await waitFor(`${name}'s chat to be connected`, () => state(page).then((s) => s === 'open'));
-  return { page, context, errors };
+  return { page, context, errors, sockets: () => sockets };
 }
 
 /** The connection state of the page's chat client (the page hands the widget its client). */
@@ -216,6 +224,47 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     const left = await a.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('groupbuy-outbox')).length);
     assert.equal(left, 0, 'nothing is left waiting in the persisted outbox');
     await a.page.screenshot({ path: join(artifacts, 'recovery-reload-delivered.png') });
+    await a.context.close();
+  });
+
+  it('asks to sign in again when no token is accepted any more, and the same shopper signing in again delivers what was typed meanwhile', async () => {
+    const productId = await newRoom();
+    const a = await shopper(productId, '서연');
+    await a.page.evaluate(() => {
+      window.authRequired = [];
+      document.getElementById('chat').addEventListener('groupbuy-auth-required', (e) => window.authRequired.push(e.detail));
+    });
+    await stop();
+    await send(a.page, '다시 로그인하면 보내져요');
+    // The shop's sign-in has ended (its token endpoint refuses), and the server comes back with another secret.
+    const signedOut = (route) =>
+      route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { code: 'FORBIDDEN', message: 'Signed out.' } }) });
+    await a.context.route('**/api/dev/token', signedOut);
+    await start({ jwtSecret: `another-dev-secret-${Date.now()}-long-enough-for-hs256` });
+
+    await waitFor("the chat to enter 'auth-required'", async () => (await state(a.page)) === 'auth-required');
+    await a.page.locator('#signin').waitFor();
+    const events = await a.page.evaluate(() => window.authRequired);
+    assert.equal(events.length, 1);
+    assert.equal(events[0].productId, productId);
+    assert.equal(await a.page.inputValue('#name'), '서연');
+    const socketsWhenStopped = a.sockets();
+    await a.page.screenshot({ path: join(artifacts, 'recovery-auth-required.png') });
+    // A REST round trip later it is still waiting, not reconnecting in a loop.
+    await storedCount(productId, '다시 로그인하면 보내져요');
+    assert.equal(a.sockets(), socketsWhenStopped);
+    assert.equal(await state(a.page), 'auth-required');
+
+    await a.context.unroute('**/api/dev/token', signedOut);
+    await a.page.click('#signin button[type="submit"]');
+    await a.page.locator('#signed-in').waitFor();
+    await waitFor('the message typed meanwhile to be stored', async () => (await storedCount(productId, '다시 로그인하면 보내져요')) === 1);
+    await waitFor('the chat to be open again', async () => (await state(a.page)) === 'open');
+    await waitFor('the message to show as sent', async () =>
+      (await sessionMessages(a.page, productId)).some((m) => m.content === '다시 로그인하면 보내져요' && m.status === 'sent'),
+    );
+    assert.equal(await shown(a.page, '다시 로그인하면 보내져요'), 1);
+    await a.page.screenshot({ path: join(artifacts, 'recovery-signed-in-again.png') });
     await a.context.close();
   });
 
