@@ -72,7 +72,7 @@ class Client implements ChatClient, SessionHost {
         if (this.started) this.requireAuth(error);
       },
     });
-    this.outboxStorage = options.outboxStorage ?? defaultOutboxStorage();
+    this.outboxStorage = options.outboxStorage ?? defaultOutboxStorage(options.baseUrl);
   }
 
   get baseUrl(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS, OutboxStore, memoryOutboxStorage, outboxKey, type StoredSend } from './outbox-store.js';
+import { OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS, OutboxStore, defaultOutboxStorage, memoryOutboxStorage, outboxKey, type StoredSend } from './outbox-store.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const at = (msAgo: number) => new Date(NOW - msAgo).toISOString();
@@ -60,6 +60,19 @@ describe('persisted outbox storage', () => {
     expect(tabB.read(NOW).map((e) => e.clientMsgId)).toEqual(['b1']);
     tabB.write([], new Set(['b1']), NOW);
     expect(storage.getItem('k')).toBeNull();
+  });
+
+  it('uses localStorage by default, but memory for the reserved .invalid domain of the in-memory backend', () => {
+    const local = memoryOutboxStorage();
+    const global = globalThis as { localStorage?: unknown };
+    global.localStorage = local;
+    try {
+      expect(defaultOutboxStorage('https://shop.example')).toBe(local);
+      expect(defaultOutboxStorage('http://memory.invalid')).not.toBe(local);
+    } finally {
+      delete global.localStorage;
+    }
+    expect(defaultOutboxStorage('https://shop.example')).not.toBe(local);
   });
 
   it('carries on when the storage throws', () => {

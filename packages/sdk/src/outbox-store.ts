@@ -32,8 +32,19 @@ export function memoryOutboxStorage(): OutboxStorage {
   };
 }
 
-/** `localStorage` when this platform has one that works, else {@link memoryOutboxStorage}. */
-export function defaultOutboxStorage(): OutboxStorage {
+/**
+ * `localStorage` when this platform has one that works, else {@link memoryOutboxStorage}; memory too for a
+ * server on the reserved `.invalid` domain (RFC 2606: never a real one — the in-memory backend of stories
+ * and component tests), so one test's or story's pending sends never reappear in the next.
+ */
+export function defaultOutboxStorage(baseUrl: string): OutboxStorage {
+  let host = '';
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    // not a URL: the client refuses it elsewhere
+  }
+  if (host.endsWith('.invalid')) return memoryOutboxStorage();
   try {
     // Reading the global itself throws where storage is blocked (sandboxed iframe, some privacy modes).
     const storage = (globalThis as { localStorage?: OutboxStorage }).localStorage;

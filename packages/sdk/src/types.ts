@@ -97,7 +97,8 @@ export interface ChatClientOptions {
   createClientMsgId?: () => string;
   /**
    * Where sends still waiting (and failed ones not yet discarded) are kept across reloads, per base URL,
-   * user and room, for 24 h. @default `localStorage` when available, else memory (lost with the client)
+   * user and room, for 24 h. @default `localStorage` when available, else memory (lost with the client);
+   * memory also for a base URL on the reserved `.invalid` domain (the in-memory backend)
    */
   outboxStorage?: OutboxStorage;
 }
