@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@groupbuy/protocol';
 import type { PlatformEvents } from './types.js';
 import { Network, TRANSPORTS, testClient, useTestServer } from './test-support/clients.js';
-import { cancelRoom, createRoom, joinRoom, notify, waitFor } from './test-support/server.js';
+import { cancelRoom, createRoom, devToken, joinRoom, notify, signedToken, waitFor } from './test-support/server.js';
 
 const transport = (TRANSPORTS[0] as (typeof TRANSPORTS)[number]).factory;
 
@@ -233,6 +233,23 @@ describe('chat client', () => {
     client.close();
     expect(client.state).toBe('closed');
     expect(() => client.room(room.productId)).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }) as Error);
+  });
+
+  it('renews a token REST and the connection refuse once, and carries on without asking the user', async () => {
+    const room = await createRoom(env.url);
+    const expired = await signedToken('ann', -60);
+    let asked = 0;
+    const getToken = () => (++asked === 1 ? expired : devToken(env.url, 'ann'));
+    const client = testClient({ baseUrl: env.url, getToken, transport: transport() });
+    const states: string[] = [];
+    client.onState((state) => states.push(state));
+    const ann = client.room(room.productId);
+    await ann.ready(); // its REST calls got 401 with the first token, and asked for a fresh one once
+    await waitFor('the connection to be open on the fresh token', () => client.state === 'open');
+    const sent = ann.send('renewed');
+    await waitFor('the send to be stored', () => ann.messages.some((m) => m.clientMsgId === sent.clientMsgId && m.status === 'sent'));
+    expect(states).not.toContain('auth-required');
+    expect(asked).toBeLessThanOrEqual(3);
   });
 
   it('refuses a product id that is not one with INVALID_INPUT', () => {
