@@ -288,6 +288,10 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     assert.ok(!states.includes('auth-required'), `never asked to sign in again: ${states.join(' → ')}`);
     assert.ok(await a.page.locator('#signin').isHidden(), 'the sign-in form stays hidden');
     await a.page.screenshot({ path: join(artifacts, 'recovery-token-renewed.png') });
+    // On a phone the chat sits below the product: the page's hint says nothing about a side.
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    assert.doesNotMatch(await a.page.locator('.bullets').innerText(), /오른쪽|right/);
+    await a.page.screenshot({ path: join(artifacts, 'recovery-phone.png'), fullPage: true });
     await a.context.close();
   });
 });
