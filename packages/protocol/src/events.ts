@@ -72,4 +72,10 @@ export const SSE_EVENTS = {
   room: 'room',
   /** `data:` a NOTIFICATION ChatMessage. */
   notification: 'notification',
+  /**
+   * `data:` `{ roomId, sinceSeq, lastSeq }`, no `id:`: the `Last-Event-ID` asked for more than the replay window,
+   * so notices older than the latest `LIMITS.replayWindow` messages are not replayed. The notices inside the
+   * window and the current `room` follow.
+   */
+  replayTruncated: 'replay-truncated',
 } as const;
