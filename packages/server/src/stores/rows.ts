@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ChatError, systemText } from '@groupbuy/protocol';
 import type {
   ChatMessage,
@@ -148,7 +147,8 @@ export function newMessageRow(roomId: string, seq: number, draft: MessageDraft, 
   return {
     room_id: roomId,
     seq,
-    id: randomUUID(),
+    // The Web Crypto global (Node 19+ and every browser), so the in-memory store also runs in a page.
+    id: globalThis.crypto.randomUUID(),
     type: draft.type,
     sender_id: draft.sender?.userId ?? null,
     sender_name: draft.sender?.name ?? null,

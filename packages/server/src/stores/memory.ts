@@ -1,0 +1,265 @@
+import type {
+  ChatMessage,
+  HistoryQuery,
+  MessagePage,
+  Participant,
+  Room,
+  RoomSnapshot,
+  SystemEvent,
+  ValidCreateRoomInput,
+} from '@groupbuy/protocol';
+import type { ContentCipher } from './content-cipher.js';
+import {
+  assertPageLimit,
+  newMessageRow,
+  notActive,
+  notFound,
+  roomFull,
+  systemDraft,
+  toMessage,
+  toParticipant,
+  toRoom,
+  type MessageDraft,
+  type MessageRow,
+  type ParticipantRow,
+  type RoomRow,
+} from './rows.js';
+import type {
+  AppendResult,
+  ChatStore,
+  JoinResult,
+  LeaveResult,
+  LifecycleResult,
+  NewMessage,
+  SettleRequest,
+  UserRef,
+} from './types.js';
+
+// Content stays as given: nothing here is at rest. Written out rather than imported from
+// content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.
+const identity: ContentCipher = { encrypt: (plain) => plain, decrypt: (stored) => stored };
+
+interface RoomState {
+  row: RoomRow;
+  // Insertion order is join order; a buyer who leaves and joins again is deleted and re-added, so last.
+  participants: Map<string, ParticipantRow>;
+  messages: MessageRow[];
+  // `${senderId ?? ''}\u0000${clientMsgId}` → the stored row, for idempotent retries.
+  byClientMsgId: Map<string, MessageRow>;
+}
+
+/**
+ * The ChatStore on plain maps, for one process that keeps nothing: Storybook, element tests and the
+ * in-process core of `@groupbuy/testing`. It passes the same contract suite as SQLite and PostgreSQL.
+ * Each method does all its reads and writes before its first `await`, so on JavaScript's one thread
+ * every method is one transaction; rows are built by the same mapping as the SQL stores (rows.ts),
+ * so the JSON it hands out has the same shape. Imports nothing from Node.
+ */
+export class MemoryStore implements ChatStore {
+  private readonly rooms = new Map<string, RoomState>();
+  private closed = false;
+
+  /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
+  async createRoom(input: ValidCreateRoomInput, nowMs: number): Promise<{ room: Room; created: boolean }> {
+    this.assertOpen();
+    const existing = this.rooms.get(input.productId);
+    if (existing) return { room: toRoom(existing.row), created: false };
+    const row: RoomRow = {
+      product_id: input.productId,
+      title: input.title,
+      status: 'ACTIVE',
+      max_participants: input.maxParticipants,
+      min_participants: input.minParticipants,
+      participant_count: 0,
+      expires_at: Date.parse(input.expiresAt),
+      created_at: nowMs,
+      closed_at: null,
+      host_id: input.hostId,
+      last_seq: 0,
+    };
+    this.rooms.set(input.productId, { row, participants: new Map(), messages: [], byClientMsgId: new Map() });
+    return { room: toRoom(row), created: true };
+  }
+
+  /** The room, or null. */
+  async getRoom(productId: string): Promise<Room | null> {
+    this.assertOpen();
+    const state = this.rooms.get(productId);
+    return state ? toRoom(state.row) : null;
+  }
+
+  /** Adds a buyer against the cap; see {@link ChatStore.join}. */
+  async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
+    const state = this.mustGet(productId);
+    const { row } = state;
+    // Checked before the status, so a retried join that filled (and closed) the room is a no-op, not an error.
+    if (state.participants.has(user.userId)) return { room: toRoom(row), messages: [], joined: false };
+    if (row.participant_count >= row.max_participants) throw roomFull(row.max_participants);
+    if (row.status !== 'ACTIVE') throw notActive(row.status, 'joining');
+
+    row.participant_count += 1;
+    const count = row.participant_count;
+    const joined = this.writeSystem(
+      state,
+      { type: 'JOINED', userId: user.userId, name: user.name },
+      { status: 'ACTIVE', participantCount: count, maxParticipants: row.max_participants },
+      nowMs,
+    );
+    state.participants.set(user.userId, { user_id: user.userId, name: user.name, joined_at: nowMs });
+    const messages = [joined];
+    if (count >= row.max_participants) {
+      row.status = 'CLOSED';
+      row.closed_at = nowMs;
+      messages.push(
+        this.writeSystem(
+          state,
+          { type: 'CLOSED', reason: 'FILLED' },
+          { status: 'CLOSED', participantCount: count, maxParticipants: row.max_participants },
+          nowMs,
+        ),
+      );
+    }
+    return { room: toRoom(row), messages, joined: true };
+  }
+
+  /** Removes a buyer while the room is ACTIVE; see {@link ChatStore.leave}. */
+  async leave(productId: string, userId: string, nowMs: number): Promise<LeaveResult> {
+    const state = this.mustGet(productId);
+    const { row } = state;
+    if (row.status !== 'ACTIVE') throw notActive(row.status, 'leaving');
+    const participant = state.participants.get(userId);
+    if (!participant) return { room: toRoom(row), messages: [], left: false };
+
+    state.participants.delete(userId);
+    row.participant_count -= 1;
+    const left = this.writeSystem(
+      state,
+      { type: 'LEFT', userId, name: participant.name },
+      { status: 'ACTIVE', participantCount: row.participant_count, maxParticipants: row.max_participants },
+      nowMs,
+    );
+    return { room: toRoom(row), messages: [left], left: true };
+  }
+
+  /** True when the user is a buyer in the room. */
+  async isParticipant(productId: string, userId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.rooms.get(productId)?.participants.has(userId) ?? false;
+  }
+
+  /** The buyers, in join order. */
+  async participants(productId: string): Promise<Participant[]> {
+    this.assertOpen();
+    return [...(this.rooms.get(productId)?.participants.values() ?? [])].map(toParticipant);
+  }
+
+  /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
+  async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
+    const state = this.mustGet(productId);
+    const key = message.clientMsgId === undefined ? undefined : `${message.sender?.userId ?? ''}\u0000${message.clientMsgId}`;
+    if (key !== undefined) {
+      // Before the status check: a retry of a message stored just before the room closed must still
+      // get its stored copy back rather than an error for something that succeeded.
+      const existing = state.byClientMsgId.get(key);
+      if (existing) return { message: toMessage(existing, existing.content), duplicate: true };
+    }
+    if (!message.allowedStatuses.includes(state.row.status)) throw notActive(state.row.status, 'posting here');
+    const stored = this.insertNew(state, {
+      type: message.type,
+      sender: message.sender,
+      content: message.content,
+      clientMsgId: message.clientMsgId,
+      event: undefined,
+      room: undefined,
+      nowMs,
+    });
+    if (key !== undefined) state.byClientMsgId.set(key, stored.row);
+    return { message: stored.message, duplicate: false };
+  }
+
+  /** A page of history, ascending by seq; see {@link ChatStore.page}. */
+  async page(productId: string, query: HistoryQuery): Promise<MessagePage> {
+    const state = this.mustGet(productId);
+    const { limit } = query;
+    assertPageLimit(limit);
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    // Seqs are gap-free from 1, so message n sits at index n - 1.
+    const all = state.messages;
+    if (query.after !== undefined) {
+      const from = Math.max(0, query.after);
+      const rows = all.slice(from, from + limit + 1).filter((r) => r.seq < before);
+      return { messages: rows.slice(0, limit).map((r) => toMessage(r, r.content)), hasMore: rows.length > limit };
+    }
+    const end = Math.min(all.length, Math.max(0, before - 1));
+    const rows = all.slice(Math.max(0, end - limit - 1), end);
+    const hasMore = rows.length > limit;
+    return { messages: rows.slice(hasMore ? 1 : 0).map((r) => toMessage(r, r.content)), hasMore };
+  }
+
+  /** Moves an ACTIVE room to CLOSED or CANCELLED; null when it already left ACTIVE. */
+  async settle(productId: string, request: SettleRequest, nowMs: number): Promise<LifecycleResult | null> {
+    const state = this.mustGet(productId);
+    const { row } = state;
+    if (row.status !== 'ACTIVE') return null;
+    const status: 'CLOSED' | 'CANCELLED' =
+      'status' in request ? request.status : row.participant_count >= row.min_participants ? 'CLOSED' : 'CANCELLED';
+    row.status = status;
+    row.closed_at = nowMs;
+    const message = this.writeSystem(
+      state,
+      { type: status, reason: request.reason },
+      { status, participantCount: row.participant_count, maxParticipants: row.max_participants },
+      nowMs,
+    );
+    return { room: toRoom(row), messages: [message] };
+  }
+
+  /** ACTIVE rooms whose deadline is at or before `nowMs`, earliest first. */
+  async dueRooms(nowMs: number): Promise<Room[]> {
+    this.assertOpen();
+    return [...this.rooms.values()]
+      .map((s) => s.row)
+      .filter((r) => r.status === 'ACTIVE' && r.expires_at <= nowMs)
+      .sort((a, b) => a.expires_at - b.expires_at)
+      .map(toRoom);
+  }
+
+  /** The earliest deadline of any ACTIVE room (epoch ms), or null. */
+  async nextDeadline(): Promise<number | null> {
+    this.assertOpen();
+    let next: number | null = null;
+    for (const { row } of this.rooms.values()) {
+      if (row.status === 'ACTIVE' && (next === null || row.expires_at < next)) next = row.expires_at;
+    }
+    return next;
+  }
+
+  /** Forgets everything; calling it again does nothing. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.rooms.clear();
+  }
+
+  private assertOpen(): void {
+    // As a closed database would: a late call after shutdown is a bug to surface, not data to invent.
+    if (this.closed) throw new Error('The memory store is closed.');
+  }
+
+  private mustGet(productId: string): RoomState {
+    this.assertOpen();
+    const state = this.rooms.get(productId);
+    if (!state) throw notFound(productId);
+    return state;
+  }
+
+  private writeSystem(state: RoomState, event: SystemEvent, room: RoomSnapshot, nowMs: number): ChatMessage {
+    return this.insertNew(state, systemDraft(event, room, nowMs)).message;
+  }
+
+  private insertNew(state: RoomState, draft: MessageDraft): { message: ChatMessage; row: MessageRow } {
+    state.row.last_seq += 1;
+    const row = newMessageRow(state.row.product_id, state.row.last_seq, draft, identity);
+    state.messages.push(row);
+    return { message: toMessage(row, draft.content), row };
+  }
+}
