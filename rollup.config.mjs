@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 const entries = {
   protocol: ['src/index.ts'],
-  server: ['src/index.ts', 'src/main.ts'],
+  server: ['src/index.ts', 'src/main.ts', 'src/core.ts'],
   sdk: [
     'src/index.ts',
     'src/transports/stomp.ts',
