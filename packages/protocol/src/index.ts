@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './destinations.js';
 export * from './validate.js';
 export * from './system-text.js';
+export * from './rules.js';
