@@ -1,3 +1,10 @@
+import {
+  appendOutcome,
+  joinOutcome,
+  leaveOutcome,
+  orThrow,
+  settleOutcome,
+} from '@groupbuy/protocol';
 import type {
   ChatMessage,
   HistoryQuery,
@@ -12,9 +19,7 @@ import type { ContentCipher } from './content-cipher.js';
 import {
   assertPageLimit,
   newMessageRow,
-  notActive,
   notFound,
-  roomFull,
   systemDraft,
   toMessage,
   toParticipant,
@@ -39,6 +44,11 @@ import type {
 // content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.
 const identity: ContentCipher = { encrypt: (plain) => plain, decrypt: (stored) => stored };
 
+/** What the rules look at, read from a row. */
+function stateOf(row: RoomRow): { status: RoomRow['status']; participantCount: number; maxParticipants: number } {
+  return { status: row.status, participantCount: row.participant_count, maxParticipants: row.max_participants };
+}
+
 interface RoomState {
   row: RoomRow;
   // Insertion order is join order; a buyer who leaves and joins again is deleted and re-added, so last.
@@ -50,7 +60,8 @@ interface RoomState {
 
 /**
  * The ChatStore on plain maps, for one process that keeps nothing: Storybook, element tests and the
- * in-process core of `@groupbuy/testing`. It passes the same contract suite as SQLite and PostgreSQL.
+ * in-process core of `@groupbuy/testing`. It passes the same contract suite as SQLite and PostgreSQL and
+ * decides nothing itself: every outcome (join, leave, append, settle) comes from the protocol's rules.
  * Each method does all its reads and writes before its first `await`, so on JavaScript's one thread
  * every method is one transaction; rows are built by the same mapping as the SQL stores (rows.ts),
  * so the JSON it hands out has the same shape. Imports nothing from Node.
@@ -92,13 +103,11 @@ export class MemoryStore implements ChatStore {
   async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
     const state = this.mustGet(productId);
     const { row } = state;
-    // Checked before the status, so a retried join that filled (and closed) the room is a no-op, not an error.
-    if (state.participants.has(user.userId)) return { room: toRoom(row), messages: [], joined: false };
-    if (row.participant_count >= row.max_participants) throw roomFull(row.max_participants);
-    if (row.status !== 'ACTIVE') throw notActive(row.status, 'joining');
+    const outcome = orThrow(joinOutcome(stateOf(row), state.participants.has(user.userId)));
+    if (!outcome.joined) return { room: toRoom(row), messages: [], joined: false };
 
-    row.participant_count += 1;
-    const count = row.participant_count;
+    const count = outcome.participantCount;
+    row.participant_count = count;
     const joined = this.writeSystem(
       state,
       { type: 'JOINED', userId: user.userId, name: user.name },
@@ -107,7 +116,7 @@ export class MemoryStore implements ChatStore {
     );
     state.participants.set(user.userId, { user_id: user.userId, name: user.name, joined_at: nowMs });
     const messages = [joined];
-    if (count >= row.max_participants) {
+    if (outcome.fills) {
       row.status = 'CLOSED';
       row.closed_at = nowMs;
       messages.push(
@@ -126,8 +135,8 @@ export class MemoryStore implements ChatStore {
   async leave(productId: string, userId: string, nowMs: number): Promise<LeaveResult> {
     const state = this.mustGet(productId);
     const { row } = state;
-    if (row.status !== 'ACTIVE') throw notActive(row.status, 'leaving');
     const participant = state.participants.get(userId);
+    orThrow(leaveOutcome(row.status, participant !== undefined));
     if (!participant) return { room: toRoom(row), messages: [], left: false };
 
     state.participants.delete(userId);
@@ -157,13 +166,10 @@ export class MemoryStore implements ChatStore {
   async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
     const state = this.mustGet(productId);
     const key = message.clientMsgId === undefined ? undefined : `${message.sender?.userId ?? ''}\u0000${message.clientMsgId}`;
-    if (key !== undefined) {
-      // Before the status check: a retry of a message stored just before the room closed must still
-      // get its stored copy back rather than an error for something that succeeded.
-      const existing = state.byClientMsgId.get(key);
-      if (existing) return { message: toMessage(existing, existing.content), duplicate: true };
+    const existing = key === undefined ? undefined : state.byClientMsgId.get(key);
+    if (orThrow(appendOutcome(state.row.status, message.allowedStatuses, existing !== undefined)).duplicate && existing) {
+      return { message: toMessage(existing, existing.content), duplicate: true };
     }
-    if (!message.allowedStatuses.includes(state.row.status)) throw notActive(state.row.status, 'posting here');
     const stored = this.insertNew(state, {
       type: message.type,
       sender: message.sender,
@@ -200,9 +206,8 @@ export class MemoryStore implements ChatStore {
   async settle(productId: string, request: SettleRequest, nowMs: number): Promise<LifecycleResult | null> {
     const state = this.mustGet(productId);
     const { row } = state;
-    if (row.status !== 'ACTIVE') return null;
-    const status: 'CLOSED' | 'CANCELLED' =
-      'status' in request ? request.status : row.participant_count >= row.min_participants ? 'CLOSED' : 'CANCELLED';
+    const status = settleOutcome(toRoom(row), 'status' in request ? request.status : 'DEADLINE');
+    if (status === null) return null;
     row.status = status;
     row.closed_at = nowMs;
     const message = this.writeSystem(
