@@ -28,8 +28,8 @@ export interface SubscriptionSink {
 
 /** A live connection of any transport, as the hub tracks it. */
 export interface ConnectionHandle {
-  /** Which transport. */
-  readonly transport: 'stomp' | 'socket.io' | 'ws' | 'sse';
+  /** Which transport (`in-process`: the SDK on the core with no socket, @groupbuy/testing). */
+  readonly transport: 'stomp' | 'socket.io' | 'ws' | 'sse' | 'in-process';
   /** The verified user. */
   readonly principal: Principal;
   /** Ends the connection with a protocol error (expired token, shutdown). */

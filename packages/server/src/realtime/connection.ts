@@ -1,0 +1,363 @@
+import {
+  ChatError,
+  LIMITS,
+  assertProductId,
+  isProductId,
+  parseSendBody,
+  parseSeq,
+  peekClientMsgId,
+  toChatError,
+  type Ack,
+  type ClientCommand,
+  type ErrorInfo,
+  type ServerEvent,
+} from '@groupbuy/protocol';
+import type { Principal } from '../auth/jwt.js';
+import type { RealtimeContext } from './context.js';
+import type { Delivery, HubSubscription } from './hub.js';
+
+// No Node built-ins here (nor in hub.ts): @groupbuy/testing runs this loop in a browser, with the SDK on the
+// other side of a plain JS adapter instead of a socket.
+
+/** The transports that run on a {@link ConnectionSession}; `in-process` is the SDK wired to the core with no socket. */
+export type SessionTransport = 'stomp' | 'socket.io' | 'ws' | 'in-process';
+
+/** A server event about one subscription, other than a message. */
+export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' }>;
+
+/**
+ * What a transport hands the session: the few ways to reach its client. A codec over a socket frames each
+ * call in its wire format; the in-process transport passes the events to the SDK as objects.
+ *
+ * Calls arrive only while the session is open. When the connection ends from the client's side (socket
+ * closed, SDK closed the transport), the transport calls {@link ConnectionSession.dispose}.
+ */
+export interface SocketAdapter {
+  /** Which transport, for metrics and logs. */
+  readonly transport: SessionTransport;
+  /**
+   * True when an ack can carry results (Socket.IO, in-process): a send's ack has the stored message and a
+   * subscribe's ack the room. False (STOMP RECEIPT, the plain WebSocket): acks are bare, and a retried send's
+   * stored message is delivered again on the sender's subscriptions of that room instead.
+   */
+  readonly acksCarryResults: boolean;
+  /**
+   * A stored message (live, replayed, or a duplicate re-delivered) for one of the connection's subscriptions.
+   * `delivery` is shared by every subscriber: read it, never change it (`json` is serialised once).
+   */
+  deliver(subscriptionId: string, delivery: Delivery): void;
+  /** Any other event about one subscription. After `subscription-ended` the subscription is gone. */
+  event(subscriptionId: string, event: SubscriptionEvent): void;
+  /**
+   * Ends the connection with a protocol error (bad or expired token, flood, oversized frame, shutdown): the
+   * transport sends its goodbye in its own words (STOMP ERROR frame, close code…) and closes. Called once;
+   * the session has already let go of its subscriptions.
+   */
+  close(error: ErrorInfo): void;
+  /** Cuts the connection without a goodbye (fault tests, a peer that cannot keep up). */
+  terminate(): void;
+  /** Bytes written to the client but not yet sent, when the socket knows them (`ws.bufferedAmount`). */
+  bufferedBytes?(): number;
+}
+
+/**
+ * A client command as a codec decoded it from a frame: the protocol's {@link ClientCommand} shapes, with the
+ * fields not yet checked (they came off the wire). The session validates them, so every transport refuses the
+ * same input with the same code and words.
+ */
+export type DecodedCommand =
+  /** `subscriptionId` names the subscription in events (STOMP's `id`); @default the room id */
+  | { type: 'subscribe'; roomId: unknown; sinceSeq?: unknown; subscriptionId?: string }
+  /** By `subscriptionId` (which must exist), else every subscription of `roomId` (none is fine). */
+  | { type: 'unsubscribe'; roomId?: unknown; subscriptionId?: string }
+  /** `body` is `{ content, clientMsgId? }` (or the seed's `{ content, timestamp }`), as an object or JSON text. */
+  | { type: 'send'; roomId: unknown; body: unknown };
+
+/** A typed command (the in-process transport's) in the form the session takes. */
+export function decodeCommand(command: ClientCommand): DecodedCommand {
+  if (command.type !== 'send') return command;
+  return { type: 'send', roomId: command.roomId, body: { content: command.content, clientMsgId: command.clientMsgId } };
+}
+
+/** The room and clientMsgId a command is about, when readable: for errors reported beside an ack, not in it. */
+export function commandContext(command: DecodedCommand): { roomId?: string; clientMsgId?: string } {
+  const roomId = isProductId(command.roomId) ? command.roomId : undefined;
+  const clientMsgId = command.type === 'send' ? peekClientMsgId(command.body) : undefined;
+  return { ...(roomId ? { roomId } : {}), ...(clientMsgId ? { clientMsgId } : {}) };
+}
+
+/** Verifies a token for `transport`, counting refusals at /metrics. Throws ChatError UNAUTHENTICATED. */
+export async function verifyToken(ctx: RealtimeContext, transport: SessionTransport, token: string | null): Promise<Principal> {
+  try {
+    return await ctx.verifier.verify(token);
+  } catch (err) {
+    ctx.metrics.inc('groupbuy_auth_failures_total', { transport });
+    throw err;
+  }
+}
+
+/**
+ * A client whose unsent bytes pile up past this is cut (it resumes with a replay when it reconnects): one
+ * peer that stops reading must not hold the room's traffic in this server's memory. 16 MiB is well above a
+ * full replay window of the longest messages. In bytes.
+ */
+export const SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024;
+
+interface Entry {
+  roomId: string;
+  hubSub: HubSubscription | null;
+}
+
+// Connection ids key the frame budget; unique per process, which is all the budget needs.
+let connections = 0;
+
+/**
+ * One client connection of any two-way transport, between its codec and the core: authentication and hub
+ * registration (the hub ends it when the token expires), the frame budget and size cap, one-at-a-time
+ * handling in arrival order, the subscription cap, command validation, error mapping to acks, and the
+ * re-delivery of duplicate sends. A codec decodes frames into {@link DecodedCommand}s and encodes the acks
+ * and {@link SocketAdapter} calls; it holds no room state of its own.
+ *
+ * @example
+ * const session = new ConnectionSession(ctx, adapter);
+ * session.run(() => session.authenticate(token).then(() => undefined));
+ * onFrame((bytes, command) => {
+ *   if (session.withinSize(bytes) && session.admit()) session.handle(command, (ack) => sendAck(ack));
+ * });
+ * onSocketClosed(() => session.dispose());
+ */
+export class ConnectionSession {
+  private user: Principal | null = null;
+  private readonly subs = new Map<string, Entry>();
+  private work: Promise<void> = Promise.resolve();
+  private unregister: (() => void) | null = null;
+  private ended = false;
+  private readonly id = `conn-${++connections}`;
+
+  constructor(
+    private readonly ctx: RealtimeContext,
+    private readonly adapter: SocketAdapter,
+  ) {}
+
+  /** The verified user, once {@link authenticate} or {@link start} succeeded. */
+  get principal(): Principal | null {
+    return this.user;
+  }
+
+  /** True once the connection ended (either side). */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** True when `subscriptionId` names one of this connection's room subscriptions. */
+  hasSubscription(subscriptionId: string): boolean {
+    return this.subs.has(subscriptionId);
+  }
+
+  /** False (and the connection ended with PAYLOAD_TOO_LARGE) when a frame of `bytes` is over {@link LIMITS.frameMaxBytes}. */
+  withinSize(bytes: number): boolean {
+    if (this.ended) return false;
+    if (bytes <= LIMITS.frameMaxBytes) return true;
+    this.end(new ChatError('PAYLOAD_TOO_LARGE', `A frame can be at most ${LIMITS.frameMaxBytes} bytes.`));
+    return false;
+  }
+
+  /**
+   * Counts one incoming frame (any frame, valid or not) against the connection's budget. False, and the
+   * connection ended with RATE_LIMITED, when a client floods the server with frames.
+   */
+  admit(): boolean {
+    if (this.ended) return false;
+    try {
+      this.ctx.frameLimiter.take(this.id);
+      return true;
+    } catch {
+      this.end(new ChatError('RATE_LIMITED', 'Too many frames on this connection; reconnect and slow down.'));
+      return false;
+    }
+  }
+
+  /**
+   * Runs `task` after every earlier task and command of this connection, so frames take effect in the order
+   * they arrived (a send is stored before the next frame is read). Skipped once the connection ended. A
+   * throw ends the connection with that error (anything not a ChatError as INTERNAL, logged).
+   */
+  run(task: () => void | Promise<void>): void {
+    this.work = this.work
+      .then(async () => {
+        if (!this.ended) await task();
+      })
+      .catch((err: unknown) => {
+        const error = toChatError(err);
+        if (error.code === 'INTERNAL') this.logFailure(err);
+        this.end(error);
+      });
+  }
+
+  /**
+   * Verifies `token` and {@link start}s; call it inside {@link run} so later frames wait for it. On a refused
+   * token the connection ends with the error and this resolves null.
+   */
+  async authenticate(token: string | null): Promise<Principal | null> {
+    let principal: Principal;
+    try {
+      principal = await verifyToken(this.ctx, this.adapter.transport, token);
+    } catch (err) {
+      this.end(toChatError(err));
+      return null;
+    }
+    if (this.ended) return null;
+    this.start(principal);
+    return principal;
+  }
+
+  /** Signs the connection in as an already verified `principal` (Socket.IO verifies in its handshake) and registers it with the hub. */
+  start(principal: Principal): void {
+    if (this.ended) return;
+    if (this.user) throw new ChatError('INVALID_INPUT', 'This connection is already signed in.');
+    this.user = principal;
+    this.unregister = this.ctx.hub.register({
+      transport: this.adapter.transport,
+      principal,
+      close: (error) => this.end(error),
+      terminate: () => {
+        this.dispose();
+        this.adapter.terminate();
+      },
+    });
+  }
+
+  /**
+   * Runs `command` in order (see {@link run}) and answers through `reply`, before the next frame is handled.
+   * A refusal is an `{ ok: false, error }` ack and the connection stays; an error that ends the connection
+   * (the token expired) is answered by {@link SocketAdapter.close} instead, and `reply` is not called.
+   */
+  handle(command: DecodedCommand, reply: (ack: Ack) => void): void {
+    this.run(async () => {
+      const ack = await this.execute(command);
+      if (this.ended) return;
+      if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') return this.end(ack.error);
+      reply(ack);
+    });
+  }
+
+  /**
+   * Executes `command` now, outside the order of {@link run} (for a codec's own task that already runs in
+   * it). Never throws: a refusal is an `{ ok: false, error }` ack with a protocol code.
+   */
+  async execute(command: DecodedCommand): Promise<Ack> {
+    try {
+      const principal = this.user;
+      if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in before sending commands.');
+      if (command.type === 'subscribe') return await this.subscribe(principal, command);
+      if (command.type === 'unsubscribe') return this.unsubscribe(command);
+      return await this.send(principal, command);
+    } catch (err) {
+      const error = toChatError(err);
+      if (error.code === 'INTERNAL') this.logFailure(err);
+      return { ok: false, error: error.toInfo() };
+    }
+  }
+
+  /** Ends the connection with `error`: lets go of everything, logs the code, and has the transport say goodbye. Idempotent. */
+  end(error: ChatError | ErrorInfo): void {
+    if (this.ended) return;
+    const info = error instanceof ChatError ? error.toInfo() : error;
+    this.ctx.logger.log(info.code === 'INTERNAL' ? 'error' : 'info', `${this.adapter.transport} session ended`, {
+      code: info.code,
+      user: this.user?.userId ?? null,
+    });
+    this.dispose();
+    this.adapter.close(info);
+  }
+
+  /** The connection is gone (the socket closed): unsubscribes everything and unregisters. Idempotent; no adapter call follows. */
+  dispose(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const entry of this.subs.values()) if (entry.hubSub) this.ctx.hub.unsubscribe(entry.hubSub);
+    this.subs.clear();
+    this.unregister?.();
+    this.unregister = null;
+  }
+
+  private async subscribe(principal: Principal, command: Extract<DecodedCommand, { type: 'subscribe' }>): Promise<Ack> {
+    const roomId = assertProductId(command.roomId);
+    const sinceSeq = parseSeq(command.sinceSeq, 'sinceSeq');
+    const key = command.subscriptionId ?? roomId;
+    if (this.subs.has(key)) {
+      throw new ChatError('INVALID_INPUT', command.subscriptionId === undefined ? `Already subscribed to "${roomId}".` : `Subscription id "${key}" is already in use.`);
+    }
+    if (this.subs.size >= LIMITS.subscriptionsPerConnection) {
+      throw new ChatError('INVALID_INPUT', `A connection can follow at most ${LIMITS.subscriptionsPerConnection} rooms.`);
+    }
+    // Registered before the hub answers, so the subscription counts against the cap while it replays.
+    const entry: Entry = { roomId, hubSub: null };
+    this.subs.set(key, entry);
+    try {
+      entry.hubSub = await this.ctx.hub.subscribe(principal, roomId, sinceSeq, {
+        deliver: (d) => this.deliver(key, d),
+        replayTruncated: (info) => {
+          if (!this.ended) this.adapter.event(key, { type: 'replay-truncated', ...info });
+        },
+        ended: (error) => {
+          if (this.subs.get(key) === entry) this.subs.delete(key);
+          if (!this.ended) this.adapter.event(key, { type: 'subscription-ended', roomId, error });
+        },
+      });
+    } catch (err) {
+      if (this.subs.get(key) === entry) this.subs.delete(key);
+      throw err;
+    }
+    // The connection closed, or the hub ended the subscription, while it was being set up.
+    if (this.ended || this.subs.get(key) !== entry) this.ctx.hub.unsubscribe(entry.hubSub);
+    if (!this.adapter.acksCarryResults) return { ok: true };
+    return { ok: true, room: await this.ctx.service.getRoom(roomId) };
+  }
+
+  private unsubscribe(command: Extract<DecodedCommand, { type: 'unsubscribe' }>): Ack {
+    if (command.subscriptionId !== undefined) {
+      if (!this.subs.has(command.subscriptionId)) throw new ChatError('INVALID_INPUT', `There is no subscription "${command.subscriptionId}".`);
+      this.drop(command.subscriptionId);
+    } else {
+      const roomId = assertProductId(command.roomId);
+      for (const [key, entry] of [...this.subs]) if (entry.roomId === roomId) this.drop(key);
+    }
+    return { ok: true };
+  }
+
+  private async send(principal: Principal, command: Extract<DecodedCommand, { type: 'send' }>): Promise<Ack> {
+    const roomId = assertProductId(command.roomId);
+    const body = parseSendBody(command.body);
+    const { message, duplicate } = await this.ctx.service.post(principal, roomId, body);
+    if (this.adapter.acksCarryResults) return { ok: true, message };
+    // A retried send is not broadcast again; without an ack to carry it, the sender gets the stored message
+    // on its own subscriptions of the room.
+    if (duplicate) {
+      const delivery: Delivery = { message, json: JSON.stringify(message) };
+      for (const [key, entry] of this.subs) if (entry.roomId === roomId) this.deliver(key, delivery);
+    }
+    return { ok: true };
+  }
+
+  private drop(key: string): void {
+    const entry = this.subs.get(key);
+    this.subs.delete(key);
+    if (entry?.hubSub) this.ctx.hub.unsubscribe(entry.hubSub);
+  }
+
+  private deliver(key: string, delivery: Delivery): void {
+    if (this.ended) return;
+    if ((this.adapter.bufferedBytes?.() ?? 0) > SLOW_CONSUMER_MAX_BYTES) {
+      this.ctx.logger.log('warn', `${this.adapter.transport} client too slow, cut`, { user: this.user?.userId ?? null });
+      this.dispose();
+      this.adapter.terminate();
+      return;
+    }
+    this.adapter.deliver(key, delivery);
+  }
+
+  private logFailure(err: unknown): void {
+    this.ctx.logger.log('error', `${this.adapter.transport} command failed`, { user: this.user?.userId ?? null, error: String(err) });
+  }
+}
