@@ -17,11 +17,13 @@ export interface AppDeps extends ApiDeps {
   staticMounts: StaticMount[];
   /** The built widget's folder, served under `/elements/` (widget/index.ts); no such route when unset. */
   widgetDir?: string;
+  /** The API app already built from these deps (assembleCore's `api`); built here when absent. */
+  api?: Hono;
 }
 
 /** Builds the Hono app: the API (api.ts), the widget and static files. Realtime upgrades are wired in server.ts. */
 export function createApp(deps: AppDeps): Hono {
-  const app = createApiApp(deps);
+  const app = deps.api ?? createApiApp(deps);
   if (deps.widgetDir) app.get(`${WIDGET_PREFIX}*`, widgetHandler(deps.widgetDir));
 
   for (const mount of deps.staticMounts) {

@@ -7,8 +7,9 @@ import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import type { Server as SocketIoServer } from 'socket.io';
 import { DESTINATIONS, LIMITS } from '@groupbuy/protocol';
-import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
+import type { JwtConfig } from './auth/jwt.js';
 import { createApp, type StaticMount } from './app.js';
+import { assembleCore } from './assemble.js';
 import type { ServerConfig } from './config.js';
 import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
@@ -17,15 +18,12 @@ import { RedisPresence } from './presence/redis.js';
 import type { MessageBus } from './bus/types.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { Hub } from './realtime/hub.js';
-import type { RealtimeContext } from './realtime/context.js';
 import { handleRawWs } from './realtime/raw-ws.js';
 import type { AnonymousFeedLimits } from './realtime/sse.js';
 import { attachSocketIo } from './realtime/socket-io.js';
-import { StompSession } from './realtime/stomp.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type RateLimit } from './rooms/rate-limit.js';
-import { DeadlineScheduler } from './rooms/scheduler.js';
-import { RoomService, systemClock, type Clock } from './rooms/service.js';
+import { handleStomp } from './realtime/stomp.js';
+import type { RateLimit } from './rooms/rate-limit.js';
+import { systemClock, type Clock, type RoomService } from './rooms/service.js';
 import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
 import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
@@ -171,34 +169,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.jwtRoleClaim ? { roleClaim: options.jwtRoleClaim } : {}),
     ...(options.jwtServiceRole ? { serviceRole: options.jwtServiceRole } : {}),
   };
-  const verifier = new TokenVerifier(jwt, logger);
-  const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, () => clock.now());
-  const frameLimiter = new RateLimiter(frameLimitFor(options.rateLimit ?? DEFAULT_RATE_LIMIT), () => clock.now());
-  let scheduler: DeadlineScheduler | null = null;
-  const service = new RoomService({
+  const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
+  const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
+  const { service, hub, scheduler, realtime, verifier, api } = assembleCore({
     store,
     bus,
+    presence,
+    jwt,
     clock,
-    rateLimiter,
     logger,
     metrics,
-    onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
-  });
-  scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
-  const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
-  const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
-  const realtime: RealtimeContext = {
-    hub,
-    service,
-    verifier,
-    logger,
-    metrics,
-    frameLimiter,
-    heartbeatMs: options.heartbeatMs ?? 10_000,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
-  };
-  const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
+    dev: options.dev ?? false,
+    isOriginAllowed,
+  });
   const app = createApp({
+    api,
     service,
     verifier,
     jwt,
@@ -223,7 +211,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (url.pathname.startsWith(`${DESTINATIONS.socketIoPath}/`)) return; // engine.io's own upgrade listener
     if (!isOriginAllowed(req.headers.origin, req.headers.host)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (url.pathname === DESTINATIONS.stompPath) {
-      wss.handleUpgrade(req, socket, head, (ws) => new StompSession(ws, realtime));
+      wss.handleUpgrade(req, socket, head, (ws) => handleStomp(ws, realtime));
     } else if (url.pathname.startsWith(DESTINATIONS.wsPrefix)) {
       wss.handleUpgrade(req, socket, head, (ws) => handleRawWs(ws, url, realtime));
     } else {

@@ -1,0 +1,121 @@
+import type { Hono } from 'hono';
+import { createApiApp } from './api.js';
+import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
+import { MemoryBus } from './bus/memory.js';
+import type { MessageBus } from './bus/types.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { LocalPresence, type PresenceStore } from './presence/types.js';
+import type { RealtimeContext } from './realtime/context.js';
+import { Hub } from './realtime/hub.js';
+import type { AnonymousFeedLimits } from './realtime/sse.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type RateLimit } from './rooms/rate-limit.js';
+import { DeadlineScheduler } from './rooms/scheduler.js';
+import { RoomService, systemClock, type Clock } from './rooms/service.js';
+import type { ChatStore } from './stores/types.js';
+
+/** What {@link assembleCore} wires together; only the store and the token config are required. */
+export interface CoreOptions {
+  /** Storage. */
+  store: ChatStore;
+  /** How tokens are checked (and, with a secret, minted in dev mode). */
+  jwt: JwtConfig;
+  /** Checks tokens. @default new TokenVerifier(jwt, logger) */
+  verifier?: TokenVerifier;
+  /** Fan-out between instances. @default new MemoryBus() */
+  bus?: MessageBus;
+  /** Who is watching, across instances. @default new LocalPresence() */
+  presence?: PresenceStore;
+  /** Time for the rules, the rate limits, token expiry and deadlines. @default systemClock */
+  clock?: Clock;
+  /** Messages per user per room. @default DEFAULT_RATE_LIMIT */
+  rateLimit?: RateLimit;
+  /** Structured logs. @default silentLogger */
+  logger?: Logger;
+  /** Counters. @default new Metrics() */
+  metrics?: Metrics;
+  /** STOMP heart-beat, in ms. @default 10000 */
+  heartbeatMs?: number;
+  /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
+  anonymousFeedLimits?: AnonymousFeedLimits;
+  /** Enables `POST /api/dev/token`. Never in production. @default false */
+  dev?: boolean;
+  /** Checks a browser Origin against the allow-list. @default every origin */
+  isOriginAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
+}
+
+/** The server's core, wired: what every transport and the HTTP server are built on. */
+export interface ServerCore {
+  /** Storage. */
+  readonly store: ChatStore;
+  /** Fan-out. */
+  readonly bus: MessageBus;
+  /** Who is watching. */
+  readonly presence: PresenceStore;
+  /** Time. */
+  readonly clock: Clock;
+  /** Token checks. */
+  readonly verifier: TokenVerifier;
+  /** The room rules, the lifecycle, the rate limit. */
+  readonly service: RoomService;
+  /** Subscriptions and connections. */
+  readonly hub: Hub;
+  /** Settles rooms at their deadline; `start()` it once the core is wired into a server. */
+  readonly scheduler: DeadlineScheduler;
+  /** What the realtime endpoints (and the connection loop) are handed. */
+  readonly realtime: RealtimeContext;
+  /** Counters. */
+  readonly metrics: Metrics;
+  /** The REST/SSE routes as a Hono app (no files, no Node built-ins): `api.fetch(request)`. */
+  readonly api: Hono;
+}
+
+/**
+ * Wires the core the same way for the reference server (server.ts adds HTTP, sockets and files) and for
+ * the in-process server of `@groupbuy/testing`, so both run one assembly of the same rules.
+ */
+export function assembleCore(options: CoreOptions): ServerCore {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const { store, jwt } = options;
+  const bus = options.bus ?? new MemoryBus();
+  const presence = options.presence ?? new LocalPresence();
+  const metrics = options.metrics ?? new Metrics();
+  const verifier = options.verifier ?? new TokenVerifier(jwt, logger);
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const rateLimiter = new RateLimiter(rateLimit, () => clock.now());
+  const frameLimiter = new RateLimiter(frameLimitFor(rateLimit), () => clock.now());
+  let scheduler: DeadlineScheduler | null = null;
+  const service = new RoomService({
+    store,
+    bus,
+    clock,
+    rateLimiter,
+    logger,
+    metrics,
+    onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
+  });
+  scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
+  const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
+  const realtime: RealtimeContext = {
+    hub,
+    service,
+    verifier,
+    logger,
+    metrics,
+    frameLimiter,
+    heartbeatMs: options.heartbeatMs ?? 10_000,
+    ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
+  };
+  const api = createApiApp({
+    service,
+    verifier,
+    jwt,
+    realtime,
+    logger,
+    metrics,
+    dev: options.dev ?? false,
+    isOriginAllowed: options.isOriginAllowed ?? (() => true),
+  });
+  return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api };
+}
