@@ -233,17 +233,20 @@ export class ConnectionSession {
    * (the token expired) is answered by {@link SocketAdapter.close} instead, and `reply` is not called.
    */
   handle(command: DecodedCommand, reply: (ack: Ack) => void): void {
-    this.run(async () => {
-      const ack = await this.execute(command);
-      if (this.ended) return;
-      if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') return this.end(ack.error);
-      reply(ack);
-    });
+    this.run(() => this.answer(command, reply));
+  }
+
+  /** {@link handle} now, for a codec's own task that already runs in order (inside {@link run}). */
+  async answer(command: DecodedCommand, reply: (ack: Ack) => void): Promise<void> {
+    const ack = await this.execute(command);
+    if (this.ended) return;
+    if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') return this.end(ack.error);
+    reply(ack);
   }
 
   /**
-   * Executes `command` now, outside the order of {@link run} (for a codec's own task that already runs in
-   * it). Never throws: a refusal is an `{ ok: false, error }` ack with a protocol code.
+   * Executes `command` now and returns its ack, outside the order of {@link run} and without the rule that
+   * an UNAUTHENTICATED refusal ends the connection (prefer {@link answer}). Never throws.
    */
   async execute(command: DecodedCommand): Promise<Ack> {
     try {
