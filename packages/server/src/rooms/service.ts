@@ -1,6 +1,10 @@
 import {
   ChatError,
   assertProductId,
+  decide,
+  orThrow,
+  roomRelation,
+  statusesAllowing,
   parseCreateRoomInput,
   parseHistoryQuery,
   parseNotificationBody,
@@ -8,7 +12,7 @@ import {
   type MessagePage,
   type Participant,
   type Room,
-  type RoomStatus,
+  type RoomRelation,
   type SendBody,
 } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
@@ -49,6 +53,8 @@ export interface RoomServiceDeps {
 export interface Access {
   /** The room. */
   room: Room;
+  /** The relation the room rules (`decide` in @groupbuy/protocol) are asked about. */
+  relation: RoomRelation;
   /** A buyer in the deal. */
   isParticipant: boolean;
   /** The seller, or the trade service. */
@@ -56,8 +62,9 @@ export interface Access {
 }
 
 /**
- * The rules of a room, in one place for every transport: who may read, post, join, close; the lifecycle;
- * the rate limit. Every write goes to the store first and is then published on the bus.
+ * A room's operations for every transport: each asks the room rules of @groupbuy/protocol (rules.ts)
+ * before it writes, and the store asks them again inside its transaction, where the answer cannot go
+ * stale; plus the rate limit. Every write goes to the store first and is then published on the bus.
  */
 export class RoomService {
   constructor(private readonly deps: RoomServiceDeps) {}
@@ -84,22 +91,15 @@ export class RoomService {
   /** The room and how `principal` relates to it. */
   async access(principal: Principal, productId: string): Promise<Access> {
     const room = await this.getRoom(productId);
-    const isHost = principal.role === 'service' || (room.hostId !== null && room.hostId === principal.userId);
     const isParticipant = await this.deps.store.isParticipant(room.productId, principal.userId);
-    return { room, isParticipant, isHost };
+    const relation = roomRelation(principal, room, isParticipant);
+    return { room, relation, isParticipant, isHost: relation === 'service' || relation === 'host' };
   }
 
   /** Read access: anyone while ACTIVE; afterwards buyers and the host only. Throws FORBIDDEN. */
   async authorizeRead(principal: Principal, productId: string): Promise<Access> {
     const access = await this.access(principal, productId);
-    if (!canRead(access)) {
-      throw new ChatError(
-        'FORBIDDEN',
-        access.room.status === 'CLOSED'
-          ? 'This deal has closed; only its buyers and the seller can see the chat now.'
-          : 'This deal was cancelled; only its buyers and the seller can see the chat.',
-      );
-    }
+    orThrow(decide(access.relation, 'read', access.room));
     return access;
   }
 
@@ -118,7 +118,11 @@ export class RoomService {
 
   /** Joins the deal. Returns whether the user was newly added. */
   async join(principal: Principal, productId: string): Promise<{ room: Room; joined: boolean }> {
-    if (principal.role === 'service') throw new ChatError('FORBIDDEN', 'The trade service cannot join a deal.');
+    // A refusal read here stays true (a room never returns to ACTIVE, a filled one never empties); an
+    // allowed join is decided again, with the cap, inside the store's transaction. A buyer's join (a
+    // seller may be a buyer too) is the store's no-op, whatever the room's state.
+    const access = await this.access(principal, productId);
+    if (!access.isParticipant) orThrow(decide(access.relation, 'join', access.room));
     const result = await this.deps.store.join(assertProductId(productId), principal, this.deps.clock.now());
     await this.publish(result);
     if (result.joined) this.deps.logger.log('info', 'joined', { room: productId, user: principal.userId });
@@ -135,13 +139,14 @@ export class RoomService {
 
   /** Closes or cancels on request of the host or the trade service. */
   async settleByHost(principal: Principal, productId: string, status: 'CLOSED' | 'CANCELLED'): Promise<Room> {
+    const action = status === 'CLOSED' ? 'close' : 'cancel';
     const access = await this.access(principal, productId);
-    if (!access.isHost) throw new ChatError('FORBIDDEN', 'Only the seller or the trade service can end this deal.');
+    orThrow(decide(access.relation, action, access.room));
     const result = await this.deps.store.settle(productId, { status, reason: 'HOST' }, this.deps.clock.now());
     if (!result) {
       // Read again: when a concurrent request ended the deal after our read, `access.room` still says ACTIVE.
-      const current = await this.getRoom(productId);
-      throw new ChatError('ROOM_NOT_ACTIVE', `This deal is already ${current.status.toLowerCase()}.`);
+      orThrow(decide(access.relation, action, await this.getRoom(productId)));
+      throw new ChatError('INTERNAL', 'The deal could not be ended; please try again.');
     }
     await this.publish(result);
     this.deps.logger.log('info', 'room settled', { room: productId, user: principal.userId, status });
@@ -152,14 +157,14 @@ export class RoomService {
   async notify(principal: Principal, productId: string, body: unknown): Promise<ChatMessage> {
     const { content } = parseNotificationBody(body);
     const access = await this.access(principal, productId);
-    if (!access.isHost) throw new ChatError('FORBIDDEN', 'Only the seller or the trade service can post notices.');
+    orThrow(decide(access.relation, 'notify', access.room));
     const { message } = await this.deps.store.append(
       productId,
       {
         type: 'NOTIFICATION',
         sender: principal.role === 'service' ? null : { userId: principal.userId, name: principal.name },
         content,
-        allowedStatuses: ['ACTIVE', 'CLOSED', 'CANCELLED'],
+        allowedStatuses: statusesAllowing(access.relation, 'notify'),
       },
       this.deps.clock.now(),
     );
@@ -178,16 +183,10 @@ export class RoomService {
         throw new ChatError('UNAUTHENTICATED', 'Your session expired. Sign in again.');
       }
       const access = await this.access(principal, productId);
-      const member = access.isParticipant || access.isHost;
-      if (access.room.status === 'CANCELLED') {
-        throw new ChatError('ROOM_NOT_ACTIVE', 'This deal was cancelled; the chat is read-only.');
-      }
-      if (access.room.status === 'CLOSED' && !member) {
-        throw new ChatError('FORBIDDEN', 'This deal has closed; only its buyers and the seller can chat now.');
-      }
+      orThrow(decide(access.relation, 'post', access.room));
       this.deps.rateLimiter.take(`${principal.userId}\u0000${productId}`);
       // Re-checked inside the store's transaction: the room may leave ACTIVE between the read above and the write.
-      const allowedStatuses: readonly RoomStatus[] = member ? ['ACTIVE', 'CLOSED'] : ['ACTIVE'];
+      const allowedStatuses = statusesAllowing(access.relation, 'post');
       const result = await this.deps.store.append(
         productId,
         {
@@ -235,7 +234,7 @@ export class RoomService {
   }
 }
 
-/** Read access rule, shared by REST and every realtime transport. */
+/** True when `access` may read the room's chat: the read rule of @groupbuy/protocol's `decide`. */
 export function canRead(access: Access): boolean {
-  return access.room.status === 'ACTIVE' || access.isParticipant || access.isHost;
+  return decide(access.relation, 'read', access.room).ok;
 }

@@ -5,6 +5,7 @@ import type {
   Participant,
   Room,
   RoomSnapshot,
+  RoomState,
   RoomStatus,
   SystemEvent,
 } from '@groupbuy/protocol';
@@ -117,6 +118,16 @@ export function toRoom(row: RoomRow): Room {
   };
 }
 
+/** The part of a room row the room rules decide on (`joinOutcome`, `settleOutcome` in @groupbuy/protocol). */
+export function ruleState(row: RoomRow): RoomState & Pick<Room, 'minParticipants'> {
+  return {
+    status: row.status,
+    participantCount: row.participant_count,
+    maxParticipants: row.max_participants,
+    minParticipants: row.min_participants,
+  };
+}
+
 /** The wire form of a participant row. */
 export function toParticipant(row: ParticipantRow): Participant {
   return { userId: row.user_id, name: row.name, joinedAt: iso(row.joined_at) };
@@ -176,22 +187,6 @@ export function systemDraft(event: SystemEvent, room: RoomSnapshot, nowMs: numbe
 /** ROOM_NOT_FOUND for `productId`. */
 export function notFound(productId: string): ChatError {
   return new ChatError('ROOM_NOT_FOUND', `There is no group-buy room for product "${productId}".`);
-}
-
-/** ROOM_FULL for a room whose cap is `maxParticipants`. */
-export function roomFull(maxParticipants: number): ChatError {
-  return new ChatError('ROOM_FULL', `This deal is full (${maxParticipants} buyers).`);
-}
-
-/** ROOM_NOT_ACTIVE worded for the room's `status`; `what` names the refused action ("joining"). */
-export function notActive(status: RoomStatus, what: string): ChatError {
-  const message =
-    status === 'CANCELLED'
-      ? `This deal was cancelled, so ${what} is not possible any more.`
-      : status === 'CLOSED'
-        ? `This deal has closed, so ${what} is not possible any more.`
-        : `This deal is still recruiting, so ${what} is not possible yet.`;
-  return new ChatError('ROOM_NOT_ACTIVE', message);
 }
 
 /** Throws INVALID_INPUT unless `limit` is a whole number ≥ 1 (a history page size). */

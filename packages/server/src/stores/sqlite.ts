@@ -1,16 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  ChatMessage,
-  HistoryQuery,
-  MessagePage,
-  Participant,
-  Room,
-  RoomSnapshot,
-  RoomStatus,
-  SystemEvent,
-  ValidCreateRoomInput,
+import {
+  appendOutcome,
+  joinOutcome,
+  leaveOutcome,
+  orThrow,
+  settleOutcome,
+  type ChatMessage,
+  type HistoryQuery,
+  type MessagePage,
+  type Participant,
+  type Room,
+  type RoomSnapshot,
+  type RoomStatus,
+  type SystemEvent,
+  type ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { migrate } from './migrations.js';
@@ -18,9 +23,8 @@ import {
   MESSAGE_COLUMNS,
   assertPageLimit,
   newMessageRow,
-  notActive,
   notFound,
-  roomFull,
+  ruleState,
   systemDraft,
   toMessage,
   toParticipant,
@@ -54,9 +58,9 @@ export interface SqliteStoreOptions {
 type CreateRoomResult = { room: Room; created: boolean };
 
 /**
- * The embedded ChatStore: one SQLite file in WAL mode through better-sqlite3. Every rule that must hold
- * under concurrency runs inside one IMMEDIATE transaction, so it also holds when several processes share
- * the file. Message content goes through the configured {@link ContentCipher}; the store never logs it.
+ * The embedded ChatStore: one SQLite file in WAL mode through better-sqlite3. Every room rule that must
+ * hold under concurrency (`@groupbuy/protocol` rules.ts) is decided inside one IMMEDIATE transaction, so it
+ * also holds when several processes share the file. Message content goes through the configured {@link ContentCipher}; the store never logs it.
  */
 export class SqliteStore implements ChatStore {
   /** Opens (creating and migrating when needed) the database at `options.path`. */
@@ -177,16 +181,11 @@ export class SqliteStore implements ChatStore {
     });
     this.txJoin = db.transaction((productId: string, user: UserRef, nowMs: number): JoinResult => {
       const row = this.mustGetRoom(productId);
-      // Checked before the status, so a retried join that filled (and closed) the room is a no-op, not an error.
-      if (this.selectParticipant.get(productId, user.userId)) {
-        return { room: toRoom(row), messages: [], joined: false };
-      }
-      if (row.participant_count >= row.max_participants) {
-        throw roomFull(row.max_participants);
-      }
-      if (row.status !== 'ACTIVE') throw notActive(row.status, 'joining');
+      const alreadyIn = this.selectParticipant.get(productId, user.userId) !== undefined;
+      const outcome = orThrow(joinOutcome(ruleState(row), alreadyIn));
+      if (!outcome.joined) return { room: toRoom(row), messages: [], joined: false };
 
-      const count = row.participant_count + 1;
+      const count = outcome.participantCount;
       this.updateRoomCount.run(count, productId);
       const joined = this.writeSystem(
         productId,
@@ -196,7 +195,7 @@ export class SqliteStore implements ChatStore {
       );
       this.insertParticipant.run(productId, user.userId, user.name, nowMs, joined.seq);
       const messages = [joined];
-      if (count >= row.max_participants) {
+      if (outcome.fills) {
         // The join that reaches the cap closes the deal in the same transaction: no later join can
         // observe "ACTIVE and full", and the CLOSED message follows the JOINED one with no gap.
         this.updateRoomStatus.run('CLOSED', nowMs, productId);
@@ -213,9 +212,9 @@ export class SqliteStore implements ChatStore {
     });
     this.txLeave = db.transaction((productId: string, userId: string, nowMs: number): LeaveResult => {
       const row = this.mustGetRoom(productId);
-      if (row.status !== 'ACTIVE') throw notActive(row.status, 'leaving');
       const participant = this.selectParticipant.get(productId, userId);
-      if (!participant) return { room: toRoom(row), messages: [], left: false };
+      const outcome = orThrow(leaveOutcome(row.status, participant !== undefined));
+      if (!outcome.left || !participant) return { room: toRoom(row), messages: [], left: false };
 
       const count = row.participant_count - 1;
       this.deleteParticipant.run(productId, userId);
@@ -230,13 +229,12 @@ export class SqliteStore implements ChatStore {
     });
     this.txAppend = db.transaction((productId: string, message: NewMessage, nowMs: number): AppendResult => {
       const row = this.mustGetRoom(productId);
-      if (message.clientMsgId !== undefined) {
-        // Before the status check: a retry of a message stored just before the room closed must still
-        // get its stored copy back rather than an error for something that succeeded.
-        const existing = this.selectByClientMsgId.get(productId, message.sender?.userId ?? null, message.clientMsgId);
-        if (existing) return { message: this.toMessage(existing), duplicate: true };
-      }
-      if (!message.allowedStatuses.includes(row.status)) throw notActive(row.status, 'posting here');
+      const existing =
+        message.clientMsgId === undefined
+          ? undefined
+          : this.selectByClientMsgId.get(productId, message.sender?.userId ?? null, message.clientMsgId);
+      const outcome = orThrow(appendOutcome(row.status, message.allowedStatuses, existing !== undefined));
+      if (outcome.duplicate && existing) return { message: this.toMessage(existing), duplicate: true };
       const stored = this.insertNew(productId, {
         type: message.type,
         sender: message.sender,
@@ -251,13 +249,8 @@ export class SqliteStore implements ChatStore {
     this.txSettle = db.transaction(
       (productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
         const row = this.mustGetRoom(productId);
-        if (row.status !== 'ACTIVE') return null;
-        const status: 'CLOSED' | 'CANCELLED' =
-          'status' in request
-            ? request.status
-            : row.participant_count >= row.min_participants
-              ? 'CLOSED'
-              : 'CANCELLED';
+        const status = settleOutcome(ruleState(row), 'status' in request ? request.status : 'DEADLINE');
+        if (status === null) return null;
         this.updateRoomStatus.run(status, nowMs, productId);
         const message = this.writeSystem(
           productId,

@@ -30,8 +30,9 @@ export interface NewMessage {
   /** Idempotency key: the same (room, sender, clientMsgId) is stored once. */
   clientMsgId?: string;
   /**
-   * The room statuses in which this append is allowed, checked in the same transaction that assigns
-   * the seq, so a message can never land after the room left them. Throws ROOM_NOT_ACTIVE otherwise.
+   * The room statuses in which this append is allowed (the service takes them from the room rules,
+   * `statusesAllowing` in @groupbuy/protocol), checked by `appendOutcome` in the same transaction that
+   * assigns the seq, so a message can never land after the room left them. Throws ROOM_NOT_ACTIVE otherwise.
    */
   allowedStatuses: readonly RoomStatus[];
 }
@@ -73,7 +74,9 @@ export type SettleRequest =
 
 /**
  * Storage for rooms, participants and messages. Every rule that must hold under concurrency (the cap,
- * the gap-free seq, idempotent sends, one lifecycle transition) holds inside the store's transactions.
+ * the gap-free seq, idempotent sends, one lifecycle transition) holds inside the store's transactions:
+ * the store keeps the locking and the persistence, and asks the room rules of @groupbuy/protocol
+ * (`joinOutcome`, `leaveOutcome`, `appendOutcome`, `settleOutcome`) on the row it holds locked.
  * The same contract suite (`contract.ts`) runs against every implementation. Times are epoch ms.
  */
 export interface ChatStore {
@@ -113,5 +116,5 @@ export interface ChatStore {
   close(): Promise<void>;
 }
 
-/** Builds the SYSTEM event of a lifecycle change; re-exported for stores. */
+/** The protocol's SYSTEM event type, re-exported so a store finds every type it writes in this module. */
 export type { SystemEvent };
