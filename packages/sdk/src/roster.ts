@@ -1,0 +1,152 @@
+import { roomRelation, type ChatMessage, type Participant, type Room, type RoomRelation, type Viewer } from '@groupbuy/protocol';
+import { coalesce } from './coalesce.js';
+import type { CurrentUser } from './types.js';
+
+/** How often the viewer list is re-read while subscribed, in ms: opening a chat sends no event to others. */
+export const VIEWERS_REFRESH_MS = 20_000;
+
+/** What a {@link Roster} needs from its session. */
+export interface RosterHost {
+  /** Reads the buyers (`GET …/participants`); rejects on failure (the session reports it). */
+  fetchParticipants(): Promise<readonly Participant[]>;
+  /** Reads who has the chat open (`GET …/viewers`); rejects on failure. */
+  fetchViewers(): Promise<readonly Viewer[]>;
+  /** The room as the session knows it, or null before it was read. */
+  room(): Room | null;
+  /** True while the room is subscribed on an open connection (the only time viewers are polled). */
+  live(): boolean;
+  /** A list changed: `participants` or `viewers`. */
+  changed(list: 'participants' | 'viewers'): void;
+}
+
+/** What a SYSTEM message did to the participant list (see {@link Roster.apply}). */
+export type RosterUpdate = 'none' | 'applied' | 'stale';
+
+// The participant list before its first read, or as read plus the JOINED/LEFT messages applied since.
+type Participants =
+  | { readonly kind: 'unread' }
+  | { readonly kind: 'read'; readonly list: readonly Participant[]; readonly seq: number };
+
+/**
+ * Who is in a room: the buyers (read over REST, then kept current from the stream's SYSTEM JOINED/LEFT
+ * messages instead of every open client re-reading the list on every join of a busy deal), who has the chat
+ * open (polled), and what the signed-in user is to the room (host, buyer).
+ */
+export class Roster {
+  private state: Participants = { kind: 'unread' };
+  private seen: readonly Viewer[] = Object.freeze([]);
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(private readonly host: RosterHost) {}
+
+  /** The buyers; empty until first read. */
+  get participants(): readonly Participant[] {
+    return this.state.kind === 'read' ? this.state.list : [];
+  }
+
+  /** Who has the chat open right now, each user once. */
+  get viewers(): readonly Viewer[] {
+    return this.seen;
+  }
+
+  /** True once the participant list was read: only then can the client tell a non-buyer from a buyer. */
+  get known(): boolean {
+    return this.state.kind === 'read';
+  }
+
+  /** True when `user` is a buyer in this deal. */
+  isParticipant(user: CurrentUser | null): boolean {
+    return user !== null && this.participants.some((p) => p.userId === user.userId);
+  }
+
+  /** True when `user` is the room's host (seller). */
+  isHost(user: CurrentUser | null): boolean {
+    const room = this.host.room();
+    return user !== null && room !== null && room.hostId === user.userId;
+  }
+
+  /**
+   * The relations to the room the rules may see `user` in: one once the room, the user and the buyers are
+   * known; before that every one the user could turn out to have (none before the room is read). The SDK
+   * always sends a token, so an unknown user is never `anonymous`.
+   */
+  relations(user: CurrentUser | null): readonly RoomRelation[] {
+    const room = this.host.room();
+    if (!room) return [];
+    if (!user) return ['service', 'host', 'participant', 'signed-in'];
+    const principal = { userId: user.userId, role: user.role === 'service' ? ('service' as const) : ('user' as const) };
+    if (this.known) return [roomRelation(principal, room, this.isParticipant(user))];
+    return [...new Set([roomRelation(principal, room, true), roomRelation(principal, room, false)])];
+  }
+
+  /** Reads the buyers again; overlapping calls share one read (and one more after it). */
+  readonly refreshParticipants = coalesce(async () => {
+    const list = await this.host.fetchParticipants();
+    if (this.closed) return;
+    // The list read includes every join and leave stored so far; later SYSTEM messages apply on top.
+    const seq = Math.max(this.state.kind === 'read' ? this.state.seq : 0, this.host.room()?.lastSeq ?? 0);
+    this.state = { kind: 'read', list: Object.freeze([...list]), seq };
+    this.host.changed('participants');
+  });
+
+  /** Reads the viewers again; overlapping calls share one read. */
+  readonly refreshViewers = coalesce(async () => {
+    const list = await this.host.fetchViewers();
+    if (this.closed) return;
+    this.seen = Object.freeze([...list]);
+    this.host.changed('viewers');
+  });
+
+  /**
+   * Applies a live SYSTEM JOINED/LEFT message to the list: `applied` when it did, `stale` when the list
+   * cannot be trusted to take it (not read yet, or the message is older than the list) and must be read
+   * again, `none` for any other message.
+   */
+  apply(message: ChatMessage): RosterUpdate {
+    const event = message.event;
+    if (event?.type !== 'JOINED' && event?.type !== 'LEFT') return 'none';
+    if (this.state.kind !== 'read' || message.seq <= this.state.seq) return 'stale';
+    if (!event.userId) return 'applied';
+    const others = this.state.list.filter((p) => p.userId !== event.userId);
+    const list = event.type === 'JOINED' ? [...others, { userId: event.userId, name: event.name ?? event.userId, joinedAt: message.createdAt }] : others;
+    this.state = { kind: 'read', list: Object.freeze(list), seq: message.seq };
+    return 'applied';
+  }
+
+  /**
+   * After a batch of live messages went through {@link apply}: says the list changed, reads it again when one
+   * was stale, and then (a join or leave is the cheap moment to look again: opening a chat sends nobody an
+   * event) re-reads the viewers too, between the polls.
+   */
+  settle(updates: readonly RosterUpdate[]): void {
+    const applied = updates.includes('applied');
+    const stale = updates.includes('stale');
+    if (applied) this.host.changed('participants');
+    if (stale) void this.refreshParticipants();
+    if (applied || stale) void this.refreshViewers();
+  }
+
+  /** Forgets the viewers (out of the room: they are no longer this reader's to see); true when there were any. */
+  clearViewers(): boolean {
+    if (this.seen.length === 0) return false;
+    this.seen = Object.freeze([]);
+    return true;
+  }
+
+  /** Reads the viewers now and every {@link VIEWERS_REFRESH_MS} from here on while the room is live. */
+  startPolling(): void {
+    void this.refreshViewers();
+    if (this.poll !== undefined || this.closed) return;
+    this.poll = setInterval(() => {
+      if (this.host.live()) void this.refreshViewers();
+    }, VIEWERS_REFRESH_MS);
+    (this.poll as { unref?: () => void }).unref?.();
+  }
+
+  /** Stops polling; answers still on their way are dropped. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.poll);
+  }
+}
