@@ -13,6 +13,14 @@ export { RateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rooms/rate-li
 export { DeadlineScheduler } from './rooms/scheduler.js';
 export { Hub, type Delivery, type SubscriptionSink, type ConnectionHandle, type HubSubscription } from './realtime/hub.js';
 export type { RealtimeContext } from './realtime/context.js';
+export {
+  ConnectionSession,
+  decodeCommand,
+  type DecodedCommand,
+  type SessionTransport,
+  type SocketAdapter,
+  type SubscriptionEvent,
+} from './realtime/connection.js';
 export { MemoryBus } from './bus/memory.js';
 export type { MessageBus, BusHandler } from './bus/types.js';
 export { LocalPresence, mergeViewers, type PresenceStore } from './presence/types.js';
