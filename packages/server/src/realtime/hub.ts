@@ -1,4 +1,4 @@
-import { LIMITS, type ChatMessage, type ErrorInfo, type Viewer } from '@groupbuy/protocol';
+import { LIMITS, decide, roomRelation, type ChatMessage, type ErrorInfo, type Viewer } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
@@ -273,18 +273,13 @@ export class Hub {
       const room = await this.deps.store.getRoom(roomId);
       const buyers = new Set((await this.deps.store.participants(roomId)).map((p) => p.userId));
       for (const s of subs) {
-        const stays = buyers.has(s.principal.userId) || (room?.hostId ?? null) === s.principal.userId;
-        if (stays) {
+        // The read rule of protocol rules.ts, asked of the room as it is now (no longer ACTIVE).
+        const decision = room && decide(roomRelation(s.principal, room, buyers.has(s.principal.userId)), 'read', room);
+        if (!decision || decision.ok) {
           this.release(s);
         } else {
           this.unsubscribe(s);
-          s.sink.ended({
-            code: 'FORBIDDEN',
-            message:
-              room?.status === 'CANCELLED'
-                ? 'This deal was cancelled; only its buyers and the seller can see the chat.'
-                : 'This deal has closed; only its buyers and the seller can see the chat now.',
-          });
+          s.sink.ended(decision.error);
         }
       }
     } catch (err) {
