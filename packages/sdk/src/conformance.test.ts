@@ -1,5 +1,6 @@
-// One suite for every realtime transport, against the real server: the same behaviours must hold whether
-// the client speaks STOMP, Socket.IO or plain WebSocket.
+// One suite for every realtime transport, against the real server: the same behaviours, and the same error
+// codes, must hold whether the client speaks STOMP, Socket.IO or plain WebSocket, or runs in process on the
+// real core (@groupbuy/testing, what Storybook and the element tests use).
 import { describe, expect, it } from 'vitest';
 import { ChatError, LIMITS, type ErrorCode } from '@groupbuy/protocol';
 import type { RoomSession } from './types.js';
@@ -45,9 +46,12 @@ async function live(session: RoomSession, label: string): Promise<void> {
 
 const range = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 
-describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
-  const env = useTestServer();
+describe.each(TRANSPORTS)('$name transport', (entry) => {
+  const env = useTestServer({ inProcess: entry.inProcess ?? false });
   const { tokenOf } = env;
+  const factory = () => entry.factory(env);
+  // The in-process core is this process: there is no server process to kill and start again.
+  const itWithProcess = entry.inProcess ? it.skip : it;
 
   it('delivers messages to every session in the room in the order they were sent', async () => {
     const room = await createRoom(env.url);
@@ -132,7 +136,7 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
     expect((await storedContents(env.url, room.productId)).filter((c) => c.startsWith('burst'))).toEqual(burst);
   });
 
-  it('recovers every session with no loss and no duplicate after the server process is killed and restarted', async () => {
+  itWithProcess('recovers every session with no loss and no duplicate after the server process is killed and restarted', async () => {
     const proc = new ServerProcess();
     try {
       await proc.start();
@@ -266,7 +270,7 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
 
   it("stops in 'auth-required' after two refused attempts when getToken keeps giving an expired token; reconnect() with a good one delivers the queued sends once", async () => {
     const room = await createRoom(env.url);
-    let token = await signedToken('ann', -60);
+    let token = await signedToken('ann', -60, env.url);
     const { factory: transport, attempts } = countingAttempts(factory());
     const client = testClient({ baseUrl: env.url, getToken: () => token, transport });
     const ann = client.room(room.productId);
@@ -297,7 +301,7 @@ describe.each(TRANSPORTS)('$name transport', ({ factory }) => {
 
   it("enters 'auth-required' when the token is refused and getToken then throws, and reconnect() asks it again", async () => {
     const room = await createRoom(env.url);
-    const expired = await signedToken('ann', -60);
+    const expired = await signedToken('ann', -60, env.url);
     let signedIn = false;
     let asked = 0;
     const getToken = async () => {

@@ -2,12 +2,12 @@ import WebSocket from 'ws';
 import { ChatError, type Ack, type ServerEvent } from '@groupbuy/protocol';
 import { createChatClient } from '../client.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { RunningServer } from '@groupbuy/server';
-import { devToken, startTestServer, waitFor, type TestServer } from './server.js';
+import { devToken, fetchFor, startInProcessServer, startTestServer, waitFor, type TestServer } from './server.js';
 import { socketIoTransport } from '../transports/socket-io.js';
 import { stompTransport } from '../transports/stomp.js';
 import { wsTransport } from '../transports/ws.js';
 import type { WebSocketLike } from '../transports/shared.js';
+import type { InProcessServer } from '@groupbuy/testing';
 import type {
   ChatClient,
   ChatClientOptions,
@@ -22,11 +22,34 @@ import type {
 
 const NodeWebSocket = WebSocket as unknown as WebSocketLike;
 
-/** The realtime transports the conformance suite runs against, each with real Node peers. */
-export const TRANSPORTS: ReadonlyArray<{ name: string; factory: () => TransportFactory }> = [
+/** One entry of {@link TRANSPORTS}. */
+export interface SuiteTransport {
+  /** The name the suite's describe block shows. */
+  name: string;
+  /** True for the in-process transport, whose server is the real core in this process (no socket, nothing to kill). */
+  inProcess?: boolean;
+  /** A transport factory for `env`, the server of the describe block (only the in-process one needs it). */
+  factory: (env?: SuiteServer) => TransportFactory;
+}
+
+/**
+ * The realtime transports the conformance suite runs against: three with real Node peers over a listening
+ * server, and the in-process one (@groupbuy/testing: the SDK on a ConnectionSession of the real core, what
+ * Storybook and the element tests run on), so a behaviour it gets wrong fails the same scenario here.
+ */
+export const TRANSPORTS: ReadonlyArray<SuiteTransport> = [
   { name: 'stomp', factory: () => stompTransport({ WebSocket: NodeWebSocket }) },
   { name: 'socket.io', factory: () => socketIoTransport() },
   { name: 'ws', factory: () => wsTransport({ WebSocket: NodeWebSocket }) },
+  {
+    name: 'in-process',
+    inProcess: true,
+    factory: (env) => {
+      const server = env?.inProcess;
+      if (!server) throw new Error('the in-process transport needs the in-process server of useTestServer({ inProcess: true })');
+      return server.transport;
+    },
+  },
 ];
 
 /**
@@ -146,7 +169,7 @@ export const openClients: ChatClient[] = [];
 
 /** A client for `baseUrl` with quick reconnects (tests wait for conditions, so short delays only save time). */
 export function testClient(options: Pick<ChatClientOptions, 'baseUrl' | 'getToken' | 'transport'> & Partial<ChatClientOptions>): ChatClient {
-  const client = createChatClient({ reconnectInitialDelayMs: 20, reconnectMaxDelayMs: 400, ...options });
+  const client = createChatClient({ reconnectInitialDelayMs: 20, reconnectMaxDelayMs: 400, fetch: fetchFor(options.baseUrl), ...options });
   openClients.push(client);
   return client;
 }
@@ -204,21 +227,26 @@ export async function withTransport(
 export interface SuiteServer {
   /** The server's base URL (from `beforeAll` on). */
   readonly url: string;
-  /** The running server (from `beforeAll` on). */
-  readonly server: RunningServer;
+  /** What a test may do to the server (from `beforeAll` on). */
+  readonly server: TestServer['server'];
+  /** The in-process server, when the block asked for one. */
+  readonly inProcess: InProcessServer | undefined;
   /** A getToken for `userId` that mints one dev token on first use. */
   tokenOf(userId: string): () => Promise<string>;
 }
 
-/** Starts a test server for the enclosing describe block and closes every test's clients after it. */
-export function useTestServer(): SuiteServer {
-  let running: TestServer | undefined;
-  const started = (): TestServer => {
+/**
+ * Starts a test server for the enclosing describe block — a listening reference server, or with
+ * `inProcess` the real core in this process — and closes every test's clients after it.
+ */
+export function useTestServer(options: { inProcess?: boolean } = {}): SuiteServer {
+  let running: (TestServer & { inProcess?: InProcessServer }) | undefined;
+  const started = (): TestServer & { inProcess?: InProcessServer } => {
     if (!running) throw new Error('the test server starts in beforeAll');
     return running;
   };
   beforeAll(async () => {
-    running = await startTestServer();
+    running = options.inProcess ? startInProcessServer() : await startTestServer();
   });
   afterEach(() => closeClients());
   afterAll(() => running?.dispose());
@@ -228,6 +256,9 @@ export function useTestServer(): SuiteServer {
     },
     get server() {
       return started().server;
+    },
+    get inProcess() {
+      return started().inProcess;
     },
     tokenOf(userId) {
       let token: Promise<string> | undefined;

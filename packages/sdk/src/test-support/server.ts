@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { ChatMessage, MessagePage, Room } from '@groupbuy/protocol';
 import { signToken, silentLogger, startServer, type RunningServer } from '@groupbuy/server';
+import { createInProcessServer, type InProcessServer } from '@groupbuy/testing';
 
 /** The HS256 secret of every test server. */
 export const TEST_SECRET = 'sdk-conformance-secret-long-enough-for-hs256';
@@ -13,12 +14,36 @@ export const TEST_SECRET = 'sdk-conformance-secret-long-enough-for-hs256';
 /** A generous send budget so the suite never trips the rate limit it is not testing. */
 const RATE_LIMIT = { capacity: 10_000, refillMs: 1_000 };
 
+// In-process servers by base URL: the helpers below reach them through their `fetch` (the server's own
+// Hono routes) where a listening server is reached over the network.
+const inProcess = new Map<string, InProcessServer>();
+
+/** `fetch` for `url`: the in-process server's own when `url` is one, else the network's. */
+export function fetchFor(url: string): typeof fetch {
+  return inProcess.get(url)?.fetch ?? fetch;
+}
+
+/** The real core in this process (@groupbuy/testing): no socket; REST through `fetchFor(url)`. */
+export function startInProcessServer(): TestServer & { readonly inProcess: InProcessServer } {
+  const server = createInProcessServer({ rateLimit: RATE_LIMIT, tokenTtlSeconds: 3600 });
+  inProcess.set(server.baseUrl, server);
+  return {
+    url: server.baseUrl,
+    inProcess: server,
+    server: { dropConnections: () => server.core.hub.dropConnections() },
+    async dispose() {
+      inProcess.delete(server.baseUrl);
+      await server.dispose();
+    },
+  };
+}
+
 /** An in-process server on an ephemeral port with a real SQLite file in a fresh temp dir. */
 export interface TestServer {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
-  /** The running server (dropConnections, close). */
-  readonly server: RunningServer;
+  /** The running server: what a test may do to it (cut every connection). */
+  readonly server: Pick<RunningServer, 'dropConnections'>;
   /** Closes the server and deletes its temp dir. */
   dispose(): Promise<void>;
 }
@@ -98,7 +123,7 @@ export class ServerProcess {
 }
 
 async function post<T>(url: string, path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(url + path, {
+  const res = await fetchFor(url)(url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -118,10 +143,13 @@ export async function devToken(
 }
 
 /**
- * An HS256 token signed with the test servers' secret, minted here rather than by the server: a negative
- * `ttlSeconds` makes one that expired already (the dev endpoint refuses to).
+ * An HS256 token signed with the test servers' secret (or, for an in-process server's `url`, its own),
+ * minted here rather than by the server: a negative `ttlSeconds` makes one that expired already (the dev
+ * endpoint refuses to).
  */
-export async function signedToken(userId: string, ttlSeconds: number): Promise<string> {
+export async function signedToken(userId: string, ttlSeconds: number, url?: string): Promise<string> {
+  const own = url === undefined ? undefined : inProcess.get(url);
+  if (own) return own.tokenFor({ userId, name: `User ${userId}` }, { ttlSeconds });
   return (await signToken({ secret: TEST_SECRET }, { userId, name: `User ${userId}`, ttlSeconds })).token;
 }
 
@@ -167,7 +195,7 @@ export async function history(url: string, productId: string): Promise<ChatMessa
   const token = await devToken(url, 'trade-service', { role: 'service' }); // reads every room, in every status
   const all: ChatMessage[] = [];
   for (let after = 0; ; ) {
-    const res = await fetch(`${url}/api/chat/rooms/${productId}/messages?after=${after}&limit=100`, {
+    const res = await fetchFor(url)(`${url}/api/chat/rooms/${productId}/messages?after=${after}&limit=100`, {
       headers: { authorization: `Bearer ${token}` },
     });
     const page = (await res.json()) as MessagePage;
