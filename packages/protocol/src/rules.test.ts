@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatError, type ErrorCode } from './errors.js';
+import { ChatError, type ErrorCode, type ErrorInfo } from './errors.js';
 import {
   ROOM_ACTIONS,
   ROOM_RELATIONS,
@@ -14,6 +14,7 @@ import {
   roomRelation,
   settleOutcome,
   statusesAllowing,
+  type Refused,
   type RoomAction,
   type RoomRelation,
   type RoomState,
@@ -30,6 +31,11 @@ const ROOMS = {
 } as const satisfies Record<string, RoomState>;
 
 type RoomName = keyof typeof ROOMS;
+
+/** The error of a refused outcome, or undefined when it was allowed. */
+function errorOf(outcome: { readonly ok: true } | Refused): ErrorInfo | undefined {
+  return outcome.ok ? undefined : outcome.error;
+}
 type Expected = 'ok' | ErrorCode;
 /** Per relation, the answer in ACTIVE, CLOSED (filled), CLOSED (seats left), CANCELLED. */
 type Row = readonly [Expected, Expected, Expected, Expected];
@@ -151,12 +157,12 @@ describe('joinOutcome', () => {
   });
   it('refuses a newcomer to a filled, CLOSED room with ROOM_FULL (the cap is checked before the status)', () => {
     const outcome = joinOutcome(ROOMS['CLOSED (filled)'], false);
-    expect(outcome.ok === false && outcome.error).toEqual({ code: 'ROOM_FULL', message: 'This deal is full (10 buyers).' });
+    expect(errorOf(outcome)).toEqual({ code: 'ROOM_FULL', message: 'This deal is full (10 buyers).' });
   });
   it('refuses a newcomer to a room that closed or was cancelled with seats left with ROOM_NOT_ACTIVE', () => {
     for (const room of [ROOMS['CLOSED (seats left)'], ROOMS.CANCELLED]) {
       const outcome = joinOutcome(room, false);
-      expect(outcome.ok === false && outcome.error.code).toBe('ROOM_NOT_ACTIVE');
+      expect(errorOf(outcome)?.code).toBe('ROOM_NOT_ACTIVE');
     }
   });
 });
@@ -170,7 +176,7 @@ describe('leaveOutcome', () => {
     for (const status of ['CLOSED', 'CANCELLED'] as const) {
       for (const isParticipant of [true, false]) {
         const outcome = leaveOutcome(status, isParticipant);
-        expect(outcome.ok === false && outcome.error.code).toBe('ROOM_NOT_ACTIVE');
+        expect(errorOf(outcome)?.code).toBe('ROOM_NOT_ACTIVE');
       }
     }
   });
@@ -202,7 +208,7 @@ describe('appendOutcome', () => {
   it('stores a new message only in an allowed status', () => {
     expect(appendOutcome('CLOSED', ['ACTIVE', 'CLOSED'], false)).toEqual({ ok: true, duplicate: false });
     const outcome = appendOutcome('CLOSED', ['ACTIVE'], false);
-    expect(outcome.ok === false && outcome.error.code).toBe('ROOM_NOT_ACTIVE');
+    expect(errorOf(outcome)?.code).toBe('ROOM_NOT_ACTIVE');
   });
 });
 
