@@ -2,10 +2,8 @@ import {
   ChatError,
   LIMITS,
   assertProductId,
-  isProductId,
   parseSendBody,
   parseSeq,
-  peekClientMsgId,
   toChatError,
   type Ack,
   type ClientCommand,
@@ -77,13 +75,6 @@ export type DecodedCommand =
 export function decodeCommand(command: ClientCommand): DecodedCommand {
   if (command.type !== 'send') return command;
   return { type: 'send', roomId: command.roomId, body: { content: command.content, clientMsgId: command.clientMsgId } };
-}
-
-/** The room and clientMsgId a command is about, when readable: for errors reported beside an ack, not in it. */
-export function commandContext(command: DecodedCommand): { roomId?: string; clientMsgId?: string } {
-  const roomId = isProductId(command.roomId) ? command.roomId : undefined;
-  const clientMsgId = command.type === 'send' ? peekClientMsgId(command.body) : undefined;
-  return { ...(roomId ? { roomId } : {}), ...(clientMsgId ? { clientMsgId } : {}) };
 }
 
 /** Verifies a token for `transport`, counting refusals at /metrics. Throws ChatError UNAUTHENTICATED. */
@@ -244,11 +235,8 @@ export class ConnectionSession {
     reply(ack);
   }
 
-  /**
-   * Executes `command` now and returns its ack, outside the order of {@link run} and without the rule that
-   * an UNAUTHENTICATED refusal ends the connection (prefer {@link answer}). Never throws.
-   */
-  async execute(command: DecodedCommand): Promise<Ack> {
+  // Never throws: a refusal is an `{ ok: false, error }` ack with a protocol code.
+  private async execute(command: DecodedCommand): Promise<Ack> {
     try {
       const principal = this.user;
       if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in before sending commands.');

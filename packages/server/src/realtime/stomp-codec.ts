@@ -1,0 +1,148 @@
+import { FrameImpl, type IRawFrameType, type StompHeaders } from '@stomp/stompjs';
+import {
+  ChatError,
+  DESTINATIONS,
+  STOMP_HEADERS,
+  parseRoomAppDestination,
+  parseRoomTopic,
+  parseSeq,
+  peekClientMsgId,
+  roomTopic,
+  type ErrorCode,
+  type ErrorInfo,
+} from '@groupbuy/protocol';
+import { bearerToken } from '../auth/jwt.js';
+import type { DecodedCommand } from './connection.js';
+import type { Delivery } from './hub.js';
+
+// STOMP 1.2 §"Frames and Headers": commands a client may send. Anything else is a malformed frame.
+const CLIENT_COMMANDS = new Set('CONNECT STOMP SEND SUBSCRIBE UNSUBSCRIBE ACK NACK BEGIN COMMIT ABORT DISCONNECT'.split(' '));
+
+// RFC 6455 §7.4.1 close codes after an ERROR frame; anything else is 1008, a policy violation.
+const CLOSE_CODES: Partial<Record<ErrorCode, number>> = { INVALID_INPUT: 1002, PAYLOAD_TOO_LARGE: 1009, UNAVAILABLE: 1001, INTERNAL: 1011 };
+
+/** The WebSocket close code that follows the ERROR frame of a session ended by `code`. */
+export function closeCodeFor(code: ErrorCode): number {
+  return CLOSE_CODES[code] ?? 1008;
+}
+
+/** A complete raw frame as a `FrameImpl`; throws INVALID_INPUT when its command is not one a client may send. */
+export function readFrame(raw: IRawFrameType): FrameImpl {
+  if (!raw.command || !CLIENT_COMMANDS.has(raw.command)) {
+    throw new ChatError('INVALID_INPUT', `Malformed frame: "${(raw.command ?? '').slice(0, 32)}" is not a STOMP command.`);
+  }
+  // STOMP 1.2 escapes header values (\c \n \r \\) except in CONNECT/CONNECTED.
+  return FrameImpl.fromRawFrame(raw, raw.command !== 'CONNECT' && raw.command !== 'STOMP');
+}
+
+/** A frame's wire text (header values escaped except in CONNECTED). */
+export function writeFrame(command: string, headers: StompHeaders, body = ''): string | ArrayBuffer {
+  return FrameImpl.marshall({ command, headers, body, escapeHeaderValues: command !== 'CONNECTED' });
+}
+
+/** What a WebSocket message gives stompjs' Parser: text as a string, a binary message as its own bytes. */
+export function parserChunk(data: Buffer, isBinary: boolean): string | ArrayBuffer {
+  return isBinary ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : data.toString('utf8');
+}
+
+/** The CONNECTED frame for `userId`, offering `heartbeatMs` both ways. */
+export function connectedFrame(heartbeatMs: number, userId: string): string | ArrayBuffer {
+  return writeFrame('CONNECTED', { version: '1.2', 'heart-beat': `${heartbeatMs},${heartbeatMs}`, server: 'groupbuy-chat/0.1', 'user-name': userId });
+}
+
+/**
+ * A MESSAGE frame that is not a stored message (`x-kind` replay-truncated, subscription-ended, error), with a
+ * JSON body; `n` numbers it within the connection.
+ */
+export function eventFrame(subscription: string, destination: string, kind: string, n: number, body: unknown, extra: StompHeaders = {}): string | ArrayBuffer {
+  const id = `${destination === DESTINATIONS.userErrors ? 'e' : 'm'}${n}`;
+  const headers = { subscription, destination, 'message-id': id, 'content-type': 'application/json', [STOMP_HEADERS.kind]: kind };
+  return writeFrame('MESSAGE', { ...headers, ...extra }, JSON.stringify(body));
+}
+
+/** The ERROR frame that ends a session: `message:<CODE>`, body `{ error }`. */
+export function errorFrame(error: ErrorInfo): string | ArrayBuffer {
+  return writeFrame('ERROR', { message: error.code, 'content-type': 'application/json' }, JSON.stringify({ error }));
+}
+
+// The part of a room MESSAGE frame that is the same for every subscriber (headers after `subscription`, the
+// body, the NUL), built once per message: content-length needs the body's UTF-8 size, the costly part.
+const sharedFrameTail = new WeakMap<Delivery, string>();
+
+/** The MESSAGE frame of a stored message for one subscription. */
+export function messageFrame(subscriptionId: string, d: Delivery): string {
+  let tail = sharedFrameTail.get(d);
+  if (tail === undefined) {
+    const destination = roomTopic(d.message.roomId);
+    const id = escapeHeader(`${destination}:${d.message.seq}`);
+    tail =
+      `destination:${escapeHeader(destination)}\nmessage-id:${id}\ncontent-type:application/json\n` +
+      `${STOMP_HEADERS.kind}:message\ncontent-length:${Buffer.byteLength(d.json)}\n\n${d.json}\u0000`;
+    sharedFrameTail.set(d, tail);
+  }
+  return `MESSAGE\nsubscription:${escapeHeader(subscriptionId)}\n${tail}`;
+}
+
+// STOMP 1.2 §"Value Encoding".
+function escapeHeader(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/:/g, '\\c');
+}
+
+/** What CONNECT asks for: the token and the heart-beat the client offers (`cx`) and wants (`cy`), in ms. */
+export function readConnect(h: StompHeaders): { token: string | null; cx: number; cy: number } {
+  if (!(h['accept-version'] ?? '1.0').split(',').some((v) => v.trim() === '1.2')) {
+    throw new ChatError('INVALID_INPUT', 'This server speaks STOMP 1.2 only.');
+  }
+  const [cx = 0, cy = 0] = (h['heart-beat'] ?? '0,0').split(',').map((v) => Number.parseInt(v, 10) || 0);
+  return { token: bearerToken(h['Authorization'] ?? h['authorization']) ?? h['passcode'] ?? null, cx, cy };
+}
+
+/** The connection's `/user/queue/errors` subscription, which the codec keeps itself. */
+export interface ErrorsQueue {
+  /** Its subscription id, or null when the client has none. */
+  id: string | null;
+  /** True when a room subscription already uses `id`. */
+  taken(id: string): boolean;
+}
+
+/**
+ * A SEND, SUBSCRIBE or UNSUBSCRIBE as a session command; null when it was about the errors queue (`errors`
+ * updated). Throws INVALID_INPUT for a frame the session cannot take (missing headers, unknown destination,
+ * ACK/NACK/transactions).
+ */
+export function decodeFrame(frame: FrameImpl, errors: ErrorsQueue): DecodedCommand | null {
+  const { id, destination = '' } = frame.headers;
+  if (frame.command === 'SEND') {
+    const roomId = parseRoomAppDestination(destination);
+    if (!roomId) throw new ChatError('INVALID_INPUT', `SEND to ${DESTINATIONS.appPrefix}{productId}.`);
+    return { type: 'send', roomId, body: frame.body };
+  }
+  if (frame.command === 'SUBSCRIBE') {
+    if (!id || !destination) throw new ChatError('INVALID_INPUT', 'SUBSCRIBE needs "id" and "destination" headers.');
+    if (id === errors.id || errors.taken(id)) throw new ChatError('INVALID_INPUT', `Subscription id "${id}" is already in use.`);
+    if (destination === DESTINATIONS.userErrors) {
+      errors.id = id;
+      return null;
+    }
+    const roomId = parseRoomTopic(destination);
+    if (!roomId) {
+      throw new ChatError('INVALID_INPUT', `Unknown destination "${destination.slice(0, 80)}"; subscribe to ${DESTINATIONS.topicPrefix}{productId}.`);
+    }
+    return { type: 'subscribe', roomId, sinceSeq: parseSeq(frame.headers[STOMP_HEADERS.sinceSeq], STOMP_HEADERS.sinceSeq), subscriptionId: id };
+  }
+  if (frame.command === 'UNSUBSCRIBE') {
+    if (!id) throw new ChatError('INVALID_INPUT', 'UNSUBSCRIBE needs an "id" header.');
+    if (id !== errors.id) return { type: 'unsubscribe', subscriptionId: id };
+    errors.id = null;
+    return null;
+  }
+  throw new ChatError('INVALID_INPUT', `${frame.command} is not supported here: messages need no ACK and there are no transactions.`);
+}
+
+/** The body of an errors-queue `x-kind:error` frame about `frame`: the error, and its room and clientMsgId when readable. */
+export function frameErrorBody(frame: FrameImpl, error: ErrorInfo): object {
+  const destination = frame.headers['destination'] ?? '';
+  const roomId = parseRoomAppDestination(destination) ?? parseRoomTopic(destination);
+  const clientMsgId = frame.command === 'SEND' ? peekClientMsgId(frame.body) : undefined;
+  return { error, ...(roomId ? { roomId } : {}), ...(clientMsgId ? { clientMsgId } : {}) };
+}
