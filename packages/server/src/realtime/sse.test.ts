@@ -220,7 +220,7 @@ describe('limits on signed-out feeds', () => {
 });
 
 describe('resuming from further back than the replay window', () => {
-  it(`replays the notices among the latest ${LIMITS.replayWindow} messages instead of none`, async () => {
+  it(`says replay-truncated, then replays the notices among the latest ${LIMITS.replayWindow} messages instead of none, then the room`, async () => {
     const own = await startTestServer();
     try {
       const room = await createRoom(own, { hostId: seller.userId });
@@ -231,6 +231,10 @@ describe('resuming from further back than the replay window', () => {
       const notices = feed.events.filter((e) => e.event === 'notification');
       expect(notices.length).toBe(LIMITS.replayWindow);
       expect([notices[0]!.id, notices.at(-1)!.id]).toEqual([String(total - LIMITS.replayWindow + 1), String(total)]);
+      // The reader is told first that older notices were not replayed; the window's notices and the room follow.
+      expect(feed.events[0]).toEqual({ event: 'replay-truncated', data: { roomId: room.productId, sinceSeq: 0, lastSeq: total } });
+      expect(feed.events.at(-1)).toMatchObject({ event: 'room', id: String(total) });
+      expect(feed.events.filter((e) => e.event === 'replay-truncated')).toHaveLength(1);
       feed.close();
     } finally {
       await own.dispose();

@@ -63,15 +63,17 @@ const ANONYMOUS_READER: Principal = { userId: '', name: '', role: 'user', expire
  * for signed-in and anonymous (`principal` null, counted by `gate`) readers alike.
  * `room` events carry the Room on connect and on every change; `notification` events carry NOTIFICATION
  * messages; `id:` is the seq, so `Last-Event-ID` resumes where the page left off, and `Last-Event-ID: 0`
- * replays the notices among the room's latest {@link LIMITS.replayWindow} messages.
+ * replays the notices among the room's latest {@link LIMITS.replayWindow} messages. A resume from further back
+ * than that first gets a `replay-truncated` event `{ roomId, sinceSeq, lastSeq }`.
  */
 export async function roomEvents(c: Context, principal: Principal | null, ctx: RealtimeContext, gate: AnonymousFeedGate): Promise<Response> {
   const productId = assertProductId(c.req.param('productId'));
   const lastEventId = parseSeq(c.req.header('Last-Event-ID') ?? c.req.query('lastEventId'), 'Last-Event-ID');
   // Read the room before the stream starts, so an unknown room is a 404 and not an empty 200 stream.
   let room: Room = await ctx.service.getRoom(productId);
-  // A feed that starts further back than the replay window gets the notices inside it: unlike a chat
-  // client it has no history to reload, and notices are what a product page shows.
+  // A feed that starts further back than the replay window is told so, then gets the notices inside it:
+  // unlike a chat client it has no history to reload, and notices are what a product page shows.
+  const truncated = lastEventId !== undefined && room.lastSeq - lastEventId > LIMITS.replayWindow;
   const sinceSeq = lastEventId === undefined ? undefined : Math.max(lastEventId, room.lastSeq - LIMITS.replayWindow);
   let release: () => void = () => undefined;
   if (!principal) {
@@ -90,8 +92,8 @@ export async function roomEvents(c: Context, principal: Principal | null, ctx: R
   return streamSSE(c, async (stream) => {
     // SSE writes are async; chain them so events leave in seq order.
     let writing: Promise<void> = Promise.resolve();
-    const write = (event: string, data: string, id: number) => {
-      writing = writing.then(() => stream.writeSSE({ event, data, id: String(id) })).catch(() => undefined);
+    const write = (event: string, data: string, id?: number) => {
+      writing = writing.then(() => stream.writeSSE({ event, data, ...(id === undefined ? {} : { id: String(id) }) })).catch(() => undefined);
     };
     const writeRoom = () => write(SSE_EVENTS.room, JSON.stringify(room), room.lastSeq);
     const onDelivery = (d: Delivery) => {
@@ -121,6 +123,8 @@ export async function roomEvents(c: Context, principal: Principal | null, ctx: R
     });
     stream.onAbort(() => stop(false));
     let sub: HubSubscription | null = null;
+    // No `id:`: the reader's Last-Event-ID stays where it was until a replayed notice moves it.
+    if (truncated) write(SSE_EVENTS.replayTruncated, JSON.stringify({ roomId: productId, sinceSeq: lastEventId, lastSeq: room.lastSeq }));
     try {
       sub = await ctx.hub.subscribe(
         reader,
