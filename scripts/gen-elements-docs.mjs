@@ -9,7 +9,7 @@
 // The CSS defaults come from the stylesheets (src/internal/theme.styles.ts and each element's own
 // *.styles.ts), the one place the widget reads them: a JSDoc `@cssproperty [--x=default]` that says
 // otherwise fails the run, so the manifest, Storybook and this page cannot drift from what renders.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,13 +19,13 @@ const pkg = join(root, 'packages/elements');
 const docsPath = join(root, 'docs/elements.md');
 const check = process.argv.includes('--check');
 
-// What cem reads: the components, the base class they inherit attributes from, and the event classes.
-const CEM_ARGS = [
-  'analyze',
-  '--litelement',
-  '--globs', 'src/components/**/*.ts', 'src/internal/room-element.ts', 'src/events/*.ts',
-  '--exclude', '**/*.test.ts', '--exclude', '**/*.stories.ts', '--exclude', '**/*.styles.ts',
-];
+// What cem reads: each component's class (src/components/<tag>/<tag>.ts; the render modules and
+// controllers beside it are internals, as are the styles), the base class they inherit attributes from,
+// and the event classes.
+const COMPONENTS = readdirSync(join(pkg, 'src/components'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => `src/components/${d.name}/${d.name}.ts`);
+const CEM_ARGS = ['analyze', '--litelement', '--globs', ...COMPONENTS, 'src/internal/room-element.ts', 'src/events/*.ts'];
 
 /**
  * Runs cem's analyzer in packages/elements and returns the manifest; writes custom-elements.json only
