@@ -15,7 +15,9 @@ export interface BuildClientOptions {
 
 /**
  * Loads a transport only when a widget builds its own client: a page that hands in a `client` never
- * downloads one, and the self-contained bundle carries just the STOMP one (rollup.config.mjs).
+ * downloads one. In the self-contained bundle the STOMP and plain WebSocket transports are content-hashed
+ * chunks under `chunks/`, loaded on first use; `socket.io` is left out of it and throws, saying to load
+ * the elements as ESM for it (rollup.config.mjs).
  */
 export function loadTransport(name: TransportName): Promise<TransportFactory> {
   switch (name) {
