@@ -18,7 +18,7 @@ export function backoffDelayMs(attempt: number, options: BackoffOptions, random:
 
 /**
  * One retry timer with a growing delay: `schedule` after a failure, `reset` after a success, `now` to skip
- * the wait (the page came back online). Shared by the client core and the SSE watcher.
+ * the wait (the page came back online). The timer behind the SDK's one reconnect loop, `Reconnector` (reconnect.ts).
  */
 export class RetryTimer {
   /** Failures since the last success. */

@@ -1,8 +1,8 @@
 import { ChatError, assertProductId, type Ack, type ClientCommand, type ErrorInfo, type ServerEvent } from '@groupbuy/protocol';
-import { RetryTimer } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { defaultOutboxStorage } from './outbox-store.js';
 import { browserPlatform } from './platform.js';
+import { Reconnector } from './reconnect.js';
 import { RestClient } from './rest.js';
 import { Session, type SessionHost } from './room-session.js';
 import { readTokenUser } from './token.js';
@@ -13,7 +13,6 @@ import type {
   CurrentUser,
   Listener,
   OutboxStorage,
-  PlatformEvents,
   RoomSession,
   Transport,
   TransportCloseInfo,
@@ -43,26 +42,29 @@ class Client implements ChatClient, SessionHost {
 
   private readonly sessions = new Map<string, Session>();
   private readonly emitter = new Emitter<{ state: ConnectionState }>();
-  private readonly retryTimer: RetryTimer;
-  private readonly platform: PlatformEvents;
+  // The one reconnect loop: attempt ids (a stale transport's callbacks are ignored), backoff, wake-ups.
+  private readonly reconnector: Reconnector;
   private readonly ackTimeoutMs: number;
   private transport: Transport | undefined;
-  // Every connection attempt gets an id; callbacks carrying an older one are ignored (a stale transport).
-  private attempt = 0;
   private started = false;
   private wasOpen = false;
   private token: string | undefined;
   private tokenReading: Promise<string> | undefined;
-  private stopPlatform: (() => void) | undefined;
   // Refusals of the token (UNAUTHENTICATED) since the server last acknowledged a command.
   private authRefusals = 0;
 
   constructor(private readonly options: ChatClientOptions) {
-    this.retryTimer = new RetryTimer({
+    this.reconnector = new Reconnector({
       initialDelayMs: options.reconnectInitialDelayMs ?? 500,
       maxDelayMs: options.reconnectMaxDelayMs ?? 15_000,
+      platform: options.platform ?? browserPlatform(),
+      open: (attempt) => {
+        this.dropTransport();
+        this.setState(this.wasOpen ? 'reconnecting' : 'connecting');
+        void this.open(attempt);
+      },
+      offline: () => this.offline(),
     });
-    this.platform = options.platform ?? browserPlatform();
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.rest = new RestClient({
       baseUrl: options.baseUrl,
@@ -100,15 +102,13 @@ class Client implements ChatClient, SessionHost {
     if (this.state === 'closed') return;
     this.authRefusals = 0;
     this.token = undefined; // asked anew: the page has a new one
-    this.retryTimer.reset();
-    if (this.started) this.connect();
+    this.reconnector.reset();
+    if (this.started) this.reconnector.connect();
   }
 
   close(): void {
     if (this.state === 'closed') return;
-    this.attempt += 1;
-    this.retryTimer.cancel();
-    this.stopPlatform?.();
+    this.reconnector.stop();
     this.dropTransport();
     for (const session of [...this.sessions.values()]) session.end();
     this.setState('closed');
@@ -119,21 +119,21 @@ class Client implements ChatClient, SessionHost {
     if (!transport || !this.live) {
       return Promise.reject(new ChatError('UNAVAILABLE', 'Not connected to the chat server.'));
     }
-    const attempt = this.attempt;
+    const attempt = this.reconnector.current;
     return new Promise<Ack>((resolve, reject) => {
       // No acknowledgement in time: the connection is presumed dead (a half-open TCP connection never
       // closes by itself), so drop it and let the reconnect resend.
       const timer = setTimeout(() => {
         reject(new ChatError('UNAVAILABLE', 'The chat server did not answer in time.'));
-        if (attempt === this.attempt) this.lost({ reason: `no acknowledgement in ${this.ackTimeoutMs} ms` });
+        if (this.reconnector.isCurrent(attempt)) this.lost({ reason: `no acknowledgement in ${this.ackTimeoutMs} ms` });
       }, this.ackTimeoutMs);
       transport.send(command).then(
         (ack) => {
           clearTimeout(timer);
           // The backoff starts over only once the server answered: an open that fails at its first
           // command (the plain WebSocket transport opens without a round trip) keeps backing off.
-          if (ack.ok && attempt === this.attempt) {
-            this.retryTimer.reset();
+          if (ack.ok && this.reconnector.isCurrent(attempt)) {
+            this.reconnector.succeeded(attempt);
             this.authRefusals = 0;
           }
           resolve(ack);
@@ -157,11 +157,7 @@ class Client implements ChatClient, SessionHost {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    this.stopPlatform = this.platform.subscribe(
-      () => this.wake(),
-      () => this.offline(),
-    );
-    this.connect();
+    this.reconnector.start();
   }
 
   /** Asks `getToken()`; calls made while one is running share its answer (it is just as fresh). */
@@ -180,20 +176,12 @@ class Client implements ChatClient, SessionHost {
     return this.tokenReading;
   }
 
-  private connect(): void {
-    const attempt = ++this.attempt;
-    this.retryTimer.cancel();
-    this.dropTransport();
-    this.setState(this.wasOpen ? 'reconnecting' : 'connecting');
-    void this.open(attempt);
-  }
-
   private async open(attempt: number): Promise<void> {
     let token: string;
     try {
       token = await this.readToken();
     } catch (err) {
-      if (attempt !== this.attempt) return;
+      if (!this.reconnector.isCurrent(attempt)) return;
       // A provider that cannot answer now (its own backend unreachable) while the last token was never
       // refused: that one may still do. With none left, only the page (a new sign-in) can help.
       if (this.token === undefined) {
@@ -202,30 +190,30 @@ class Client implements ChatClient, SessionHost {
       }
       token = this.token;
     }
-    if (attempt !== this.attempt) return;
+    if (!this.reconnector.isCurrent(attempt)) return;
     let transport: Transport;
     try {
       transport = this.options.transport({ baseUrl: this.options.baseUrl, token });
     } catch (err) {
-      if (attempt === this.attempt) this.lost({ reason: `no token or transport: ${String(err)}` });
+      if (this.reconnector.isCurrent(attempt)) this.lost({ reason: `no token or transport: ${String(err)}` });
       return;
     }
     this.transport = transport;
     transport.open({
       onOpen: () => {
-        if (attempt !== this.attempt) return;
+        if (!this.reconnector.isCurrent(attempt)) return;
         this.live = true;
         this.wasOpen = true;
         this.setState('open');
         for (const session of [...this.sessions.values()]) session.connected();
       },
       onEvent: (event: ServerEvent) => {
-        if (attempt !== this.attempt) return;
+        if (!this.reconnector.isCurrent(attempt)) return;
         if (event.type === 'error' && event.roomId === undefined) return;
         this.sessions.get(event.roomId ?? '')?.handle(event);
       },
       onClose: (info) => {
-        if (attempt === this.attempt) this.lost(info);
+        if (this.reconnector.isCurrent(attempt)) this.lost(info);
       },
     });
   }
@@ -236,7 +224,7 @@ class Client implements ChatClient, SessionHost {
    * followed at once by an attempt on a fresh `getToken()`; a second one in a row needs a new sign-in.
    */
   private lost(info: TransportCloseInfo): void {
-    this.attempt += 1;
+    this.reconnector.halt();
     this.dropTransport();
     for (const session of [...this.sessions.values()]) session.disconnected();
     if (this.state === 'closed' || this.state === 'auth-required') return;
@@ -244,18 +232,11 @@ class Client implements ChatClient, SessionHost {
       this.token = undefined;
       this.authRefusals += 1;
       if (this.authRefusals > 1) this.requireAuth(info.error);
-      else this.connect(); // no backoff: waiting would not make the old token any better
+      else this.reconnector.connect(); // no backoff: waiting would not make the old token any better
       return;
     }
-    this.setState(this.platform.isOnline() ? (this.wasOpen ? 'reconnecting' : 'connecting') : 'offline');
-    this.retryTimer.schedule(() => this.connect());
-  }
-
-  private wake(): void {
-    if (this.state === 'reconnecting' || this.state === 'offline' || (this.state === 'connecting' && !this.transport)) {
-      this.retryTimer.reset();
-      this.retryTimer.now();
-    }
+    this.setState(this.reconnector.online() ? (this.wasOpen ? 'reconnecting' : 'connecting') : 'offline');
+    this.reconnector.retry();
   }
 
   /**
@@ -264,8 +245,7 @@ class Client implements ChatClient, SessionHost {
    */
   private requireAuth(error: ErrorInfo): void {
     if (this.state === 'closed' || this.state === 'auth-required') return;
-    this.attempt += 1;
-    this.retryTimer.cancel();
+    this.reconnector.halt();
     this.dropTransport();
     for (const session of [...this.sessions.values()]) session.disconnected();
     this.setState('auth-required');

@@ -14,8 +14,11 @@ export interface RestResult<T> {
 export interface RestOptions {
   /** The server's base URL. */
   baseUrl: string;
-  /** The current token; `fresh` asks for a new one (the last one was refused). */
-  token: (fresh: boolean) => Promise<string>;
+  /**
+   * The current token; `fresh` asks for a new one (the last one was refused). Undefined for a signed-out
+   * reader: the request goes without credentials (only public reads answer it).
+   */
+  token: (fresh: boolean) => Promise<string | undefined>;
   /** The fetch to use. */
   fetch: typeof fetch;
   /** A fresh token was refused too, or could not be had: the user must sign in again. */
@@ -37,7 +40,7 @@ export class RestClient {
     } catch (err) {
       if (!(err instanceof ChatError && err.code === 'UNAUTHENTICATED')) throw err;
     }
-    let token: string;
+    let token: string | undefined;
     try {
       token = await this.options.token(true);
     } catch (cause) {
@@ -53,13 +56,13 @@ export class RestClient {
     }
   }
 
-  private async attempt<T>(method: string, path: string, token: string): Promise<RestResult<T>> {
+  private async attempt<T>(method: string, path: string, token: string | undefined): Promise<RestResult<T>> {
     const sentAt = Date.now();
     let res: Response;
     try {
       res = await this.options.fetch(joinUrl(this.options.baseUrl, DESTINATIONS.apiBase + path), {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        headers: token === undefined ? { accept: 'application/json' } : { authorization: `Bearer ${token}`, accept: 'application/json' },
       });
     } catch (cause) {
       throw new ChatError('UNAVAILABLE', 'The chat server cannot be reached.', { cause });

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventSource } from 'eventsource';
 import type { ChatError, ChatMessage, Room } from '@groupbuy/protocol';
 import { createRoom, devToken, joinRoom, notify, startTestServer, waitFor, type TestServer } from '../test-support/server.js';
-import { watchRoom, type EventSourceLike, type RoomWatcher } from './sse.js';
+import type { PlatformEvents } from '../types.js';
+import { watchRoom, type EventSourceLike, type FeedDiscontinuity, type RoomWatcher, type WatchRoomOptions } from './sse.js';
 
 const NodeEventSource = EventSource as unknown as EventSourceLike;
 
@@ -17,14 +18,30 @@ function unpluggable(): { EventSource: EventSourceLike; up: boolean } {
   return network;
 }
 
+/** The page's wake-up and offline events, fired by the test (the platform is not ours to run). */
+function testPlatform(): PlatformEvents & { wake(): void; goOffline(): void } {
+  let handlers: { onWake: () => void; onOffline: () => void } | undefined;
+  return {
+    subscribe(onWake, onOffline) {
+      handlers = { onWake, onOffline };
+      return () => {
+        handlers = undefined;
+      };
+    },
+    isOnline: () => true,
+    wake: () => handlers?.onWake(),
+    goOffline: () => handlers?.onOffline(),
+  };
+}
+
 describe('watchRoom (SSE)', () => {
   let server: TestServer;
   let url: string;
   const watchers: RoomWatcher[] = [];
 
   /** A watcher that records everything it is told. */
-  function watch(productId: string, options: { EventSource?: EventSourceLike; getToken?: () => Promise<string> } = {}) {
-    const seen = { rooms: [] as Room[], notices: [] as ChatMessage[], errors: [] as ChatError[], tokens: 0 };
+  function watch(productId: string, options: Partial<WatchRoomOptions> = {}) {
+    const seen = { rooms: [] as Room[], notices: [] as ChatMessage[], errors: [] as ChatError[], gaps: [] as FeedDiscontinuity[], tokens: 0 };
     const token = devToken(url, 'watcher');
     watchers.push(
       watchRoom(url, productId, {
@@ -38,6 +55,7 @@ describe('watchRoom (SSE)', () => {
         onRoom: (room) => seen.rooms.push(room),
         onNotification: (message) => seen.notices.push(message),
         onError: (error) => seen.errors.push(error),
+        onDiscontinuity: (gap) => seen.gaps.push(gap),
         ...options,
       }),
     );
@@ -144,5 +162,27 @@ describe('watchRoom (SSE)', () => {
     await waitFor('the refusal', () => seen.errors.length > 0);
     expect(seen.errors.map((e) => e.code)).toEqual(['ROOM_NOT_FOUND']);
     expect(seen.tokens).toBe(1);
+  });
+
+  it('reconnects at once on a platform wake-up instead of waiting out its backoff, and the notices it missed arrive', async () => {
+    const room = await createRoom(url);
+    const network = unpluggable();
+    const platform = testPlatform();
+    // A first retry delay no test waits for: only the wake-up can bring the feed back in time.
+    const seen = watch(room.productId, { EventSource: network.EventSource, platform, reconnectInitialDelayMs: 3_600_000, reconnectMaxDelayMs: 3_600_000 });
+    await waitFor('the first room event', () => seen.rooms.length > 0);
+    await notify(url, room.productId, 'seen live');
+    await waitFor('the live notice', () => seen.notices.length === 1);
+
+    platform.goOffline();
+    await waitFor('the feed to stop', () => seen.errors.length > 0);
+    await notify(url, room.productId, 'missed while offline');
+    const roomsBefore = seen.rooms.length;
+    platform.wake();
+
+    await waitFor('the missed notice', () => seen.notices.length === 2);
+    expect(seen.notices.map((n) => n.content)).toEqual(['seen live', 'missed while offline']);
+    await waitFor('the room again', () => seen.rooms.length > roomsBefore);
+    expect(seen.errors.map((e) => e.code)).toEqual(['UNAVAILABLE']);
   });
 });
