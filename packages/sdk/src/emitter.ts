@@ -11,9 +11,9 @@ export class Emitter<E extends object> {
   on<K extends keyof E>(type: K, listener: Listener<E[K]>): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as Listener<never>);
+    set.add(listener);
     return () => {
-      set.delete(listener as Listener<never>);
+      set.delete(listener);
     };
   }
 

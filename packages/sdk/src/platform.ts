@@ -26,6 +26,8 @@ export function browserPlatform(): PlatformEvents {
       };
     },
     isOnline() {
+      // Node's navigator (21+) has no onLine at all: undefined counts as online, so this is not `!onLine`.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare
       return typeof navigator === 'undefined' || navigator.onLine !== false;
     },
   };

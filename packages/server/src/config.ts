@@ -58,12 +58,15 @@ export function defaultWidgetDir(): string | undefined {
 function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) continue;
+    const arg = argv[i];
+    if (arg === undefined || !arg.startsWith('--')) continue;
     const eq = arg.indexOf('=');
+    const next = argv[i + 1];
     if (eq > 0) out.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) out.set(arg.slice(2), argv[++i]!);
-    else out.set(arg.slice(2), 'true');
+    else if (next !== undefined && !next.startsWith('--')) {
+      out.set(arg.slice(2), next);
+      i++;
+    } else out.set(arg.slice(2), 'true');
   }
   return out;
 }

@@ -101,13 +101,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The AES-256-GCM cipher for a base64 32-byte key (`CHAT_CONTENT_KEY`). */
+function cipherFromKey(keyB64: string): ContentCipher {
+  const key = Buffer.from(keyB64, 'base64');
+  if (key.length !== 32) throw new Error('CHAT_CONTENT_KEY must be 32 bytes, base64-encoded.');
+  return createAesGcmCipher(key);
+}
+
 // The content key lives apart from the database: a copied database file alone does not reveal chat text.
 function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logger: Logger): ContentCipher | undefined {
-  if (keyB64) {
-    const key = Buffer.from(keyB64, 'base64');
-    if (key.length !== 32) throw new Error('CHAT_CONTENT_KEY must be 32 bytes, base64-encoded.');
-    return createAesGcmCipher(key);
-  }
+  if (keyB64) return cipherFromKey(keyB64);
   if (databaseUrl === ':memory:') return undefined;
   const keyFile = `${databaseUrl}.key`;
   if (!existsSync(keyFile)) {
@@ -126,7 +129,7 @@ function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logge
 export async function openStore(databaseUrl: string, contentKey: string | undefined, logger: Logger): Promise<ChatStore> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     if (!contentKey) throw new Error('CHAT_CONTENT_KEY is required with PostgreSQL: chat content is encrypted at rest.');
-    return PostgresStore.open({ connectionString: databaseUrl, cipher: contentCipherFor(databaseUrl, contentKey, logger)!, logger });
+    return PostgresStore.open({ connectionString: databaseUrl, cipher: cipherFromKey(contentKey), logger });
   }
   const path = databaseUrl.replace(/^file:/, '');
   const dbPath = path === ':memory:' ? path : resolve(path);
@@ -248,7 +251,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       (closing ??= (async () => {
         await scheduler.stop();
         hub.closeAll({ code: 'UNAVAILABLE', message: 'The chat server is restarting. Reconnecting…' });
-        await new Promise<void>((r) => io.close(() => r()));
+        await new Promise<void>((r) => void io.close(() => r()));
         wss.close();
         httpServer.closeAllConnections?.();
         await new Promise<void>((r) => httpServer.close(() => r()));
