@@ -193,6 +193,29 @@ describe('chat client', () => {
     expect(ann.messages.some((m) => m.clientMsgId === sent.clientMsgId)).toBe(false);
   });
 
+  it('lets the buyers and the seller of a deal that closed keep chatting: the room rules refuse only the others', async () => {
+    const room = await createRoom(env.url, { maxParticipants: 2, hostId: 'seller' });
+    await joinRoom(env.url, room.productId, 'ann');
+    await joinRoom(env.url, room.productId, 'bob'); // fills the deal: CLOSED
+    const open = async (userId: string) => {
+      const session = testClient({ baseUrl: env.url, getToken: tokenOf(userId), transport: transport() }).room(room.productId);
+      if (userId !== 'carol') await session.ready();
+      return session;
+    };
+    const [ann, seller] = [await open('ann'), await open('seller')];
+    expect(ann.room?.status).toBe('CLOSED');
+
+    const fromBuyer = ann.send('When does it ship?');
+    const fromSeller = seller.send('Monday.');
+    await waitFor('both stored', () =>
+      [ann, seller].every((s) => s.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromBuyer.clientMsgId)) &&
+      seller.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromSeller.clientMsgId),
+    );
+
+    // Anyone else may not even read it any more.
+    await expect((await open('carol')).ready()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('goes offline when the platform says so and reconnects at once when it comes back', async () => {
     const room = await createRoom(env.url);
     const manual = manualPlatform();
