@@ -6,9 +6,12 @@
 //   node scripts/gen-elements-docs.mjs --check   analyse into a temp dir; fail when docs/elements.md is not
 //                                                what it would write (the elements `test` runs this)
 //
-// The CSS defaults come from the stylesheets (src/internal/theme.styles.ts and each element's own
-// *.styles.ts), the one place the widget reads them: a JSDoc `@cssproperty [--x=default]` that says
-// otherwise fails the run, so the manifest, Storybook and this page cannot drift from what renders.
+// CSS custom properties: the theme tokens both elements share are documented once, as `@cssproperty`
+// lines on `themeStyles` in src/internal/theme.styles.ts; each element gets the ones its stylesheets
+// (theme.styles.ts's rules and every *.styles.ts in its folder) read, added to its manifest entry here, so
+// the two elements cannot drift. An element's JSDoc lists only the properties that are its own. Defaults
+// come from the stylesheets, the one place the widget reads them: a JSDoc `[--x=default]` that says
+// otherwise, a token read but documented nowhere, or documented but read by nobody fails the run.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -32,10 +35,13 @@ const CEM_ARGS = ['analyze', '--litelement', '--globs', ...COMPONENTS, 'src/inte
  * when `write` (cem's CLI would also rewrite package.json for any other output folder). Storybook
  * (.storybook/main.ts) reads the elements through this too, so both see the same globs.
  */
-export async function analyze(write = false) {
+export async function analyze(write = false, problems = []) {
   const analyzer = createRequire(join(pkg, 'package.json')).resolve('@custom-elements-manifest/analyzer/package.json');
   const { cli } = await import(pathToFileURL(join(dirname(analyzer), 'cli.js')).href);
-  return cli({ argv: [...CEM_ARGS, '--quiet'], cwd: pkg, noWrite: !write });
+  const manifest = await cli({ argv: [...CEM_ARGS, '--quiet'], cwd: pkg, noWrite: true });
+  addThemeTokens(manifest, readTheme(), problems);
+  if (write) writeFileSync(join(pkg, 'custom-elements.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
 }
 
 // --- CSS defaults, read from the stylesheets ---------------------------------------------------------
@@ -76,7 +82,75 @@ function readTheme() {
   const light = theme.slice(0, darkStart) + theme.slice(darkEnd);
   const privateTokens = new Map();
   for (const m of theme.matchAll(/(--_[a-z0-9-]+):\s*var\(\s*(--groupbuy-[a-z0-9-]+)/g)) privateTokens.set(m[1], m[2]);
-  return { light: cssDefaults(light), dark: cssDefaults(dark), privateTokens };
+  // The JSDoc of `themeStyles`: `@cssproperty --groupbuy-x - Description.`, in the order to list them.
+  const docEnd = theme.indexOf('export const themeStyles');
+  const docStart = theme.lastIndexOf('/**', docEnd);
+  if (docStart < 0 || docEnd < 0) throw new Error('theme.styles.ts: no JSDoc on themeStyles');
+  const docs = new Map();
+  for (const m of theme.slice(docStart, docEnd).matchAll(/@cssproperty\s+(--groupbuy-[a-z0-9-]+)\s+-\s+(.+)/g)) docs.set(m[1], m[2].trim());
+  return { light: cssDefaults(light), dark: cssDefaults(dark), privateTokens, docs, rules: withoutDefinitions(theme) };
+}
+
+/** A stylesheet's text without its token definitions (`--_x: …;`): what is left only reads tokens. */
+function withoutDefinitions(text) {
+  return text.replace(/--_[a-z0-9-]+\s*:[^;]*;/g, '');
+}
+
+/** The public properties `text` reads: directly (`var(--groupbuy-x`) or through a private token (`var(--_x`). */
+function propertiesRead(text, privateTokens) {
+  const read = new Set();
+  for (const m of text.matchAll(/var\(\s*(--groupbuy-[a-z0-9-]+)/g)) read.add(m[1]);
+  for (const m of text.matchAll(/var\(\s*(--_[a-z0-9-]+)/g)) {
+    const target = privateTokens.get(m[1]);
+    if (target) read.add(target);
+  }
+  return read;
+}
+
+/** Every *.styles.ts beside an element's module: the element's own stylesheets (its parts' included). */
+function ownStylesheets(modulePath) {
+  const dir = join(pkg, dirname(modulePath));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.styles.ts'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+/**
+ * Gives every element in `manifest` the theme tokens its stylesheets read, with the description from
+ * theme.styles.ts and the light default from the CSS, after the properties its own JSDoc lists; records
+ * in `problems` whatever would let the docs and the CSS drift apart.
+ */
+function addThemeTokens(manifest, theme, problems) {
+  const themed = new Set(theme.privateTokens.values());
+  for (const name of propertiesRead(theme.rules, theme.privateTokens)) themed.add(name);
+  for (const name of themed) if (!theme.docs.has(name)) problems.push(`theme.styles.ts reads ${name}, which its JSDoc does not document`);
+  const readByAny = new Set();
+  for (const decl of declarations(manifest).filter((d) => d.customElement && d.tagName)) {
+    const tag = decl.tagName;
+    const own = ownStylesheets(decl.module);
+    const read = propertiesRead(`${theme.rules}\n${withoutDefinitions(own)}`, theme.privateTokens);
+    const documented = new Set();
+    for (const p of decl.cssProperties ?? []) {
+      documented.add(p.name);
+      if (theme.docs.has(p.name)) problems.push(`${tag}: its JSDoc documents ${p.name}, which theme.styles.ts documents for both elements`);
+      else if (!read.has(p.name)) problems.push(`${tag}: ${p.name} is documented but no stylesheet reads it`);
+    }
+    const tokens = [];
+    for (const [name, description] of theme.docs) {
+      if (!read.has(name)) continue;
+      readByAny.add(name);
+      tokens.push({ description, name, default: publicName(theme.light.get(name) ?? '', theme.privateTokens) });
+    }
+    for (const name of read) {
+      if (!documented.has(name) && !theme.docs.has(name)) problems.push(`${tag}: the stylesheet reads ${name}, which neither its JSDoc nor theme.styles.ts documents`);
+    }
+    // The class declaration in its module, not the copy `declarations()` made.
+    const target = manifest.modules.find((m) => m.path === decl.module).declarations.find((d) => d.name === decl.name);
+    target.cssProperties = [...(decl.cssProperties ?? []), ...tokens];
+  }
+  for (const name of theme.docs.keys()) if (!readByAny.has(name)) problems.push(`theme.styles.ts documents ${name}, which no stylesheet reads`);
 }
 
 // --- Manifest helpers --------------------------------------------------------------------------------
@@ -159,10 +233,8 @@ function elementSection(decl, all, theme, problems) {
 
   out.push('\n### CSS custom properties\n');
   out.push('Set them on the element or any ancestor. "dark" is the default under `theme="dark"` or a dark OS preference.\n');
-  const own = cssDefaults(readFileSync(join(pkg, decl.module.replace(/\.ts$/, '.styles.ts')), 'utf8'));
-  const documented = new Set();
+  const own = cssDefaults(ownStylesheets(decl.module));
   const cssRows = (decl.cssProperties ?? []).map((p) => {
-    documented.add(p.name);
     const light = theme.light.get(p.name) ?? own.get(p.name);
     const dark = theme.dark.get(p.name);
     const shown = light === undefined ? undefined : publicName(light, theme.privateTokens);
@@ -173,11 +245,6 @@ function elementSection(decl, all, theme, problems) {
     const darkShown = dark === undefined ? '' : publicName(dark, theme.privateTokens);
     return [code(p.name), code(shown), darkShown && darkShown !== shown ? code(darkShown) : 'same', md(p.description)];
   });
-  if (tag === 'groupbuy-chat') {
-    for (const name of new Set([...theme.light.keys(), ...own.keys()])) {
-      if (!documented.has(name)) problems.push(`${tag}: the stylesheet reads ${name}, which its JSDoc does not document`);
-    }
-  }
   out.push(table(['property', 'default', 'dark', 'description'], cssRows));
   return out.join('\n');
 }
@@ -266,13 +333,12 @@ set by the page wins in light and dark alike; the ones it leaves unset keep thei
   \`display\` the page gives it (block, grid, inline-block).
 `;
 
-function render(manifest) {
+function render(manifest, problems) {
   const theme = readTheme();
   const all = declarations(manifest);
   const elements = all.filter((d) => d.customElement && d.tagName).sort((a, b) => a.tagName.localeCompare(b.tagName));
   const order = ['groupbuy-chat', 'participant-list'];
   elements.sort((a, b) => order.indexOf(a.tagName) - order.indexOf(b.tagName));
-  const problems = [];
   const sections = elements.map((d) => elementSection(d, all, theme, problems));
   if (problems.length > 0) {
     throw new Error(`gen-elements-docs: the JSDoc and the stylesheets disagree:\n  - ${problems.join('\n  - ')}`);
@@ -281,8 +347,10 @@ function render(manifest) {
 }
 
 async function main() {
-  const manifest = await analyze(!check);
-  const expected = render(manifest);
+  const problems = [];
+  const manifest = await analyze(false, problems);
+  const expected = render(manifest, problems);
+  if (!check) writeFileSync(join(pkg, 'custom-elements.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (check) {
     let actual = '';
     try {

@@ -32,6 +32,35 @@ const darkTokens = css`
  * The design tokens both widgets share. Each `--groupbuy-*` property a page sets wins in light and dark
  * alike; unset ones fall back to the light or dark default. `--_*` are private.
  * Dark applies with `theme="dark"`, or with the OS preference unless `theme="light"`.
+ *
+ * The one place these properties are documented (one line each, no defaults: those are read from the CSS
+ * below). scripts/gen-elements-docs.mjs gives every element the ones its stylesheets read, in its
+ * custom-elements.json entry and docs/elements.md, and fails when a token here goes undocumented or unread.
+ *
+ * @cssproperty --groupbuy-font-family - Font stack.
+ * @cssproperty --groupbuy-font-size - Base font size.
+ * @cssproperty --groupbuy-radius - Corner radius; bubbles, buttons and chips scale from it.
+ * @cssproperty --groupbuy-bg - Background.
+ * @cssproperty --groupbuy-surface - Raised surfaces: the chat's header and text field, the list's watcher chips.
+ * @cssproperty --groupbuy-text - Text colour.
+ * @cssproperty --groupbuy-muted - Secondary text.
+ * @cssproperty --groupbuy-border - Borders and dividers.
+ * @cssproperty --groupbuy-accent - Buttons, progress, links, tags and counts.
+ * @cssproperty --groupbuy-accent-contrast - Text on the accent.
+ * @cssproperty --groupbuy-accent-soft - Light accent background.
+ * @cssproperty --groupbuy-bubble - Other people's bubbles.
+ * @cssproperty --groupbuy-bubble-text - Text in other people's bubbles.
+ * @cssproperty --groupbuy-own-bubble - The reader's own bubbles.
+ * @cssproperty --groupbuy-own-bubble-text - Text in the reader's own bubbles.
+ * @cssproperty --groupbuy-danger - Errors and the cancelled badge.
+ * @cssproperty --groupbuy-danger-soft - Background of errors and failed bubbles.
+ * @cssproperty --groupbuy-success - The open badge and a filled bar.
+ * @cssproperty --groupbuy-success-soft - Background of the open badge.
+ * @cssproperty --groupbuy-warning - An urgent countdown, the connection banner.
+ * @cssproperty --groupbuy-warning-soft - Background of the connection banner.
+ * @cssproperty --groupbuy-notice-bg - Notification cards.
+ * @cssproperty --groupbuy-notice-border - Border of notification cards.
+ * @cssproperty --groupbuy-focus-ring - Keyboard focus outline.
  */
 export const themeStyles = css`
   :host {
@@ -194,6 +223,7 @@ export function hueOf(id: string): number {
 
 /** The first letter (grapheme) of a name, for an avatar. */
 export function initialOf(name: string): string {
-  const first = [...name.trim()][0] ?? '?';
-  return first.toUpperCase();
+  // A grapheme, not a code point: an emoji with a skin tone or a ZWJ sequence stays whole.
+  const [first] = new Intl.Segmenter().segment(name.trim());
+  return (first?.segment ?? '?').toUpperCase();
 }

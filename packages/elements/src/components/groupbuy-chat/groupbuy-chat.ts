@@ -29,6 +29,10 @@ import { composerLock } from './read-only.js';
 /** How long a dismissible error stays, in ms. */
 const NOTICE_MS = 8000;
 
+// The theme's CSS custom properties (--groupbuy-accent …) are documented once, in internal/theme.styles.ts;
+// scripts/gen-elements-docs.mjs adds the ones this element's stylesheets read to its manifest entry. Only
+// --groupbuy-height is the chat's own.
+
 /**
  * The group-buy chat of one product: header with the deal's status, live countdown and progress, the
  * Join / Leave button, the message list and the composer.
@@ -81,31 +85,7 @@ const NOTICE_MS = 8000;
  * @csspart send-button - The send button.
  * @csspart composer-hint - The line under the composer (hints, limits, why it is disabled).
  *
- * @cssproperty [--groupbuy-font-family=system-ui, -apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Pretendard', 'Noto Sans KR', 'Malgun Gothic', '맑은 고딕', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - Font stack.
- * @cssproperty [--groupbuy-font-size=15px] - Base font size.
  * @cssproperty [--groupbuy-height=600px] - Height of the widget (or set `height` on the element).
- * @cssproperty [--groupbuy-radius=16px] - Corner radius of the widget; bubbles and buttons scale from it.
- * @cssproperty [--groupbuy-bg=#ffffff] - Background.
- * @cssproperty [--groupbuy-surface=#f7f8fa] - Header and composer background.
- * @cssproperty [--groupbuy-text=#1b1d22] - Text colour.
- * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text.
- * @cssproperty [--groupbuy-border=#e4e7ec] - Borders and dividers.
- * @cssproperty [--groupbuy-accent=#3b5bdb] - Buttons, progress, links.
- * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent.
- * @cssproperty [--groupbuy-accent-soft=#edf1ff] - Light accent background.
- * @cssproperty [--groupbuy-bubble=#f1f3f5] - Other people's bubbles.
- * @cssproperty [--groupbuy-bubble-text=var(--groupbuy-text)] - Text in other people's bubbles.
- * @cssproperty [--groupbuy-own-bubble=var(--groupbuy-accent)] - The reader's own bubbles.
- * @cssproperty [--groupbuy-own-bubble-text=var(--groupbuy-accent-contrast)] - Text in the reader's own bubbles.
- * @cssproperty [--groupbuy-danger=#b42318] - Errors and the cancelled badge.
- * @cssproperty [--groupbuy-danger-soft=#fdecec] - Background of errors and failed bubbles.
- * @cssproperty [--groupbuy-success=#0f7a3d] - The open badge and a filled bar.
- * @cssproperty [--groupbuy-success-soft=#e6f7ee] - Background of the open badge.
- * @cssproperty [--groupbuy-warning=#c2410c] - An urgent countdown, the connection banner.
- * @cssproperty [--groupbuy-warning-soft=#fff4e5] - Background of the connection banner.
- * @cssproperty [--groupbuy-notice-bg=#fff8e1] - Notification cards.
- * @cssproperty [--groupbuy-notice-border=#f2d27a] - Border of notification cards.
- * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
  */
 export class GroupbuyChat extends RoomElement {
   static override styles = styles;

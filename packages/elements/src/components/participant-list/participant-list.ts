@@ -9,6 +9,9 @@ import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
 import { styles } from './participant-list.styles.js';
 
+// The theme's CSS custom properties (--groupbuy-accent …) are documented once, in internal/theme.styles.ts;
+// scripts/gen-elements-docs.mjs adds the ones this element's stylesheets read to its manifest entry.
+
 /**
  * Who is in a group-buy deal, live: the buyers (how many of the cap, when each joined) and, apart from
  * them, the people watching the chat right now without having joined. The seller is marked wherever they
@@ -36,18 +39,6 @@ import { styles } from './participant-list.styles.js';
  * @csspart watchers-count - "3".
  * @csspart watchers-list - The `<ul>` of watchers (absent while nobody watches).
  * @csspart watcher - One watcher (also `watcher-self`, `watcher-host`).
- *
- * @cssproperty [--groupbuy-font-family=system-ui, -apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Pretendard', 'Noto Sans KR', 'Malgun Gothic', '맑은 고딕', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif] - Font stack.
- * @cssproperty [--groupbuy-font-size=15px] - Base font size.
- * @cssproperty [--groupbuy-bg=#ffffff] - Background.
- * @cssproperty [--groupbuy-surface=#f7f8fa] - Background of watcher chips.
- * @cssproperty [--groupbuy-text=#1b1d22] - Text colour.
- * @cssproperty [--groupbuy-muted=#5f6672] - Secondary text.
- * @cssproperty [--groupbuy-border=#e4e7ec] - Borders.
- * @cssproperty [--groupbuy-accent=#3b5bdb] - Tags and the count.
- * @cssproperty [--groupbuy-accent-contrast=#ffffff] - Text on the accent.
- * @cssproperty [--groupbuy-radius=16px] - Corner radius.
- * @cssproperty [--groupbuy-focus-ring=#3b5bdb] - Keyboard focus outline.
  */
 export class ParticipantList extends RoomElement {
   static override styles = styles;
