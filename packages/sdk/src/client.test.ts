@@ -90,7 +90,8 @@ describe('chat client', () => {
     const room = await createRoom(env.url);
     const reads: string[] = [];
     const counting: typeof fetch = (input, init) => {
-      if (String(input).endsWith('/participants') && (init?.method ?? 'GET') === 'GET') reads.push(String(input));
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/participants') && (init?.method ?? 'GET') === 'GET') reads.push(url);
       return fetch(input, init);
     };
     const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport(), fetch: counting }).room(room.productId);
@@ -108,7 +109,7 @@ describe('chat client', () => {
     const room = await createRoom(env.url);
     let failNext = true;
     const flaky: typeof fetch = (input, init) => {
-      if (failNext && String(input).includes('/messages')) {
+      if (failNext && (input instanceof Request ? input.url : String(input)).includes('/messages')) {
         failNext = false;
         return Promise.reject(new TypeError('network hiccup'));
       }
@@ -304,7 +305,7 @@ describe('the SDK entry point', () => {
       names.forEach((name, i) => {
         const descriptor = saved[i];
         if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-        else delete (globalThis as Record<string, unknown>)[name];
+        else Reflect.deleteProperty(globalThis, name);
       });
     }
   });

@@ -171,7 +171,7 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
       const status = (event as { code?: unknown }).code;
       // The `eventsource` package reports the HTTP status as `code`; browsers report nothing (retried).
       const code = typeof status === 'number' && status >= 400 ? errorCodeForStatus(status) : undefined;
-      fail(attempt, new ChatError(code ?? 'UNAVAILABLE', code ? `The room feed was refused (${status}).` : 'The room feed was interrupted.'));
+      fail(attempt, new ChatError(code ?? 'UNAVAILABLE', code ? `The room feed was refused (${String(status)}).` : 'The room feed was interrupted.'));
     };
   }
 
