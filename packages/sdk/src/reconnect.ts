@@ -14,8 +14,8 @@ export interface ReconnectOptions {
    * {@link Reconnector.isCurrent} first: an attempt that was replaced or stopped is stale.
    */
   open(attempt: number): void;
-  /** The platform says the network is gone. @default the current attempt is dropped and retried after the backoff */
-  offline?(): void;
+  /** The platform says the network is gone (the owner drops its connection and calls {@link Reconnector.retry}). */
+  offline(): void;
   /** The random source of the jitter. @default Math.random */
   random?: () => number;
 }
@@ -54,7 +54,7 @@ export class Reconnector {
   start(): void {
     this.unsubscribe ??= this.options.platform.subscribe(
       () => this.wake(),
-      () => (this.options.offline ? this.options.offline() : this.retry()),
+      () => this.options.offline(),
     );
     this.connect();
   }
