@@ -231,8 +231,8 @@ export class ConnectionSession {
   async answer(command: DecodedCommand, reply: (ack: Ack) => void): Promise<void> {
     const ack = await this.execute(command);
     if (this.ended) return;
-    if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') return this.end(ack.error);
-    reply(ack);
+    if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') this.end(ack.error);
+    else reply(ack);
   }
 
   // Never throws: a refusal is an `{ ok: false, error }` ack with a protocol code.

@@ -50,7 +50,7 @@ describe('Socket.IO endpoint', () => {
   });
 
   it('refuses a connection without a valid token with UNAUTHENTICATED in connect_error', async () => {
-    const err = await connect('garbage').catch((e) => e);
+    const err = (await connect('garbage').catch((e: unknown) => e)) as { data?: unknown };
     expect(err.data).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
   });
 

@@ -7,6 +7,11 @@ import type { RealtimeContext } from './context.js';
 
 type AckFn = (ack: Ack) => void;
 
+// What the handshake leaves on the socket for its connection.
+interface SocketData {
+  principal: Principal;
+}
+
 /**
  * Socket.IO endpoint on the same HTTP server, a codec over {@link ConnectionSession}. Commands are events with acknowledgements
  * (`subscribe` / `unsubscribe` / `send`); errors are `{ ok: false, error: { code, message } }` acks.
@@ -25,15 +30,18 @@ export function attachSocketIo(
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req.headers.origin, req.headers.host)),
   });
 
-  io.use(async (socket, next) => {
+  io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    try {
-      socket.data['principal'] = await verifyToken(ctx, 'socket.io', typeof auth?.token === 'string' ? auth.token : null);
-      next();
-    } catch (err) {
-      const error = toChatError(err).toInfo();
-      next(Object.assign(new Error(error.message), { data: { error } }));
-    }
+    verifyToken(ctx, 'socket.io', typeof auth?.token === 'string' ? auth.token : null).then(
+      (principal) => {
+        (socket.data as SocketData).principal = principal;
+        next();
+      },
+      (err: unknown) => {
+        const error = toChatError(err).toInfo();
+        next(Object.assign(new Error(error.message), { data: { error } }));
+      },
+    );
   });
 
   io.on('connection', (socket) => onConnection(socket, ctx));
@@ -55,7 +63,7 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
     },
     terminate: () => socket.conn.close(),
   });
-  session.start(socket.data['principal'] as Principal);
+  session.start((socket.data as SocketData).principal);
   socket.on('disconnect', () => session.dispose());
 
   const decoders = {

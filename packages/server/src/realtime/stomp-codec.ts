@@ -54,7 +54,7 @@ export function connectedFrame(heartbeatMs: number, userId: string): string | Ar
  * A MESSAGE frame that is not a stored message (`x-kind` replay-truncated, subscription-ended, error), with a
  * JSON body; `n` numbers it within the connection.
  */
-export function eventFrame(subscription: string, destination: string, kind: string, n: number, body: unknown, extra: StompHeaders = {}): string | ArrayBuffer {
+export function eventFrame(subscription: string, destination: string, kind: string, n: number, body: unknown, extra: Record<string, string> = {}): string | ArrayBuffer {
   const id = `${destination === DESTINATIONS.userErrors ? 'e' : 'm'}${n}`;
   const headers = { subscription, destination, 'message-id': id, 'content-type': 'application/json', [STOMP_HEADERS.kind]: kind };
   return writeFrame('MESSAGE', { ...headers, ...extra }, JSON.stringify(body));

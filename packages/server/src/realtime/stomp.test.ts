@@ -58,7 +58,7 @@ describe('STOMP 1.2 on /ws', () => {
 
   it('refuses an expired token with an ERROR frame', async () => {
     const expired = await tokenFor('erin', { ttlSeconds: -10 });
-    const err = await connectStomp(server, expired).catch((e) => e);
+    const err = (await connectStomp(server, expired).catch((e: unknown) => e)) as { frame: { headers: { message?: string }; body: string } };
     expect(err.frame.headers.message).toBe('UNAUTHENTICATED');
     expect(JSON.parse(err.frame.body).error.message).toMatch(/expired/);
   });

@@ -69,13 +69,15 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
       reply({ ok: true });
       session.dispose();
       stopTimers();
-      return ws.close(1000);
+      ws.close(1000);
+      return;
     }
     let command: DecodedCommand | null;
     try {
       command = codec.decodeFrame(frame, errors);
     } catch (err) {
-      return reply({ ok: false, error: toChatError(err).toInfo() });
+      reply({ ok: false, error: toChatError(err).toInfo() });
+      return;
     }
     if (command) await session.answer(command, reply);
     else reply({ ok: true });
