@@ -400,7 +400,7 @@ describe('request errors', () => {
   it('refuses a body over 16 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const body = roomBody({ title: 'x'.repeat(LIMITS.bodyMaxBytes) });
     expectError(await api(server, 'POST', ROOMS, { token: service, body }), 413, 'PAYLOAD_TOO_LARGE');
-    expectError(await api(server, 'GET', `${ROOMS}/${body['productId']}`, { token: service }), 404, 'ROOM_NOT_FOUND');
+    expectError(await api(server, 'GET', `${ROOMS}/${String(body['productId'])}`, { token: service }), 404, 'ROOM_NOT_FOUND');
   });
 
   it('refuses an oversized body sent without Content-Length (chunked) with 413 PAYLOAD_TOO_LARGE', async () => {
@@ -429,7 +429,7 @@ describe('request errors', () => {
   });
 
   it.each([
-    ['GET', `${ROOMS}`],
+    ['GET', ROOMS],
     ['GET', `${ROOMS}/p1/unknown`],
     ['PUT', `${ROOMS}/p1`],
     ['DELETE', `${ROOMS}/p1/participants/someone-else`],

@@ -109,11 +109,11 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
   for (;;) {
     try {
       const v = await check();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -246,7 +246,8 @@ export function openRaw(server: { wsUrl: string }, path: string, protocols?: str
     let code: number | null = null;
     const peer: RawPeer = { ws, frames, closeCode: () => code };
     ws.on('message', (d) => {
-      const text = d.toString();
+      // ws hands over a Buffer (binaryType 'nodebuffer', its default), not an ArrayBuffer or fragments.
+      const text = (d as Buffer).toString();
       try {
         frames.push(JSON.parse(text));
       } catch {
