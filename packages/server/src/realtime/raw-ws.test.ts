@@ -113,6 +113,8 @@ describe('plain WebSocket /chat/{productId}', () => {
     peer.ws.send(JSON.stringify({ content: 'z'.repeat(LIMITS.frameMaxBytes + 1) }));
     await waitFor(() => peer.closeCode() !== null);
     expect(peer.frames.at(-1)).toMatchObject({ type: 'ERROR', error: { code: 'PAYLOAD_TOO_LARGE' } });
+    // 4000 + HTTP status, like every refusal on this endpoint.
+    expect(peer.closeCode()).toBe(4413);
   });
 
   it('ends a watcher with SUBSCRIPTION_ENDED and 4403 when the deal closes', async () => {

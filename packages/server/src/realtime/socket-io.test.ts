@@ -70,4 +70,25 @@ describe('Socket.IO endpoint', () => {
     w.disconnect();
     r.disconnect();
   });
+
+  it('ends a watcher with subscription-ended when the deal closes, and keeps the socket', async () => {
+    const room = await createRoom(server, { maxParticipants: 2 });
+    const watcher = await connect(await tokenFor('swatch'));
+    const ended: unknown[] = [];
+    watcher.on('subscription-ended', (body: unknown) => ended.push(body));
+    expect(await emit(watcher, 'subscribe', { roomId: room.productId })).toMatchObject({ ok: true });
+    for (const u of ['sb1', 'sb2']) await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor(u) });
+    await waitFor(() => ended.length === 1);
+    expect(ended[0]).toEqual({ roomId: room.productId, error: { code: 'FORBIDDEN', message: expect.any(String) } });
+    expect(watcher.connected).toBe(true);
+    watcher.disconnect();
+  });
+
+  it('says chat-error UNAUTHENTICATED and disconnects when the token expires while connected', async () => {
+    const s = await connect(await tokenFor('sbrief', { ttlSeconds: 1 }));
+    const errors: unknown[] = [];
+    s.on('chat-error', (body: unknown) => errors.push(body));
+    await waitFor(() => s.disconnected, 5_000, 'the server to end the expired socket');
+    expect(errors).toEqual([{ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } }]);
+  });
 });

@@ -81,6 +81,7 @@ describe('STOMP 1.2 on /ws', () => {
     await waitFor(() => bad.closeCode() !== null);
     const error = bad.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'));
     expect(error).toContain('message:INVALID_INPUT');
+    expect(bad.closeCode()).toBe(1002);
     expect(await good.send(room.productId, { content: 'still here' })).toEqual({ ok: true });
     await waitFor(() => good.messages.get(room.productId)?.some((m) => m.content === 'still here'));
     await good.close();
@@ -93,6 +94,18 @@ describe('STOMP 1.2 on /ws', () => {
     peer.ws.send(frame('SEND', { destination: '/app/chat/x' }, 'x'.repeat(LIMITS.frameMaxBytes + 10)));
     await waitFor(() => peer.closeCode() !== null);
     expect(peer.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'))).toContain('PAYLOAD_TOO_LARGE');
+    expect(peer.closeCode()).toBe(1009);
+  });
+
+  it('says UNAVAILABLE in an ERROR frame and closes with 1001 (going away) when the server shuts down', async () => {
+    const own = await startTestServer();
+    const peer = await openRaw(own, '/ws', ['v12.stomp']);
+    peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: await tokenFor('stayer') }));
+    await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+    await own.dispose();
+    await waitFor(() => peer.closeCode() !== null);
+    expect(peer.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'))).toContain('message:UNAVAILABLE');
+    expect(peer.closeCode()).toBe(1001);
   });
 
   it('closes a silent connection that negotiated heart-beats', async () => {
