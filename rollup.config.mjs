@@ -12,7 +12,6 @@ const entries = {
     'src/transports/socket-io.ts',
     'src/transports/ws.ts',
     'src/transports/sse.ts',
-    'src/transports/memory.ts',
   ],
 };
 

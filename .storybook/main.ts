@@ -8,10 +8,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const fromElements = createRequire(join(root, 'packages/elements/package.json'));
 const packageDir = (name: string): string => dirname(fromElements.resolve(`${name}/package.json`));
 
-// Stories run on the workspace sources: no build needed, and memory.ts changes show at once.
+// Stories run on the workspace sources: no build needed, and changes show at once. Their server is the real
+// core in the page (@groupbuy/testing on @groupbuy/server/core, which imports no Node built-in).
 const sources: Record<string, string> = {
   '@groupbuy/protocol': 'packages/protocol/src/index.ts',
-  '@groupbuy/sdk/memory': 'packages/sdk/src/transports/memory.ts',
+  '@groupbuy/testing': 'packages/testing/src/index.ts',
+  '@groupbuy/server/core': 'packages/server/src/core.ts',
   '@groupbuy/sdk/sse': 'packages/sdk/src/transports/sse.ts',
   '@groupbuy/sdk/stomp': 'packages/sdk/src/transports/stomp.ts',
   '@groupbuy/sdk/socket.io': 'packages/sdk/src/transports/socket-io.ts',

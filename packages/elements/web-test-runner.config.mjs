@@ -19,8 +19,10 @@ const SOURCES = {
   '@groupbuy/sdk/stomp': '/packages/sdk/src/transports/stomp.ts',
   '@groupbuy/sdk/socket.io': '/packages/sdk/src/transports/socket-io.ts',
   '@groupbuy/sdk/ws': '/packages/sdk/src/transports/ws.ts',
-  '@groupbuy/sdk/memory': '/packages/sdk/src/transports/memory.ts',
   '@groupbuy/sdk/sse': '/packages/sdk/src/transports/sse.ts',
+  // The real server core in the page: @groupbuy/testing on the server's browser-safe entry.
+  '@groupbuy/testing': '/packages/testing/src/index.ts',
+  '@groupbuy/server/core': '/packages/server/src/core.ts',
 };
 
 /** Serves workspace packages from source. */

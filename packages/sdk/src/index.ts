@@ -1,6 +1,6 @@
 /**
  * @groupbuy/sdk — the framework-agnostic groupbuy-chat client. Pick a transport from its own entry point
- * (`@groupbuy/sdk/stomp`, `/socket.io`, `/ws`, `/memory`) and hand it to {@link createChatClient}.
+ * (`@groupbuy/sdk/stomp`, `/socket.io`, `/ws`) and hand it to {@link createChatClient}.
  * Importing this module touches no `window` or `document` (SSR-safe).
  */
 export { createChatClient } from './client.js';

@@ -34,8 +34,8 @@ export function memoryOutboxStorage(): OutboxStorage {
 
 /**
  * `localStorage` when this platform has one that works, else {@link memoryOutboxStorage}; memory too for a
- * server on the reserved `.invalid` domain (RFC 2606: never a real one — the in-memory backend of stories
- * and component tests), so one test's or story's pending sends never reappear in the next.
+ * server on the reserved `.invalid` domain (RFC 2606: never a real one — the in-process server of stories
+ * and component tests, `@groupbuy/testing`), so one test's or story's pending sends never reappear in the next.
  */
 export function defaultOutboxStorage(baseUrl: string): OutboxStorage {
   let host = '';

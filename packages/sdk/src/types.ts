@@ -42,7 +42,7 @@ export interface TransportCallbacks {
  * core owns state, reconnect and recovery, and makes a new transport for every attempt.
  */
 export interface Transport {
-  /** Which wire protocol this is. */
+  /** Which wire protocol this is (`memory`: the in-process transport of `@groupbuy/testing`, no wire at all). */
   readonly name: 'stomp' | 'socket.io' | 'ws' | 'memory';
   /** Starts connecting; results arrive through `callbacks`. */
   open(callbacks: TransportCallbacks): void;
@@ -81,7 +81,7 @@ export interface ChatClientOptions {
    * throws or gives a token refused again, the client enters `'auth-required'`.
    */
   getToken: () => string | Promise<string>;
-  /** The transport factory, from `@groupbuy/sdk/stomp`, `/socket.io`, `/ws` or `/memory`. */
+  /** The transport factory, from `@groupbuy/sdk/stomp`, `/socket.io` or `/ws` (stories and tests: `@groupbuy/testing`'s in-process one). */
   transport: TransportFactory;
   /** `fetch` for REST calls. @default globalThis.fetch */
   fetch?: typeof fetch;
@@ -98,7 +98,7 @@ export interface ChatClientOptions {
   /**
    * Where sends still waiting (and failed ones not yet discarded) are kept across reloads, per base URL,
    * user and room, for 24 h. @default `localStorage` when available, else memory (lost with the client);
-   * memory also for a base URL on the reserved `.invalid` domain (the in-memory backend)
+   * memory also for a base URL on the reserved `.invalid` domain (the in-process server of `@groupbuy/testing`)
    */
   outboxStorage?: OutboxStorage;
 }

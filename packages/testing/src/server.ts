@@ -61,8 +61,8 @@ export interface InProcessServer {
   post(productId: string, message: { sender: TestUser | null; content: string }): Promise<ChatMessage>;
   /** Joins `user` as a buyer (ChatError ROOM_FULL, ROOM_NOT_ACTIVE …, as on the server). */
   join(productId: string, user: TestUser): Promise<Room>;
-  /** Removes a buyer while the deal is ACTIVE. */
-  leave(productId: string, user: TestUser): Promise<Room>;
+  /** Removes the buyer `userId` while the deal is ACTIVE. */
+  leave(productId: string, userId: string): Promise<Room>;
   /** Closes or cancels the deal as the trade service (reason HOST). */
   setStatus(productId: string, status: 'CLOSED' | 'CANCELLED'): Promise<Room>;
   /**
@@ -185,8 +185,8 @@ export function createInProcessServer(options: InProcessServerOptions = {}): InP
     async join(productId, user) {
       return (await core.service.join(principalOf(user), productId)).room;
     },
-    async leave(productId, user) {
-      return (await core.service.leave(principalOf(user), productId)).room;
+    async leave(productId, userId) {
+      return (await core.service.leave(principalOf({ userId, name: userId }), productId)).room;
     },
     setStatus: (productId, status) => core.service.settleByHost(SERVICE, productId, status),
     async watch(productId, user) {

@@ -1,13 +1,16 @@
 import { createChatClient, type ChatClient } from '@groupbuy/sdk';
 import {
-  createMemoryBackend,
-  type MemoryBackend,
-  type MemoryBackendOptions,
-  type MemoryRoomInit,
-  type MemorySeedMessage,
-  type MemoryUser,
-} from '@groupbuy/sdk/memory';
-import { PEOPLE } from './memory.js';
+  createInProcessServer,
+  playDeal,
+  type DealPlayback,
+  type DealScript,
+  type InProcessServer,
+  type InProcessServerOptions,
+  type RoomSeed,
+  type SeedMessage,
+  type TestUser,
+} from '@groupbuy/testing';
+import { PEOPLE } from './server.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,7 +19,7 @@ const HOUR = 60 * MINUTE;
 export const PRODUCT_ID = 'jeju-tangerine-5kg';
 
 /** A short, believable deal conversation (Korean and English shoppers, the seller, a notice). */
-export function sampleHistory(now: number): MemorySeedMessage[] {
+export function sampleHistory(now: number): SeedMessage[] {
   const at = (minutesAgo: number): number => now - minutesAgo * MINUTE;
   return [
     { sender: null, content: '공동구매가 시작되었습니다. 10명이 모이면 산지에서 바로 발송해 드려요! 🍊', createdAt: at(190) },
@@ -30,58 +33,91 @@ export function sampleHistory(now: number): MemorySeedMessage[] {
   ];
 }
 
-/** A room for stories: the tangerine deal with three buyers and the history above, overridable. */
-export function sampleRoom(now: number, overrides: Partial<MemoryRoomInit> = {}): MemoryRoomInit {
+/**
+ * A room for stories: the tangerine deal with six buyers and the history above, overridable. The buyers
+ * joined for real (each has its SYSTEM JOINED line), at the moments the conversation mentions.
+ */
+export function sampleRoom(now: number, overrides: Partial<RoomSeed> = {}): RoomSeed {
+  const at = (minutesAgo: number): number => now - minutesAgo * MINUTE;
   return {
     productId: PRODUCT_ID,
     title: '제주 노지 감귤 5kg 공동구매 (산지 직송)',
     maxParticipants: 10,
     minParticipants: 5,
     expiresAt: now + 3 * HOUR + 12 * MINUTE,
+    createdAt: at(195),
     hostId: PEOPLE.seller.userId,
-    participants: [PEOPLE.seojun, PEOPLE.alex, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }, { userId: 'u-dami', name: '다미' }],
+    participants: [
+      { userId: 'u-hana', name: '하나', joinedAt: at(170) },
+      { ...PEOPLE.alex, joinedAt: at(149) },
+      { userId: 'u-jin', name: 'Jin', joinedAt: at(120) },
+      { ...PEOPLE.seojun, joinedAt: at(92.5) },
+      { userId: 'u-dami', name: '다미', joinedAt: at(60) },
+      { ...PEOPLE.priya, joinedAt: at(30.5) },
+    ],
     messages: sampleHistory(now),
     ...overrides,
   };
 }
 
 /** Shoppers who have the deal's chat open without having joined (pass as `viewers`). */
-export const WATCHERS: MemoryUser[] = [
+export const WATCHERS: TestUser[] = [
   { userId: 'u-yuna', name: '유나' },
   { userId: 'u-tom', name: 'Tom' },
   PEOPLE.watcher,
 ];
 
-// Stories re-render on every control change: the previous render's clients and backends are closed
+// Stories re-render on every control change: the previous render's clients and servers are closed
 // first, so no simulated room keeps running in the background.
 const live: Array<{ close(): void }> = [];
+// What each server still has to do before a client may start (seeding is asynchronous; a story renders now).
+const preparing = new WeakMap<InProcessServer, Promise<unknown>>();
 
 /** Closes what the previous story render opened. */
 export function resetStories(): void {
   for (const item of live.splice(0)) item.close();
 }
 
-/** A fresh memory backend, closed on the next story render. */
-export function storyBackend(options: MemoryBackendOptions = {}): MemoryBackend {
-  const backend = createMemoryBackend(options);
-  live.push({ close: () => backend.dispose() });
-  return backend;
+/** A fresh in-process server (the real core in this page), disposed on the next story render. */
+export function storyServer(options: InProcessServerOptions = {}): InProcessServer {
+  const server = createInProcessServer(options);
+  live.push({ close: () => void server.dispose() });
+  return server;
 }
 
-/** A client signed in as `user` on `backend`, closed on the next story render. */
+/** Runs `task` on `server` after what was queued before; clients of the server wait for all of it. */
+export function prepare(server: InProcessServer, task: () => Promise<unknown>): Promise<unknown> {
+  const next = (preparing.get(server) ?? Promise.resolve()).then(task);
+  // A failed step is shown in the console; later steps and clients still run.
+  preparing.set(server, next.catch((err: unknown) => console.error('story setup failed', err)));
+  return next;
+}
+
+/** Resolves when everything {@link prepare}d on `server` so far is done. */
+export function prepared(server: InProcessServer): Promise<unknown> {
+  return preparing.get(server) ?? Promise.resolve();
+}
+
+/**
+ * A client signed in as `user` on `server`, closed on the next story render. It asks for its token only
+ * once the server is {@link prepared}, so it never looks at a room that is still being seeded.
+ */
 export function storyClient(
-  backend: MemoryBackend,
-  user: MemoryUser,
-  options: { online?: boolean; ackTimeoutMs?: number; token?: string } = {},
+  server: InProcessServer,
+  user: TestUser,
+  options: { online?: boolean; ackTimeoutMs?: number; token?: Promise<string> } = {},
 ): ChatClient {
   const online = options.online ?? true;
   const client = createChatClient({
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
-    baseUrl: backend.baseUrl,
-    fetch: backend.fetch,
-    transport: backend.transport,
+    baseUrl: server.baseUrl,
+    fetch: server.fetch,
+    transport: server.transport,
     // With `token`, the page's one token and no renewal (a page without a tokenProvider).
-    getToken: () => options.token ?? backend.tokenFor(user),
+    getToken: async () => {
+      await prepared(server);
+      return options.token ?? server.tokenFor(user);
+    },
     reconnectInitialDelayMs: 400,
     reconnectMaxDelayMs: 2000,
     platform: { subscribe: () => () => {}, isOnline: () => online },
@@ -90,9 +126,19 @@ export function storyClient(
   return client;
 }
 
-/** Runs `fn` when the story is rendered again (stops a running simulation). */
-export function onStoryReset(fn: () => void): void {
-  live.push({ close: fn });
+/** Plays `script` on the room once the server is prepared; stopped on the next story render. */
+export function storyDeal(server: InProcessServer, productId: string, script: DealScript = {}): void {
+  let playback: DealPlayback | undefined;
+  let stopped = false;
+  live.push({
+    close: () => {
+      stopped = true;
+      playback?.stop();
+    },
+  });
+  void prepared(server).then(() => {
+    if (!stopped) playback = playDeal(server, productId, script);
+  });
 }
 
 /** Runs `fn` after `ms`, unless the story was re-rendered meanwhile. */
@@ -103,7 +149,7 @@ export function storyLater(ms: number, fn: () => void): void {
 
 /**
  * The attributes both elements share, as Storybook args. The stories hand the element a `client` on the
- * in-memory server, which wins over them; with `base-url` and `token` (or a signed-out `base-url` alone)
+ * in-process server (the real core in the page), which wins over them; with `base-url` and `token` (or a signed-out `base-url` alone)
  * a story renders the element against that server instead, e.g. `pnpm start` on http://127.0.0.1:8080.
  */
 export interface ElementArgs {
@@ -125,7 +171,7 @@ export const elementArgTypes = {
   token: { control: 'text' },
 } as const;
 
-/** True when the args point the story at a real server rather than the in-memory one. */
+/** True when the args point the story at a listening server rather than the in-process one. */
 export function usesRealServer(args: ElementArgs): boolean {
   return Boolean(args['base-url']);
 }

@@ -1,40 +1,44 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
+import type { InProcessServer, InProcessServerOptions, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import {
   elementArgTypes,
   type ElementArgs,
   MINUTE,
-  onStoryReset,
   PEOPLE,
   PRODUCT_ID,
+  prepare,
   resetStories,
   sampleRoom,
-  storyBackend,
   storyClient,
+  storyDeal,
   storyLater,
+  storyServer,
   usesRealServer,
   WATCHERS,
 } from '../../test-support/story-kit.js';
 
 type ChatArgs = ElementArgs;
 
-const READER: MemoryUser = PEOPLE.minji;
+const READER: TestUser = PEOPLE.minji;
 
-/** Opens the chat of `room` on `backend` as `user`; `after` gets the session once it is loaded. */
+/**
+ * Opens the chat of `room` as `user` on a fresh in-process server (the real core in the page, made with
+ * `server`); `after` gets the server and the session once it is loaded.
+ */
 function chat(
   args: ChatArgs,
   setup: {
-    backend?: MemoryBackend;
-    room?: (now: number) => MemoryRoomInit;
-    user?: MemoryUser;
+    server?: InProcessServerOptions;
+    room?: (now: number) => RoomSeed;
+    user?: TestUser;
     online?: boolean;
     ackTimeoutMs?: number;
     style?: string;
-    token?: (backend: MemoryBackend) => string;
+    token?: (backend: InProcessServer) => Promise<string>;
   } = {},
-  after?: (backend: MemoryBackend, session: ReturnType<ReturnType<typeof storyClient>['room']>) => void,
+  after?: (backend: InProcessServer, session: ReturnType<ReturnType<typeof storyClient>['room']>) => void,
 ): TemplateResult {
   resetStories();
   if (usesRealServer(args)) {
@@ -47,9 +51,11 @@ function chat(
       theme=${args.theme === 'auto' ? '' : args.theme}
     ></groupbuy-chat>`;
   }
-  const backend = setup.backend ?? storyBackend();
+  const backend = storyServer(setup.server);
   const init = (setup.room ?? ((now) => sampleRoom(now)))(backend.now());
-  if (!backend.getRoom(init.productId)) backend.addRoom(init);
+  void prepare(backend, async () => {
+    if (!(await backend.getRoom(init.productId))) await backend.addRoom(init);
+  });
   const client = storyClient(backend, setup.user ?? READER, {
     ...(setup.token ? { token: setup.token(backend) } : {}),
     ...(setup.online === undefined ? {} : { online: setup.online }),
@@ -97,7 +103,7 @@ export const EmptyRoom: Story = {
 
 /** The server never answers: the skeleton stays. */
 export const Loading: Story = {
-  render: (args) => chat(args, { backend: storyBackend({ latencyMs: 2 ** 31 - 1 }) }),
+  render: (args) => chat(args, { server: { latencyMs: 2 ** 31 - 1 } }),
 };
 
 /** 200 messages: the latest 50 load first, older ones when scrolled to the top. */
@@ -176,7 +182,7 @@ export const FullThenClosed: Story = {
             participants: [READER, ...Array.from({ length: 8 }, (_, i) => ({ userId: `b-${i}`, name: ['하나', 'Jin', '다미', 'Leo', '소율', 'Mia', '태오', 'Noah'][i] ?? `B${i}` }))],
           }),
       },
-      (backend) => storyLater(2000, () => backend.join(PRODUCT_ID, { userId: 'u-last', name: '막차' })),
+      (backend) => storyLater(2000, () => void backend.join(PRODUCT_ID, { userId: 'u-last', name: '막차' })),
     ),
 };
 
@@ -192,7 +198,7 @@ export const ClosedBuyer: Story = {
 export const Cancelled: Story = {
   render: (args) =>
     chat(args, { room: (now) => sampleRoom(now, { participants: [READER, PEOPLE.alex] }) }, (backend) =>
-      backend.setStatus(PRODUCT_ID, 'CANCELLED', 'HOST'),
+      void backend.setStatus(PRODUCT_ID, 'CANCELLED'),
     ),
 };
 
@@ -203,18 +209,20 @@ export const Cancelled: Story = {
 export const WatcherVsBuyer: Story = {
   render: (args) => {
     resetStories();
-    const backend = storyBackend();
-    backend.addRoom(
+    const backend = storyServer();
+    void prepare(backend, () =>
+      backend.addRoom(
       sampleRoom(backend.now(), {
         maxParticipants: 8,
         participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }],
         viewers: [{ userId: 'u-dami', name: '다미' }],
       }),
+      ),
     );
     const buyer = storyClient(backend, READER);
     const watcher = storyClient(backend, PEOPLE.watcher);
-    storyLater(1500, () => backend.join(PRODUCT_ID, { userId: 'u-dami', name: '다미' }));
-    storyLater(3000, () => backend.join(PRODUCT_ID, { userId: 'u-leo', name: 'Leo' }));
+    storyLater(1500, () => void backend.join(PRODUCT_ID, { userId: 'u-dami', name: '다미' }));
+    storyLater(3000, () => void backend.join(PRODUCT_ID, { userId: 'u-leo', name: 'Leo' }));
     const theme = args.theme === 'auto' ? '' : args.theme;
     return html`<div style="display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; width: min(900px, 90vw); margin-left: 50%; transform: translateX(-50%);">
       <div><p style="font: 600 13px system-ui; margin: 0 0 6px;">Buyer · 구매자</p><groupbuy-chat product-id=${PRODUCT_ID} lang=${args.lang} theme=${theme} .client=${buyer}></groupbuy-chat></div>
@@ -274,10 +282,7 @@ export const LiveDeal: Story = {
     chat(
       args,
       { room: (now) => sampleRoom(now, { maxParticipants: 6, participants: [READER], messages: [], expiresAt: now + 20 * MINUTE }) },
-      (backend) => {
-        const playback = backend.playDeal(PRODUCT_ID, { stepMs: 1200, disconnectAfterJoins: 2, offlineMs: 2500 });
-        onStoryReset(() => playback.stop());
-      },
+      (backend) => storyDeal(backend, PRODUCT_ID, { stepMs: 1200, disconnectAfterJoins: 2, offlineMs: 2500 }),
     ),
 };
 

@@ -1,20 +1,20 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ChatClient } from '@groupbuy/sdk';
-import type { MemoryBackend, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
+import type { InProcessServer, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
 import type { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
 import { createChatClient } from '@groupbuy/sdk';
 import type { GroupbuyAuthRequiredEvent } from '../../events/groupbuy-auth-required-event.js';
-import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
+import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
 
 const HOUR = 3_600_000;
 const clients: ChatClient[] = [];
-const backends: MemoryBackend[] = [];
+const backends: InProcessServer[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  for (const b of backends.splice(0)) b.dispose();
+  for (const b of backends.splice(0)) await b.dispose();
   document.documentElement.removeAttribute('lang');
   // The SDK keeps unsent messages per user and room across reloads: one test's must not reach the next.
   localStorage.clear();
@@ -32,7 +32,7 @@ function text(el: Element | null): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-function room(overrides: Partial<MemoryRoomInit> = {}): MemoryRoomInit {
+function room(overrides: Partial<RoomSeed> = {}): RoomSeed {
   return {
     productId: 'p-1',
     title: '제주 햇귤 5kg 공동구매',
@@ -45,18 +45,18 @@ function room(overrides: Partial<MemoryRoomInit> = {}): MemoryRoomInit {
 
 interface Opened {
   el: GroupbuyChat;
-  backend: MemoryBackend;
+  backend: InProcessServer;
 }
 
 async function openChat(
-  init: MemoryRoomInit = room(),
-  user: MemoryUser = PEOPLE.minji,
+  init: RoomSeed = room(),
+  user: TestUser = PEOPLE.minji,
   lang = 'en',
-  backend: MemoryBackend = memoryBackend(),
+  backend: InProcessServer = testServer(),
 ): Promise<Opened> {
   if (!backends.includes(backend)) backends.push(backend);
-  if (!backend.getRoom(init.productId)) backend.addRoom(init);
-  const client = memoryClient(backend, user);
+  if (!(await backend.getRoom(init.productId))) await backend.addRoom(init);
+  const client = testClient(backend, user);
   clients.push(client);
   const el = await fixture<GroupbuyChat>(
     html`<groupbuy-chat product-id=${init.productId} lang=${lang} .client=${client} style="height: 560px"></groupbuy-chat>`,
@@ -95,9 +95,9 @@ describe('<groupbuy-chat>', () => {
 
   it('is accessible', async () => {
     const { el, backend } = await openChat();
-    backend.post('p-1', { sender: PEOPLE.alex, content: 'Hello! When does it ship?' });
-    backend.post('p-1', { sender: null, content: '배송은 금요일에 시작합니다.' });
-    backend.join('p-1', PEOPLE.seojun);
+    await backend.post('p-1', { sender: PEOPLE.alex, content: 'Hello! When does it ship?' });
+    await backend.post('p-1', { sender: null, content: '배송은 금요일에 시작합니다.' });
+    await backend.join('p-1', PEOPLE.seojun);
     await waitUntil(() => $$(el, '.row').length >= 2);
     await expect(el).to.be.accessible();
   });
@@ -105,7 +105,7 @@ describe('<groupbuy-chat>', () => {
   it('is accessible in the dark theme', async () => {
     const { el, backend } = await openChat();
     el.theme = 'dark';
-    backend.post('p-1', { sender: PEOPLE.alex, content: 'Dark mode check' });
+    await backend.post('p-1', { sender: PEOPLE.alex, content: 'Dark mode check' });
     await waitUntil(() => chatBubbles(el).includes('Dark mode check'));
     await expect(el).to.be.accessible();
     expect(getComputedStyle(el).backgroundColor).to.equal('rgb(22, 24, 29)');
@@ -114,7 +114,7 @@ describe('<groupbuy-chat>', () => {
   it('renders markup in a message as text', async () => {
     const { el, backend } = await openChat();
     const payload = '<img src=x onerror="window.__xss = 1"><b>bold</b>';
-    backend.post('p-1', { sender: PEOPLE.alex, content: payload });
+    await backend.post('p-1', { sender: PEOPLE.alex, content: payload });
     await waitUntil(() => chatBubbles(el).includes(payload), 'the payload was not shown as text');
     expect(el.shadowRoot!.querySelector('img, .bubble b')).to.equal(null);
     expect((window as { __xss?: number }).__xss).to.equal(undefined);
@@ -122,9 +122,9 @@ describe('<groupbuy-chat>', () => {
 
   it('renders SYSTEM messages from event and room in the reader language', async () => {
     const { el, backend } = await openChat(room(), PEOPLE.minji, 'ko');
-    backend.join('p-1', { userId: 'u-hana', name: '하나' });
-    await waitUntil(() => $(el, '.row.system'));
-    expect(text($(el, '.row.system'))).to.equal('하나님이 참여했어요 (4/10)');
+    await backend.join('p-1', { userId: 'u-hana', name: '하나' });
+    // Seeded buyers joined for real, so their SYSTEM JOINED rows come first: the new one is the last.
+    await waitUntil(() => text($$(el, '.row.system').at(-1) ?? null) === '하나님이 참여했어요 (4/10)');
     expect(text($(el, '[part~="status"]'))).to.equal('모집 중');
   });
 
@@ -166,13 +166,13 @@ describe('<groupbuy-chat>', () => {
   });
 
   it('closes when the cap is reached; buyers keep chatting, a watcher cannot', async () => {
-    const backend = memoryBackend();
+    const backend = testServer();
     const init = room({ maxParticipants: 3, participants: [PEOPLE.alex] });
     const buyer = await openChat(init, PEOPLE.minji, 'en', backend);
     const watcher = await openChat(init, PEOPLE.watcher, 'en', backend);
     $(buyer.el, '[part~="join-button"]')!.click();
     await waitUntil(() => text($(buyer.el, '[part~="join-button"]')) === 'Leave');
-    backend.join('p-1', PEOPLE.seojun);
+    await backend.join('p-1', PEOPLE.seojun);
     for (const el of [buyer.el, watcher.el]) {
       await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed', 'both readers see CLOSED');
     }
@@ -186,11 +186,11 @@ describe('<groupbuy-chat>', () => {
 
   it('is read-only with a reason when the deal was cancelled', async () => {
     const { el, backend } = await openChat(room(), PEOPLE.minji, 'ko');
-    backend.setStatus('p-1', 'CANCELLED', 'HOST');
+    await backend.setStatus('p-1', 'CANCELLED');
     await waitUntil(() => text($(el, '[part~="status"]')) === '취소됨');
     expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
     expect(text($(el, '[part~="composer-hint"]'))).to.equal('취소된 공동구매예요. 채팅은 읽기 전용입니다.');
-    expect(text($(el, '.row.system'))).to.equal('판매자가 공동구매를 취소했어요');
+    expect(text($$(el, '.row.system').at(-1) ?? null)).to.equal('판매자가 공동구매를 취소했어요');
   });
 
   it('shows a pending message until it is stored', async () => {
@@ -222,7 +222,7 @@ describe('<groupbuy-chat>', () => {
   });
 
   it('shows the rate limit with the time to wait', async () => {
-    const { el } = await openChat(room(), PEOPLE.minji, 'en', memoryBackend({ rateLimit: { capacity: 2, refillMs: 60_000 } }));
+    const { el } = await openChat(room(), PEOPLE.minji, 'en', testServer({ rateLimit: { capacity: 2, refillMs: 60_000 } }));
     for (const line of ['one', 'two', 'three']) {
       await typeAndPress(el, line);
       await waitUntil(() => $$(el, '.row.own').length === ['one', 'two', 'three'].indexOf(line) + 1);
@@ -262,7 +262,7 @@ describe('<groupbuy-chat>', () => {
     log.scrollTop = 200;
     log.dispatchEvent(new Event('scroll'));
     await el.updateComplete;
-    backend.post('p-1', { sender: PEOPLE.priya, content: 'psst, new one' });
+    await backend.post('p-1', { sender: PEOPLE.priya, content: 'psst, new one' });
     await waitUntil(() => $(el, '[part~="jump-button"]'), 'no jump button');
     expect(text($(el, '[part~="jump-button"]'))).to.equal('1 new message');
     expect(log.scrollTop).to.equal(200);
@@ -274,7 +274,7 @@ describe('<groupbuy-chat>', () => {
   it('follows new messages when the reader is at the bottom', async () => {
     const messages = Array.from({ length: 40 }, (_, i) => ({ sender: PEOPLE.alex, content: `line ${i + 1}` }));
     const { el, backend } = await openChat(room({ messages }));
-    backend.post('p-1', { sender: PEOPLE.priya, content: 'latest' });
+    await backend.post('p-1', { sender: PEOPLE.priya, content: 'latest' });
     await waitUntil(() => chatBubbles(el).includes('latest'));
     const log = $(el, '.log')!;
     expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(2);
@@ -285,7 +285,7 @@ describe('<groupbuy-chat>', () => {
     const { el, backend } = await openChat();
     backend.disconnect();
     await waitUntil(() => text($(el, '[part~="connection-banner"]')) === 'Connection lost. Reconnecting…');
-    backend.post('p-1', { sender: PEOPLE.alex, content: 'said while you were away' });
+    await backend.post('p-1', { sender: PEOPLE.alex, content: 'said while you were away' });
     backend.reconnect();
     await waitUntil(() => !$(el, '[part~="connection-banner"]'), 'banner did not go away', { timeout: 5000 });
     await waitUntil(() => chatBubbles(el).includes('said while you were away'));
@@ -293,36 +293,36 @@ describe('<groupbuy-chat>', () => {
 
   it('counts down to the deadline on the server clock', async () => {
     // The server's clock runs two hours ahead of this browser; the deadline is three hours away on it.
-    const backend = memoryBackend({ clockSkewMs: 2 * HOUR });
+    const backend = testServer({ clockSkewMs: 2 * HOUR });
     const { el } = await openChat(room({ expiresAt: backend.now() + 3 * HOUR }), PEOPLE.minji, 'en', backend);
     await waitUntil(() => /left$/.test(text($(el, '[part~="countdown"]'))));
     expect(text($(el, '[part~="countdown"]'))).to.match(/^(2h 59m|3h 0m) left$/);
   });
 
   it('turns its badge to "ending soon" when the last hour starts, without any other update', async () => {
-    const backend = memoryBackend();
+    const backend = testServer();
     const { el } = await openChat(room({ expiresAt: Date.now() + HOUR + 600 }), PEOPLE.minji, 'en', backend);
     expect(text($(el, '[part~="status"]'))).to.equal('Open');
     await waitUntil(() => text($(el, '[part~="status"]')) === 'Ending soon', 'the badge never turned urgent', { timeout: 5000 });
   });
 
   it('turns urgent near the deadline and settles when it passes', async () => {
-    const backend = memoryBackend();
+    const backend = testServer();
     const { el } = await openChat(room({ expiresAt: backend.now() + 90_000, minParticipants: 2 }), PEOPLE.minji, 'en', backend);
     expect(text($(el, '[part~="status"]'))).to.equal('Ending soon');
     expect($(el, '[part~="countdown"]')!.classList.contains('urgent')).to.equal(true);
     expect(text($(el, '[part~="countdown"]'))).to.match(/^1m \d+s left$/);
-    backend.advance(90_000);
+    await backend.advance(90_000);
     await waitUntil(() => text($(el, '[part~="status"]')) === 'Closed');
-    expect(text($(el, '.row.system'))).to.equal('The deal closed with 3 buyers 🎉');
+    expect(text($$(el, '.row.system').at(-1) ?? null)).to.equal('The deal closed with 3 buyers 🎉');
   });
 
   it('speaks the document language when it has no lang of its own', async () => {
     document.documentElement.lang = 'ko';
-    const backend = memoryBackend();
+    const backend = testServer();
     backends.push(backend);
-    backend.addRoom(room());
-    const client = memoryClient(backend, PEOPLE.minji);
+    await backend.addRoom(room());
+    const client = testClient(backend, PEOPLE.minji);
     clients.push(client);
     const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" .client=${client}></groupbuy-chat>`);
     await waitUntil(() => $(el, '[part~="join-button"]'));
@@ -343,15 +343,15 @@ describe('<groupbuy-chat>', () => {
     const list = $(el, 'participant-list')!;
     const buyers = (): Element[] => [...(list.shadowRoot?.querySelectorAll('[part~="participant"]') ?? [])];
     await waitUntil(() => buyers().length === 2);
-    backend.join('p-1', PEOPLE.priya);
+    await backend.join('p-1', PEOPLE.priya);
     await waitUntil(() => buyers().length === 3, 'the list did not update live');
     const seller = buyers().find((li) => li.textContent?.includes(PEOPLE.seller.name));
     expect(text(seller?.querySelector('.tag') ?? null)).to.equal('Seller');
   });
 
   it('counts the people watching beside the buyers, and lists them apart in the panel', async () => {
-    const backend = memoryBackend();
-    backend.addRoom(room({ viewers: [PEOPLE.watcher, PEOPLE.alex] }));
+    const backend = testServer();
+    await backend.addRoom(room({ viewers: [PEOPLE.watcher, PEOPLE.alex] }));
     const { el } = await openChat(room(), PEOPLE.minji, 'ko', backend);
     const toggle = $(el, '[part~="participants-button"]')!;
     // 구경꾼 and the reader watch; Alex has the chat open but is a buyer.
@@ -362,7 +362,7 @@ describe('<groupbuy-chat>', () => {
     await waitUntil(() => list.shadowRoot?.querySelectorAll('[part~="watcher"]').length === 2, 'the panel lists no watchers');
     expect(list.shadowRoot!.querySelectorAll('[part~="participant"]')).to.have.length(3);
     expect(text(list.shadowRoot!.querySelector('[part~="watchers-header"]'))).to.equal('구경 중 · 2명');
-    backend.join('p-1', PEOPLE.watcher);
+    await backend.join('p-1', PEOPLE.watcher);
     await waitUntil(() => text(toggle) === '참여자 4명 · 구경 1명', `after the join the button says "${text(toggle)}"`);
   });
 
@@ -370,7 +370,7 @@ describe('<groupbuy-chat>', () => {
     await openChat();
     const loaded = performance.getEntriesByType('resource').map((e) => e.name);
     expect(loaded.some((n) => /transports\/(stomp|socket-io|ws)\b/.test(n))).to.equal(false);
-    expect(loaded.some((n) => /transports\/memory/.test(n))).to.equal(true);
+    expect(loaded.some((n) => /testing\/src\/in-process-transport/.test(n))).to.equal(true);
   });
 
   it('asks to sign in when it has neither client nor token', async () => {
@@ -384,11 +384,11 @@ describe('<groupbuy-chat>', () => {
 
   describe('sign-in', () => {
     it('asks to sign in again, once, when the server refuses the token and no fresh one comes', async () => {
-      const backend = memoryBackend();
+      const backend = testServer();
       backends.push(backend);
-      backend.addRoom(room());
+      await backend.addRoom(room());
       // A page that hands in one token and never renews it.
-      const stale = backend.tokenFor(PEOPLE.minji);
+      const stale = await backend.tokenFor(PEOPLE.minji);
       const client = createChatClient({
         baseUrl: backend.baseUrl,
         fetch: backend.fetch,
@@ -427,10 +427,10 @@ describe('<groupbuy-chat>', () => {
     });
 
     it('asks to sign in again, with nothing to retry, when the token is refused before anything loaded, and loads with the next one', async () => {
-      const backend = memoryBackend();
+      const backend = testServer();
       backends.push(backend);
-      backend.addRoom(room());
-      let token = backend.tokenFor(PEOPLE.minji);
+      await backend.addRoom(room());
+      let token = await backend.tokenFor(PEOPLE.minji);
       backend.expireTokens();
       const client = createChatClient({
         baseUrl: backend.baseUrl,
@@ -449,9 +449,10 @@ describe('<groupbuy-chat>', () => {
       expect(text($(el, '.log'))).not.to.contain('Please sign in.');
       expect($(el, '.log button')).to.equal(null);
       // The page signs the shopper in again and tells its client.
-      token = backend.tokenFor(PEOPLE.minji);
+      token = await backend.tokenFor(PEOPLE.minji);
       client.reconnect();
-      await waitUntil(() => $(el, '.log .placeholder.empty'), `after the new token the chat says "${text($(el, '.log'))}"`);
+      // The history: the seeded buyers' SYSTEM JOINED rows.
+      await waitUntil(() => $(el, '.log .row'), 'the chat did not load after the new token');
       expect($(el, '[part~="auth-banner"]')).to.equal(null);
     });
 
@@ -460,7 +461,7 @@ describe('<groupbuy-chat>', () => {
       const events: Event[] = [];
       el.addEventListener('groupbuy-auth-required', (e) => events.push(e));
       backend.expireTokens();
-      backend.post('p-1', { sender: PEOPLE.alex, content: 'after the restart' });
+      await backend.post('p-1', { sender: PEOPLE.alex, content: 'after the restart' });
       await waitUntil(() => chatBubbles(el).includes('after the restart'), 'did not catch up', { timeout: 5000 });
       await waitUntil(() => !$(el, '[part~="connection-banner"]'));
       await typeAndPress(el, 'still here');
@@ -535,15 +536,15 @@ describe('<groupbuy-chat>', () => {
 
   for (const display of ['block', 'grid', 'inline-block']) {
     it(`keeps the composer at the bottom when the page sets display: ${display}`, async () => {
-      const backend = memoryBackend();
+      const backend = testServer();
       backends.push(backend);
-      backend.addRoom(room());
-      const client = memoryClient(backend, PEOPLE.minji);
+      await backend.addRoom(room());
+      const client = testClient(backend, PEOPLE.minji);
       clients.push(client);
       const el = await fixture<GroupbuyChat>(
         html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="display: ${display}; height: 560px; width: 380px"></groupbuy-chat>`,
       );
-      await waitUntil(() => $(el, '.log .placeholder.empty'));
+      await waitUntil(() => $(el, '.log .row'));
       const host = el.getBoundingClientRect();
       const hint = $(el, '[part~="composer-hint"]')!.getBoundingClientRect();
       const composer = $(el, '[part~="composer"]')!.getBoundingClientRect();
@@ -554,10 +555,10 @@ describe('<groupbuy-chat>', () => {
   }
 
   it('tells a watcher of a closed deal that it closed for watchers, with nothing to retry', async () => {
-    const backend = memoryBackend();
+    const backend = testServer();
     backends.push(backend);
-    backend.addRoom(room({ status: 'CLOSED' }));
-    const client = memoryClient(backend, PEOPLE.watcher);
+    await backend.addRoom(room({ status: 'CLOSED' }));
+    const client = testClient(backend, PEOPLE.watcher);
     clients.push(client);
     const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
     await waitUntil(() => $(el, '.log .placeholder'), 'the chat did not settle');

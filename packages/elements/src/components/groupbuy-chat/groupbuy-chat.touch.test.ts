@@ -2,23 +2,23 @@
 // context (touch, coarse pointer, no hover, 390 px wide).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ChatClient } from '@groupbuy/sdk';
-import type { MemoryBackend } from '@groupbuy/sdk/memory';
+import type { InProcessServer } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
+import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
 
-let backend: MemoryBackend;
+let backend: InProcessServer;
 let client: ChatClient;
 
-beforeEach(() => {
-  backend = memoryBackend();
-  backend.addRoom({ productId: 'p-touch', title: '제주 햇귤 5kg 공동구매', maxParticipants: 10, participants: [PEOPLE.alex] });
-  client = memoryClient(backend, PEOPLE.minji);
+beforeEach(async () => {
+  backend = testServer();
+  await backend.addRoom({ productId: 'p-touch', title: '제주 햇귤 5kg 공동구매', maxParticipants: 10, participants: [PEOPLE.alex] });
+  client = testClient(backend, PEOPLE.minji);
 });
 
-afterEach(() => {
+afterEach(async () => {
   client.close();
-  backend.dispose();
+  await backend.dispose();
   localStorage.clear();
 });
 

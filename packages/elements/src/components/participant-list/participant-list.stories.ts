@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import type { DealScript, MemoryRoomInit, MemoryUser } from '@groupbuy/sdk/memory';
+import type { DealScript, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/participant-list.js';
 import {
   elementArgTypes,
@@ -8,23 +8,24 @@ import {
   PEOPLE,
   PRODUCT_ID,
   WATCHERS,
-  onStoryReset,
+  prepare,
   resetStories,
   sampleRoom,
-  storyBackend,
   storyClient,
+  storyDeal,
+  storyServer,
   usesRealServer,
 } from '../../test-support/story-kit.js';
 
 type ListArgs = ElementArgs;
 
 /** The tangerine deal with three people watching: two shoppers and the seller, who has not joined. */
-const withWatchers = (now: number): MemoryRoomInit => sampleRoom(now, { viewers: [WATCHERS[0]!, PEOPLE.seller, WATCHERS[1]!, PEOPLE.alex] });
+const withWatchers = (now: number): RoomSeed => sampleRoom(now, { viewers: [WATCHERS[0]!, PEOPLE.seller, WATCHERS[1]!, PEOPLE.alex] });
 
 function list(
   args: ListArgs,
-  room: (now: number) => MemoryRoomInit = withWatchers,
-  options: { reader?: MemoryUser; play?: DealScript } = {},
+  room: (now: number) => RoomSeed = withWatchers,
+  options: { reader?: TestUser; play?: DealScript } = {},
 ): TemplateResult {
   resetStories();
   if (usesRealServer(args)) {
@@ -37,13 +38,10 @@ function list(
       theme=${args.theme === 'auto' ? '' : args.theme}
     ></participant-list>`;
   }
-  const backend = storyBackend();
-  backend.addRoom(room(backend.now()));
+  const backend = storyServer();
+  void prepare(backend, () => backend.addRoom(room(backend.now())));
   const client = storyClient(backend, options.reader ?? PEOPLE.seojun);
-  if (options.play) {
-    const playback = backend.playDeal(PRODUCT_ID, options.play);
-    onStoryReset(() => playback.stop());
-  }
+  if (options.play) storyDeal(backend, PRODUCT_ID, options.play);
   return html`<participant-list
     product-id=${PRODUCT_ID}
     lang=${args.lang}

@@ -1,16 +1,16 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ChatClient } from '@groupbuy/sdk';
-import type { MemoryBackend, MemoryUser } from '@groupbuy/sdk/memory';
+import type { InProcessServer, TestUser } from '@groupbuy/testing';
 import '../../define/participant-list.js';
 import type { ParticipantList } from './participant-list.js';
-import { PEOPLE, memoryBackend, memoryClient } from '../../test-support/memory.js';
+import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
 
 const clients: ChatClient[] = [];
-let backend: MemoryBackend;
+let backend: InProcessServer;
 
-beforeEach(() => {
-  backend = memoryBackend();
-  backend.addRoom({
+beforeEach(async () => {
+  backend = testServer();
+  await backend.addRoom({
     productId: 'p-9',
     title: 'Handmade ceramic mugs (set of 2)',
     maxParticipants: 10,
@@ -19,17 +19,17 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
+afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  backend.dispose();
+  await backend.dispose();
 });
 
 function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-async function openList(lang = 'en', productId = 'p-9', reader: MemoryUser = PEOPLE.minji): Promise<ParticipantList> {
-  const client = memoryClient(backend, reader);
+async function openList(lang = 'en', productId = 'p-9', reader: TestUser = PEOPLE.minji): Promise<ParticipantList> {
+  const client = testClient(backend, reader);
   clients.push(client);
   const el = await fixture<ParticipantList>(html`<participant-list product-id=${productId} lang=${lang} .client=${client}></participant-list>`);
   await waitUntil(() => el.shadowRoot!.querySelector('li, [part~="empty"]'), 'the list did not load');
@@ -66,10 +66,10 @@ describe('<participant-list>', () => {
   it('updates live when buyers join and leave', async () => {
     const el = await openList();
     await waitUntil(() => rows(el).length === 3);
-    backend.join('p-9', PEOPLE.priya);
+    await backend.join('p-9', PEOPLE.priya);
     await waitUntil(() => rows(el).length === 4, 'a join did not show');
     expect(text(el.shadowRoot!.querySelector('[part~="count"]'))).to.equal('4/10');
-    backend.leave('p-9', PEOPLE.alex.userId);
+    await backend.leave('p-9', PEOPLE.alex.userId);
     await waitUntil(() => rows(el).length === 3, 'a leave did not show');
     expect(text(el.shadowRoot!.querySelector('[part~="count"]'))).to.equal('3/10');
   });
@@ -80,18 +80,18 @@ describe('<participant-list>', () => {
     expect(text(el.shadowRoot!.querySelector('[part~="title"]'))).to.equal('참여자');
     expect(text(el.shadowRoot!.querySelector('[part~="count"]'))).to.equal('3/10명');
     expect(text(rows(el)[1]!.querySelector('.tag'))).to.equal('나');
-    backend.watch('p-9', PEOPLE.watcher);
-    backend.join('p-9', PEOPLE.priya);
+    await backend.watch('p-9', PEOPLE.watcher);
+    await backend.join('p-9', PEOPLE.priya);
     await waitUntil(() => watchers(el).length === 1);
     expect(watching(el)).to.equal('구경 중 · 1명');
   });
 
   it('lists the people watching apart from the buyers, each once, the reader marked', async () => {
-    backend.watch('p-9', PEOPLE.priya);
-    backend.watch('p-9', PEOPLE.alex);
-    backend.watch('p-9', PEOPLE.watcher);
+    await backend.watch('p-9', PEOPLE.priya);
+    await backend.watch('p-9', PEOPLE.alex);
+    await backend.watch('p-9', PEOPLE.watcher);
     // Priya's second tab: a real client, which must not list her twice.
-    const secondTab = memoryClient(backend, PEOPLE.priya);
+    const secondTab = testClient(backend, PEOPLE.priya);
     clients.push(secondTab);
     const tab = secondTab.room('p-9');
     await waitUntil(() => tab.viewers.some((v) => v.userId === PEOPLE.priya.userId), 'the second tab did not open the chat');
@@ -107,7 +107,7 @@ describe('<participant-list>', () => {
   });
 
   it('marks the seller when they watch without having joined', async () => {
-    backend.addRoom({ productId: 'p-host', title: 'Seller watching', hostId: PEOPLE.seller.userId, participants: [PEOPLE.alex], viewers: [PEOPLE.seller] });
+    await backend.addRoom({ productId: 'p-host', title: 'Seller watching', hostId: PEOPLE.seller.userId, participants: [PEOPLE.alex], viewers: [PEOPLE.seller] });
     const el = await openList('en', 'p-host');
     await waitUntil(() => watchers(el).length === 2, 'the watchers did not show');
     expect(names(watchers(el))).to.deep.equal(['김사장', '민지']);
@@ -116,11 +116,11 @@ describe('<participant-list>', () => {
   });
 
   it('moves a watcher who joins from the watchers to the buyers', async () => {
-    backend.watch('p-9', PEOPLE.priya);
+    await backend.watch('p-9', PEOPLE.priya);
     const el = await openList();
     await waitUntil(() => watchers(el).length === 1, 'the watcher did not show');
     expect(watching(el)).to.equal('Watching now · 1');
-    backend.join('p-9', PEOPLE.priya);
+    await backend.join('p-9', PEOPLE.priya);
     await waitUntil(() => rows(el).length === 4, 'the join did not show');
     await waitUntil(() => watchers(el).length === 0, 'the new buyer is still listed as a watcher');
     expect(names(rows(el))).to.include('Priya');
@@ -129,24 +129,24 @@ describe('<participant-list>', () => {
   });
 
   it('drops a watcher who closes the chat once the list is refreshed', async () => {
-    backend.watch('p-9', PEOPLE.watcher);
+    await backend.watch('p-9', PEOPLE.watcher);
     const el = await openList();
     await waitUntil(() => watchers(el).length === 1, 'the watcher did not show');
     backend.unwatch('p-9', PEOPLE.watcher.userId);
     // Nothing is pushed when someone closes the chat; the next refresh (here the join) shows it.
-    backend.join('p-9', PEOPLE.priya);
+    await backend.join('p-9', PEOPLE.priya);
     await waitUntil(() => watchers(el).length === 0, 'the watcher who left is still listed');
   });
 
   it('says so when nobody has joined yet', async () => {
-    backend.addRoom({ productId: 'p-empty', title: 'Empty deal', maxParticipants: 5 });
+    await backend.addRoom({ productId: 'p-empty', title: 'Empty deal', maxParticipants: 5 });
     const el = await openList('en', 'p-empty');
     expect(text(el.shadowRoot!.querySelector('[part~="empty"]'))).to.equal('No buyers yet. Be the first to join!');
   });
 
   it('is accessible', async () => {
-    backend.watch('p-9', PEOPLE.watcher);
-    backend.watch('p-9', PEOPLE.priya);
+    await backend.watch('p-9', PEOPLE.watcher);
+    await backend.watch('p-9', PEOPLE.priya);
     const el = await openList();
     await waitUntil(() => rows(el).length === 3 && watchers(el).length === 2);
     await expect(el).to.be.accessible();

@@ -1,0 +1,34 @@
+import { createChatClient, type ChatClient } from '@groupbuy/sdk';
+import { createInProcessServer, type InProcessServer, type InProcessServerOptions, type TestUser } from '@groupbuy/testing';
+
+/** People the tests and stories use. */
+export const PEOPLE = {
+  seller: { userId: 'seller-1', name: '김사장' },
+  minji: { userId: 'u-minji', name: '민지' },
+  alex: { userId: 'u-alex', name: 'Alex' },
+  seojun: { userId: 'u-seojun', name: '서준' },
+  priya: { userId: 'u-priya', name: 'Priya' },
+  watcher: { userId: 'u-watcher', name: '구경꾼' },
+} satisfies Record<string, TestUser>;
+
+/** The real server core in this page (@groupbuy/testing), for one test. */
+export function testServer(options: InProcessServerOptions = {}): InProcessServer {
+  return createInProcessServer(options);
+}
+
+/**
+ * A real `ChatClient` on an in-process server, signed in as `user` (a fresh token per connection).
+ * Reconnects are fast and the browser's online/visibility events are left out, so a test decides when
+ * the connection drops.
+ */
+export function testClient(server: InProcessServer, user: TestUser, options: { getToken?: () => string | Promise<string> } = {}): ChatClient {
+  return createChatClient({
+    baseUrl: server.baseUrl,
+    fetch: server.fetch,
+    transport: server.transport,
+    getToken: options.getToken ?? (() => server.tokenFor(user)),
+    reconnectInitialDelayMs: 50,
+    reconnectMaxDelayMs: 300,
+    platform: { subscribe: () => () => {}, isOnline: () => true },
+  });
+}
