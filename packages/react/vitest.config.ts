@@ -29,7 +29,8 @@ export default defineConfig({
         // Hook tests say `@vitest-environment jsdom` in their first lines; the rest (SSR, browser drivers) run in Node.
         environment: 'node',
         include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
-        env: { GROUPBUY_REACT_MAJOR: major },
+        // The wrapper tests bundle their page with the same React (esbuild aliases).
+        env: { GROUPBUY_REACT_MAJOR: major, GROUPBUY_REACT_DIR: dirs.react, GROUPBUY_REACT_DOM_DIR: dirs.dom },
         // Each test starts a real server (and the wrapper tests a real Chromium); none asserts a timing.
         testTimeout: 60_000,
         hookTimeout: 60_000,

@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ChatClientProvider, GroupbuyChat, useChatClient } from '@groupbuy/react';
 import { stompTransport } from '@groupbuy/sdk/stomp';
 import { ChatRoom } from './chat/ChatRoom.js';
 
 /** The demo deal; `pnpm dev` seeds it and passes its id in VITE_DEMO_PRODUCT. */
-const PRODUCT_ID = import.meta.env['VITE_DEMO_PRODUCT'] ?? 'demo-react-tangerine';
+const PRODUCT_ID = (import.meta.env['VITE_DEMO_PRODUCT'] as string | undefined) ?? 'demo-react-tangerine';
 
 /** One user id per tab, so two tabs are two shoppers. */
 function tabUserId(): string {
@@ -30,7 +30,7 @@ async function devToken(name: string): Promise<string> {
 export function App() {
   const [name, setName] = useState<string | null>(() => sessionStorage.getItem('react-shop-name'));
   const [draft, setDraft] = useState('');
-  const signIn = (event: FormEvent) => {
+  const signIn = (event: SyntheticEvent) => {
     event.preventDefault();
     if (!draft.trim()) return;
     sessionStorage.setItem('react-shop-name', draft.trim());

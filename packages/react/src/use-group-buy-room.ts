@@ -11,18 +11,19 @@ export interface UseGroupBuyRoomOptions {
 
 /** What {@link useGroupBuyRoom} returns: the room's latest snapshot and what can be done in it. */
 export interface GroupBuyRoom extends RoomSnapshot {
+  // Function-valued properties, not methods: they are meant to be passed around unbound (`onClick={room.join}`).
   /** Sends optimistically: the returned copy is in `messages` at once as `pending`, then `sent` or `failed`. */
-  sendMessage(content: string): OptimisticMessage;
+  readonly sendMessage: (content: string) => OptimisticMessage;
   /** Joins the deal as a buyer; rejects with ChatError ROOM_FULL, ROOM_NOT_ACTIVE … (also in `lastError`). */
-  join(): Promise<void>;
+  readonly join: () => Promise<void>;
   /** Leaves the deal (while it is ACTIVE). */
-  leave(): Promise<void>;
+  readonly leave: () => Promise<void>;
   /** Loads up to 50 older messages; resolves with how many were added. */
-  loadOlder(): Promise<number>;
+  readonly loadOlder: () => Promise<number>;
   /** Sends a failed message again under the same clientMsgId (the server stores it once). */
-  retry(clientMsgId: string): void;
+  readonly retry: (clientMsgId: string) => void;
   /** Drops a failed or queued message. */
-  discard(clientMsgId: string): void;
+  readonly discard: (clientMsgId: string) => void;
 }
 
 /**

@@ -1,17 +1,17 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ChatError } from '@groupbuy/sdk';
 
 /** Props of {@link MessageInput}. */
 export interface MessageInputProps {
   disabled: boolean;
-  onSend(content: string): unknown;
+  onSend: (content: string) => unknown;
 }
 
 /** The seed's MessageInput: a text field that sends on Enter and shows why a send was refused. */
 export function MessageInput({ disabled, onSend }: MessageInputProps) {
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const submit = (event: FormEvent) => {
+  const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     try {
       onSend(text);

@@ -5,9 +5,9 @@ import type { ViewMessage } from '@groupbuy/sdk';
 export interface MessageListProps {
   messages: readonly ViewMessage[];
   hasOlder: boolean;
-  onLoadOlder(): Promise<number>;
-  onRetry(clientMsgId: string): void;
-  onDiscard(clientMsgId: string): void;
+  onLoadOlder: () => Promise<number>;
+  onRetry: (clientMsgId: string) => void;
+  onDiscard: (clientMsgId: string) => void;
 }
 
 /** The seed's MessageList: one row per message, pending ones dimmed, failed ones with Retry / Discard. */

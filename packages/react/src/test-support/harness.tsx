@@ -42,7 +42,9 @@ export function countingWebSocket(count: WireCount): WebSocketClass {
     }
 
     override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
-      const [command = '', ...lines] = String(data).split('\n\n', 1)[0]?.split('\n') ?? [];
+      // The SDK's STOMP transport sends text frames; anything else counts under ''.
+      const text = typeof data === 'string' ? data : '';
+      const [command = '', ...lines] = text.split('\n\n', 1)[0]?.split('\n') ?? [];
       count.frames.set(command, (count.frames.get(command) ?? 0) + 1);
       // Rooms only: the SDK also subscribes once per connection to its own error queue.
       const id = lines.find((l) => l.startsWith('id:room-'))?.slice(3);
