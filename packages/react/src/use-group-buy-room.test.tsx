@@ -105,6 +105,33 @@ describe('useGroupBuyRoom', () => {
     expect([...count.live]).toEqual([`room-${productId}`]);
   });
 
+  it('does not resubscribe when re-rendered with the same id', async () => {
+    const { productId } = await createRoom(server.url);
+    const count = wireCount();
+    const c = client('rerendered', { count });
+    const p = probe();
+    // A fresh options object on every render, as a page would write it inline.
+    const page = (n: number) => (
+      <div data-render={n}>
+        <HookProbe productId={productId} probe={p} options={{ client: c }} />
+      </div>
+    );
+    const view = mount(page(0));
+    onTestFinished(() => view.unmount());
+    await waitFor('open', () => p.latest.status === 'ready' && p.latest.connection === 'open');
+    const subscribes = count.frames.get('SUBSCRIBE');
+    const first = p.latest;
+    for (let n = 1; n <= 5; n += 1) view.render(page(n));
+    await waitFor('the last render committed', () => document.querySelector('[data-render="5"]'));
+    await postAs(client('asker'), productId, 'still here');
+    await waitFor('the message arrived', () => contents(p.latest).includes('still here'));
+    expect(count.frames.get('SUBSCRIBE')).toBe(subscribes);
+    expect(count.frames.get('UNSUBSCRIBE') ?? 0).toBe(0);
+    expect([...count.live]).toEqual([`room-${productId}`]);
+    // The functions are the same across those renders: safe in effect dependencies.
+    expect(p.latest.sendMessage).toBe(first.sendMessage);
+  });
+
   it('unmounted while connecting, it lets go and its provider closes the client before any socket opens', async () => {
     const { productId } = await createRoom(server.url);
     const token = await devToken(server.url, 'leaver');
