@@ -78,7 +78,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     app.post('/api/dev/token', async (c) => {
       let body: Record<string, unknown>;
       try {
-        body = (await c.req.json()) as Record<string, unknown>;
+        body = await c.req.json<Record<string, unknown>>();
       } catch {
         throw new ChatError('INVALID_INPUT', 'Send {"userId": "…", "name": "…"}.');
       }

@@ -8,7 +8,10 @@ const bob: TestUser = { userId: 'bob', name: 'Bob' };
 
 const open: Array<{ close(): void } | InProcessServer> = [];
 afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await ('dispose' in item ? item.dispose() : item.close());
+  for (const item of open.splice(0).reverse()) {
+    if ('dispose' in item) await item.dispose();
+    else item.close();
+  }
 });
 
 function server(options: Parameters<typeof createInProcessServer>[0] = {}): InProcessServer {

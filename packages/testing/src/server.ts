@@ -164,7 +164,7 @@ export function createInProcessServer(options: InProcessServerOptions = {}): InP
     core,
     clock,
     transport: inProcessTransport(core.realtime, faults, sessions),
-    fetch: inProcessFetch as typeof fetch,
+    fetch: inProcessFetch,
     baseUrl,
     now: () => clock.now(),
     async tokenFor(user, tokenOptions) {

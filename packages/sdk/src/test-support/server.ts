@@ -223,5 +223,5 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (value) return value;
     await new Promise((resume) => setTimeout(resume, 25));
   }
-  throw new Error(`timed out waiting for ${what}` + (lastError === undefined ? '' : `: ${String(lastError)}`));
+  throw new Error(`timed out waiting for ${what}` + (lastError === undefined ? '' : `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`));
 }

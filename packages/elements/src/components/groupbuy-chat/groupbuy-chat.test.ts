@@ -504,7 +504,7 @@ describe('<groupbuy-chat>', () => {
       const avatars = $$(el, '.row.chat .avatar');
       expect(avatars).to.have.length(8);
       const colours = avatars.map((a) => [rgbOf(getComputedStyle(a).backgroundColor), rgbOf(getComputedStyle(a).color)] as const);
-      for (const [bg, fg] of colours) expect(contrast(bg, fg), `${theme}: ${bg} on ${fg}`).to.be.at.least(4.5);
+      for (const [bg, fg] of colours) expect(contrast(bg, fg), `${theme}: ${bg.join()} on ${fg.join()}`).to.be.at.least(4.5);
       expect(new Set(colours.map(([bg]) => bg.join())).size).to.be.at.least(7);
     }
   });
