@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventSource } from 'eventsource';
-import type { ChatError, ChatMessage, Room } from '@groupbuy/protocol';
+import { LIMITS, type ChatError, type ChatMessage, type Room } from '@groupbuy/protocol';
 import { createRoom, devToken, joinRoom, notify, startTestServer, waitFor, type TestServer } from '../test-support/server.js';
 import type { PlatformEvents } from '../types.js';
 import { watchRoom, type EventSourceLike, type FeedDiscontinuity, type RoomWatcher, type WatchRoomOptions } from './sse.js';
@@ -184,5 +184,28 @@ describe('watchRoom (SSE)', () => {
     expect(seen.notices.map((n) => n.content)).toEqual(['seen live', 'missed while offline']);
     await waitFor('the room again', () => seen.rooms.length > roomsBefore);
     expect(seen.errors.map((e) => e.code)).toEqual(['UNAVAILABLE']);
+  });
+
+  it('tells the caller when it resumes from beyond the replay window, re-reads the room and delivers the notices inside the window', async () => {
+    const room = await createRoom(url);
+    const total = LIMITS.replayWindow + 5;
+    for (let i = 0; i < total; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, total - i) }, (_, k) => notify(url, room.productId, `notice ${i + k + 1}`)),
+      );
+    }
+    const seen = watch(room.productId, { lastEventId: 1 });
+
+    await waitFor('the discontinuity', () => seen.gaps.length > 0);
+    const lastSeq = total + (room.lastSeq ?? 0);
+    expect(seen.gaps).toEqual([{ sinceSeq: 1, lastSeq }]);
+    await waitFor('the current room', () => seen.rooms.some((r) => r.lastSeq === lastSeq));
+    await waitFor('the newest notice', () => seen.notices.some((n) => n.seq === lastSeq));
+    // Only what the window holds came: each once, in order, nothing from before it.
+    const seqs = seen.notices.map((n) => n.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs[0]).toBeGreaterThan(lastSeq - LIMITS.replayWindow);
+    expect(seen.errors).toEqual([]);
   });
 });
