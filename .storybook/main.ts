@@ -49,12 +49,18 @@ function customElementsManifest() {
   };
 }
 
+/** One Vite alias: an import specifier (or pattern) and the path it resolves to. */
+interface ViteAlias {
+  find: string | RegExp;
+  replacement: string;
+}
+
 const config = {
   stories: ['../packages/elements/src/**/*.stories.ts'],
   framework: { name: packageDir('@storybook/web-components-vite'), options: {} },
   addons: [packageDir('@storybook/addon-a11y'), packageDir('@storybook/addon-docs')],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
-  async viteFinal(viteConfig: { resolve?: { alias?: unknown } } & Record<string, unknown>) {
+  async viteFinal(viteConfig: { resolve?: { alias?: ViteAlias[] | Record<string, string> } } & Record<string, unknown>) {
     const alias = Object.entries(sources).map(([find, path]) => ({
       find: new RegExp(`^${find.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
       replacement: join(root, path),

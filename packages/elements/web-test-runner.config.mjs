@@ -49,7 +49,7 @@ function referenceServer() {
       try {
         ({ startServer, silentLogger } = await import('@groupbuy/server'));
       } catch (err) {
-        throw new Error(`@groupbuy/server is not built; run \`pnpm --filter @groupbuy/server build\` first (${err.message})`);
+        throw new Error(`@groupbuy/server is not built; run \`pnpm --filter @groupbuy/server build\` first (${err.message})`, { cause: err });
       }
       dir = mkdtempSync(join(tmpdir(), 'groupbuy-wtr-'));
       server = await startServer({

@@ -240,7 +240,8 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     const token = await tokenFor('buyer-2');
     const ws = new WebSocket(`${base.replace('https', 'wss')}/chat/${room.productId}?token=${token}&ready=1`, { ca });
     const frames: { type?: string; clientMsgId?: string; content?: string }[] = [];
-    ws.on('message', (d: WebSocket.RawData) => frames.push(JSON.parse(d.toString()) as { type?: string }));
+    // ws hands over a Buffer (binaryType 'nodebuffer', its default).
+    ws.on('message', (d: WebSocket.RawData) => frames.push(JSON.parse((d as Buffer).toString()) as { type?: string }));
     await waitFor(() => frames.some((f) => f.type === 'READY'), 10_000, 'READY');
     ws.send(JSON.stringify({ content: 'hello through nginx', clientMsgId: 'ngx-raw-1' }));
     await waitFor(() => frames.some((f) => f.clientMsgId === 'ngx-raw-1'), 10_000, 'the message back');

@@ -22,10 +22,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Cli {
   const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: any[] = [];
   const stderr: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     for (const l of d.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l));
   });
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, lines, stderr, exit };
 }

@@ -261,7 +261,7 @@ describe('the deadline', () => {
       vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((handle?: Parameters<typeof clearTimeout>[0]) => {
         live.delete(handle);
         realClearTimeout(handle);
-      }) as typeof clearTimeout);
+      }));
       try {
         const offsetsMin = [7, 3, 9, 0, 5, 1, 8, 2, 6, 4, 12, 10, 11, 15, 13, 14, 19, 16, 18, 17];
         for (const min of offsetsMin) await createRoom(own, { expiresInMs: 5 * 3_600_000 + min * 60_000 });
