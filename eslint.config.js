@@ -12,14 +12,7 @@ const tests = ['**/*.test.{ts,tsx,mjs}', '**/test-support/**', '**/*.stories.ts'
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/dist/**',
-      '**/node_modules/**',
-      '**/coverage/**',
-      '**/test-artifacts/**',
-      'data/**',
-      'storybook-static/**',
-    ],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/test-artifacts/**', 'data/**', 'storybook-static/**'],
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {

@@ -6,13 +6,7 @@ import { readFileSync } from 'node:fs';
 const entries = {
   protocol: ['src/index.ts'],
   server: ['src/index.ts', 'src/main.ts', 'src/core.ts'],
-  sdk: [
-    'src/index.ts',
-    'src/transports/stomp.ts',
-    'src/transports/socket-io.ts',
-    'src/transports/ws.ts',
-    'src/transports/sse.ts',
-  ],
+  sdk: ['src/index.ts', 'src/transports/stomp.ts', 'src/transports/socket-io.ts', 'src/transports/ws.ts', 'src/transports/sse.ts'],
 };
 
 const pkgName = process.env.PKG;

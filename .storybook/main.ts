@@ -73,7 +73,10 @@ const config = {
       plugins: [...((viteConfig['plugins'] as unknown[] | undefined) ?? []), customElementsManifest()],
       resolve: {
         ...viteConfig.resolve,
-        alias: [...alias, ...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement })))],
+        alias: [
+          ...alias,
+          ...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement }))),
+        ],
       },
       // esbuild follows each file's tsconfig (packages/*/tsconfig.json → the root one): legacy decorators.
       build: { ...(viteConfig['build'] as object), chunkSizeWarningLimit: 2000 },

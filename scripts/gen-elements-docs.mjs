@@ -59,7 +59,10 @@ function cssDefaults(text) {
       if (text[i] === '(') depth++;
       else if (text[i] === ')') depth--;
     }
-    const value = text.slice(start, i - 1).replace(/\s+/g, ' ').trim();
+    const value = text
+      .slice(start, i - 1)
+      .replace(/\s+/g, ' ')
+      .trim();
     if (!found.has(m[1])) found.set(m[1], value);
   }
   return found;
@@ -144,13 +147,15 @@ function addThemeTokens(manifest, theme, problems) {
       tokens.push({ description, name, default: publicName(theme.light.get(name) ?? '', theme.privateTokens) });
     }
     for (const name of read) {
-      if (!documented.has(name) && !theme.docs.has(name)) problems.push(`${tag}: the stylesheet reads ${name}, which neither its JSDoc nor theme.styles.ts documents`);
+      if (!documented.has(name) && !theme.docs.has(name))
+        problems.push(`${tag}: the stylesheet reads ${name}, which neither its JSDoc nor theme.styles.ts documents`);
     }
     // The class declaration in its module, not the copy `declarations()` made.
     const target = manifest.modules.find((m) => m.path === decl.module).declarations.find((d) => d.name === decl.name);
     target.cssProperties = [...(decl.cssProperties ?? []), ...tokens];
   }
-  for (const name of theme.docs.keys()) if (!readByAny.has(name)) problems.push(`theme.styles.ts documents ${name}, which no stylesheet reads`);
+  for (const name of theme.docs.keys())
+    if (!readByAny.has(name)) problems.push(`theme.styles.ts documents ${name}, which no stylesheet reads`);
 }
 
 // --- Manifest helpers --------------------------------------------------------------------------------
@@ -172,7 +177,9 @@ function publicFields(decl) {
 
 function table(head, rows) {
   if (rows.length === 0) return '_None._\n';
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n') + '\n';
+  return (
+    [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n') + '\n'
+  );
 }
 
 function elementSection(decl, all, theme, problems) {
@@ -225,11 +232,21 @@ function elementSection(decl, all, theme, problems) {
   );
 
   out.push('\n### Slots\n');
-  out.push(table(['slot', 'description'], (decl.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', md(s.description)])));
+  out.push(
+    table(
+      ['slot', 'description'],
+      (decl.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', md(s.description)]),
+    ),
+  );
 
   out.push('\n### CSS parts\n');
   out.push('Style them from the page with `' + tag + '::part(name)`.\n');
-  out.push(table(['part', 'description'], (decl.cssParts ?? []).map((p) => [code(p.name), md(p.description)])));
+  out.push(
+    table(
+      ['part', 'description'],
+      (decl.cssParts ?? []).map((p) => [code(p.name), md(p.description)]),
+    ),
+  );
 
   out.push('\n### CSS custom properties\n');
   out.push('Set them on the element or any ancestor. "dark" is the default under `theme="dark"` or a dark OS preference.\n');

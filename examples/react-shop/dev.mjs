@@ -22,7 +22,11 @@ async function postJson(url, body, token) {
 
 /** Creates the demo room, or takes a fresh id when the one before has ended (creating is idempotent per id). */
 async function seedDemoRoom(baseUrl) {
-  const { token } = await postJson(`${baseUrl}/api/dev/token`, { userId: 'demo-trade-service', name: 'Demo trade service', role: 'service' });
+  const { token } = await postJson(`${baseUrl}/api/dev/token`, {
+    userId: 'demo-trade-service',
+    name: 'Demo trade service',
+    role: 'service',
+  });
   for (let n = 1; ; n++) {
     const productId = n === 1 ? PRODUCT_ID : `${PRODUCT_ID}-${n}`;
     const room = await postJson(
@@ -45,7 +49,15 @@ mkdirSync(join(here, 'data'), { recursive: true });
 const pagePort = Number(process.env.PORT ?? 5173);
 // The proxy keeps the page's Origin header: the chat server must list the page's origin (REST, /ws).
 const origins = `http://127.0.0.1:${pagePort},http://localhost:${pagePort}`;
-const argv = ['--dev', '--port', process.env.CHAT_PORT ?? '8787', '--database-url', join(here, 'data', 'chat.db'), '--allowed-origins', origins];
+const argv = [
+  '--dev',
+  '--port',
+  process.env.CHAT_PORT ?? '8787',
+  '--database-url',
+  join(here, 'data', 'chat.db'),
+  '--allowed-origins',
+  origins,
+];
 argv.push(...process.argv.slice(2));
 const server = await startFromConfig({ ...loadConfig(argv, process.env), dev: true }, { logger: createJsonLogger() });
 const room = await seedDemoRoom(server.url);
@@ -53,9 +65,15 @@ const room = await seedDemoRoom(server.url);
 process.env.GROUPBUY_SERVER_URL = server.url;
 process.env.VITE_DEMO_PRODUCT = room.productId;
 const { createServer } = await import('vite');
-const vite = await createServer({ root: here, configFile: join(here, 'vite.config.ts'), server: { port: pagePort, strictPort: true, host: '127.0.0.1' } });
+const vite = await createServer({
+  root: here,
+  configFile: join(here, 'vite.config.ts'),
+  server: { port: pagePort, strictPort: true, host: '127.0.0.1' },
+});
 await vite.listen();
-console.log(`\n  React shop:   ${vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'}\n  Chat server:  ${server.url} (dev mode)\n  Demo deal:    ${room.productId}\n`);
+console.log(
+  `\n  React shop:   ${vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'}\n  Chat server:  ${server.url} (dev mode)\n  Demo deal:    ${room.productId}\n`,
+);
 
 const stop = () => void Promise.all([vite.close(), server.close()]).then(() => process.exit(0));
 process.once('SIGINT', stop);

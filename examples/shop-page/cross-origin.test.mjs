@@ -64,7 +64,9 @@ function startShop() {
   </body>
 </html>`);
   });
-  return new Promise((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen({ server, origin: `http://127.0.0.1:${server.address().port}` })));
+  return new Promise((resolveListen) =>
+    server.listen(0, '127.0.0.1', () => resolveListen({ server, origin: `http://127.0.0.1:${server.address().port}` })),
+  );
 }
 
 /**
@@ -72,7 +74,11 @@ function startShop() {
  * resolves once it logs "listening", with its URL, its JSON log lines and its stderr so far.
  */
 function startChatServer(env, script = join(repo, 'packages/server/dist/main.js')) {
-  const child = spawn(process.execPath, [script], { cwd: dirname(script), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd: dirname(script),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines = [];
   const out = { child, url: '', lines, stderr: '' };
   return new Promise((resolveStart, reject) => {
@@ -218,7 +224,8 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
     for (const { page } of [a, b]) {
       await chatPart(page, '.row.system').filter({ hasText: '민지님이 참여했어요 (1/10)' }).waitFor();
       await page.waitForFunction(
-        () => document.querySelector('groupbuy-chat')?.shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '1',
+        () =>
+          document.querySelector('groupbuy-chat')?.shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '1',
       );
     }
     await a.page.screenshot({ path: join(artifacts, 'cross-origin-shopper-a.png') });
@@ -232,7 +239,10 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
       ['minji', 'alex'],
     );
     const { body: buyers } = await rest('GET', `/api/chat/rooms/${productId}/participants`, service);
-    assert.deepEqual(buyers.participants.map((p) => p.userId), ['minji']);
+    assert.deepEqual(
+      buyers.participants.map((p) => p.userId),
+      ['minji'],
+    );
 
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.page.context().close();
@@ -263,7 +273,9 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
             ws.onopen = () => {
               // Had it opened, this would be a chat message; it must never get here.
               ws.send(`CONNECT\naccept-version:1.2\nhost:chat\nAuthorization:Bearer ${token}\n\n\0`);
-              ws.send(`SEND\ndestination:/app/chat/${productId}\ncontent-type:application/json\n\n${JSON.stringify({ content: 'spam over a socket', clientMsgId: 'intruder-ws' })}\0`);
+              ws.send(
+                `SEND\ndestination:/app/chat/${productId}\ncontent-type:application/json\n\n${JSON.stringify({ content: 'spam over a socket', clientMsgId: 'intruder-ws' })}\0`,
+              );
               setTimeout(() => resolve(true), 500);
             };
             ws.onclose = () => resolve(false);
@@ -295,7 +307,10 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
     assert.deepEqual(history.messages, []);
     const { body: buyers } = await rest('GET', `/api/chat/rooms/${productId}/participants`, service);
     assert.deepEqual(buyers.participants, []);
-    assert.equal(chat.lines.some((l) => l.user === 'intruder'), false);
+    assert.equal(
+      chat.lines.some((l) => l.user === 'intruder'),
+      false,
+    );
     await intruder.page.context().close();
   });
 
@@ -306,10 +321,12 @@ describe('the widget embedded on a shop from another origin', { timeout: 120_000
     );
     try {
       const preflight = async (origin) =>
-        (await fetch(`${dev.url}/api/chat/rooms/x/participants`, {
-          method: 'OPTIONS',
-          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
-        })).headers.get('access-control-allow-origin');
+        (
+          await fetch(`${dev.url}/api/chat/rooms/x/participants`, {
+            method: 'OPTIONS',
+            headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+          })
+        ).headers.get('access-control-allow-origin');
       assert.equal(await preflight(shop.origin), shop.origin);
       assert.equal(await preflight(other.origin), null);
       assert.equal(await upgradeStatus('/ws', shop.origin, dev.url), 101);

@@ -95,7 +95,9 @@ async function newRoom() {
 /** How many stored CHAT messages of the room have this content (read as the trade service). */
 async function storedCount(productId, content) {
   const token = await serviceToken(server.url);
-  const res = await fetch(`${server.url}/api/chat/rooms/${productId}/messages?limit=100`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${server.url}/api/chat/rooms/${productId}/messages?limit=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const { messages } = await res.json();
   return messages.filter((m) => m.type === 'CHAT' && m.content === content).length;
 }
@@ -172,7 +174,10 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     await waitFor('B to see the first message', async () => (await shown(b.page, '재시작 전이에요')) === 1);
 
     await stop();
-    await waitFor('both tabs to notice the server is gone', async () => (await state(a.page)) !== 'open' && (await state(b.page)) !== 'open');
+    await waitFor(
+      'both tabs to notice the server is gone',
+      async () => (await state(a.page)) !== 'open' && (await state(b.page)) !== 'open',
+    );
     await send(a.page, '서버가 꺼진 동안 썼어요');
     await waitFor('the typed message to show as pending', async () => (await shown(a.page, '서버가 꺼진 동안 썼어요')) === 1);
 
@@ -180,9 +185,14 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     await start();
     const listeningMs = Date.now() - restartedAt;
     await waitFor('both tabs to reconnect by themselves', async () => (await state(a.page)) === 'open' && (await state(b.page)) === 'open');
-    await waitFor('B to see the message typed while the server was down', async () => (await shown(b.page, '서버가 꺼진 동안 썼어요')) === 1);
+    await waitFor(
+      'B to see the message typed while the server was down',
+      async () => (await shown(b.page, '서버가 꺼진 동안 썼어요')) === 1,
+    );
     const recoveredMs = Date.now() - restartedAt;
-    console.log(`restart-to-recovered: ${recoveredMs} ms (server listening after ${listeningMs} ms, both tabs open and the queued message delivered)`);
+    console.log(
+      `restart-to-recovered: ${recoveredMs} ms (server listening after ${listeningMs} ms, both tabs open and the queued message delivered)`,
+    );
 
     // A later message is a barrier: a duplicate of the first would have arrived before it.
     await send(b.page, '잘 보여요');
@@ -204,7 +214,9 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     await waitFor('the tab to notice the server is gone', async () => (await state(a.page)) !== 'open');
     await send(a.page, '새로고침해도 남아요');
     await waitFor('the message to be persisted', () =>
-      a.page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('groupbuy-outbox') && localStorage.getItem(k).includes('새로고침해도 남아요'))),
+      a.page.evaluate(() =>
+        Object.keys(localStorage).some((k) => k.startsWith('groupbuy-outbox') && localStorage.getItem(k).includes('새로고침해도 남아요')),
+      ),
     );
 
     await a.page.reload(); // the server is still down
@@ -238,7 +250,11 @@ describe('shop page recovery', { timeout: 180_000 }, () => {
     await send(a.page, '다시 로그인하면 보내져요');
     // The shop's sign-in has ended (its token endpoint refuses), and the server comes back with another secret.
     const signedOut = (route) =>
-      route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { code: 'FORBIDDEN', message: 'Signed out.' } }) });
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'FORBIDDEN', message: 'Signed out.' } }),
+      });
     await a.context.route('**/api/dev/token', signedOut);
     await start({ jwtSecret: `another-dev-secret-${Date.now()}-long-enough-for-hs256` });
 

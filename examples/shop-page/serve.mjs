@@ -30,7 +30,11 @@ async function postJson(url, body, token) {
 
 /** A dev token for the trade service (dev mode only), which may create rooms. */
 export async function serviceToken(baseUrl) {
-  const { token } = await postJson(`${baseUrl}/api/dev/token`, { userId: 'demo-trade-service', name: 'Demo trade service', role: 'service' });
+  const { token } = await postJson(`${baseUrl}/api/dev/token`, {
+    userId: 'demo-trade-service',
+    name: 'Demo trade service',
+    role: 'service',
+  });
   return token;
 }
 
@@ -80,7 +84,9 @@ export async function serve(options = {}) {
   const config = { ...loadConfig(['--dev', ...argv], env), ...overrides, dev: true };
   if (overrides.jwtSecret) config.secretGenerated = false;
   if (!config.widgetDir) {
-    throw new Error('packages/elements/dist/groupbuy-chat.bundle.js is missing: run `pnpm build` at the repository root first (or set WIDGET_DIR).');
+    throw new Error(
+      'packages/elements/dist/groupbuy-chat.bundle.js is missing: run `pnpm build` at the repository root first (or set WIDGET_DIR).',
+    );
   }
   const databaseUrl = config.databaseUrl;
   const demoDir = /^(:memory:|postgres(ql)?:)/.test(databaseUrl)
@@ -106,7 +112,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     process.exit(1);
   });
   const { server, room } = started;
-  console.log(`\n  Shop page:  ${server.url}/\n  Demo deal:  ${room.productId} (${room.participantCount}/${room.maxParticipants}, ends ${room.expiresAt})\n  Open it in two browser windows and sign in with two names to chat.\n`);
+  console.log(
+    `\n  Shop page:  ${server.url}/\n  Demo deal:  ${room.productId} (${room.participantCount}/${room.maxParticipants}, ends ${room.expiresAt})\n  Open it in two browser windows and sign in with two names to chat.\n`,
+  );
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

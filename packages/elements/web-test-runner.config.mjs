@@ -49,7 +49,9 @@ function referenceServer() {
       try {
         ({ startServer, silentLogger } = await import('@groupbuy/server'));
       } catch (err) {
-        throw new Error(`@groupbuy/server is not built; run \`pnpm --filter @groupbuy/server build\` first (${err.message})`, { cause: err });
+        throw new Error(`@groupbuy/server is not built; run \`pnpm --filter @groupbuy/server build\` first (${err.message})`, {
+          cause: err,
+        });
       }
       dir = mkdtempSync(join(tmpdir(), 'groupbuy-wtr-'));
       server = await startServer({
@@ -93,7 +95,8 @@ export default {
         playwrightLauncher({
           product: 'chromium',
           launchOptions: chromiumLaunchOptions,
-          createBrowserContext: ({ browser }) => browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } }),
+          createBrowserContext: ({ browser }) =>
+            browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } }),
         }),
       ],
     },

@@ -8,7 +8,11 @@ describe('errors', () => {
   });
   it('round-trips through the wire form, keeping retryAfterMs', () => {
     const err = new ChatError('RATE_LIMITED', 'Slow down.', { retryAfterMs: 1200 });
-    expect(ChatError.fromInfo(JSON.parse(JSON.stringify(err.toInfo())))).toMatchObject({ code: 'RATE_LIMITED', message: 'Slow down.', retryAfterMs: 1200 });
+    expect(ChatError.fromInfo(JSON.parse(JSON.stringify(err.toInfo())))).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: 'Slow down.',
+      retryAfterMs: 1200,
+    });
   });
   it('turns unknown wire errors and thrown values into INTERNAL without leaking their text', () => {
     expect(ChatError.fromInfo({ code: 'WAT', message: 'x' }).code).toBe('INTERNAL');

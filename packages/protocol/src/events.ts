@@ -29,9 +29,7 @@ export type ClientCommand =
   | { type: 'send'; roomId: string; content: string; clientMsgId: string };
 
 /** The answer to a command. `message` is the stored message for `send` when the transport carries it. */
-export type Ack =
-  | { ok: true; message?: ChatMessage; room?: Room }
-  | { ok: false; error: ErrorInfo };
+export type Ack = { ok: true; message?: ChatMessage; room?: Room } | { ok: false; error: ErrorInfo };
 
 /** Socket.IO event names (client → server events take an ack callback). */
 export const SOCKET_IO_EVENTS = {

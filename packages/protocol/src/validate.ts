@@ -137,12 +137,7 @@ export function parseCreateRoomInput(body: unknown, nowMs: number): ValidCreateR
     throw invalid(`title is 1–${LIMITS.titleMaxChars} characters.`);
   }
   const max = body['maxParticipants'];
-  if (
-    typeof max !== 'number' ||
-    !Number.isInteger(max) ||
-    max < LIMITS.maxParticipantsMin ||
-    max > LIMITS.maxParticipantsMax
-  ) {
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < LIMITS.maxParticipantsMin || max > LIMITS.maxParticipantsMax) {
     throw invalid(`maxParticipants is a whole number from ${LIMITS.maxParticipantsMin} to ${LIMITS.maxParticipantsMax}.`);
   }
   const minRaw = body['minParticipants'];

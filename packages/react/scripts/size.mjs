@@ -15,4 +15,6 @@ const result = await build({
   logLevel: 'silent',
 });
 const code = result.outputFiles[0].contents;
-console.log(`@groupbuy/react: ${code.length} bytes minified, ${gzipSync(code).length} bytes gzipped (on top of react, the SDK and the elements)`);
+console.log(
+  `@groupbuy/react: ${code.length} bytes minified, ${gzipSync(code).length} bytes gzipped (on top of react, the SDK and the elements)`,
+);

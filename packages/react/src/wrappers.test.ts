@@ -85,7 +85,8 @@ describe('GroupbuyChat and ParticipantList (React wrappers)', () => {
       const el = w.__chat;
       return {
         upgraded: el instanceof (customElements.get('groupbuy-chat') as CustomElementConstructor),
-        listUpgraded: document.querySelector('participant-list') instanceof (customElements.get('participant-list') as CustomElementConstructor),
+        listUpgraded:
+          document.querySelector('participant-list') instanceof (customElements.get('participant-list') as CustomElementConstructor),
         productId: el?.productId,
         sameClient: el?.client === w.__client,
         theme: el?.getAttribute('theme'),
@@ -94,7 +95,15 @@ describe('GroupbuyChat and ParticipantList (React wrappers)', () => {
       };
     });
     const reactMajor = process.env['GROUPBUY_REACT_MAJOR'];
-    expect(seen).toEqual({ upgraded: true, listUpgraded: true, productId, sameClient: true, theme: 'dark', className: 'the-chat', reactMajor });
+    expect(seen).toEqual({
+      upgraded: true,
+      listUpgraded: true,
+      productId,
+      sameClient: true,
+      theme: 'dark',
+      className: 'the-chat',
+      reactMajor,
+    });
     await page.evaluate(() => (window as unknown as PageWindow).__set({ theme: 'light' }));
     await waitFor('the new theme', () => page.evaluate(() => (window as unknown as PageWindow).__chat?.getAttribute('theme') === 'light'));
     await page.close();

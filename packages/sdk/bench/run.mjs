@@ -3,7 +3,15 @@
 import { MessageList } from '../dist/message-list.js';
 
 const N = 20_000;
-const msg = (seq) => ({ id: `m${seq}`, roomId: 'r', seq, type: 'CHAT', sender: { userId: `u${seq % 7}`, name: 'U' }, content: `message ${seq}`, createdAt: '2030-01-01T00:00:00.000Z' });
+const msg = (seq) => ({
+  id: `m${seq}`,
+  roomId: 'r',
+  seq,
+  type: 'CHAT',
+  sender: { userId: `u${seq % 7}`, name: 'U' },
+  content: `message ${seq}`,
+  createdAt: '2030-01-01T00:00:00.000Z',
+});
 const inOrder = Array.from({ length: N }, (_, i) => msg(i + 1));
 // Live traffic from several instances: each message at most 8 places from where it belongs.
 const jittered = [...inOrder];

@@ -79,7 +79,9 @@ describe('chat client', () => {
     await waitFor('ann to be watching', () => first.viewers.length === 1);
     first.dispose();
     await notify(env.url, room.productId, 'still live for the second holder');
-    await waitFor('the notice to reach the remaining holder', () => second.messages.some((m) => m.content === 'still live for the second holder'));
+    await waitFor('the notice to reach the remaining holder', () =>
+      second.messages.some((m) => m.content === 'still live for the second holder'),
+    );
     second.dispose();
     const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: transport() }).room(room.productId);
     await waitFor('ann to be gone from the viewers', () => bob.viewers.length === 1 && bob.viewers[0]?.userId === 'bob');
@@ -208,9 +210,11 @@ describe('chat client', () => {
 
     const fromBuyer = ann.send('When does it ship?');
     const fromSeller = seller.send('Monday.');
-    await waitFor('both stored', () =>
-      [ann, seller].every((s) => s.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromBuyer.clientMsgId)) &&
-      seller.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromSeller.clientMsgId),
+    await waitFor(
+      'both stored',
+      () =>
+        [ann, seller].every((s) => s.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromBuyer.clientMsgId)) &&
+        seller.messages.some((m) => m.status === 'sent' && m.clientMsgId === fromSeller.clientMsgId),
     );
 
     // Anyone else may not even read it any more.

@@ -18,17 +18,7 @@ import {
   testClient,
   useTestServer,
 } from './test-support/clients.js';
-import {
-  ServerProcess,
-  cancelRoom,
-  createRoom,
-  devToken,
-  history,
-  joinRoom,
-  notify,
-  signedToken,
-  waitFor,
-} from './test-support/server.js';
+import { ServerProcess, cancelRoom, createRoom, devToken, history, joinRoom, notify, signedToken, waitFor } from './test-support/server.js';
 
 /** The contents of a room's stored CHAT messages, read from the server. */
 async function storedContents(url: string, productId: string): Promise<string[]> {
@@ -210,7 +200,11 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     await network.unplug(env.server, ann);
     const queued = range(5, 'queued');
     for (const text of queued) ann.send(text);
-    expect(chats(ann).filter((m) => m.status === 'pending').map((m) => m.content)).toEqual(queued);
+    expect(
+      chats(ann)
+        .filter((m) => m.status === 'pending')
+        .map((m) => m.content),
+    ).toEqual(queued);
     expect(await storedContents(env.url, room.productId)).not.toContain('queued 1');
 
     network.up = true;
@@ -257,13 +251,15 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     const ann = client.room(room.productId);
     await live(ann, 'ann');
 
-    await waitFor('the server to end the connection for the expired token', () =>
-      closes.some((c) => c.error?.code === 'UNAUTHENTICATED'),
-    );
+    await waitFor('the server to end the connection for the expired token', () => closes.some((c) => c.error?.code === 'UNAUTHENTICATED'));
     const asked = tokens;
     await waitFor('a new connection on a fresh token', () => tokens > asked && client.state === 'open');
     const after = ann.send('after refresh');
-    await waitFor('a send on the new token', () => ann.messages.some((m) => m.clientMsgId === after.clientMsgId && m.status === 'sent'), 30_000);
+    await waitFor(
+      'a send on the new token',
+      () => ann.messages.some((m) => m.clientMsgId === after.clientMsgId && m.status === 'sent'),
+      30_000,
+    );
     expect((await storedContents(env.url, room.productId)).filter((c) => c === 'after refresh')).toHaveLength(1);
     expect(states).not.toContain('auth-required');
   });
@@ -288,7 +284,11 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     await createRoom(env.url);
     expect(attempts()).toBe(tried);
     expect(client.state).toBe('auth-required');
-    expect(chats(ann).filter((m) => m.content.startsWith('queued')).map((m) => m.status)).toEqual(['pending', 'pending']);
+    expect(
+      chats(ann)
+        .filter((m) => m.content.startsWith('queued'))
+        .map((m) => m.status),
+    ).toEqual(['pending', 'pending']);
 
     token = await devToken(env.url, 'ann');
     client.reconnect();
@@ -394,9 +394,7 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
       const ack = await transport.send({ type: 'subscribe', roomId: 'no-such-room' });
       // The plain WebSocket endpoint accepts the socket before it looks at the room, so its refusal comes
       // after the "acknowledgement" (the socket opening) as the end of the subscription.
-      const refusal = await waitFor('the refusal', () =>
-        ack.ok ? events.find((e) => e.type === 'subscription-ended')?.error : ack.error,
-      );
+      const refusal = await waitFor('the refusal', () => (ack.ok ? events.find((e) => e.type === 'subscription-ended')?.error : ack.error));
       expect(refusal.code).toBe('ROOM_NOT_FOUND');
     });
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS, OutboxStore, defaultOutboxStorage, memoryOutboxStorage, outboxKey, type StoredSend } from './outbox-store.js';
+import {
+  OUTBOX_MAX_ENTRIES,
+  OUTBOX_TTL_MS,
+  OutboxStore,
+  defaultOutboxStorage,
+  memoryOutboxStorage,
+  outboxKey,
+  type StoredSend,
+} from './outbox-store.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const at = (msAgo: number) => new Date(NOW - msAgo).toISOString();
@@ -38,7 +46,15 @@ describe('persisted outbox storage', () => {
     expect(new OutboxStore(storage, 'object').read(NOW)).toEqual([]);
     storage.setItem(
       'mixed',
-      JSON.stringify([send('ok'), null, 7, { clientMsgId: 'x', content: '' }, { ...send('bad-date'), createdAt: 'soon' }, { ...send('e'), error: 'no' }, send('ok')]),
+      JSON.stringify([
+        send('ok'),
+        null,
+        7,
+        { clientMsgId: 'x', content: '' },
+        { ...send('bad-date'), createdAt: 'soon' },
+        { ...send('e'), error: 'no' },
+        send('ok'),
+      ]),
     );
     expect(new OutboxStore(storage, 'mixed').read(NOW).map((e) => e.clientMsgId)).toEqual(['ok']);
   });

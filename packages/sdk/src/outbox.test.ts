@@ -121,7 +121,10 @@ describe('Outbox', () => {
   });
 
   it('queues a clientMsgId once', () => {
-    const outbox = new Outbox(async () => ({ outcome: 'sent' }), () => {});
+    const outbox = new Outbox(
+      async () => ({ outcome: 'sent' }),
+      () => {},
+    );
     outbox.enqueue(entry('a'));
     outbox.enqueue(entry('a'));
     expect(outbox.size).toBe(1);

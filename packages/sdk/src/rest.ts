@@ -25,7 +25,6 @@ export interface RestOptions {
   onRefused?: (error: ErrorInfo) => void;
 }
 
-
 /** Calls the chat REST API under `/api/chat`, mapping every failure to a ChatError. */
 export class RestClient {
   constructor(private readonly options: RestOptions) {}

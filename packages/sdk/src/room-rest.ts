@@ -1,4 +1,12 @@
-import { toChatError, type ErrorInfo, type MessagePage, type Participant, type Room, type Viewer, type ViewerList } from '@groupbuy/protocol';
+import {
+  toChatError,
+  type ErrorInfo,
+  type MessagePage,
+  type Participant,
+  type Room,
+  type Viewer,
+  type ViewerList,
+} from '@groupbuy/protocol';
 import type { RestClient } from './rest.js';
 
 /** The Room in a REST answer (rooms, join, leave answer the bare Room), or undefined for anything else. */

@@ -20,15 +20,7 @@ import { RoomRest } from './room-rest.js';
 import { Roster, type RosterUpdate } from './roster.js';
 import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
-import type {
-  ConnectionState,
-  CurrentUser,
-  Listener,
-  OutboxStorage,
-  RoomSession,
-  RoomSessionEvents,
-  ViewMessage,
-} from './types.js';
+import type { ConnectionState, CurrentUser, Listener, OutboxStorage, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
 
 /** What a session needs from the client that owns the connection. */
 export interface SessionHost {

@@ -23,9 +23,7 @@ export interface RosterHost {
 export type RosterUpdate = 'none' | 'applied' | 'stale';
 
 // The participant list before its first read, or as read plus the JOINED/LEFT messages applied since.
-type Participants =
-  | { readonly kind: 'unread' }
-  | { readonly kind: 'read'; readonly list: readonly Participant[]; readonly seq: number };
+type Participants = { readonly kind: 'unread' } | { readonly kind: 'read'; readonly list: readonly Participant[]; readonly seq: number };
 
 /**
  * Who is in a room: the buyers (read over REST, then kept current from the stream's SYSTEM JOINED/LEFT
@@ -109,7 +107,10 @@ export class Roster {
     if (this.state.kind !== 'read' || message.seq <= this.state.seq) return 'stale';
     if (!event.userId) return 'applied';
     const others = this.state.list.filter((p) => p.userId !== event.userId);
-    const list = event.type === 'JOINED' ? [...others, { userId: event.userId, name: event.name ?? event.userId, joinedAt: message.createdAt }] : others;
+    const list =
+      event.type === 'JOINED'
+        ? [...others, { userId: event.userId, name: event.name ?? event.userId, joinedAt: message.createdAt }]
+        : others;
     this.state = { kind: 'read', list: Object.freeze(list), seq: message.seq };
     return 'applied';
   }

@@ -1,14 +1,4 @@
-import type {
-  Ack,
-  ChatMessage,
-  ClientCommand,
-  ErrorCode,
-  ErrorInfo,
-  Participant,
-  Room,
-  ServerEvent,
-  Viewer,
-} from '@groupbuy/protocol';
+import type { Ack, ChatMessage, ClientCommand, ErrorCode, ErrorInfo, Participant, Room, ServerEvent, Viewer } from '@groupbuy/protocol';
 
 /**
  * The client's connection, as a string union (logs read as words, not numbers). `'auth-required'`: the

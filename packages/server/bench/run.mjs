@@ -21,11 +21,25 @@ async function appendRate(cipher, n = 5000) {
   const dir = tmp();
   const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher });
   const now = Date.now();
-  await store.createRoom({ productId: 'bench', title: 'b', maxParticipants: 10, minParticipants: 10, expiresAt: new Date(now + 3600e3).toISOString(), hostId: null }, now);
+  await store.createRoom(
+    {
+      productId: 'bench',
+      title: 'b',
+      maxParticipants: 10,
+      minParticipants: 10,
+      expiresAt: new Date(now + 3600e3).toISOString(),
+      hostId: null,
+    },
+    now,
+  );
   const sender = { userId: 'u', name: 'U' };
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    await store.append('bench', { type: 'CHAT', sender, content: `message number ${i} — 공동구매 문의드립니다`, clientMsgId: `c${i}`, allowedStatuses: ['ACTIVE'] }, now);
+    await store.append(
+      'bench',
+      { type: 'CHAT', sender, content: `message number ${i} — 공동구매 문의드립니다`, clientMsgId: `c${i}`, allowedStatuses: ['ACTIVE'] },
+      now,
+    );
   }
   const rate = n / ((performance.now() - t0) / 1000);
   await store.close();
@@ -44,8 +58,19 @@ async function pageRate(cipher) {
   const dir = tmp();
   const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher });
   const now = Date.now();
-  await store.createRoom({ productId: 'bench', title: 'b', maxParticipants: 10, minParticipants: 10, expiresAt: new Date(now + 3600e3).toISOString(), hostId: null }, now);
-  for (let i = 0; i < 2000; i++) await store.append('bench', { type: 'CHAT', sender: { userId: 'u', name: 'U' }, content: `m${i}`, allowedStatuses: ['ACTIVE'] }, now);
+  await store.createRoom(
+    {
+      productId: 'bench',
+      title: 'b',
+      maxParticipants: 10,
+      minParticipants: 10,
+      expiresAt: new Date(now + 3600e3).toISOString(),
+      hostId: null,
+    },
+    now,
+  );
+  for (let i = 0; i < 2000; i++)
+    await store.append('bench', { type: 'CHAT', sender: { userId: 'u', name: 'U' }, content: `m${i}`, allowedStatuses: ['ACTIVE'] }, now);
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < 1000) {
@@ -65,12 +90,22 @@ async function pageRate(cipher) {
 // 3. Realtime end to end: STOMP send → everyone in the room has it, vs the plain WebSocket endpoint.
 const dir = tmp();
 const secret = 'bench-secret-bench-secret-bench-secret!!';
-const server = await startServer({ port: 0, databaseUrl: join(dir, 'chat.db'), jwtSecret: secret, logger: silentLogger, rateLimit: { capacity: 1e9, refillMs: 1 } });
+const server = await startServer({
+  port: 0,
+  databaseUrl: join(dir, 'chat.db'),
+  jwtSecret: secret,
+  logger: silentLogger,
+  rateLimit: { capacity: 1e9, refillMs: 1 },
+});
 const wsBase = server.url.replace('http', 'ws');
 const tok = async (userId, role) => (await signToken({ secret }, { userId, name: userId, role })).token;
 const svc = await tok('svc', 'service');
 const mkRoom = async (productId) => {
-  await fetch(`${server.url}/api/chat/rooms`, { method: 'POST', headers: { authorization: `Bearer ${svc}`, 'content-type': 'application/json' }, body: JSON.stringify({ productId, title: 'b', maxParticipants: 100, expiresAt: new Date(Date.now() + 3600e3).toISOString() }) });
+  await fetch(`${server.url}/api/chat/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${svc}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ productId, title: 'b', maxParticipants: 100, expiresAt: new Date(Date.now() + 3600e3).toISOString() }),
+  });
 };
 const RECEIVERS = 20;
 const MESSAGES = 500;
@@ -81,14 +116,28 @@ async function stompRun(roomId) {
   let received = 0;
   for (let i = 0; i < RECEIVERS + 1; i++) {
     const token = await tok(`s${i}`);
-    const c = new Client({ webSocketFactory: () => new WebSocket(`${wsBase}/ws`, ['v12.stomp']), connectHeaders: { Authorization: `Bearer ${token}` }, reconnectDelay: 0, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
-    await new Promise((r) => { c.onConnect = r; c.activate(); });
-    if (i > 0) await new Promise((r) => { c.watchForReceipt(`sub${i}`, r); c.subscribe(`/topic/chat/${roomId}`, () => received++, { receipt: `sub${i}` }); });
+    const c = new Client({
+      webSocketFactory: () => new WebSocket(`${wsBase}/ws`, ['v12.stomp']),
+      connectHeaders: { Authorization: `Bearer ${token}` },
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    await new Promise((r) => {
+      c.onConnect = r;
+      c.activate();
+    });
+    if (i > 0)
+      await new Promise((r) => {
+        c.watchForReceipt(`sub${i}`, r);
+        c.subscribe(`/topic/chat/${roomId}`, () => received++, { receipt: `sub${i}` });
+      });
     clients.push(c);
   }
   const sender = clients[0];
   const t0 = performance.now();
-  for (let i = 0; i < MESSAGES; i++) sender.publish({ destination: `/app/chat/${roomId}`, body: JSON.stringify({ content: `m${i}`, clientMsgId: `c${i}` }) });
+  for (let i = 0; i < MESSAGES; i++)
+    sender.publish({ destination: `/app/chat/${roomId}`, body: JSON.stringify({ content: `m${i}`, clientMsgId: `c${i}` }) });
   while (received < MESSAGES * RECEIVERS) await new Promise((r) => setTimeout(r, 1));
   const ms = performance.now() - t0;
   await Promise.all(clients.map((c) => c.deactivate()));
@@ -169,8 +218,17 @@ async function heapPerConnection(open, n = 300) {
     return s;
   });
   const stomp = await heapPerConnection(async (i) => {
-    const c = new Client({ webSocketFactory: () => new WebSocket(`${wsBase}/ws`, ['v12.stomp']), connectHeaders: { Authorization: `Bearer ${stTokens[i]}` }, reconnectDelay: 0, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
-    await new Promise((r) => { c.onConnect = r; c.activate(); });
+    const c = new Client({
+      webSocketFactory: () => new WebSocket(`${wsBase}/ws`, ['v12.stomp']),
+      connectHeaders: { Authorization: `Bearer ${stTokens[i]}` },
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    await new Promise((r) => {
+      c.onConnect = r;
+      c.activate();
+    });
     c.subscribe('/topic/chat/mem', () => {});
     return { close: () => c.deactivate() };
   });

@@ -57,7 +57,7 @@ export function createApiApp(deps: ApiDeps): Hono {
   // refused before it reaches a route, so nothing it sends is stored and no feed is held open for it.
   app.use('/api/*', async (c, next) => {
     if (!deps.isOriginAllowed(c.req.header('origin'), c.req.header('host'))) {
-      throw new ChatError('FORBIDDEN', 'This page\'s origin is not allowed to use the chat (ALLOWED_ORIGINS).');
+      throw new ChatError('FORBIDDEN', "This page's origin is not allowed to use the chat (ALLOWED_ORIGINS).");
     }
     await next();
   });
@@ -87,7 +87,8 @@ export function createApiApp(deps: ApiDeps): Hono {
       const userId = typeof body['userId'] === 'string' ? body['userId'].trim() : '';
       const name = typeof body['name'] === 'string' ? body['name'].trim() : '';
       if (!/^[A-Za-z0-9_.:@-]{1,128}$/.test(userId)) throw new ChatError('INVALID_INPUT', 'userId is 1–128 letters, digits or "_.:@-".');
-      if (name.length < 1 || name.length > LIMITS.nameMaxChars) throw new ChatError('INVALID_INPUT', `name is 1–${LIMITS.nameMaxChars} characters.`);
+      if (name.length < 1 || name.length > LIMITS.nameMaxChars)
+        throw new ChatError('INVALID_INPUT', `name is 1–${LIMITS.nameMaxChars} characters.`);
       const ttl = typeof body['ttlSeconds'] === 'number' && body['ttlSeconds'] > 0 ? Math.min(body['ttlSeconds'], 86_400) : 3600;
       const role = body['role'] === 'service' ? 'service' : 'user';
       return c.json(await signToken(deps.jwt, { userId, name, role, ttlSeconds: ttl }), 201);

@@ -103,7 +103,10 @@ describe('loadConfig', () => {
     expect(loadConfig(['--dev', '--port', '0'], {})).toMatchObject({ dev: true, port: 0 });
   });
 
-  it.each([['DEV=true', 'true'], ['DEV=1', '1']])('turns on dev mode with %s', (_what, value) => {
+  it.each([
+    ['DEV=true', 'true'],
+    ['DEV=1', '1'],
+  ])('turns on dev mode with %s', (_what, value) => {
     expect(loadConfig([], { DEV: value }).dev).toBe(true);
   });
 
@@ -156,7 +159,14 @@ describe('loadConfig', () => {
 
   it('reads the JWKS URL and the claim names from flags before the environment', () => {
     const config = loadConfig(
-      ['--jwt-jwks-url=https://a.example/jwks', '--jwt-user-id-claim', 'user_id', '--jwt-name-claim=nick', '--jwt-role-claim=groups', '--jwt-service-role=svc'],
+      [
+        '--jwt-jwks-url=https://a.example/jwks',
+        '--jwt-user-id-claim',
+        'user_id',
+        '--jwt-name-claim=nick',
+        '--jwt-role-claim=groups',
+        '--jwt-service-role=svc',
+      ],
       { JWT_JWKS_URL: 'https://b.example/jwks', JWT_USER_ID_CLAIM: 'uid' },
     );
     expect(config).toMatchObject({
@@ -169,7 +179,13 @@ describe('loadConfig', () => {
   });
 
   it('leaves the claim names unset (sub, name, role, service) when the variables are empty', () => {
-    const config = loadConfig([], { JWT_SECRET: SECRET, JWT_USER_ID_CLAIM: '', JWT_NAME_CLAIM: ' ', JWT_ROLE_CLAIM: '', JWT_SERVICE_ROLE: '' });
+    const config = loadConfig([], {
+      JWT_SECRET: SECRET,
+      JWT_USER_ID_CLAIM: '',
+      JWT_NAME_CLAIM: ' ',
+      JWT_ROLE_CLAIM: '',
+      JWT_SERVICE_ROLE: '',
+    });
     expect(Object.keys(config).filter((k) => k.startsWith('jwt'))).toEqual(['jwtSecret']);
   });
 
@@ -179,9 +195,12 @@ describe('loadConfig', () => {
     );
   });
 
-  it.each(['http://localhost:9000/jwks', 'http://127.0.0.1/jwks', 'http://[::1]:8443/jwks'])('allows the loopback JWT_JWKS_URL "%s" over plain http://', (url) => {
-    expect(loadConfig([], { JWT_JWKS_URL: url }).jwtJwksUrl).toBe(url);
-  });
+  it.each(['http://localhost:9000/jwks', 'http://127.0.0.1/jwks', 'http://[::1]:8443/jwks'])(
+    'allows the loopback JWT_JWKS_URL "%s" over plain http://',
+    (url) => {
+      expect(loadConfig([], { JWT_JWKS_URL: url }).jwtJwksUrl).toBe(url);
+    },
+  );
 
   it('allows a plain http:// JWT_JWKS_URL to any host in dev mode', () => {
     expect(loadConfig(['--dev'], { JWT_JWKS_URL: 'http://keycloak:8080/certs' }).jwtJwksUrl).toBe('http://keycloak:8080/certs');
@@ -317,11 +336,15 @@ describe('ALLOWED_ORIGINS through loadConfig + startFromConfig (the CLI and `pnp
 
   it('answers a REST preflight for a listed origin and not for another', async () => {
     const preflight = (origin: string) =>
-      get(`${server.url}/api/chat/rooms/${productId}/participants`, {
-        Origin: origin,
-        'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': 'authorization, content-type',
-      }, 'OPTIONS');
+      get(
+        `${server.url}/api/chat/rooms/${productId}/participants`,
+        {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization, content-type',
+        },
+        'OPTIONS',
+      );
     const listed = await preflight(SHOP);
     expect(listed.headers['access-control-allow-origin']).toBe(SHOP);
     expect(String(listed.headers['access-control-allow-headers'])).toMatch(/Authorization/i);

@@ -91,7 +91,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const secret = get('jwt-secret', 'JWT_SECRET');
   const jwksUrl = get('jwt-jwks-url', 'JWT_JWKS_URL');
   if (!secret && !jwksUrl && !dev) {
-    throw new Error('JWT_SECRET is required (or JWT_JWKS_URL for your identity provider\'s RS256/ES256 tokens, or --dev for a random secret).');
+    throw new Error(
+      "JWT_SECRET is required (or JWT_JWKS_URL for your identity provider's RS256/ES256 tokens, or --dev for a random secret).",
+    );
   }
   if (jwksUrl) {
     const url = URL.canParse(jwksUrl) ? new URL(jwksUrl) : null;
@@ -109,7 +111,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     host: get('host', 'HOST') ?? (dev ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: get('database-url', 'DATABASE_URL') ?? './data/chat.db',
     ...(secret || dev ? { jwtSecret: secret || randomBytes(32).toString('base64url') } : {}),
-    allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     dev,
     secretGenerated: !secret && dev,
   };
@@ -135,7 +140,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (key) config.contentKey = key;
   const widgetDir = get('widget-dir', 'WIDGET_DIR');
   if (widgetDir && !isWidgetDir(resolve(widgetDir))) {
-    throw new Error(`WIDGET_DIR "${widgetDir}" has no ${WIDGET_ENTRY}: point it at the built widget (packages/elements/dist after pnpm build).`);
+    throw new Error(
+      `WIDGET_DIR "${widgetDir}" has no ${WIDGET_ENTRY}: point it at the built widget (packages/elements/dist after pnpm build).`,
+    );
   }
   const widget = widgetDir ? resolve(widgetDir) : defaultWidgetDir();
   if (widget) config.widgetDir = widget;

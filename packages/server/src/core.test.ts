@@ -25,7 +25,19 @@ describe('@groupbuy/server/core', () => {
 
   it('exports the pieces an in-process server is built from', async () => {
     const core = await import('./core.js');
-    for (const name of ['RoomService', 'Hub', 'DeadlineScheduler', 'MemoryStore', 'MemoryBus', 'LocalPresence', 'TokenVerifier', 'signToken', 'createApiApp', 'assembleCore', 'ConnectionSession']) {
+    for (const name of [
+      'RoomService',
+      'Hub',
+      'DeadlineScheduler',
+      'MemoryStore',
+      'MemoryBus',
+      'LocalPresence',
+      'TokenVerifier',
+      'signToken',
+      'createApiApp',
+      'assembleCore',
+      'ConnectionSession',
+    ]) {
       expect(core).toHaveProperty(name);
     }
   });

@@ -47,7 +47,10 @@ function hasIpv6Loopback(): Promise<boolean> {
  * The shipped config with only its machine-specific literals replaced; a literal that is no longer in the
  * file fails here, so the test cannot drift away from what the docs show.
  */
-function renderConf(text: string, r: { upstream: string; httpPort: number; httpsPort: number; certDir: string; logDir: string; ipv6: boolean }): string {
+function renderConf(
+  text: string,
+  r: { upstream: string; httpPort: number; httpsPort: number; certDir: string; logDir: string; ipv6: boolean },
+): string {
   const swaps: [string, string][] = [
     ['server 127.0.0.1:8080;', `server ${r.upstream};`],
     ['listen 80;', `listen 127.0.0.1:${r.httpPort};`],
@@ -60,7 +63,8 @@ function renderConf(text: string, r: { upstream: string; httpPort: number; https
   ];
   let out = text;
   for (const [from, to] of swaps) {
-    if (!out.includes(from)) throw new Error(`deploy/nginx/groupbuy-chat.conf no longer contains "${from}": update renderConf in this test`);
+    if (!out.includes(from))
+      throw new Error(`deploy/nginx/groupbuy-chat.conf no longer contains "${from}": update renderConf in this test`);
     out = out.split(from).join(to);
   }
   return out;
@@ -124,7 +128,13 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
   const createRoom = async (productId: string): Promise<Room> => {
     const res = await call('POST', '/api/chat/rooms', {
       token: await tokenFor('trade-service', { role: 'service' }),
-      body: { productId, title: 'Jeju tangerines 5 kg', maxParticipants: 10, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), hostId: 'seller-7' },
+      body: {
+        productId,
+        title: 'Jeju tangerines 5 kg',
+        maxParticipants: 10,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        hostId: 'seller-7',
+      },
     });
     expect(res.status).toBe(201);
     return res.body as Room;
@@ -136,11 +146,29 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     writeWidget(join(dir, 'widget'));
     // A throwaway self-signed pair for 127.0.0.1 (the shipped file points at Let's Encrypt's paths).
     try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'certs/privkey.pem'), '-out', join(dir, 'certs/fullchain.pem'),
-      ], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'certs/privkey.pem'),
+          '-out',
+          join(dir, 'certs/fullchain.pem'),
+        ],
+        { stdio: 'pipe' },
+      );
     } catch (err) {
       throw new Error('the nginx test makes its certificate with the openssl CLI (.ci/run installs it)', { cause: err });
     }
@@ -179,7 +207,16 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
         '}',
       ].join('\n'),
     );
-    const args = ['-p', `${dir}/`, '-e', join(dir, 'logs/error.log'), '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`];
+    const args = [
+      '-p',
+      `${dir}/`,
+      '-e',
+      join(dir, 'logs/error.log'),
+      '-c',
+      join(dir, 'nginx.conf'),
+      '-g',
+      `daemon off; pid ${join(dir, 'nginx.pid')};`,
+    ];
     execFileSync(NGINX!, ['-t', ...args], { stdio: 'pipe' });
     const child = spawn(NGINX!, args, { stdio: 'ignore' });
     nginx = child;
@@ -226,13 +263,18 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
       client.activate();
     });
     client.subscribe(`/topic/chat/${room.productId}`, (m) => got.push(JSON.parse(m.body) as ChatMessage));
-    client.publish({ destination: `/app/chat/${room.productId}`, body: JSON.stringify({ content: '배송은 언제인가요?', clientMsgId: 'ngx-stomp-1' }) });
+    client.publish({
+      destination: `/app/chat/${room.productId}`,
+      body: JSON.stringify({ content: '배송은 언제인가요?', clientMsgId: 'ngx-stomp-1' }),
+    });
     await waitFor(() => got.some((m) => m.clientMsgId === 'ngx-stomp-1'), 10_000, 'the STOMP message back');
     await client.deactivate();
 
     const history = await call('GET', `/api/chat/rooms/${room.productId}/messages`, { token });
     expect(history.status).toBe(200);
-    expect(history.body).toMatchObject({ messages: [{ seq: 1, content: '배송은 언제인가요?', sender: { userId: 'buyer-1', name: '지우' } }] });
+    expect(history.body).toMatchObject({
+      messages: [{ seq: 1, content: '배송은 언제인가요?', sender: { userId: 'buyer-1', name: '지우' } }],
+    });
   });
 
   it('carries the plain WebSocket /chat/{id}', async () => {
@@ -268,7 +310,11 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
       const got: ChatMessage[] = [];
       socket.on('message', (m: ChatMessage) => got.push(m));
       expect(await (socket.emitWithAck('subscribe', { roomId: room.productId }) as Promise<Ack>)).toMatchObject({ ok: true });
-      const ack = (await socket.emitWithAck('send', { roomId: room.productId, content: `over ${transport}`, clientMsgId: `ngx-io-${transport}` })) as Ack;
+      const ack = (await socket.emitWithAck('send', {
+        roomId: room.productId,
+        content: `over ${transport}`,
+        clientMsgId: `ngx-io-${transport}`,
+      })) as Ack;
       expect(ack).toMatchObject({ ok: true, message: { seq: 1, content: `over ${transport}` } });
       await waitFor(() => got.length === 1, 10_000, 'the broadcast');
       expect(socket.io.engine.transport.name).toBe(transport);
@@ -282,23 +328,27 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     const events: { event: string; data: string }[] = [];
     let contentEncoding: string | undefined;
     let ended = false;
-    const req = httpsRequest(`${base}/api/chat/rooms/${room.productId}/events?token=${await tokenFor('watcher-1')}`, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
-      contentEncoding = r.headers['content-encoding'];
-      let buf = '';
-      r.setEncoding('utf8');
-      r.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data });
-        }
-      });
-      r.on('end', () => (ended = true));
-    });
+    const req = httpsRequest(
+      `${base}/api/chat/rooms/${room.productId}/events?token=${await tokenFor('watcher-1')}`,
+      { agent, headers: { 'Accept-Encoding': 'gzip' } },
+      (r) => {
+        contentEncoding = r.headers['content-encoding'];
+        let buf = '';
+        r.setEncoding('utf8');
+        r.on('data', (chunk: string) => {
+          buf += chunk;
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event && data) events.push({ event, data });
+          }
+        });
+        r.on('end', () => (ended = true));
+      },
+    );
     req.on('error', () => undefined);
     req.end();
     try {
@@ -309,7 +359,10 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
       });
       expect(posted.status).toBe(201);
       await waitFor(() => events.some((e) => e.event === 'notification'), 10_000, 'the notification through nginx');
-      expect(JSON.parse(events.find((e) => e.event === 'notification')!.data)).toMatchObject({ type: 'NOTIFICATION', content: '내일 오전 출고합니다' });
+      expect(JSON.parse(events.find((e) => e.event === 'notification')!.data)).toMatchObject({
+        type: 'NOTIFICATION',
+        content: '내일 오전 출고합니다',
+      });
       expect(ended).toBe(false);
       expect(contentEncoding).toBeUndefined();
     } finally {
@@ -350,7 +403,12 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
     const headers = { Origin: 'https://another-shop.example', 'Accept-Encoding': 'br, gzip' };
     const entry = await call('GET', '/elements/groupbuy-chat.bundle.js', { headers });
     expect(entry.status).toBe(200);
-    expect(entry.headers).toMatchObject({ 'access-control-allow-origin': '*', 'content-encoding': 'br', 'cache-control': 'no-cache', vary: 'Accept-Encoding' });
+    expect(entry.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'content-encoding': 'br',
+      'cache-control': 'no-cache',
+      vary: 'Accept-Encoding',
+    });
     expect(brotliDecompressSync(entry.raw).toString('utf8')).toBe(WIDGET_FILES['groupbuy-chat.bundle.js']);
     const etag = entry.headers.etag;
     expect(etag).toMatch(/^"[^"]+"$/);

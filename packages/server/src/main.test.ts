@@ -19,7 +19,10 @@ interface Cli {
 }
 
 function runCli(args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: any[] = [];
   const stderr: string[] = [];
   child.stdout.on('data', (d: Buffer) => {
@@ -73,7 +76,11 @@ describe('the groupbuy-server CLI', () => {
     const cli = runCli(['--port', '0', '--host', '127.0.0.1'], { JWT_SECRET: 'x'.repeat(40), DATABASE_URL: join(dir, 'chat.db') });
     children.push(cli.child);
     const { url } = await waitFor(() => cli.lines.find((l) => l.msg === 'listening'));
-    const res = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"userId":"a","name":"b"}' });
+    const res = await fetch(`${url}/api/dev/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"userId":"a","name":"b"}',
+    });
     expect(res.status).toBe(404);
   });
 
@@ -88,8 +95,15 @@ describe('the groupbuy-server CLI', () => {
       return { cli, url: url as string };
     };
     const first = await start();
-    const { token } = (await api({ url: first.url }, 'POST', '/api/dev/token', { body: { userId: 'trade', name: 'Trade', role: 'service' } })).body;
-    const body = { productId: 'restart-room', title: 'Pears', maxParticipants: 5, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const { token } = (
+      await api({ url: first.url }, 'POST', '/api/dev/token', { body: { userId: 'trade', name: 'Trade', role: 'service' } })
+    ).body;
+    const body = {
+      productId: 'restart-room',
+      title: 'Pears',
+      maxParticipants: 5,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
     expect((await api({ url: first.url }, 'POST', '/api/chat/rooms', { token, body })).status).toBe(201);
     first.cli.child.kill('SIGTERM');
     expect(await first.cli.exit).toBe(0);
@@ -98,7 +112,12 @@ describe('the groupbuy-server CLI', () => {
     const second = await start();
     expect((await api({ url: second.url }, 'POST', '/api/chat/rooms', { token, body })).status).toBe(200);
     // The same dev-mode warning `pnpm start` prints, naming where the secret lives (never the secret).
-    const warning = await waitFor(() => second.cli.stderr.join('').split('\n').find((l) => l.includes('dev mode')));
+    const warning = await waitFor(() =>
+      second.cli.stderr
+        .join('')
+        .split('\n')
+        .find((l) => l.includes('dev mode')),
+    );
     expect(warning).toContain(`${db}.jwt-secret`);
   });
 
@@ -111,7 +130,12 @@ describe('the groupbuy-server CLI', () => {
     children.push(cli.child);
     const { url } = await waitFor(() => cli.lines.find((l) => l.msg === 'listening'));
     const { token } = await signToken({ secret }, { userId: 'trade', name: 'Trade', role: 'service' });
-    const body = { productId: 'given-secret-room', title: 'Pears', maxParticipants: 5, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const body = {
+      productId: 'given-secret-room',
+      title: 'Pears',
+      maxParticipants: 5,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
     expect((await api({ url }, 'POST', '/api/chat/rooms', { token, body })).status).toBe(201);
     expect(existsSync(`${db}.jwt-secret`)).toBe(false);
   });

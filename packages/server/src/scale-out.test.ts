@@ -67,7 +67,10 @@ describe('two instances on PostgreSQL and Redis', () => {
     ]);
     for (const peer of [a, b]) {
       await waitFor(() => peer.messages.get(room.productId)?.length === 16);
-      const seqs = peer.messages.get(room.productId)!.map((m) => m.seq).sort((x, y) => x - y);
+      const seqs = peer.messages
+        .get(room.productId)!
+        .map((m) => m.seq)
+        .sort((x, y) => x - y);
       expect(seqs).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     }
     await a.close();

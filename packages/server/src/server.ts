@@ -309,7 +309,10 @@ export async function startFromConfig(config: ServerConfig, extras: StartFromCon
   const jwtSecret = secretFile ? readOrCreateDevSecret(secretFile, logger) : config.jwtSecret;
   const server = await startServer({ ...options, ...(jwtSecret ? { jwtSecret } : {}), logger, static: extras.static ?? [] });
   if (!config.widgetDir) {
-    logger.log('info', 'not serving the widget at /elements/: set WIDGET_DIR to the folder with the built groupbuy-chat.bundle.js (packages/elements/dist after pnpm build)');
+    logger.log(
+      'info',
+      'not serving the widget at /elements/: set WIDGET_DIR to the folder with the built groupbuy-chat.bundle.js (packages/elements/dist after pnpm build)',
+    );
   }
   if (config.dev) {
     const secret = !secretGenerated ? '' : secretFile ? `a generated JWT secret (kept in ${secretFile}) and ` : 'a random JWT secret and ';

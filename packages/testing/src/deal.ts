@@ -56,10 +56,14 @@ export function playDeal(server: InProcessServer, productId: string, script: Dea
     const room = await server.getRoom(productId);
     if (!room) throw new Error(`There is no room "${productId}" to play a deal in.`);
     const ending = script.ending ?? 'FILLED';
-    const needed = ending === 'FILLED' ? room.maxParticipants - room.participantCount : Math.max(0, room.minParticipants - room.participantCount - 1);
+    const needed =
+      ending === 'FILLED' ? room.maxParticipants - room.participantCount : Math.max(0, room.minParticipants - room.participantCount - 1);
     const buyers =
       script.buyers ??
-      Array.from({ length: needed }, (_, i) => ({ userId: `deal-buyer-${room.lastSeq}-${i + 1}`, name: BUYER_NAMES[i % BUYER_NAMES.length] ?? `Buyer ${i + 1}` }));
+      Array.from({ length: needed }, (_, i) => ({
+        userId: `deal-buyer-${room.lastSeq}-${i + 1}`,
+        name: BUYER_NAMES[i % BUYER_NAMES.length] ?? `Buyer ${i + 1}`,
+      }));
     for (const [i, buyer] of buyers.entries()) {
       await wait(stepMs);
       if (stopped) return;

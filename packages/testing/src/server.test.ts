@@ -52,7 +52,9 @@ async function opened(s: InProcessServer, user: TestUser, productId: string): Pr
 describe('in-process server', () => {
   it('answers REST with the server routes and its errors, dated by its clock', async () => {
     const s = server({ clockSkewMs: 2 * HOUR });
-    const res = await s.fetch(`${s.baseUrl}/api/chat/rooms/no-such-room`, { headers: { authorization: `Bearer ${await s.tokenFor(ann)}` } });
+    const res = await s.fetch(`${s.baseUrl}/api/chat/rooms/no-such-room`, {
+      headers: { authorization: `Bearer ${await s.tokenFor(ann)}` },
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'ROOM_NOT_FOUND' } });
     expect(Math.abs(Date.parse(res.headers.get('date') ?? '') - (Date.now() + 2 * HOUR))).toBeLessThan(2_000);
@@ -72,7 +74,14 @@ describe('in-process server', () => {
 
   it('cancels a deal short of its minimum when the clock is advanced past the deadline', async () => {
     const s = server();
-    await s.addRoom({ productId: 'apples', title: 'Apples', maxParticipants: 10, minParticipants: 5, expiresAt: s.now() + HOUR, participants: [bob] });
+    await s.addRoom({
+      productId: 'apples',
+      title: 'Apples',
+      maxParticipants: 10,
+      minParticipants: 5,
+      expiresAt: s.now() + HOUR,
+      participants: [bob],
+    });
     const session = await opened(s, bob, 'apples');
     await s.advance(HOUR);
     await until('the room to read CANCELLED', () => session.room?.status === 'CANCELLED');
@@ -87,7 +96,10 @@ describe('in-process server', () => {
       title: 'Pears',
       maxParticipants: 2,
       createdAt: t - 3 * HOUR,
-      participants: [{ ...ann, joinedAt: t - 2 * HOUR }, { ...bob, joinedAt: t - 30 * 60_000 }],
+      participants: [
+        { ...ann, joinedAt: t - 2 * HOUR },
+        { ...bob, joinedAt: t - 30 * 60_000 },
+      ],
       messages: [{ sender: ann, content: 'hello', createdAt: t - HOUR }],
     });
     expect(room).toMatchObject({ status: 'CLOSED', participantCount: 2, lastSeq: 4 });
@@ -130,7 +142,9 @@ describe('in-process server', () => {
     await s.addRoom({ productId: 'kiwis', title: 'Kiwis', maxParticipants: 1, viewers: [bob] });
     const token = await s.tokenFor(ann);
     const viewers = async (): Promise<unknown> =>
-      (await (await s.fetch(`${s.baseUrl}/api/chat/rooms/kiwis/viewers`, { headers: { authorization: `Bearer ${token}` } })).json()) as unknown;
+      (await (
+        await s.fetch(`${s.baseUrl}/api/chat/rooms/kiwis/viewers`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as unknown;
     expect(await viewers()).toEqual({ viewers: [{ userId: 'bob', name: 'Bob' }] });
     await s.join('kiwis', ann); // fills the deal: bob, a watcher, loses the chat
     await until('bob to be gone', () => s.core.hub.viewers('kiwis').length === 0);

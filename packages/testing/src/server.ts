@@ -168,7 +168,12 @@ export function createInProcessServer(options: InProcessServerOptions = {}): InP
     baseUrl,
     now: () => clock.now(),
     async tokenFor(user, tokenOptions) {
-      const claims = { userId: user.userId, name: user.name, role: user.role ?? 'user', ttlSeconds: tokenOptions?.ttlSeconds ?? ttlSeconds };
+      const claims = {
+        userId: user.userId,
+        name: user.name,
+        role: user.role ?? 'user',
+        ttlSeconds: tokenOptions?.ttlSeconds ?? ttlSeconds,
+      };
       return (await signToken(jwt, claims)).token;
     },
     async addRoom(seed) {

@@ -26,7 +26,13 @@ export function ChatRoom({ productId }: { productId: string }) {
       </div>
       {room.connection !== 'open' && <p className="banner">Connection: {room.connection}…</p>}
       {room.lastError && <p className="error">{room.lastError.message}</p>}
-      <MessageList messages={room.messages} hasOlder={room.hasOlder} onLoadOlder={room.loadOlder} onRetry={room.retry} onDiscard={room.discard} />
+      <MessageList
+        messages={room.messages}
+        hasOlder={room.hasOlder}
+        onLoadOlder={room.loadOlder}
+        onRetry={room.retry}
+        onDiscard={room.discard}
+      />
       <ParticipantList participants={room.participants} viewers={room.viewers} hostId={info.hostId} />
       <MessageInput disabled={!active} onSend={room.sendMessage} />
     </div>

@@ -247,9 +247,7 @@ const en: Strings = {
         if (event.reason === 'HOST') return `The seller closed the deal with ${c} buyers`;
         return `The deal closed with ${c} buyers 🎉`;
       case 'CANCELLED':
-        return event.reason === 'DEADLINE'
-          ? `Cancelled: not enough buyers by the deadline (${c}/${m})`
-          : 'The seller cancelled the deal';
+        return event.reason === 'DEADLINE' ? `Cancelled: not enough buyers by the deadline (${c}/${m})` : 'The seller cancelled the deal';
       default:
         return room.status;
     }

@@ -9,7 +9,9 @@ export const sendIcon = icon(svg`<path d="M3.5 10 16.5 3.5 13 16.5l-3.2-5.3z"/><
 /** Clock (countdown). */
 export const clockIcon = icon(svg`<circle cx="10" cy="10" r="7"/><path d="M10 6v4l2.5 2"/>`);
 /** Two people (participants). */
-export const peopleIcon = icon(svg`<circle cx="7.5" cy="7" r="2.8"/><path d="M2.5 16c.6-2.8 2.6-4.3 5-4.3s4.4 1.5 5 4.3"/><path d="M13 4.6a2.6 2.6 0 0 1 0 5M14.5 11.9c1.5.5 2.6 1.8 3 4.1"/>`);
+export const peopleIcon = icon(
+  svg`<circle cx="7.5" cy="7" r="2.8"/><path d="M2.5 16c.6-2.8 2.6-4.3 5-4.3s4.4 1.5 5 4.3"/><path d="M13 4.6a2.6 2.6 0 0 1 0 5M14.5 11.9c1.5.5 2.6 1.8 3 4.1"/>`,
+);
 /** Megaphone (notice). */
 export const noticeIcon = icon(svg`<path d="M3.5 8v4h3l6 3.5v-11L6.5 8z"/><path d="M15.5 8a3 3 0 0 1 0 4"/>`);
 /** Arrow down (jump to new messages). */
@@ -23,4 +25,6 @@ export const chevronIcon = icon(svg`<path d="m6 8 4 4 4-4"/>`);
 /** Close (dismiss). */
 export const closeIcon = icon(svg`<path d="m5.5 5.5 9 9M14.5 5.5l-9 9"/>`);
 /** Speech bubbles (chat). */
-export const chatIcon = icon(svg`<path d="M3.5 5.5a2 2 0 0 1 2-2h7a2 2 0 0 1 2 2v4.5a2 2 0 0 1-2 2H8l-3 2.5V12a2 2 0 0 1-1.5-2z"/><path d="M14.5 7.5h0a2 2 0 0 1 2 2v4a2 2 0 0 1-1 1.7V17l-2.5-1.8H10"/>`);
+export const chatIcon = icon(
+  svg`<path d="M3.5 5.5a2 2 0 0 1 2-2h7a2 2 0 0 1 2 2v4.5a2 2 0 0 1-2 2H8l-3 2.5V12a2 2 0 0 1-1.5-2z"/><path d="M14.5 7.5h0a2 2 0 0 1 2 2v4a2 2 0 0 1-1 1.7V17l-2.5-1.8H10"/>`,
+);

@@ -21,7 +21,11 @@ export function testServer(options: InProcessServerOptions = {}): InProcessServe
  * Reconnects are fast and the browser's online/visibility events are left out, so a test decides when
  * the connection drops.
  */
-export function testClient(server: InProcessServer, user: TestUser, options: { getToken?: () => string | Promise<string> } = {}): ChatClient {
+export function testClient(
+  server: InProcessServer,
+  user: TestUser,
+  options: { getToken?: () => string | Promise<string> } = {},
+): ChatClient {
   return createChatClient({
     baseUrl: server.baseUrl,
     fetch: server.fetch,

@@ -24,7 +24,11 @@ export function sampleHistory(now: number): SeedMessage[] {
   return [
     { sender: null, content: '공동구매가 시작되었습니다. 10명이 모이면 산지에서 바로 발송해 드려요! 🍊', createdAt: at(190) },
     { sender: PEOPLE.alex, content: 'Hi! Are these the same tangerines as last winter?', createdAt: at(150) },
-    { sender: PEOPLE.seller, content: '네, 같은 농장에서 오늘 아침에 수확한 노지 감귤입니다. Same farm, picked this morning.', createdAt: at(146) },
+    {
+      sender: PEOPLE.seller,
+      content: '네, 같은 농장에서 오늘 아침에 수확한 노지 감귤입니다. Same farm, picked this morning.',
+      createdAt: at(146),
+    },
     { sender: PEOPLE.seojun, content: '5kg이면 대략 몇 개 정도 들어 있나요?', createdAt: at(95) },
     { sender: PEOPLE.seller, content: '중과 기준 45~55개 정도 들어가요.', createdAt: at(93) },
     { sender: PEOPLE.seojun, content: '감사합니다! 바로 참여했어요 😊', createdAt: at(92) },
@@ -61,11 +65,7 @@ export function sampleRoom(now: number, overrides: Partial<RoomSeed> = {}): Room
 }
 
 /** Shoppers who have the deal's chat open without having joined (pass as `viewers`). */
-export const WATCHERS: TestUser[] = [
-  { userId: 'u-yuna', name: '유나' },
-  { userId: 'u-tom', name: 'Tom' },
-  PEOPLE.watcher,
-];
+export const WATCHERS: TestUser[] = [{ userId: 'u-yuna', name: '유나' }, { userId: 'u-tom', name: 'Tom' }, PEOPLE.watcher];
 
 // Stories re-render on every control change: the previous render's clients and servers are closed
 // first, so no simulated room keeps running in the background.
@@ -89,7 +89,10 @@ export function storyServer(options: InProcessServerOptions = {}): InProcessServ
 export function prepare(server: InProcessServer, task: () => Promise<unknown>): Promise<unknown> {
   const next = (preparing.get(server) ?? Promise.resolve()).then(task);
   // A failed step is shown in the console; later steps and clients still run.
-  preparing.set(server, next.catch((err: unknown) => console.error('story setup failed', err)));
+  preparing.set(
+    server,
+    next.catch((err: unknown) => console.error('story setup failed', err)),
+  );
   return next;
 }
 

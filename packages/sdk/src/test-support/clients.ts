@@ -168,7 +168,9 @@ export function countingAttempts(factory: TransportFactory): { factory: Transpor
 export const openClients: ChatClient[] = [];
 
 /** A client for `baseUrl` with quick reconnects (tests wait for conditions, so short delays only save time). */
-export function testClient(options: Pick<ChatClientOptions, 'baseUrl' | 'getToken' | 'transport'> & Partial<ChatClientOptions>): ChatClient {
+export function testClient(
+  options: Pick<ChatClientOptions, 'baseUrl' | 'getToken' | 'transport'> & Partial<ChatClientOptions>,
+): ChatClient {
   const client = createChatClient({ reconnectInitialDelayMs: 20, reconnectMaxDelayMs: 400, fetch: fetchFor(options.baseUrl), ...options });
   openClients.push(client);
   return client;

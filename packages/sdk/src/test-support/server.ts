@@ -194,7 +194,7 @@ export async function joinRoom(url: string, productId: string, userId: string): 
 export async function history(url: string, productId: string): Promise<ChatMessage[]> {
   const token = await devToken(url, 'trade-service', { role: 'service' }); // reads every room, in every status
   const all: ChatMessage[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const res = await fetchFor(url)(`${url}/api/chat/rooms/${productId}/messages?after=${after}&limit=100`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -223,5 +223,8 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (value) return value;
     await new Promise((resume) => setTimeout(resume, 25));
   }
-  throw new Error(`timed out waiting for ${what}` + (lastError === undefined ? '' : `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`));
+  throw new Error(
+    `timed out waiting for ${what}` +
+      (lastError === undefined ? '' : `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`),
+  );
 }

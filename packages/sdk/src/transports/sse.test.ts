@@ -41,7 +41,13 @@ describe('watchRoom (SSE)', () => {
 
   /** A watcher that records everything it is told. */
   function watch(productId: string, options: Partial<WatchRoomOptions> = {}) {
-    const seen = { rooms: [] as Room[], notices: [] as ChatMessage[], errors: [] as ChatError[], gaps: [] as FeedDiscontinuity[], tokens: 0 };
+    const seen = {
+      rooms: [] as Room[],
+      notices: [] as ChatMessage[],
+      errors: [] as ChatError[],
+      gaps: [] as FeedDiscontinuity[],
+      tokens: 0,
+    };
     const token = devToken(url, 'watcher');
     watchers.push(
       watchRoom(url, productId, {
@@ -169,7 +175,12 @@ describe('watchRoom (SSE)', () => {
     const network = unpluggable();
     const platform = testPlatform();
     // A first retry delay no test waits for: only the wake-up can bring the feed back in time.
-    const seen = watch(room.productId, { EventSource: network.EventSource, platform, reconnectInitialDelayMs: 3_600_000, reconnectMaxDelayMs: 3_600_000 });
+    const seen = watch(room.productId, {
+      EventSource: network.EventSource,
+      platform,
+      reconnectInitialDelayMs: 3_600_000,
+      reconnectMaxDelayMs: 3_600_000,
+    });
     await waitFor('the first room event', () => seen.rooms.length > 0);
     await notify(url, room.productId, 'seen live');
     await waitFor('the live notice', () => seen.notices.length === 1);
@@ -190,9 +201,7 @@ describe('watchRoom (SSE)', () => {
     const room = await createRoom(url);
     const total = LIMITS.replayWindow + 5;
     for (let i = 0; i < total; i += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, total - i) }, (_, k) => notify(url, room.productId, `notice ${i + k + 1}`)),
-      );
+      await Promise.all(Array.from({ length: Math.min(50, total - i) }, (_, k) => notify(url, room.productId, `notice ${i + k + 1}`)));
     }
     const seen = watch(room.productId, { lastEventId: 1 });
 

@@ -1,4 +1,13 @@
-import { ChatError, DESTINATIONS, ROOM_ENDING_CODES, SSE_EVENTS, errorCodeForStatus, toChatError, type ChatMessage, type Room } from '@groupbuy/protocol';
+import {
+  ChatError,
+  DESTINATIONS,
+  ROOM_ENDING_CODES,
+  SSE_EVENTS,
+  errorCodeForStatus,
+  toChatError,
+  type ChatMessage,
+  type Room,
+} from '@groupbuy/protocol';
 import { browserPlatform } from '../platform.js';
 import { Reconnector } from '../reconnect.js';
 import { RestClient } from '../rest.js';
@@ -171,7 +180,10 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
       const status = (event as { code?: unknown }).code;
       // The `eventsource` package reports the HTTP status as `code`; browsers report nothing (retried).
       const code = typeof status === 'number' && status >= 400 ? errorCodeForStatus(status) : undefined;
-      fail(attempt, new ChatError(code ?? 'UNAVAILABLE', code ? `The room feed was refused (${String(status)}).` : 'The room feed was interrupted.'));
+      fail(
+        attempt,
+        new ChatError(code ?? 'UNAVAILABLE', code ? `The room feed was refused (${String(status)}).` : 'The room feed was interrupted.'),
+      );
     };
   }
 

@@ -39,8 +39,7 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
     let refusal: ErrorInfo | undefined;
 
     const client = new Client({
-      webSocketFactory: () =>
-        new WebSocketCtor(webSocketUrl(baseUrl, DESTINATIONS.stompPath), ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+      webSocketFactory: () => new WebSocketCtor(webSocketUrl(baseUrl, DESTINATIONS.stompPath), ['v12.stomp', 'v11.stomp', 'v10.stomp']),
       connectHeaders: { Authorization: `Bearer ${token}` },
       reconnectDelay: 0, // only the client core reconnects
       // Without it, a socket that opens but never gets CONNECTED (a proxy, an overloaded server) would

@@ -56,7 +56,8 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
         switch (body.type) {
           case WS_CONTROL_TYPES.error: {
             const error = errorInfo((body as { error?: unknown }).error);
-            if (sendKey === undefined) refusal = error; // a connection-level refusal: the close follows
+            if (sendKey === undefined)
+              refusal = error; // a connection-level refusal: the close follows
             else if (!link.settle(sendKey, { ok: false, error })) link.event({ type: 'error', roomId, error });
             return;
           }

@@ -105,7 +105,11 @@ describe('tokens of the shop identity provider (JWKS)', () => {
 
   it('takes an integer user id as its decimal string and a role array without the service role as a shopper', async () => {
     const verifier = verifierFor({ userIdClaim: 'uid', roleClaim: 'roles' });
-    expect(await verifier.verify(await signed(rsa, { uid: 12345, roles: ['seller'] }))).toMatchObject({ userId: '12345', name: '지우', role: 'user' });
+    expect(await verifier.verify(await signed(rsa, { uid: 12345, roles: ['seller'] }))).toMatchObject({
+      userId: '12345',
+      name: '지우',
+      role: 'user',
+    });
   });
 
   it('matches the role claim against the configured service role', async () => {
@@ -181,7 +185,9 @@ describe('tokens of the shop identity provider (JWKS)', () => {
 
   it('refuses an HS256 token when no secret is configured, naming what is accepted', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub: 'a', exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)));
+    const token = await new SignJWT({ sub: 'a', exp: now + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     const err = await refusal(verifierFor().verify(token));
     expect(err.message).toBe('Tokens signed with HS256 are not accepted here; this server takes tokens signed with RS256 or ES256.');
   });
@@ -217,7 +223,9 @@ describe('tokens of the shop identity provider (JWKS)', () => {
     ['no issuer', { aud: 'groupbuy-chat' }],
   ])('refuses a token with %s when issuer and audience are configured', async (_what, claims) => {
     const verifier = verifierFor({ issuer: 'https://id.shop.example', audience: 'groupbuy-chat' });
-    expect(await verifier.verify(await signed(rsa, { iss: 'https://id.shop.example', aud: 'groupbuy-chat' }))).toMatchObject({ userId: 'jiwoo' });
+    expect(await verifier.verify(await signed(rsa, { iss: 'https://id.shop.example', aud: 'groupbuy-chat' }))).toMatchObject({
+      userId: 'jiwoo',
+    });
     expect((await refusal(verifier.verify(await signed(rsa, claims)))).code).toBe('UNAUTHENTICATED');
   });
 });
@@ -225,7 +233,10 @@ describe('tokens of the shop identity provider (JWKS)', () => {
 describe('when the identity provider cannot be reached', () => {
   it('refuses with UNAUTHENTICATED saying the identity provider could not be reached, and logs it once without the token', async () => {
     const lines: string[] = [];
-    const verifier = new TokenVerifier({ jwksUrl: await deadUrl() }, createJsonLogger('debug', (line) => lines.push(line)));
+    const verifier = new TokenVerifier(
+      { jwksUrl: await deadUrl() },
+      createJsonLogger('debug', (line) => lines.push(line)),
+    );
     const tokens = [await signed(rsa), await signed(rsa, { sub: 'other' })];
     for (const token of tokens) {
       const err = await refusal(verifier.verify(token));
@@ -242,12 +253,18 @@ describe('when the identity provider cannot be reached', () => {
     const flaky = await serveJwks([rsa]);
     try {
       flaky.failing = true;
-      const verifier = new TokenVerifier({ jwksUrl: flaky.url, jwksCooldownMs: 0 }, createJsonLogger('debug', (line) => lines.push(line)));
+      const verifier = new TokenVerifier(
+        { jwksUrl: flaky.url, jwksCooldownMs: 0 },
+        createJsonLogger('debug', (line) => lines.push(line)),
+      );
       expect((await refusal(verifier.verify(await signed(rsa)))).message).toMatch(/the identity provider could not be reached/);
       await refusal(verifier.verify(await signed(rsa)));
       flaky.failing = false;
       expect(await verifier.verify(await signed(rsa))).toMatchObject({ userId: 'jiwoo' });
-      expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['identity provider unreachable: the JWKS could not be fetched', 'identity provider reachable again']);
+      expect(lines.map((l) => JSON.parse(l).msg)).toEqual([
+        'identity provider unreachable: the JWKS could not be fetched',
+        'identity provider reachable again',
+      ]);
     } finally {
       await flaky.close();
     }
@@ -303,7 +320,9 @@ describe('a server that trusts only the identity provider', () => {
 
   it('refuses HS256 tokens (it has no secret) and a shopper creating rooms', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const hs = await new SignJWT({ uid: 'x', exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('y'.repeat(40)));
+    const hs = await new SignJWT({ uid: 'x', exp: now + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('y'.repeat(40)));
     expect((await api(server, 'GET', '/api/chat/rooms/jwks-pears/messages', { token: hs })).status).toBe(401);
     const shopper = await signed(rsa, { uid: 'u-8', roles: 'buyer' });
     const res = await api(server, 'POST', '/api/chat/rooms', {

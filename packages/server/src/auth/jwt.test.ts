@@ -23,8 +23,10 @@ function handMade(header: object, payload: object, sign: (input: string) => stri
   return `${input}.${sign(input)}`;
 }
 
-const hmac = (hash: 'sha256' | 'sha512', secret = TEST_SECRET) => (input: string) =>
-  createHmac(hash, secret).update(input).digest('base64url');
+const hmac =
+  (hash: 'sha256' | 'sha512', secret = TEST_SECRET) =>
+  (input: string) =>
+    createHmac(hash, secret).update(input).digest('base64url');
 
 /** Claims of a forged trade-service token: if any of them got through, the room would be created. */
 function serviceClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -37,7 +39,12 @@ let counter = 0;
 async function createWith(target: { url: string }, token: string) {
   return api(target, 'POST', ROOMS, {
     token,
-    body: { productId: `jwt-${counter++}-${Date.now().toString(36)}`, title: 'Pears', maxParticipants: 5, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    body: {
+      productId: `jwt-${counter++}-${Date.now().toString(36)}`,
+      title: 'Pears',
+      maxParticipants: 5,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    },
   });
 }
 
@@ -53,7 +60,12 @@ describe('token verification over REST', () => {
   });
 
   it('refuses an alg "none" token with 401', async () => {
-    expectUnauthenticated(await createWith(server, handMade({ alg: 'none', typ: 'JWT' }, serviceClaims(), () => '')));
+    expectUnauthenticated(
+      await createWith(
+        server,
+        handMade({ alg: 'none', typ: 'JWT' }, serviceClaims(), () => ''),
+      ),
+    );
   });
 
   it('refuses an expired token with 401 and a message saying it expired', async () => {
@@ -63,7 +75,10 @@ describe('token verification over REST', () => {
   });
 
   it('refuses a token signed with another secret with 401, without calling it expired', async () => {
-    const res = await createWith(server, handMade({ alg: 'HS256', typ: 'JWT' }, serviceClaims(), hmac('sha256', 'another-secret-that-is-also-long-enough')));
+    const res = await createWith(
+      server,
+      handMade({ alg: 'HS256', typ: 'JWT' }, serviceClaims(), hmac('sha256', 'another-secret-that-is-also-long-enough')),
+    );
     expectUnauthenticated(res);
     expect(res.body.error.message).not.toMatch(/expired/i);
   });
@@ -190,7 +205,10 @@ describe('logs', () => {
       await expect(connectStomp(logged, forged)).rejects.toThrow();
       const peer = await connectStomp(logged, buyer);
       expect(await peer.send(room.productId, { content: `${secretWords} one`, clientMsgId: 'l-1' })).toEqual({ ok: true });
-      expect(await peer.send(room.productId, { content: `${secretWords} two`, clientMsgId: 'l-2' })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect(await peer.send(room.productId, { content: `${secretWords} two`, clientMsgId: 'l-2' })).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
       await peer.close();
     } finally {
       await logged.dispose();

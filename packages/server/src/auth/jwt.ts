@@ -171,7 +171,10 @@ export class TokenVerifier {
         if (!this.providerDown) {
           this.providerDown = true;
           // The error's name only: a fetch error's message can carry the provider's address.
-          this.logger?.log('warn', 'identity provider unreachable: the JWKS could not be fetched', { code: 'UNAUTHENTICATED', error: errorName(err) });
+          this.logger?.log('warn', 'identity provider unreachable: the JWKS could not be fetched', {
+            code: 'UNAUTHENTICATED',
+            error: errorName(err),
+          });
         }
         throw new ProviderUnreachable('JWKS unreachable', { cause: err });
       }
@@ -213,7 +216,10 @@ export async function signToken(
     .setExpirationTime(Math.floor(expMs / 1000));
   if (config.issuer) jwt = jwt.setIssuer(config.issuer);
   if (config.audience) jwt = jwt.setAudience(config.audience);
-  return { token: await jwt.sign(new TextEncoder().encode(config.secret)), expiresAt: new Date(Math.floor(expMs / 1000) * 1000).toISOString() };
+  return {
+    token: await jwt.sign(new TextEncoder().encode(config.secret)),
+    expiresAt: new Date(Math.floor(expMs / 1000) * 1000).toISOString(),
+  };
 }
 
 /** The token in an `Authorization: Bearer …` header, or null. */

@@ -59,7 +59,9 @@ describe('two server instances on one database and one Redis', () => {
     await watcher.subscribe(room.productId);
     await api(one, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor('buyer') });
     await waitFor(() => watcher.messages.get(room.productId)?.some((m) => m.event?.type === 'JOINED'));
-    await waitFor(async () => (await api(two, 'GET', `/api/chat/rooms/${room.productId}`, { token: await tokenFor('x') })).body.status === 'CLOSED');
+    await waitFor(
+      async () => (await api(two, 'GET', `/api/chat/rooms/${room.productId}`, { token: await tokenFor('x') })).body.status === 'CLOSED',
+    );
     const page = await api(one, 'GET', `/api/chat/rooms/${room.productId}/messages`, { token: await tokenFor('buyer') });
     const closings = page.body.messages.filter((m: { event?: { type: string } }) => m.event?.type === 'CLOSED');
     expect(closings).toHaveLength(1);

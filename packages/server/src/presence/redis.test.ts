@@ -14,7 +14,10 @@ describe('RedisPresence', () => {
     const a = new RedisPresence({ url: REDIS_URL, prefix });
     const b = new RedisPresence({ url: REDIS_URL, prefix });
     await a.report('room', [{ userId: 'u1', name: 'One' }]);
-    await b.report('room', [{ userId: 'u1', name: 'One' }, { userId: 'u2', name: 'Two' }]);
+    await b.report('room', [
+      { userId: 'u1', name: 'One' },
+      { userId: 'u2', name: 'Two' },
+    ]);
     expect(await a.list('room', [{ userId: 'u1', name: 'One' }])).toEqual([
       { userId: 'u1', name: 'One' },
       { userId: 'u2', name: 'Two' },
@@ -29,7 +32,11 @@ describe('RedisPresence', () => {
     const reader = new RedisPresence({ url: REDIS_URL, prefix, staleAfterMs: 30_000 });
     // What a crashed instance leaves behind: its last report, written long ago and never withdrawn.
     const raw = new Redis(REDIS_URL);
-    await raw.hset(`${prefix}presence:room`, 'crashed-instance', JSON.stringify({ at: Date.now() - 60_000, viewers: [{ userId: 'ghost', name: 'Ghost' }] }));
+    await raw.hset(
+      `${prefix}presence:room`,
+      'crashed-instance',
+      JSON.stringify({ at: Date.now() - 60_000, viewers: [{ userId: 'ghost', name: 'Ghost' }] }),
+    );
     await raw.hset(`${prefix}presence:room`, 'live-instance', JSON.stringify({ at: Date.now(), viewers: [{ userId: 'u2', name: 'Two' }] }));
     expect(await reader.list('room', [])).toEqual([{ userId: 'u2', name: 'Two' }]);
     await raw.del(`${prefix}presence:room`);
@@ -43,8 +50,15 @@ describe('viewers across two instances', () => {
   let two: TestServer;
   beforeAll(async () => {
     const prefix = `gbtest:${randomBytes(4).toString('hex')}:`;
-    one = await startTestServer({ bus: await RedisBus.open({ url: REDIS_URL, prefix }), presence: new RedisPresence({ url: REDIS_URL, prefix }) });
-    two = await startTestServer({ dir: one.dir, bus: await RedisBus.open({ url: REDIS_URL, prefix }), presence: new RedisPresence({ url: REDIS_URL, prefix }) });
+    one = await startTestServer({
+      bus: await RedisBus.open({ url: REDIS_URL, prefix }),
+      presence: new RedisPresence({ url: REDIS_URL, prefix }),
+    });
+    two = await startTestServer({
+      dir: one.dir,
+      bus: await RedisBus.open({ url: REDIS_URL, prefix }),
+      presence: new RedisPresence({ url: REDIS_URL, prefix }),
+    });
   });
   afterAll(async () => {
     await two.close();
@@ -59,7 +73,9 @@ describe('viewers across two instances', () => {
     await bob.subscribe(room.productId);
     const token = await tokenFor('reader');
     const ids = async (server: TestServer) =>
-      ((await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token })).body.viewers as { userId: string }[]).map((v) => v.userId).sort();
+      ((await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token })).body.viewers as { userId: string }[])
+        .map((v) => v.userId)
+        .sort();
     await waitFor(async () => (await ids(one)).join() === 'alice,bob', 5000, 'both viewers on instance one');
     expect(await ids(two)).toEqual(['alice', 'bob']);
     await bob.close();

@@ -39,9 +39,12 @@ export class RedisPresence implements PresenceStore {
     this.staleAfterMs = options.staleAfterMs ?? 45_000;
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
     this.redis.on('error', (err: Error) => options.logger?.log('warn', 'redis presence error', { error: err.message }));
-    this.refresh = setInterval(() => {
-      for (const [roomId, viewers] of this.reported) void this.write(roomId, viewers).catch(() => undefined);
-    }, Math.max(1000, Math.floor(this.staleAfterMs / 3)));
+    this.refresh = setInterval(
+      () => {
+        for (const [roomId, viewers] of this.reported) void this.write(roomId, viewers).catch(() => undefined);
+      },
+      Math.max(1000, Math.floor(this.staleAfterMs / 3)),
+    );
     this.refresh.unref?.();
   }
 
@@ -85,6 +88,10 @@ export class RedisPresence implements PresenceStore {
     const key = this.prefix + roomId;
     const report: Report = { at: Date.now(), viewers };
     // The key outlives its newest report by staleAfterMs, so rooms nobody watches any more clean themselves up.
-    await this.redis.multi().hset(key, this.instanceId, JSON.stringify(report)).pexpire(key, this.staleAfterMs * 2).exec();
+    await this.redis
+      .multi()
+      .hset(key, this.instanceId, JSON.stringify(report))
+      .pexpire(key, this.staleAfterMs * 2)
+      .exec();
   }
 }

@@ -25,7 +25,12 @@ async function room(): Promise<Room> {
 }
 
 function client(options: { acksCarryResults?: boolean; bufferedBytes?: () => number } = {}) {
-  const seen = { delivered: [] as Array<{ id: string; seq: number }>, events: [] as SubscriptionEvent[], closed: [] as ErrorInfo[], cut: 0 };
+  const seen = {
+    delivered: [] as Array<{ id: string; seq: number }>,
+    events: [] as SubscriptionEvent[],
+    closed: [] as ErrorInfo[],
+    cut: 0,
+  };
   const adapter: SocketAdapter = {
     transport: 'in-process',
     acksCarryResults: options.acksCarryResults ?? true,
@@ -36,7 +41,8 @@ function client(options: { acksCarryResults?: boolean; bufferedBytes?: () => num
     ...(options.bufferedBytes ? { bufferedBytes: options.bufferedBytes } : {}),
   };
   const session = new ConnectionSession(core.realtime, adapter);
-  const ask = (command: Parameters<typeof decodeCommand>[0]) => new Promise<Ack>((resolve) => session.handle(decodeCommand(command), resolve));
+  const ask = (command: Parameters<typeof decodeCommand>[0]) =>
+    new Promise<Ack>((resolve) => session.handle(decodeCommand(command), resolve));
   return { session, seen, ask };
 }
 
@@ -50,7 +56,9 @@ describe('ConnectionSession', () => {
   it('answers commands one at a time in the order they arrived, so sends are stored in that order', async () => {
     const { productId } = await room();
     const { ask } = await signedIn('orderly');
-    const acks = await Promise.all([1, 2, 3, 4, 5].map((i) => ask({ type: 'send', roomId: productId, content: `m${i}`, clientMsgId: `o-${i}` })));
+    const acks = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => ask({ type: 'send', roomId: productId, content: `m${i}`, clientMsgId: `o-${i}` })),
+    );
     expect(acks.map((a) => (a.ok ? [a.message?.seq, a.message?.content] : a.error.code))).toEqual([
       [1, 'm1'],
       [2, 'm2'],
@@ -74,15 +82,22 @@ describe('ConnectionSession', () => {
       { id: productId, seq: 1 },
       { id: productId, seq: 1 },
     ]);
-    expect(await rich.ask({ type: 'send', roomId: productId, content: 'yo', clientMsgId: 'r-1' })).toMatchObject({ ok: true, message: { seq: 2 } });
-    expect(await rich.ask({ type: 'send', roomId: productId, content: 'yo', clientMsgId: 'r-1' })).toMatchObject({ ok: true, message: { seq: 2 } });
+    expect(await rich.ask({ type: 'send', roomId: productId, content: 'yo', clientMsgId: 'r-1' })).toMatchObject({
+      ok: true,
+      message: { seq: 2 },
+    });
+    expect(await rich.ask({ type: 'send', roomId: productId, content: 'yo', clientMsgId: 'r-1' })).toMatchObject({
+      ok: true,
+      message: { seq: 2 },
+    });
     await waitFor(() => bare.seen.delivered.length === 3);
     expect(rich.seen.delivered.map((d) => d.seq)).toEqual([1, 2]);
   });
 
   it(`refuses subscription number ${LIMITS.subscriptionsPerConnection + 1} with INVALID_INPUT and keeps the connection`, async () => {
     const { ask, session, seen } = await signedIn('collector');
-    for (let i = 0; i < LIMITS.subscriptionsPerConnection; i++) expect(await ask({ type: 'subscribe', roomId: (await room()).productId })).toMatchObject({ ok: true });
+    for (let i = 0; i < LIMITS.subscriptionsPerConnection; i++)
+      expect(await ask({ type: 'subscribe', roomId: (await room()).productId })).toMatchObject({ ok: true });
     const refused = await ask({ type: 'subscribe', roomId: (await room()).productId });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(session.closed).toBe(false);
@@ -94,9 +109,15 @@ describe('ConnectionSession', () => {
     const { session, ask } = await signedIn('sloppy');
     expect(await ask({ type: 'subscribe', roomId: 'not a room!' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await ask({ type: 'subscribe', roomId: 'missing' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_FOUND' } });
-    expect(await ask({ type: 'send', roomId: productId, content: '   ', clientMsgId: 's-1' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await ask({ type: 'send', roomId: productId, content: '   ', clientMsgId: 's-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(await ask({ type: 'subscribe', roomId: productId })).toMatchObject({ ok: true });
-    expect(await ask({ type: 'subscribe', roomId: productId })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Already subscribed/) } });
+    expect(await ask({ type: 'subscribe', roomId: productId })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Already subscribed/) },
+    });
     expect(session.closed).toBe(false);
   });
 

@@ -277,7 +277,10 @@ export class ConnectionSession {
     const sinceSeq = parseSeq(command.sinceSeq, 'sinceSeq');
     const key = command.subscriptionId ?? roomId;
     if (this.subs.has(key)) {
-      throw new ChatError('INVALID_INPUT', command.subscriptionId === undefined ? `Already subscribed to "${roomId}".` : `Subscription id "${key}" is already in use.`);
+      throw new ChatError(
+        'INVALID_INPUT',
+        command.subscriptionId === undefined ? `Already subscribed to "${roomId}".` : `Subscription id "${key}" is already in use.`,
+      );
     }
     if (this.subs.size >= LIMITS.subscriptionsPerConnection) {
       throw new ChatError('INVALID_INPUT', `A connection can follow at most ${LIMITS.subscriptionsPerConnection} rooms.`);
@@ -308,7 +311,8 @@ export class ConnectionSession {
 
   private unsubscribe(command: Extract<DecodedCommand, { type: 'unsubscribe' }>): Ack {
     if (command.subscriptionId !== undefined) {
-      if (!this.subs.has(command.subscriptionId)) throw new ChatError('INVALID_INPUT', `There is no subscription "${command.subscriptionId}".`);
+      if (!this.subs.has(command.subscriptionId))
+        throw new ChatError('INVALID_INPUT', `There is no subscription "${command.subscriptionId}".`);
       this.drop(command.subscriptionId);
     } else {
       const roomId = assertProductId(command.roomId);

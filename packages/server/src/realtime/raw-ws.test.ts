@@ -121,7 +121,8 @@ describe('plain WebSocket /chat/{productId}', () => {
     const room = await createRoom(server, { maxParticipants: 2 });
     const watcher = await openRaw(server, chat(room.productId, await tokenFor('wwatch')));
     await new Promise((r) => setTimeout(r, 50));
-    for (const u of ['wb1', 'wb2']) await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor(u) });
+    for (const u of ['wb1', 'wb2'])
+      await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor(u) });
     await waitFor(() => watcher.closeCode() !== null);
     expect(watcher.closeCode()).toBe(4403);
     expect(watcher.frames.at(-2)).toMatchObject({ type: 'SYSTEM', event: { type: 'CLOSED' } });

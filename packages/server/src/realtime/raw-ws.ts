@@ -29,7 +29,8 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
     acksCarryResults: false,
     deliver: (_id, d) => send(d.json),
     event: (_id, e) => {
-      if (e.type === 'replay-truncated') return control(WS_CONTROL_TYPES.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
+      if (e.type === 'replay-truncated')
+        return control(WS_CONTROL_TYPES.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
       // The socket's one room is gone, so is the socket.
       control(WS_CONTROL_TYPES.subscriptionEnded, { roomId: e.roomId, error: e.error });
       session.dispose();

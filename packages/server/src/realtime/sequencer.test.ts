@@ -15,10 +15,22 @@ describe('RoomSequencer', () => {
 
   beforeEach(async () => {
     store = SqliteStore.open({ path: ':memory:' });
-    await store.createRoom({ productId: 'r', title: 'Room', maxParticipants: 10, minParticipants: 1, expiresAt: new Date(NOW + 3_600_000).toISOString(), hostId: null }, NOW);
+    await store.createRoom(
+      {
+        productId: 'r',
+        title: 'Room',
+        maxParticipants: 10,
+        minParticipants: 1,
+        expiresAt: new Date(NOW + 3_600_000).toISOString(),
+        hostId: null,
+      },
+      NOW,
+    );
     stored = [];
     for (let i = 1; i <= 6; i++) {
-      stored.push((await store.append('r', { type: 'NOTIFICATION', sender: null, content: `m${i}`, allowedStatuses: ['ACTIVE'] }, NOW)).message);
+      stored.push(
+        (await store.append('r', { type: 'NOTIFICATION', sender: null, content: `m${i}`, allowedStatuses: ['ACTIVE'] }, NOW)).message,
+      );
     }
     delivered = [];
     sequencer = new RoomSequencer(

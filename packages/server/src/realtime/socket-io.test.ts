@@ -13,7 +13,13 @@ afterAll(async () => {
 
 function connect(token: string | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = io(server.url, { path: '/socket.io', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(server.url, {
+      path: '/socket.io',
+      auth: token ? { token } : {},
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     socket.on('connect', () => resolve(socket));
     socket.on('connect_error', (err) => reject(err));
   });
@@ -77,7 +83,8 @@ describe('Socket.IO endpoint', () => {
     const ended: unknown[] = [];
     watcher.on('subscription-ended', (body: unknown) => ended.push(body));
     expect(await emit(watcher, 'subscribe', { roomId: room.productId })).toMatchObject({ ok: true });
-    for (const u of ['sb1', 'sb2']) await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor(u) });
+    for (const u of ['sb1', 'sb2'])
+      await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor(u) });
     await waitFor(() => ended.length === 1);
     expect(ended[0]).toEqual({ roomId: room.productId, error: { code: 'FORBIDDEN', message: expect.any(String) } });
     expect(watcher.connected).toBe(true);

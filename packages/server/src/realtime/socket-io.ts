@@ -54,7 +54,8 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
     acksCarryResults: true,
     deliver: (_id, d) => socket.emit(SOCKET_IO_EVENTS.message, d.message),
     event: (_id, e) => {
-      if (e.type === 'replay-truncated') socket.emit(SOCKET_IO_EVENTS.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
+      if (e.type === 'replay-truncated')
+        socket.emit(SOCKET_IO_EVENTS.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
       else socket.emit(SOCKET_IO_EVENTS.subscriptionEnded, { roomId: e.roomId, error: e.error });
     },
     close: (error) => {

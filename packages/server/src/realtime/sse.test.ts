@@ -64,7 +64,10 @@ describe('SSE room feed', () => {
     await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token: await tokenFor('buyer1') });
     await waitFor(() => feed.events.length === 2);
     expect(feed.events[1]).toMatchObject({ event: 'room', id: '1', data: { participantCount: 1, status: 'ACTIVE', lastSeq: 1 } });
-    await api(server, 'POST', `/api/chat/rooms/${room.productId}/notifications`, { token: await tokenFor('seller'), body: { content: '배송 시작!' } });
+    await api(server, 'POST', `/api/chat/rooms/${room.productId}/notifications`, {
+      token: await tokenFor('seller'),
+      body: { content: '배송 시작!' },
+    });
     await waitFor(() => feed.events.length === 3);
     expect(feed.events[2]).toMatchObject({ event: 'notification', id: '2', data: { type: 'NOTIFICATION', content: '배송 시작!' } });
     feed.close();
@@ -76,7 +79,10 @@ describe('SSE room feed', () => {
     for (const c of ['one', 'two', 'three']) {
       await api(server, 'POST', `/api/chat/rooms/${room.productId}/notifications`, { token: seller, body: { content: c } });
     }
-    const feed = await openFeed(`/api/chat/rooms/${room.productId}/events`, { Authorization: `Bearer ${await tokenFor('v2')}`, 'Last-Event-ID': '1' });
+    const feed = await openFeed(`/api/chat/rooms/${room.productId}/events`, {
+      Authorization: `Bearer ${await tokenFor('v2')}`,
+      'Last-Event-ID': '1',
+    });
     await waitFor(() => feed.events.length === 3);
     expect(feed.events.map((e) => [e.event, e.id])).toEqual([
       ['notification', '2'],
@@ -88,7 +94,10 @@ describe('SSE room feed', () => {
 
   it.each([
     ['a token that is not valid in ?token=', () => Promise.resolve({ query: '?token=not-a-jwt', headers: {} })],
-    ['an expired bearer token', async () => ({ query: '', headers: { Authorization: `Bearer ${await tokenFor('late', { ttlSeconds: -60 })}` } })],
+    [
+      'an expired bearer token',
+      async () => ({ query: '', headers: { Authorization: `Bearer ${await tokenFor('late', { ttlSeconds: -60 })}` } }),
+    ],
     ['an empty ?token=', () => Promise.resolve({ query: '?token=', headers: {} })],
   ])('refuses a feed with %s with 401 UNAUTHENTICATED (a stale token is noticed, not read as signed out)', async (_what, make) => {
     const room = await createRoom(server);

@@ -66,7 +66,12 @@ const ANONYMOUS_READER: Principal = { userId: '', name: '', role: 'user', expire
  * replays the notices among the room's latest {@link LIMITS.replayWindow} messages. A resume from further back
  * than that first gets a `replay-truncated` event `{ roomId, sinceSeq, lastSeq }`.
  */
-export async function roomEvents(c: Context, principal: Principal | null, ctx: RealtimeContext, gate: AnonymousFeedGate): Promise<Response> {
+export async function roomEvents(
+  c: Context,
+  principal: Principal | null,
+  ctx: RealtimeContext,
+  gate: AnonymousFeedGate,
+): Promise<Response> {
   const productId = assertProductId(c.req.param('productId'));
   const lastEventId = parseSeq(c.req.header('Last-Event-ID') ?? c.req.query('lastEventId'), 'Last-Event-ID');
   // Read the room before the stream starts, so an unknown room is a 404 and not an empty 200 stream.
@@ -89,70 +94,76 @@ export async function roomEvents(c: Context, principal: Principal | null, ctx: R
   // nginx buffers proxied responses unless told otherwise; this header turns that off for this response even
   // behind a proxy configured without `proxy_buffering off` (deploy/nginx sets both).
   c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream) => {
-    // SSE writes are async; chain them so events leave in seq order.
-    let writing: Promise<void> = Promise.resolve();
-    const write = (event: string, data: string, id?: number) => {
-      writing = writing.then(() => stream.writeSSE({ event, data, ...(id === undefined ? {} : { id: String(id) }) })).catch(() => undefined);
-    };
-    const writeRoom = () => write(SSE_EVENTS.room, JSON.stringify(room), room.lastSeq);
-    const onDelivery = (d: Delivery) => {
-      const m = d.message;
-      room = { ...room, lastSeq: Math.max(room.lastSeq, m.seq) };
-      if (m.type === 'NOTIFICATION') write(SSE_EVENTS.notification, d.json, m.seq);
-      if (m.type === 'SYSTEM' && m.room) {
-        room = { ...room, ...m.room, closedAt: m.room.status === 'ACTIVE' ? null : (room.closedAt ?? m.createdAt) };
-        if (!replaying) writeRoom();
+  return streamSSE(
+    c,
+    async (stream) => {
+      // SSE writes are async; chain them so events leave in seq order.
+      let writing: Promise<void> = Promise.resolve();
+      const write = (event: string, data: string, id?: number) => {
+        writing = writing
+          .then(() => stream.writeSSE({ event, data, ...(id === undefined ? {} : { id: String(id) }) }))
+          .catch(() => undefined);
+      };
+      const writeRoom = () => write(SSE_EVENTS.room, JSON.stringify(room), room.lastSeq);
+      const onDelivery = (d: Delivery) => {
+        const m = d.message;
+        room = { ...room, lastSeq: Math.max(room.lastSeq, m.seq) };
+        if (m.type === 'NOTIFICATION') write(SSE_EVENTS.notification, d.json, m.seq);
+        if (m.type === 'SYSTEM' && m.room) {
+          room = { ...room, ...m.room, closedAt: m.room.status === 'ACTIVE' ? null : (room.closedAt ?? m.createdAt) };
+          if (!replaying) writeRoom();
+        }
+      };
+      let replaying = true;
+      let ended = false;
+      // Wakes the keep-alive wait, so a reader who leaves gives back its subscription (and its place among
+      // the anonymous feeds) at once instead of at the next ping.
+      let wake: () => void = () => undefined;
+      const stop = (closeStream: boolean) => {
+        ended = true;
+        wake();
+        if (closeStream) void stream.close();
+      };
+      const unregister = ctx.hub.register({
+        transport: 'sse',
+        principal: reader,
+        close: () => stop(true),
+        terminate: () => stop(true),
+      });
+      stream.onAbort(() => stop(false));
+      let sub: HubSubscription | null = null;
+      // No `id:`: the reader's Last-Event-ID stays where it was until a replayed notice moves it.
+      if (truncated) write(SSE_EVENTS.replayTruncated, JSON.stringify({ roomId: productId, sinceSeq: lastEventId, lastSeq: room.lastSeq }));
+      try {
+        sub = await ctx.hub.subscribe(
+          reader,
+          productId,
+          sinceSeq,
+          { deliver: onDelivery, replayTruncated: () => undefined, ended: () => stop(true) },
+          { publicFeed: true },
+        );
+        replaying = false;
+        writeRoom();
+        while (!ended && !stream.aborted && !stream.closed) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, SSE_KEEPALIVE_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (!ended && !stream.aborted && !stream.closed) await keepAlive(stream);
+        }
+      } finally {
+        if (sub) ctx.hub.unsubscribe(sub);
+        unregister();
+        release();
       }
-    };
-    let replaying = true;
-    let ended = false;
-    // Wakes the keep-alive wait, so a reader who leaves gives back its subscription (and its place among
-    // the anonymous feeds) at once instead of at the next ping.
-    let wake: () => void = () => undefined;
-    const stop = (closeStream: boolean) => {
-      ended = true;
-      wake();
-      if (closeStream) void stream.close();
-    };
-    const unregister = ctx.hub.register({
-      transport: 'sse',
-      principal: reader,
-      close: () => stop(true),
-      terminate: () => stop(true),
-    });
-    stream.onAbort(() => stop(false));
-    let sub: HubSubscription | null = null;
-    // No `id:`: the reader's Last-Event-ID stays where it was until a replayed notice moves it.
-    if (truncated) write(SSE_EVENTS.replayTruncated, JSON.stringify({ roomId: productId, sinceSeq: lastEventId, lastSeq: room.lastSeq }));
-    try {
-      sub = await ctx.hub.subscribe(
-        reader,
-        productId,
-        sinceSeq,
-        { deliver: onDelivery, replayTruncated: () => undefined, ended: () => stop(true) },
-        { publicFeed: true },
-      );
-      replaying = false;
-      writeRoom();
-      while (!ended && !stream.aborted && !stream.closed) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, SSE_KEEPALIVE_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        if (!ended && !stream.aborted && !stream.closed) await keepAlive(stream);
-      }
-    } finally {
-      if (sub) ctx.hub.unsubscribe(sub);
-      unregister();
-      release();
-    }
-  }, async (err) => {
-    ctx.logger.log('warn', 'sse stream failed', { room: productId, user: principal?.userId ?? null, error: String(err) });
-  });
+    },
+    async (err) => {
+      ctx.logger.log('warn', 'sse stream failed', { room: productId, user: principal?.userId ?? null, error: String(err) });
+    },
+  );
 }
 
 async function keepAlive(stream: SSEStreamingApi): Promise<void> {

@@ -47,14 +47,26 @@ export function parserChunk(data: Buffer, isBinary: boolean): string | ArrayBuff
 
 /** The CONNECTED frame for `userId`, offering `heartbeatMs` both ways. */
 export function connectedFrame(heartbeatMs: number, userId: string): string | ArrayBuffer {
-  return writeFrame('CONNECTED', { version: '1.2', 'heart-beat': `${heartbeatMs},${heartbeatMs}`, server: 'groupbuy-chat/0.1', 'user-name': userId });
+  return writeFrame('CONNECTED', {
+    version: '1.2',
+    'heart-beat': `${heartbeatMs},${heartbeatMs}`,
+    server: 'groupbuy-chat/0.1',
+    'user-name': userId,
+  });
 }
 
 /**
  * A MESSAGE frame that is not a stored message (`x-kind` replay-truncated, subscription-ended, error), with a
  * JSON body; `n` numbers it within the connection.
  */
-export function eventFrame(subscription: string, destination: string, kind: string, n: number, body: unknown, extra: Record<string, string> = {}): string | ArrayBuffer {
+export function eventFrame(
+  subscription: string,
+  destination: string,
+  kind: string,
+  n: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): string | ArrayBuffer {
   const id = `${destination === DESTINATIONS.userErrors ? 'e' : 'm'}${n}`;
   const headers = { subscription, destination, 'message-id': id, 'content-type': 'application/json', [STOMP_HEADERS.kind]: kind };
   return writeFrame('MESSAGE', { ...headers, ...extra }, JSON.stringify(body));
@@ -126,9 +138,17 @@ export function decodeFrame(frame: FrameImpl, errors: ErrorsQueue): DecodedComma
     }
     const roomId = parseRoomTopic(destination);
     if (!roomId) {
-      throw new ChatError('INVALID_INPUT', `Unknown destination "${destination.slice(0, 80)}"; subscribe to ${DESTINATIONS.topicPrefix}{productId}.`);
+      throw new ChatError(
+        'INVALID_INPUT',
+        `Unknown destination "${destination.slice(0, 80)}"; subscribe to ${DESTINATIONS.topicPrefix}{productId}.`,
+      );
     }
-    return { type: 'subscribe', roomId, sinceSeq: parseSeq(frame.headers[STOMP_HEADERS.sinceSeq], STOMP_HEADERS.sinceSeq), subscriptionId: id };
+    return {
+      type: 'subscribe',
+      roomId,
+      sinceSeq: parseSeq(frame.headers[STOMP_HEADERS.sinceSeq], STOMP_HEADERS.sinceSeq),
+      subscriptionId: id,
+    };
   }
   if (frame.command === 'UNSUBSCRIBE') {
     if (!id) throw new ChatError('INVALID_INPUT', 'UNSUBSCRIBE needs an "id" header.');

@@ -12,7 +12,9 @@ afterAll(async () => {
 
 /** A raw STOMP frame (NUL-terminated). */
 function frame(command: string, headers: Record<string, string>, body = ''): string {
-  return `${command}\n${Object.entries(headers).map(([k, v]) => `${k}:${v}`).join('\n')}\n\n${body}\u0000`;
+  return `${command}\n${Object.entries(headers)
+    .map(([k, v]) => `${k}:${v}`)
+    .join('\n')}\n\n${body}\u0000`;
 }
 
 describe('STOMP 1.2 on /ws', () => {
@@ -58,7 +60,9 @@ describe('STOMP 1.2 on /ws', () => {
 
   it('refuses an expired token with an ERROR frame', async () => {
     const expired = await tokenFor('erin', { ttlSeconds: -10 });
-    const err = (await connectStomp(server, expired).catch((e: unknown) => e)) as { frame: { headers: { message?: string }; body: string } };
+    const err = (await connectStomp(server, expired).catch((e: unknown) => e)) as {
+      frame: { headers: { message?: string }; body: string };
+    };
     expect(err.frame.headers.message).toBe('UNAUTHENTICATED');
     expect(JSON.parse(err.frame.body).error.message).toMatch(/expired/);
   });
@@ -119,7 +123,10 @@ describe('STOMP 1.2 on /ws', () => {
     const room = await createRoom(server);
     const peer = await connectStomp(server, await tokenFor('frank'));
     await peer.subscribe(room.productId);
-    expect(await peer.send(room.productId, { content: '   ', clientMsgId: 'e-1' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await peer.send(room.productId, { content: '   ', clientMsgId: 'e-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(await peer.send(room.productId, { content: 'x'.repeat(2001) })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await peer.send(room.productId, 'not json')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await peer.send('no-such-room', { content: 'hi' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_FOUND' } });
@@ -154,7 +161,9 @@ describe('STOMP 1.2 on /ws', () => {
     const flood = await openRaw(server, '/ws', ['v12.stomp']);
     flood.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: await tokenFor('flooder') }));
     await waitFor(() => flood.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
-    const burst = Array.from({ length: 100 }, () => frame('SEND', { destination: `/app/chat/${room.productId}` }, '{"content":""}')).join('');
+    const burst = Array.from({ length: 100 }, () => frame('SEND', { destination: `/app/chat/${room.productId}` }, '{"content":""}')).join(
+      '',
+    );
     for (let i = 0; i < 4; i++) flood.ws.send(burst);
     await waitFor(() => flood.closeCode() !== null);
     expect(flood.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'))).toContain('message:RATE_LIMITED');
@@ -179,7 +188,9 @@ describe('STOMP 1.2 on /ws', () => {
     const room = await createRoom(server, { hostId: 'seller' });
     const seller = await tokenFor('seller');
     for (let i = 0; i < LIMITS.replayWindow + 5; i++) {
-      await server.service.notify({ userId: 'seller', name: 'Seller', role: 'user', expiresAtMs: Date.now() + 60_000 }, room.productId, { content: `notice ${i}` });
+      await server.service.notify({ userId: 'seller', name: 'Seller', role: 'user', expiresAtMs: Date.now() + 60_000 }, room.productId, {
+        content: `notice ${i}`,
+      });
     }
     const reader = await connectStomp(server, seller);
     await reader.subscribe(room.productId, { 'since-seq': '1' });
@@ -220,7 +231,11 @@ describe('STOMP 1.2 on /ws', () => {
     const ended = await waitFor(() => watcher.errors.find((e) => e.headers['x-kind'] === 'subscription-ended'));
     expect(ended.body.error.code).toBe('FORBIDDEN');
     const seen = watcher.messages.get(room.productId)!;
-    expect(seen.at(-1)).toMatchObject({ type: 'SYSTEM', event: { type: 'CLOSED', reason: 'FILLED' }, room: { status: 'CLOSED', participantCount: 2 } });
+    expect(seen.at(-1)).toMatchObject({
+      type: 'SYSTEM',
+      event: { type: 'CLOSED', reason: 'FILLED' },
+      room: { status: 'CLOSED', participantCount: 2 },
+    });
     expect(await b1.send(room.productId, { content: 'When do we pick up?' })).toEqual({ ok: true });
     expect(await watcher.send(room.productId, { content: 'me too?' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await expect(watcher.subscribe(room.productId)).rejects.toMatchObject({ error: { code: 'FORBIDDEN' } });
@@ -263,9 +278,16 @@ describe('viewers', () => {
     const b = await connectStomp(server, bToken);
     for (const peer of [a, a2, b]) await peer.subscribe(room.productId);
     const list = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken });
-    expect(list.body).toEqual({ viewers: [{ userId: 'viewer-a', name: '민지' }, { userId: 'viewer-b', name: 'Alex' }] });
+    expect(list.body).toEqual({
+      viewers: [
+        { userId: 'viewer-a', name: '민지' },
+        { userId: 'viewer-b', name: 'Alex' },
+      ],
+    });
     await b.close();
-    await waitFor(async () => (await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken })).body.viewers.length === 1);
+    await waitFor(
+      async () => (await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken })).body.viewers.length === 1,
+    );
     await a.close();
     await a2.close();
   });

@@ -34,10 +34,14 @@ async function messagesOf(s: { url: string }, productId: string): Promise<ChatMe
 
 /** Waits until the room reaches `status` (the deadline timer runs on its own schedule). */
 async function waitForStatus(s: { url: string }, productId: string, status: RoomStatus): Promise<Room> {
-  return waitFor(async () => {
-    const room = await roomOf(s, productId);
-    return room.status === status ? room : null;
-  }, 10_000, `${productId} to become ${status}`);
+  return waitFor(
+    async () => {
+      const room = await roomOf(s, productId);
+      return room.status === status ? room : null;
+    },
+    10_000,
+    `${productId} to become ${status}`,
+  );
 }
 
 type StoreOverrides = { [K in keyof ChatStore]?: (target: ChatStore) => ChatStore[K] };
@@ -131,9 +135,7 @@ describe('an ACTIVE deal', () => {
   it('holds the cap under 40 concurrent joins for max 10: exactly 10 buyers, the rest refused with 409 ROOM_FULL', async () => {
     const room = await createRoom(server, { maxParticipants: 10 });
     const tokens = await Promise.all(Array.from({ length: 40 }, (_, i) => tokenFor(`rush-${i}`)));
-    const results = await Promise.all(
-      tokens.map((token) => api(server, 'POST', `${ROOMS}/${room.productId}/participants`, { token })),
-    );
+    const results = await Promise.all(tokens.map((token) => api(server, 'POST', `${ROOMS}/${room.productId}/participants`, { token })));
     const joined = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status !== 201);
     expect(joined).toHaveLength(10);
@@ -258,10 +260,10 @@ describe('the deadline', () => {
         if ((ms ?? 0) >= longMs) live.set(handle, ms!);
         return handle;
       }) as typeof setTimeout);
-      vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((handle?: Parameters<typeof clearTimeout>[0]) => {
+      vi.spyOn(globalThis, 'clearTimeout').mockImplementation((handle?: Parameters<typeof clearTimeout>[0]) => {
         live.delete(handle);
         realClearTimeout(handle);
-      }));
+      });
       try {
         const offsetsMin = [7, 3, 9, 0, 5, 1, 8, 2, 6, 4, 12, 10, 11, 15, 13, 14, 19, 16, 18, 17];
         for (const min of offsetsMin) await createRoom(own, { expiresInMs: 5 * 3_600_000 + min * 60_000 });
@@ -299,8 +301,16 @@ describe('the deadline', () => {
       expect(await roomOf(second, enough.productId)).toMatchObject({ status: 'CLOSED', participantCount: 2 });
       expect(await roomOf(second, tooFew.productId)).toMatchObject({ status: 'CANCELLED', participantCount: 1 });
       const closedLog = await messagesOf(second, enough.productId);
-      expect(closedLog.map((m) => m.type === 'SYSTEM' ? m.event?.type : m.content)).toEqual(['JOINED', 'JOINED', 'Packed and ready', 'CLOSED']);
-      expect(closedLog.at(-1)).toMatchObject({ event: { type: 'CLOSED', reason: 'DEADLINE' }, room: { status: 'CLOSED', participantCount: 2 } });
+      expect(closedLog.map((m) => (m.type === 'SYSTEM' ? m.event?.type : m.content))).toEqual([
+        'JOINED',
+        'JOINED',
+        'Packed and ready',
+        'CLOSED',
+      ]);
+      expect(closedLog.at(-1)).toMatchObject({
+        event: { type: 'CLOSED', reason: 'DEADLINE' },
+        room: { status: 'CLOSED', participantCount: 2 },
+      });
       expect((await messagesOf(second, tooFew.productId)).at(-1)).toMatchObject({
         event: { type: 'CANCELLED', reason: 'DEADLINE' },
         room: { status: 'CANCELLED', participantCount: 1 },
@@ -357,7 +367,10 @@ describe('a CLOSED deal', () => {
     try {
       expect(await buyer.send(productId, { content: 'When does it ship?', clientMsgId: 'c-1' })).toEqual({ ok: true });
       expect(await host.send(productId, { content: 'Friday.', clientMsgId: 'c-2' })).toEqual({ ok: true });
-      expect(await outsider.send(productId, { content: 'Can I still buy?', clientMsgId: 'c-3' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await outsider.send(productId, { content: 'Can I still buy?', clientMsgId: 'c-3' })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
       const chat = (await messagesOf(server, productId)).filter((m) => m.type === 'CHAT');
       expect(chat.map((m) => [m.sender?.userId, m.content])).toEqual([
         ['buyer-b', 'When does it ship?'],
@@ -410,8 +423,14 @@ describe('a CANCELLED deal', () => {
     const buyer = await connectStomp(server, await tokenFor('buyer-a'));
     const host = await connectStomp(server, await tokenFor('seller'));
     try {
-      expect(await buyer.send(productId, { content: 'Why?', clientMsgId: 'x-1' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_ACTIVE' } });
-      expect(await host.send(productId, { content: 'Sorry.', clientMsgId: 'x-2' })).toMatchObject({ ok: false, error: { code: 'ROOM_NOT_ACTIVE' } });
+      expect(await buyer.send(productId, { content: 'Why?', clientMsgId: 'x-1' })).toMatchObject({
+        ok: false,
+        error: { code: 'ROOM_NOT_ACTIVE' },
+      });
+      expect(await host.send(productId, { content: 'Sorry.', clientMsgId: 'x-2' })).toMatchObject({
+        ok: false,
+        error: { code: 'ROOM_NOT_ACTIVE' },
+      });
       expect((await messagesOf(server, productId)).some((m) => m.type === 'CHAT')).toBe(false);
     } finally {
       await Promise.all([buyer.close(), host.close()]);
@@ -419,8 +438,14 @@ describe('a CANCELLED deal', () => {
   });
 
   it('still takes NOTIFICATIONs from the trade service and the host', async () => {
-    const fromService = await api(server, 'POST', `${ROOMS}/${productId}/notifications`, { token: service, body: { content: 'Refunds go out today.' } });
-    const fromHost = await api(server, 'POST', `${ROOMS}/${productId}/notifications`, { token: await tokenFor('seller'), body: { content: 'Sorry, the harvest failed.' } });
+    const fromService = await api(server, 'POST', `${ROOMS}/${productId}/notifications`, {
+      token: service,
+      body: { content: 'Refunds go out today.' },
+    });
+    const fromHost = await api(server, 'POST', `${ROOMS}/${productId}/notifications`, {
+      token: await tokenFor('seller'),
+      body: { content: 'Sorry, the harvest failed.' },
+    });
     expect([outcome(fromService), outcome(fromHost)]).toEqual([{ status: 201 }, { status: 201 }]);
     expect((await messagesOf(server, productId)).slice(-2).map((m) => [m.type, m.content])).toEqual([
       ['NOTIFICATION', 'Refunds go out today.'],
@@ -430,7 +455,10 @@ describe('a CANCELLED deal', () => {
 
   it('refuses joins and a second close with 409 ROOM_NOT_ACTIVE', async () => {
     expect(outcome(await join(server, productId, 'latecomer'))).toEqual({ status: 409, code: 'ROOM_NOT_ACTIVE' });
-    expect(outcome(await api(server, 'POST', `${ROOMS}/${productId}/close`, { token: service }))).toEqual({ status: 409, code: 'ROOM_NOT_ACTIVE' });
+    expect(outcome(await api(server, 'POST', `${ROOMS}/${productId}/close`, { token: service }))).toEqual({
+      status: 409,
+      code: 'ROOM_NOT_ACTIVE',
+    });
   });
 });
 

@@ -8,7 +8,12 @@ export function errorResponse(c: Context, err: unknown, logger: Logger): Respons
   const error = toChatError(err);
   const principal = c.get('principal' as never) as { userId?: string } | undefined;
   if (error.code === 'INTERNAL') {
-    logger.log('error', 'request failed', { method: c.req.method, path: routePath(c), user: principal?.userId ?? null, error: String(err) });
+    logger.log('error', 'request failed', {
+      method: c.req.method,
+      path: routePath(c),
+      user: principal?.userId ?? null,
+      error: String(err),
+    });
   }
   const body: ErrorBody = { error: error.toInfo() };
   if (error.retryAfterMs !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));

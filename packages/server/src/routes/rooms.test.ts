@@ -121,7 +121,10 @@ describe('POST /api/chat/rooms', () => {
   });
 
   it.each([
-    ['a productId of 64 characters of every allowed kind', { productId: `Az09_-${'x'.repeat(52)}${(idCounter++).toString().padStart(6, '0')}` }],
+    [
+      'a productId of 64 characters of every allowed kind',
+      { productId: `Az09_-${'x'.repeat(52)}${(idCounter++).toString().padStart(6, '0')}` },
+    ],
     ['maxParticipants 2', { maxParticipants: 2 }],
     ['maxParticipants 10000', { maxParticipants: 10_000 }],
     ['minParticipants 1', { minParticipants: 1 }],
@@ -319,7 +322,11 @@ describe('POST /api/chat/rooms/{id}/close and /cancel', () => {
     const room = await createRoom(server);
     const res = await api(server, 'POST', `${ROOMS}/${room.productId}/${action}`, { token: service });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ productId: room.productId, status: action === 'close' ? 'CLOSED' : 'CANCELLED', closedAt: expect.any(String) });
+    expect(res.body).toMatchObject({
+      productId: room.productId,
+      status: action === 'close' ? 'CLOSED' : 'CANCELLED',
+      closedAt: expect.any(String),
+    });
   });
 
   it.each(['close', 'cancel'] as const)("lets the room's host %s the deal", async (action) => {
@@ -351,7 +358,10 @@ describe('POST /api/chat/rooms/{id}/close and /cancel', () => {
 describe('POST /api/chat/rooms/{id}/notifications', () => {
   it('stores a notice from the trade service as a NOTIFICATION without a sender', async () => {
     const room = await createRoom(server);
-    const res = await api(server, 'POST', `${ROOMS}/${room.productId}/notifications`, { token: service, body: { content: '  Ships Monday\r\n' } });
+    const res = await api(server, 'POST', `${ROOMS}/${room.productId}/notifications`, {
+      token: service,
+      body: { content: '  Ships Monday\r\n' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -376,7 +386,10 @@ describe('POST /api/chat/rooms/{id}/notifications', () => {
 
   it('refuses a shopper who is not the host with 403 FORBIDDEN', async () => {
     const room = await createRoom(server, { hostId: 'seller-9' });
-    const res = await api(server, 'POST', `${ROOMS}/${room.productId}/notifications`, { token: await tokenFor('buyer'), body: { content: 'Fake notice' } });
+    const res = await api(server, 'POST', `${ROOMS}/${room.productId}/notifications`, {
+      token: await tokenFor('buyer'),
+      body: { content: 'Fake notice' },
+    });
     expectError(res, 403, 'FORBIDDEN');
   });
 

@@ -65,9 +65,7 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
 
   api.get('/rooms/:productId', async (c) => c.json(await service.getRoom(c.req.param('productId'))));
 
-  api.get('/rooms/:productId/messages', async (c) =>
-    c.json(await service.history(signedIn(c), c.req.param('productId'), c.req.query())),
-  );
+  api.get('/rooms/:productId/messages', async (c) => c.json(await service.history(signedIn(c), c.req.param('productId'), c.req.query())));
 
   api.get('/rooms/:productId/participants', async (c) =>
     c.json({ participants: await service.participants(signedIn(c), c.req.param('productId')) }),
@@ -88,13 +86,9 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
     return c.json(room);
   });
 
-  api.post('/rooms/:productId/close', async (c) =>
-    c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CLOSED')),
-  );
+  api.post('/rooms/:productId/close', async (c) => c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CLOSED')));
 
-  api.post('/rooms/:productId/cancel', async (c) =>
-    c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CANCELLED')),
-  );
+  api.post('/rooms/:productId/cancel', async (c) => c.json(await service.settleByHost(signedIn(c), c.req.param('productId'), 'CANCELLED')));
 
   api.post('/rooms/:productId/notifications', async (c) => {
     const message = await service.notify(signedIn(c), c.req.param('productId'), await jsonBody(c.req.raw));

@@ -49,13 +49,7 @@ export function createAesGcmCipher(key: Buffer): ContentCipher {
     decrypt(stored: string): string {
       const parts = stored.split(':');
       const [version, ivB64, tagB64, bodyB64] = parts;
-      if (
-        parts.length !== 4 ||
-        version !== VERSION ||
-        ivB64 === undefined ||
-        tagB64 === undefined ||
-        bodyB64 === undefined
-      ) {
+      if (parts.length !== 4 || version !== VERSION || ivB64 === undefined || tagB64 === undefined || bodyB64 === undefined) {
         // Never echo `stored`: an error message may reach a log, and the value may be plain text.
         throw new Error('Stored content is not in the v1 AES-GCM format.');
       }

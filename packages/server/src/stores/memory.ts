@@ -1,10 +1,4 @@
-import {
-  appendOutcome,
-  joinOutcome,
-  leaveOutcome,
-  orThrow,
-  settleOutcome,
-} from '@groupbuy/protocol';
+import { appendOutcome, joinOutcome, leaveOutcome, orThrow, settleOutcome } from '@groupbuy/protocol';
 import type {
   ChatMessage,
   HistoryQuery,
@@ -29,16 +23,7 @@ import {
   type ParticipantRow,
   type RoomRow,
 } from './rows.js';
-import type {
-  AppendResult,
-  ChatStore,
-  JoinResult,
-  LeaveResult,
-  LifecycleResult,
-  NewMessage,
-  SettleRequest,
-  UserRef,
-} from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 // Content stays as given: nothing here is at rest. Written out rather than imported from
 // content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.

@@ -92,8 +92,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (current > latest) {
       throw new Error(
-        `The database is at schema version ${current} but this server knows only up to ${latest}; ` +
-          'it was written by a newer release.',
+        `The database is at schema version ${current} but this server knows only up to ${latest}; ` + 'it was written by a newer release.',
       );
     }
     for (const m of migrations) {

@@ -61,7 +61,7 @@ async function dropSchema(schema: string): Promise<void> {
 
 async function allMessages(store: ChatStore, productId: string): Promise<ChatMessage[]> {
   const out: ChatMessage[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.page(productId, { after, limit: 100 });
     out.push(...page.messages);
     if (!page.hasMore) return out;
@@ -101,9 +101,9 @@ describeChatStoreContract('PostgresStore (fresh schema per test)', async (option
       return current;
     },
     rawContents: async () =>
-      (await admin((c) => c.query<{ content: string }>(`SELECT content FROM ${escapeIdentifier(schema)}.messages ORDER BY room_id, seq`))).rows.map(
-        (r) => r.content,
-      ),
+      (
+        await admin((c) => c.query<{ content: string }>(`SELECT content FROM ${escapeIdentifier(schema)}.messages ORDER BY room_id, seq`))
+      ).rows.map((r) => r.content),
     cleanup: async () => {
       await current.close();
       await dropSchema(schema);
@@ -137,10 +137,9 @@ describe('PostgresStore on a real server', () => {
     };
     cleanups.push(release);
     await client.query('BEGIN');
-    const locked = await client.query(
-      `SELECT product_id FROM ${escapeIdentifier(schema)}.rooms WHERE product_id = ANY($1) FOR UPDATE`,
-      [productIds],
-    );
+    const locked = await client.query(`SELECT product_id FROM ${escapeIdentifier(schema)}.rooms WHERE product_id = ANY($1) FOR UPDATE`, [
+      productIds,
+    ]);
     expect(locked.rowCount).toBe(productIds.length);
     return { release };
   }
@@ -284,10 +283,9 @@ describe('PostgresStore on a real server', () => {
       );
       expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
       const tables = await admin((c) =>
-        c.query<{ table_name: string }>(
-          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
-          [schema],
-        ),
+        c.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [
+          schema,
+        ]),
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(['messages', 'participants', 'rooms', 'schema_migrations']);
     });
@@ -311,10 +309,7 @@ describe('PostgresStore on a real server', () => {
         const s = escapeIdentifier(schema);
         const version = await c.query<{ v: number }>(`SELECT MAX(version) AS v FROM ${s}.schema_migrations`);
         expect(version.rows[0]?.v).toBe(POSTGRES_SCHEMA_VERSION);
-        const half = await c.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [
-          schema,
-          'half',
-        ]);
+        const half = await c.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'half']);
         expect(half.rowCount).toBe(0);
       });
     });
@@ -375,13 +370,21 @@ describe('PostgresStore on a real server', () => {
         await record(store.join('p1', user('a'), T0 + 2));
         await record(store.join('p1', user('a'), T0 + 3));
         await record(
-          store.append('p1', { type: 'CHAT', sender: user('a'), content: '안녕 "hi"\n🙌', clientMsgId: 'c1', allowedStatuses: ['ACTIVE'] }, T0 + 4),
+          store.append(
+            'p1',
+            { type: 'CHAT', sender: user('a'), content: '안녕 "hi"\n🙌', clientMsgId: 'c1', allowedStatuses: ['ACTIVE'] },
+            T0 + 4,
+          ),
         );
         await record(
           store.append('p1', { type: 'CHAT', sender: user('a'), content: 'again', clientMsgId: 'c1', allowedStatuses: ['ACTIVE'] }, T0 + 5),
         );
         await record(
-          store.append('p1', { type: 'NOTIFICATION', sender: null, content: 'Ships Monday', clientMsgId: 'n1', allowedStatuses: ['ACTIVE'] }, T0 + 6),
+          store.append(
+            'p1',
+            { type: 'NOTIFICATION', sender: null, content: 'Ships Monday', clientMsgId: 'n1', allowedStatuses: ['ACTIVE'] },
+            T0 + 6,
+          ),
         );
         await record(store.join('p1', user('b'), T0 + 7));
         await record(store.join('p1', user('c'), T0 + 8));

@@ -30,16 +30,7 @@ import {
   type ParticipantRow,
   type RoomRow,
 } from './rows.js';
-import type {
-  AppendResult,
-  ChatStore,
-  JoinResult,
-  LeaveResult,
-  LifecycleResult,
-  NewMessage,
-  SettleRequest,
-  UserRef,
-} from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from './postgres/migrations.js';
 
@@ -139,11 +130,7 @@ export class PostgresStore implements ChatStore {
       const { fills } = outcome;
       if (fills) {
         drafts.push(
-          systemDraft(
-            { type: 'CLOSED', reason: 'FILLED' },
-            { status: 'CLOSED', participantCount: count, maxParticipants: max },
-            nowMs,
-          ),
+          systemDraft({ type: 'CLOSED', reason: 'FILLED' }, { status: 'CLOSED', participantCount: count, maxParticipants: max }, nowMs),
         );
       }
       const room = await this.updateRoom(client, productId, {
@@ -241,7 +228,13 @@ export class PostgresStore implements ChatStore {
       return { messages: rows.slice(0, limit).map((r) => this.decode(r)), hasMore: rows.length > limit };
     }
     const { rows } = await this.pool.query<MessageRow>(this.sql.selectBefore, [productId, before, limit + 1]);
-    return { messages: rows.slice(0, limit).reverse().map((r) => this.decode(r)), hasMore: rows.length > limit };
+    return {
+      messages: rows
+        .slice(0, limit)
+        .reverse()
+        .map((r) => this.decode(r)),
+      hasMore: rows.length > limit,
+    };
   }
 
   /** Moves an ACTIVE room to CLOSED or CANCELLED; null when it already left ACTIVE. */

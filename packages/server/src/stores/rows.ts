@@ -1,14 +1,5 @@
 import { ChatError, systemText } from '@groupbuy/protocol';
-import type {
-  ChatMessage,
-  MessageType,
-  Participant,
-  Room,
-  RoomSnapshot,
-  RoomState,
-  RoomStatus,
-  SystemEvent,
-} from '@groupbuy/protocol';
+import type { ChatMessage, MessageType, Participant, Room, RoomSnapshot, RoomState, RoomStatus, SystemEvent } from '@groupbuy/protocol';
 import type { ContentCipher } from './content-cipher.js';
 import type { UserRef } from './types.js';
 
@@ -96,8 +87,7 @@ export interface MessageDraft {
 }
 
 /** The columns of `messages` in {@link MessageRow} order, for SELECT and INSERT lists. */
-export const MESSAGE_COLUMNS =
-  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
+export const MESSAGE_COLUMNS = 'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -228,7 +228,7 @@ describe('SqliteStore on disk', () => {
     expect(room).toMatchObject({ status: 'CLOSED', participantCount: 150 });
     expect(await store.participants('p1')).toHaveLength(150);
     const seqs: number[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.page('p1', { after, limit: 100 });
       seqs.push(...page.messages.map((m) => m.seq));
       if (!page.hasMore) break;

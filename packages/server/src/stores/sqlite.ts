@@ -34,16 +34,7 @@ import {
   type ParticipantRow,
   type RoomRow,
 } from './rows.js';
-import type {
-  AppendResult,
-  ChatStore,
-  JoinResult,
-  LeaveResult,
-  LifecycleResult,
-  NewMessage,
-  SettleRequest,
-  UserRef,
-} from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 /** How to open a {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -90,12 +81,8 @@ export class SqliteStore implements ChatStore {
   private readonly txCreateRoom: Database.Transaction<(input: ValidCreateRoomInput, nowMs: number) => CreateRoomResult>;
   private readonly txJoin: Database.Transaction<(productId: string, user: UserRef, nowMs: number) => JoinResult>;
   private readonly txLeave: Database.Transaction<(productId: string, userId: string, nowMs: number) => LeaveResult>;
-  private readonly txAppend: Database.Transaction<
-    (productId: string, message: NewMessage, nowMs: number) => AppendResult
-  >;
-  private readonly txSettle: Database.Transaction<
-    (productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null
-  >;
+  private readonly txAppend: Database.Transaction<(productId: string, message: NewMessage, nowMs: number) => AppendResult>;
+  private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
 
   /** Opens (creating and migrating when needed) the database at `options.path`. */
@@ -132,15 +119,9 @@ export class SqliteStore implements ChatStore {
     this.updateRoomCount = db.prepare('UPDATE rooms SET participant_count = ? WHERE product_id = ?');
     this.updateRoomStatus = db.prepare('UPDATE rooms SET status = ?, closed_at = ? WHERE product_id = ?');
     this.bumpSeq = db.prepare('UPDATE rooms SET last_seq = last_seq + 1 WHERE product_id = ? RETURNING last_seq');
-    this.selectParticipant = db.prepare(
-      'SELECT user_id, name, joined_at FROM participants WHERE room_id = ? AND user_id = ?',
-    );
-    this.selectParticipants = db.prepare(
-      'SELECT user_id, name, joined_at FROM participants WHERE room_id = ? ORDER BY joined_seq',
-    );
-    this.insertParticipant = db.prepare(
-      'INSERT INTO participants (room_id, user_id, name, joined_at, joined_seq) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.selectParticipant = db.prepare('SELECT user_id, name, joined_at FROM participants WHERE room_id = ? AND user_id = ?');
+    this.selectParticipants = db.prepare('SELECT user_id, name, joined_at FROM participants WHERE room_id = ? ORDER BY joined_seq');
+    this.insertParticipant = db.prepare('INSERT INTO participants (room_id, user_id, name, joined_at, joined_seq) VALUES (?, ?, ?, ?, ?)');
     this.deleteParticipant = db.prepare('DELETE FROM participants WHERE room_id = ? AND user_id = ?');
     this.insertMessage = db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS})
@@ -155,12 +136,8 @@ export class SqliteStore implements ChatStore {
     this.selectAfter = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
     );
-    this.selectBefore = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-    );
-    this.selectDue = db.prepare(
-      "SELECT * FROM rooms WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at",
-    );
+    this.selectBefore = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+    this.selectDue = db.prepare("SELECT * FROM rooms WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at");
     this.selectNextDeadline = db.prepare("SELECT MIN(expires_at) AS next FROM rooms WHERE status = 'ACTIVE'");
 
     this.txCreateRoom = db.transaction((input: ValidCreateRoomInput, nowMs: number) => {
@@ -246,21 +223,19 @@ export class SqliteStore implements ChatStore {
       });
       return { message: stored, duplicate: false };
     });
-    this.txSettle = db.transaction(
-      (productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
-        const row = this.mustGetRoom(productId);
-        const status = settleOutcome(ruleState(row), 'status' in request ? request.status : 'DEADLINE');
-        if (status === null) return null;
-        this.updateRoomStatus.run(status, nowMs, productId);
-        const message = this.writeSystem(
-          productId,
-          { type: status, reason: request.reason },
-          { status, participantCount: row.participant_count, maxParticipants: row.max_participants },
-          nowMs,
-        );
-        return { room: toRoom(this.mustGetRoom(productId)), messages: [message] };
-      },
-    );
+    this.txSettle = db.transaction((productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
+      const row = this.mustGetRoom(productId);
+      const status = settleOutcome(ruleState(row), 'status' in request ? request.status : 'DEADLINE');
+      if (status === null) return null;
+      this.updateRoomStatus.run(status, nowMs, productId);
+      const message = this.writeSystem(
+        productId,
+        { type: status, reason: request.reason },
+        { status, participantCount: row.participant_count, maxParticipants: row.max_participants },
+        nowMs,
+      );
+      return { room: toRoom(this.mustGetRoom(productId)), messages: [message] };
+    });
     this.txPage = db.transaction((productId: string, query: HistoryQuery): MessagePage => {
       this.mustGetRoom(productId);
       const { limit } = query;
@@ -273,7 +248,10 @@ export class SqliteStore implements ChatStore {
       }
       const rows = this.selectBefore.all(productId, before, limit + 1);
       return {
-        messages: rows.slice(0, limit).reverse().map((r) => this.toMessage(r)),
+        messages: rows
+          .slice(0, limit)
+          .reverse()
+          .map((r) => this.toMessage(r)),
         hasMore: rows.length > limit,
       };
     });

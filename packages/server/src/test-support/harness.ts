@@ -83,7 +83,14 @@ let roomCounter = 0;
 /** Creates a room through the trade-service API; returns it. */
 export async function createRoom(
   server: { url: string },
-  init: { productId?: string; maxParticipants?: number; minParticipants?: number; expiresInMs?: number; hostId?: string; title?: string } = {},
+  init: {
+    productId?: string;
+    maxParticipants?: number;
+    minParticipants?: number;
+    expiresInMs?: number;
+    hostId?: string;
+    title?: string;
+  } = {},
 ): Promise<Room> {
   const service = await tokenFor('trade-service', { role: 'service' });
   const productId = init.productId ?? `p${Date.now().toString(36)}${(roomCounter++).toString(36)}`;
@@ -113,7 +120,8 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -143,7 +151,11 @@ export interface StompPeer {
 let receiptCounter = 0;
 
 /** Connects a real stompjs client (over `ws`) with `token`; rejects on STOMP ERROR before CONNECTED. */
-export function connectStomp(server: { wsUrl: string }, token: string | null, opts: { heartbeatMs?: number; connectHeaders?: Record<string, string> } = {}): Promise<StompPeer> {
+export function connectStomp(
+  server: { wsUrl: string },
+  token: string | null,
+  opts: { heartbeatMs?: number; connectHeaders?: Record<string, string> } = {},
+): Promise<StompPeer> {
   return new Promise((resolve, reject) => {
     let isClosed = false;
     const messages = new Map<string, ChatMessage[]>();
@@ -217,7 +229,11 @@ export function connectStomp(server: { wsUrl: string }, token: string | null, op
             pending.delete(receipt);
             res({ ok: true });
           });
-          client.publish({ destination: `/app/chat/${roomId}`, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { ...headers, receipt } });
+          client.publish({
+            destination: `/app/chat/${roomId}`,
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { ...headers, receipt },
+          });
         });
       },
       async close() {

@@ -147,7 +147,13 @@ describe('GET /elements/ (the widget served by the chat server)', () => {
   });
 
   it('answers an unknown file, a directory and a precompressed sibling with 404 and the protocol error', async () => {
-    for (const path of ['/elements/nope.js', '/elements/', '/elements/chunks', '/elements/groupbuy-chat.bundle.js.br', '/elements/index.d.ts']) {
+    for (const path of [
+      '/elements/nope.js',
+      '/elements/',
+      '/elements/chunks',
+      '/elements/groupbuy-chat.bundle.js.br',
+      '/elements/index.d.ts',
+    ]) {
       const res = await raw(server, path);
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/json/);

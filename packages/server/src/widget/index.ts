@@ -93,7 +93,10 @@ export function widgetHandler(dir: string): Handler {
   async function digest(path: string, mtimeMs: number, size: number): Promise<string> {
     const known = digests.get(path);
     if (known && known.mtimeMs === mtimeMs && known.size === size) return known.hash;
-    const hash = createHash('sha256').update(await readFile(path)).digest('base64url').slice(0, 27);
+    const hash = createHash('sha256')
+      .update(await readFile(path))
+      .digest('base64url')
+      .slice(0, 27);
     digests.set(path, { mtimeMs, size, hash });
     return hash;
   }

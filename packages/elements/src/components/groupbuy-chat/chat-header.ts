@@ -113,13 +113,17 @@ export class ChatHeader implements ReactiveController {
       <div class="meta-row">
         <span class="countdown ${urgent ? 'urgent' : ''}" part="countdown">
           ${clockIcon}
-          ${status === 'ACTIVE'
-            ? html`<time datetime=${room.expiresAt} title=${f.dateAndTime(room.expiresAt)}
+          ${
+            status === 'ACTIVE'
+              ? html`<time datetime=${room.expiresAt} title=${f.dateAndTime(room.expiresAt)}
                 >${countdown(Date.parse(room.expiresAt), session?.serverTimeOffsetMs ?? 0, this.timeLeftFormat())}</time
               >`
-            : html`<time datetime=${room.closedAt ?? room.expiresAt}>${t.endedAt(f.dateAndTime(room.closedAt ?? room.expiresAt))}</time>`}
+              : html`<time datetime=${room.closedAt ?? room.expiresAt}>${t.endedAt(f.dateAndTime(room.closedAt ?? room.expiresAt))}</time>`
+          }
         </span>
-        ${session ? html`<button
+        ${
+          session
+            ? html`<button
           class="chip-button"
           part="participants-button"
           aria-expanded=${view.panelOpen ? 'true' : 'false'}
@@ -127,13 +131,17 @@ export class ChatHeader implements ReactiveController {
           @click=${view.togglePanel}
         >
           ${peopleIcon}<span>${t.participantsButton(f.count(count))}</span>
-          ${watching > 0
-            ? html`<span class="chip-watchers" part="participants-button-watchers"
+          ${
+            watching > 0
+              ? html`<span class="chip-watchers" part="participants-button-watchers"
                 ><span aria-hidden="true">·</span> ${t.watchersButton(f.count(watching))}</span
               >`
-            : nothing}
+              : nothing
+          }
           <span class="chevron ${view.panelOpen ? 'open' : ''}">${chevronIcon}</span>
-        </button>` : nothing}
+        </button>`
+            : nothing
+        }
       </div>
       <div class="progress-row">
         <div class="progress-block">
@@ -148,9 +156,11 @@ export class ChatHeader implements ReactiveController {
             aria-valuetext=${t.progressValue(f.count(count), f.count(max))}
           >
             <div class="bar" style=${styleMap({ width: `${pct}%` })}></div>
-            ${min < max && status === 'ACTIVE'
-              ? html`<div class="min-mark" style=${styleMap({ left: `${(min / max) * 100}%` })}></div>`
-              : nothing}
+            ${
+              min < max && status === 'ACTIVE'
+                ? html`<div class="min-mark" style=${styleMap({ left: `${(min / max) * 100}%` })}></div>`
+                : nothing
+            }
           </div>
           <div class="progress-text" part="progress-text">
             <strong>${t.progressValue(f.count(count), f.count(max))}</strong>

@@ -75,7 +75,8 @@ export class Composer implements ReactiveController {
     const tooLong = length > LIMITS.contentMaxChars;
     // Touch screens have no Shift+Enter: the hint follows the pointer, not the width (a narrow desktop
     // window still has a keyboard).
-    let hint: TemplateResult | string = html`<span class="hint-keys">${t.composerHint}</span><span class="hint-touch">${t.composerHintTouch}</span>`;
+    let hint: TemplateResult | string =
+      html`<span class="hint-keys">${t.composerHint}</span><span class="hint-touch">${t.composerHintTouch}</span>`;
     let hintKind = '';
     if (reason) {
       hint = reason;

@@ -39,8 +39,13 @@ function simulator(args: SimArgs, play?: { ending: 'FILLED' | 'CANCELLED' }): Te
     maxParticipants: 6,
     minParticipants: Math.min(args.minParticipants, 6),
     expiresAt: server.now() + args.minutesLeft * MINUTE,
-    participants: [{ ...READER, joinedAt: server.now() - 20 * MINUTE }, { ...PEOPLE.alex, joinedAt: server.now() - 15 * MINUTE }],
-    messages: [{ sender: null, content: '공동구매가 시작되었습니다. 6명이 모이면 바로 발송해 드려요! 🍊', createdAt: server.now() - 25 * MINUTE }],
+    participants: [
+      { ...READER, joinedAt: server.now() - 20 * MINUTE },
+      { ...PEOPLE.alex, joinedAt: server.now() - 15 * MINUTE },
+    ],
+    messages: [
+      { sender: null, content: '공동구매가 시작되었습니다. 6명이 모이면 바로 발송해 드려요! 🍊', createdAt: server.now() - 25 * MINUTE },
+    ],
   });
   void prepare(server, () => server.addRoom(seed));
   if (play) storyDeal(server, PRODUCT_ID, { ending: play.ending, stepMs: 1200 });
@@ -76,17 +81,32 @@ function controls(server: InProcessServer, client: ReturnType<typeof storyClient
   const button = (label: string, onClick: () => void): TemplateResult =>
     html`<button type="button" style="font: 13px system-ui; padding: 6px 10px; text-align: start;" @click=${onClick}>${label}</button>`;
   return html`<div role="group" aria-label="Deal controls" style="display: grid; gap: 6px;">
-    ${button('A buyer joins', act(() => server.join(PRODUCT_ID, buyer())))}
-    ${button('The last buyer leaves', act(async () => (joined > 0 ? server.leave(PRODUCT_ID, `sim-buyer-${joined--}`) : undefined)))}
-    ${button('Someone asks a question', act(() => server.post(PRODUCT_ID, { sender: PEOPLE.priya, content: 'Is the shipping included?' })))}
-    ${button('The seller posts a notice', act(() => server.post(PRODUCT_ID, { sender: null, content: '내일 오전 출고 예정입니다.' })))}
+    ${button(
+      'A buyer joins',
+      act(() => server.join(PRODUCT_ID, buyer())),
+    )}
+    ${button(
+      'The last buyer leaves',
+      act(async () => (joined > 0 ? server.leave(PRODUCT_ID, `sim-buyer-${joined--}`) : undefined)),
+    )}
+    ${button(
+      'Someone asks a question',
+      act(() => server.post(PRODUCT_ID, { sender: PEOPLE.priya, content: 'Is the shipping included?' })),
+    )}
+    ${button(
+      'The seller posts a notice',
+      act(() => server.post(PRODUCT_ID, { sender: null, content: '내일 오전 출고 예정입니다.' })),
+    )}
     ${button('Skip 10 minutes', skip(10 * MINUTE))}
     ${button('Skip to the deadline', toDeadline)}
     ${button('The connection drops for 3 s', () => {
       server.disconnect();
       setTimeout(() => server.reconnect(), 3000);
     })}
-    ${button('The seller cancels', act(() => server.setStatus(PRODUCT_ID, 'CANCELLED')))}
+    ${button(
+      'The seller cancels',
+      act(() => server.setStatus(PRODUCT_ID, 'CANCELLED')),
+    )}
   </div>`;
 }
 

@@ -31,7 +31,9 @@ async function post<T>(path: string, body: unknown, token?: string): Promise<T> 
 }
 
 async function tokenFor(userId: string, name: string, role?: string, ttlSeconds?: number): Promise<string> {
-  return (await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) })).token;
+  return (
+    await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) })
+  ).token;
 }
 
 async function createRoom(maxParticipants = 10): Promise<string> {
@@ -178,7 +180,9 @@ describe('<groupbuy-chat> with the reference server', () => {
     await waitUntil(() => $(el, '.log .placeholder.empty'), 'the chat did not load', { timeout: 8000 });
     const first = minted;
     // The server ends the connection when the token expires; the widget asks the provider again.
-    await waitUntil(() => minted > first && el.shadowRoot!.querySelector('[part~="connection-banner"]') === null, 'no renewal', { timeout: 10000 });
+    await waitUntil(() => minted > first && el.shadowRoot!.querySelector('[part~="connection-banner"]') === null, 'no renewal', {
+      timeout: 10000,
+    });
     await send(el, 'after the renewal');
     await waitUntil(() => $(el, '.row.own.sent'), 'the message after the renewal was not stored', { timeout: 8000 });
     expect(events).to.have.length(0);
@@ -191,7 +195,9 @@ describe('<groupbuy-chat> with the reference server', () => {
     const el = await fixture<GroupbuyChat>(
       html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="en"><button slot="signed-out">Sign in</button></groupbuy-chat>`,
     );
-    await waitUntil(() => text($(el, '[part~="title"]')) === 'Network test deal', 'no deal header for a signed-out visitor', { timeout: 8000 });
+    await waitUntil(() => text($(el, '[part~="title"]')) === 'Network test deal', 'no deal header for a signed-out visitor', {
+      timeout: 8000,
+    });
     await waitUntil(() => text($(el, '[part~="notice"]')).includes('오늘 밤 10시 마감'), 'no seller notice', { timeout: 8000 });
     expect(text($(el, '[part~="status"]'))).to.equal('Open');
     expect(text($(el, '[part~="progress-text"]'))).to.contain('0/10 joined');

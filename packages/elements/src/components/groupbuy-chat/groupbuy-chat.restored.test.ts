@@ -41,9 +41,7 @@ async function leaveInOutbox(productId: string, contents: string[]): Promise<voi
 }
 
 async function reload(productId: string): Promise<GroupbuyChat> {
-  return fixture<GroupbuyChat>(
-    html`<groupbuy-chat product-id=${productId} base-url=${DOWN_URL} token=${token} lang="en"></groupbuy-chat>`,
-  );
+  return fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${DOWN_URL} token=${token} lang="en"></groupbuy-chat>`);
 }
 
 describe('<groupbuy-chat> reloaded while the server is down', () => {

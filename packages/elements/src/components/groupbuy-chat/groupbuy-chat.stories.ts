@@ -82,7 +82,9 @@ const meta: Meta<ChatArgs> = {
     ...elementArgTypes,
     // Events are listed for their description and payload; there is nothing to set.
     ...Object.fromEntries(
-      ['groupbuy-room-change', 'groupbuy-join', 'groupbuy-leave', 'groupbuy-send', 'groupbuy-error', 'groupbuy-auth-required'].map((name) => [name, { control: false }]),
+      ['groupbuy-room-change', 'groupbuy-join', 'groupbuy-leave', 'groupbuy-send', 'groupbuy-error', 'groupbuy-auth-required'].map(
+        (name) => [name, { control: false }],
+      ),
     ),
   },
 };
@@ -137,7 +139,7 @@ export const LongText: Story = {
             {
               sender: PEOPLE.alex,
               content:
-                "I ordered last year and they arrived in perfect condition.\nTip: keep them somewhere cool, not in the fridge.\nDetails: https://example.com/a/very/long/link/that/should/wrap/instead/of/overflowing/the/bubble?ref=groupbuy-chat-storybook",
+                'I ordered last year and they arrived in perfect condition.\nTip: keep them somewhere cool, not in the fridge.\nDetails: https://example.com/a/very/long/link/that/should/wrap/instead/of/overflowing/the/bubble?ref=groupbuy-chat-storybook',
               createdAt: now - 35 * MINUTE,
             },
             {
@@ -179,7 +181,13 @@ export const FullThenClosed: Story = {
       {
         room: (now) =>
           sampleRoom(now, {
-            participants: [READER, ...Array.from({ length: 8 }, (_, i) => ({ userId: `b-${i}`, name: ['하나', 'Jin', '다미', 'Leo', '소율', 'Mia', '태오', 'Noah'][i] ?? `B${i}` }))],
+            participants: [
+              READER,
+              ...Array.from({ length: 8 }, (_, i) => ({
+                userId: `b-${i}`,
+                name: ['하나', 'Jin', '다미', 'Leo', '소율', 'Mia', '태오', 'Noah'][i] ?? `B${i}`,
+              })),
+            ],
           }),
       },
       (backend) => storyLater(2000, () => void backend.join(PRODUCT_ID, { userId: 'u-last', name: '막차' })),
@@ -190,15 +198,21 @@ export const FullThenClosed: Story = {
 export const ClosedBuyer: Story = {
   render: (args) =>
     chat(args, {
-      room: (now) => sampleRoom(now, { status: 'CLOSED', participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }] }),
+      room: (now) =>
+        sampleRoom(now, {
+          status: 'CLOSED',
+          participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }],
+        }),
     }),
 };
 
 /** A cancelled deal: read-only, with the reason. */
 export const Cancelled: Story = {
   render: (args) =>
-    chat(args, { room: (now) => sampleRoom(now, { participants: [READER, PEOPLE.alex] }) }, (backend) =>
-      void backend.setStatus(PRODUCT_ID, 'CANCELLED'),
+    chat(
+      args,
+      { room: (now) => sampleRoom(now, { participants: [READER, PEOPLE.alex] }) },
+      (backend) => void backend.setStatus(PRODUCT_ID, 'CANCELLED'),
     ),
 };
 
@@ -212,11 +226,18 @@ export const WatcherVsBuyer: Story = {
     const backend = storyServer();
     void prepare(backend, () =>
       backend.addRoom(
-      sampleRoom(backend.now(), {
-        maxParticipants: 8,
-        participants: [READER, PEOPLE.alex, PEOPLE.seojun, PEOPLE.priya, { userId: 'u-hana', name: '하나' }, { userId: 'u-jin', name: 'Jin' }],
-        viewers: [{ userId: 'u-dami', name: '다미' }],
-      }),
+        sampleRoom(backend.now(), {
+          maxParticipants: 8,
+          participants: [
+            READER,
+            PEOPLE.alex,
+            PEOPLE.seojun,
+            PEOPLE.priya,
+            { userId: 'u-hana', name: '하나' },
+            { userId: 'u-jin', name: 'Jin' },
+          ],
+          viewers: [{ userId: 'u-dami', name: '다미' }],
+        }),
       ),
     );
     const buyer = storyClient(backend, READER);

@@ -399,7 +399,9 @@ describe('<groupbuy-chat>', () => {
         platform: { subscribe: () => () => {}, isOnline: () => true },
       });
       clients.push(client);
-      const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+      const el = await fixture<GroupbuyChat>(
+        html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`,
+      );
       await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'));
       const events: GroupbuyAuthRequiredEvent[] = [];
       // Composed and bubbling: the page hears it on document, outside the shadow root.
@@ -442,7 +444,9 @@ describe('<groupbuy-chat>', () => {
         platform: { subscribe: () => () => {}, isOnline: () => true },
       });
       clients.push(client);
-      const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+      const el = await fixture<GroupbuyChat>(
+        html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`,
+      );
       await waitUntil(() => $(el, '[part~="auth-banner"]'), 'no sign-in-again state');
       expect($$(el, '[part~="auth-banner"]')).to.have.length(1);
       expect(text($(el, '.log'))).to.contain('Your sign-in has expired');
@@ -483,7 +487,10 @@ describe('<groupbuy-chat>', () => {
       { sender: PEOPLE.alex, content: 'a5', createdAt: t0 + minute + 3_000 },
     ];
     const { el } = await openChat(room({ messages }));
-    const times = $$(el, '.row.chat').map((row) => [text(row.querySelector('.bubble')).replace(/^[^:]*: /, ''), row.querySelector('time') !== null]);
+    const times = $$(el, '.row.chat').map((row) => [
+      text(row.querySelector('.bubble')).replace(/^[^:]*: /, ''),
+      row.querySelector('time') !== null,
+    ]);
     expect(times).to.deep.equal([
       ['a1', false],
       ['a2', false],
@@ -560,7 +567,9 @@ describe('<groupbuy-chat>', () => {
     await backend.addRoom(room({ status: 'CLOSED' }));
     const client = testClient(backend, PEOPLE.watcher);
     clients.push(client);
-    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`);
+    const el = await fixture<GroupbuyChat>(
+      html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`,
+    );
     await waitUntil(() => $(el, '.log .placeholder'), 'the chat did not settle');
     await waitUntil(() => $(el, '.closed-for-watchers'), `the chat says "${text($(el, '.log'))}"`);
     expect(text($(el, '.log'))).to.contain('This deal has closed. Only its buyers and the seller can see the chat.');

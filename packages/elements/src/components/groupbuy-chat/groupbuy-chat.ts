@@ -159,9 +159,11 @@ export class GroupbuyChat extends RoomElement {
       ${renderErrorBanner(this.notice, t, this.dismissNotice)}
       <div class="log-wrap">
         ${this.list.render()}
-        ${this.panelOpen
-          ? renderParticipantsPanel({ room: ctl, lang: this.locale.locale, theme: this.theme, keydown: this.onPanelKeydown })
-          : nothing}
+        ${
+          this.panelOpen
+            ? renderParticipantsPanel({ room: ctl, lang: this.locale.locale, theme: this.theme, keydown: this.onPanelKeydown })
+            : nothing
+        }
         ${this.list.renderJump()}
       </div>
       ${this.composer.render()}

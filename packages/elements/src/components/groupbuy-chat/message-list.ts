@@ -169,11 +169,13 @@ export class MessageList implements ReactiveController {
       body = html`<div class="placeholder empty"><span class="placeholder-icon">${chatIcon}</span><slot name="empty"><p>${t.emptyChat}</p></slot></div>`;
     } else {
       body = html`<div class="history-edge">
-          ${this.loadingOlder
-            ? html`<span class="spinner" aria-hidden="true"></span><span>${t.loadingOlder}</span>`
-            : session.hasOlder
-              ? nothing
-              : html`<span>${t.startOfChat}</span>`}
+          ${
+            this.loadingOlder
+              ? html`<span class="spinner" aria-hidden="true"></span><span>${t.loadingOlder}</span>`
+              : session.hasOlder
+                ? nothing
+                : html`<span>${t.startOfChat}</span>`
+          }
         </div>
         ${this.renderMessages(messages)}`;
     }

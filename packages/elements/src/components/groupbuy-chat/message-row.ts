@@ -37,7 +37,8 @@ export function renderMessage(ctx: RowContext, m: ViewMessage, prev: ViewMessage
   const newDay = !prev || f.dayHeading(prev.createdAt) !== day;
   const separator = newDay ? html`<div class="day" part="day"><span>${day}</span></div>` : nothing;
   if (m.type === 'SYSTEM') {
-    const text = m.event && m.room ? t.system(m.event, m.room, f.count(m.room.participantCount), f.count(m.room.maxParticipants)) : m.content;
+    const text =
+      m.event && m.room ? t.system(m.event, m.room, f.count(m.room.participantCount), f.count(m.room.maxParticipants)) : m.content;
     return html`${separator}<div class="row system" part="message message-system"><span class="system-text">${text}</span></div>`;
   }
   if (m.type === 'NOTIFICATION') {
@@ -79,35 +80,43 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
     class="row chat ${own ? 'own' : 'other'} ${grouped ? 'grouped' : ''} ${m.status}"
     part="message message-chat ${own ? 'message-own' : ''}"
   >
-    ${own
-      ? nothing
-      : grouped
-        ? html`<span class="avatar-space"></span>`
-        : html`<span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(senderId)) })}>${initialOf(name)}</span>`}
+    ${
+      own
+        ? nothing
+        : grouped
+          ? html`<span class="avatar-space"></span>`
+          : html`<span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(senderId)) })}>${initialOf(name)}</span>`
+    }
     <div class="stack">
-      ${!own && !grouped
-        ? html`<div class="sender" part="sender" aria-hidden="true">
+      ${
+        !own && !grouped
+          ? html`<div class="sender" part="sender" aria-hidden="true">
             <span class="sender-name">${name}</span>${isSeller ? html`<span class="tag">${t.seller}</span>` : nothing}
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="line">
         <!-- pre-wrap keeps the message's own line breaks, so nothing else may sit in the bubble's text -->
         <div class="bubble" part="bubble"><span class="sr-only">${own ? t.you : isSeller ? `${name} (${t.seller})` : name}: </span>${m.content}</div>
         <span class="meta">
-          ${m.status === 'pending'
-            ? html`<span class="spinner small" aria-hidden="true"></span><span class="sr-only">${t.sending}</span>`
-            : failed || !timeShown
-              ? nothing
-              : html`<time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>`}
+          ${
+            m.status === 'pending'
+              ? html`<span class="spinner small" aria-hidden="true"></span><span class="sr-only">${t.sending}</span>`
+              : failed || !timeShown
+                ? nothing
+                : html`<time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>`
+          }
         </span>
       </div>
-      ${failed
-        ? html`<div class="failed-row">
+      ${
+        failed
+          ? html`<div class="failed-row">
             ${alertIcon}<span>${t.failed}${m.error ? html` · ${t.error(m.error.code)}` : nothing}</span>
             <button class="link-button" part="retry-button" @click=${() => ctx.retry(m)}>${t.retry}</button>
             <button class="link-button muted" part="discard-button" @click=${() => ctx.discard(m)}>${t.discard}</button>
           </div>`
-        : nothing}
+          : nothing
+      }
     </div>
   </div>`;
 }

@@ -31,7 +31,9 @@ function text(el: Element | null | undefined): string {
 async function openList(lang = 'en', productId = 'p-9', reader: TestUser = PEOPLE.minji): Promise<ParticipantList> {
   const client = testClient(backend, reader);
   clients.push(client);
-  const el = await fixture<ParticipantList>(html`<participant-list product-id=${productId} lang=${lang} .client=${client}></participant-list>`);
+  const el = await fixture<ParticipantList>(
+    html`<participant-list product-id=${productId} lang=${lang} .client=${client}></participant-list>`,
+  );
   await waitUntil(() => el.shadowRoot!.querySelector('li, [part~="empty"]'), 'the list did not load');
   return el;
 }
@@ -107,7 +109,13 @@ describe('<participant-list>', () => {
   });
 
   it('marks the seller when they watch without having joined', async () => {
-    await backend.addRoom({ productId: 'p-host', title: 'Seller watching', hostId: PEOPLE.seller.userId, participants: [PEOPLE.alex], viewers: [PEOPLE.seller] });
+    await backend.addRoom({
+      productId: 'p-host',
+      title: 'Seller watching',
+      hostId: PEOPLE.seller.userId,
+      participants: [PEOPLE.alex],
+      viewers: [PEOPLE.seller],
+    });
     const el = await openList('en', 'p-host');
     await waitUntil(() => watchers(el).length === 2, 'the watchers did not show');
     expect(names(watchers(el))).to.deep.equal(['김사장', '민지']);

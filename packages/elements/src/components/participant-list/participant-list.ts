@@ -61,14 +61,17 @@ export class ParticipantList extends RoomElement {
       <section class="section" aria-labelledby="title">
         <div class="header" part="header">
           <span id="title" class="title" part="title">${t.participantsTitle}</span>
-          ${room
-            ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
-            : nothing}
+          ${
+            room
+              ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
+              : nothing
+          }
         </div>
-        ${ctl.phase === 'ready' || buyers.length > 0
-          ? buyers.length === 0
-            ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
-            : html`<ul class="list" part="list" aria-labelledby="title">
+        ${
+          ctl.phase === 'ready' || buyers.length > 0
+            ? buyers.length === 0
+              ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
+              : html`<ul class="list" part="list" aria-labelledby="title">
                 ${repeat(
                   buyers,
                   (p) => p.userId,
@@ -83,7 +86,8 @@ export class ParticipantList extends RoomElement {
                   },
                 )}
               </ul>`
-          : html`<p class="empty note">${ctl.phase === 'signed-out' ? t.signedOut : ctl.phase === 'error' && ctl.loadError ? t.error(ctl.loadError.code) : t.loading}</p>`}
+            : html`<p class="empty note">${ctl.phase === 'signed-out' ? t.signedOut : ctl.phase === 'error' && ctl.loadError ? t.error(ctl.loadError.code) : t.loading}</p>`
+        }
       </section>
       ${room && ctl.phase === 'ready' ? this.renderWatchers(me, hostId) : nothing}
     </div>`;
@@ -103,9 +107,10 @@ export class ParticipantList extends RoomElement {
           >
         </span>
       </div>
-      ${watchers.length === 0
-        ? nothing
-        : html`<ul class="chips" part="watchers-list" aria-labelledby="watchers-title">
+      ${
+        watchers.length === 0
+          ? nothing
+          : html`<ul class="chips" part="watchers-list" aria-labelledby="watchers-title">
             ${repeat(
               watchers,
               (v) => v.userId,
@@ -117,7 +122,8 @@ export class ParticipantList extends RoomElement {
                 </li>`;
               },
             )}
-          </ul>`}
+          </ul>`
+      }
     </section>`;
   }
 

@@ -13,7 +13,15 @@ export interface BusPair {
 }
 
 function msg(roomId: string, seq: number): ChatMessage {
-  return { id: `m${seq}`, roomId, seq, type: 'CHAT', sender: { userId: 'u', name: 'U' }, content: `c${seq}`, createdAt: new Date(0).toISOString() };
+  return {
+    id: `m${seq}`,
+    roomId,
+    seq,
+    type: 'CHAT',
+    sender: { userId: 'u', name: 'U' },
+    content: `c${seq}`,
+    createdAt: new Date(0).toISOString(),
+  };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

@@ -129,10 +129,7 @@ export function describeChatStoreContract(
         const first = await store.createRoom(roomInput('p1'), T0);
         await store.join('p1', user(1), T0 + 1);
         const before = await store.getRoom('p1');
-        const again = await store.createRoom(
-          roomInput('p1', { title: 'Another title', maxParticipants: 99, hostId: null }),
-          T0 + 5000,
-        );
+        const again = await store.createRoom(roomInput('p1', { title: 'Another title', maxParticipants: 99, hostId: null }), T0 + 5000);
         expect(again.created).toBe(false);
         expect(again.room).toStrictEqual(before);
         expect(again.room.title).toBe(first.room.title);
@@ -385,11 +382,7 @@ export function describeChatStoreContract(
         await store.createRoom(roomInput('p1'), T0);
         const first = await store.append('p1', chat(user(1), 'just in time', { clientMsgId: 'c-1' }), T0);
         await store.settle('p1', { status: 'CANCELLED', reason: 'HOST' }, T0 + 1);
-        const retry = await store.append(
-          'p1',
-          chat(user(1), 'just in time', { clientMsgId: 'c-1', allowedStatuses: ['ACTIVE'] }),
-          T0 + 2,
-        );
+        const retry = await store.append('p1', chat(user(1), 'just in time', { clientMsgId: 'c-1', allowedStatuses: ['ACTIVE'] }), T0 + 2);
         expect(retry).toStrictEqual({ message: first.message, duplicate: true });
       });
 
@@ -669,67 +662,73 @@ export function describeChatStoreContract(
       });
     });
 
-    if (options.durable ?? true) describe('content at rest', () => {
-      it('does not store content in plain text when a cipher is given', async () => {
-        const encrypted = await makeStore({ cipher: createAesGcmCipher(randomBytes(32)) });
-        try {
-          const s = encrypted.store;
-          await s.createRoom(roomInput('p1', { maxParticipants: 10 }), T0);
-          await s.join('p1', { userId: 'u1', name: 'Kim' }, T0);
-          await s.append('p1', { type: 'CHAT', sender: { userId: 'u1', name: 'Kim' }, content: '비밀 메시지 secret', allowedStatuses: ['ACTIVE'] }, T0);
-          if (!encrypted.rawContents) throw new Error('a durable store harness must provide rawContents()');
-          const rows = await encrypted.rawContents();
-          expect(rows).toHaveLength(2);
-          for (const row of rows) {
-            expect(row).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
-            expect(row).not.toContain('secret');
-            expect(row).not.toContain('Kim joined');
+    if (options.durable ?? true)
+      describe('content at rest', () => {
+        it('does not store content in plain text when a cipher is given', async () => {
+          const encrypted = await makeStore({ cipher: createAesGcmCipher(randomBytes(32)) });
+          try {
+            const s = encrypted.store;
+            await s.createRoom(roomInput('p1', { maxParticipants: 10 }), T0);
+            await s.join('p1', { userId: 'u1', name: 'Kim' }, T0);
+            await s.append(
+              'p1',
+              { type: 'CHAT', sender: { userId: 'u1', name: 'Kim' }, content: '비밀 메시지 secret', allowedStatuses: ['ACTIVE'] },
+              T0,
+            );
+            if (!encrypted.rawContents) throw new Error('a durable store harness must provide rawContents()');
+            const rows = await encrypted.rawContents();
+            expect(rows).toHaveLength(2);
+            for (const row of rows) {
+              expect(row).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
+              expect(row).not.toContain('secret');
+              expect(row).not.toContain('Kim joined');
+            }
+            const page = await s.page('p1', { limit: 10 });
+            expect(page.messages.map((m) => m.content)).toEqual(['Kim joined the deal (1/10).', '비밀 메시지 secret']);
+          } finally {
+            await encrypted.cleanup();
           }
-          const page = await s.page('p1', { limit: 10 });
-          expect(page.messages.map((m) => m.content)).toEqual(['Kim joined the deal (1/10).', '비밀 메시지 secret']);
-        } finally {
-          await encrypted.cleanup();
-        }
+        });
+
+        it('stores content as given without a cipher', async () => {
+          await store.createRoom(roomInput('p1'), T0);
+          await store.append('p1', { type: 'NOTIFICATION', sender: null, content: 'plain notice', allowedStatuses: ['ACTIVE'] }, T0);
+          if (!harness.rawContents) throw new Error('a durable store harness must provide rawContents()');
+          expect(await harness.rawContents()).toEqual(['plain notice']);
+        });
       });
 
-      it('stores content as given without a cipher', async () => {
-        await store.createRoom(roomInput('p1'), T0);
-        await store.append('p1', { type: 'NOTIFICATION', sender: null, content: 'plain notice', allowedStatuses: ['ACTIVE'] }, T0);
-        if (!harness.rawContents) throw new Error('a durable store harness must provide rawContents()');
-        expect(await harness.rawContents()).toEqual(['plain notice']);
+    if (options.durable ?? true)
+      describe('persistence', () => {
+        it('keeps rooms, buyers and messages across close and reopen', async () => {
+          if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
+          await store.createRoom(roomInput('p1', { maxParticipants: 3 }), T0);
+          await store.join('p1', user(1), T0 + 1);
+          await store.append('p1', chat(user(1), 'before restart', { clientMsgId: 'c1' }), T0 + 2);
+          const room = await store.getRoom('p1');
+          const people = await store.participants('p1');
+          const history = await allMessages('p1');
+          await store.close();
+
+          store = await harness.reopen();
+          expect(await store.getRoom('p1')).toStrictEqual(room);
+          expect(await store.participants('p1')).toStrictEqual(people);
+          expect(await allMessages('p1')).toStrictEqual(history);
+          expect(await store.nextDeadline()).toBe(T0 + HOUR_MS);
+        });
+
+        it('continues the seq and the idempotency keys after reopen', async () => {
+          if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
+          await store.createRoom(roomInput('p1'), T0);
+          const first = await store.append('p1', chat(user(1), 'one', { clientMsgId: 'c1' }), T0);
+          await store.close();
+
+          store = await harness.reopen();
+          const retry = await store.append('p1', chat(user(1), 'one', { clientMsgId: 'c1' }), T0 + 1);
+          expect(retry).toStrictEqual({ message: first.message, duplicate: true });
+          const next = await store.append('p1', chat(user(1), 'two'), T0 + 2);
+          expect(next.message.seq).toBe(2);
+        });
       });
-    });
-
-    if (options.durable ?? true) describe('persistence', () => {
-      it('keeps rooms, buyers and messages across close and reopen', async () => {
-        if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
-        await store.createRoom(roomInput('p1', { maxParticipants: 3 }), T0);
-        await store.join('p1', user(1), T0 + 1);
-        await store.append('p1', chat(user(1), 'before restart', { clientMsgId: 'c1' }), T0 + 2);
-        const room = await store.getRoom('p1');
-        const people = await store.participants('p1');
-        const history = await allMessages('p1');
-        await store.close();
-
-        store = await harness.reopen();
-        expect(await store.getRoom('p1')).toStrictEqual(room);
-        expect(await store.participants('p1')).toStrictEqual(people);
-        expect(await allMessages('p1')).toStrictEqual(history);
-        expect(await store.nextDeadline()).toBe(T0 + HOUR_MS);
-      });
-
-      it('continues the seq and the idempotency keys after reopen', async () => {
-        if (!harness.reopen) throw new Error('a durable store harness must provide reopen()');
-        await store.createRoom(roomInput('p1'), T0);
-        const first = await store.append('p1', chat(user(1), 'one', { clientMsgId: 'c1' }), T0);
-        await store.close();
-
-        store = await harness.reopen();
-        const retry = await store.append('p1', chat(user(1), 'one', { clientMsgId: 'c1' }), T0 + 1);
-        expect(retry).toStrictEqual({ message: first.message, duplicate: true });
-        const next = await store.append('p1', chat(user(1), 'two'), T0 + 2);
-        expect(next.message.seq).toBe(2);
-      });
-    });
   });
 }
