@@ -2,9 +2,9 @@
 // transport: what differs between transports is covered by conformance.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@groupbuy/protocol';
-import type { PlatformEvents } from './types.js';
+import type { Ack, PlatformEvents, RoomSession, TransportFactory } from './types.js';
 import { Network, TRANSPORTS, testClient, useTestServer } from './test-support/clients.js';
-import { cancelRoom, createRoom, devToken, joinRoom, notify, signedToken, waitFor } from './test-support/server.js';
+import { cancelRoom, createRoom, devToken, fetchFor, joinRoom, notify, signedToken, waitFor } from './test-support/server.js';
 
 const transport = (TRANSPORTS[0] as (typeof TRANSPORTS)[number]).factory;
 
@@ -86,6 +86,43 @@ describe('chat client', () => {
     const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: transport() }).room(room.productId);
     await waitFor('ann to be gone from the viewers', () => bob.viewers.length === 1 && bob.viewers[0]?.userId === 'bob');
     expect(client.room(room.productId)).not.toBe(first);
+  });
+
+  it('unsubscribes a room that was disposed while its subscription was on its way', async () => {
+    const room = await createRoom(env.url);
+    let session: RoomSession | undefined;
+    let subscribed: Promise<Ack> | undefined;
+    // The holder lets go the moment the subscribe leaves, so its acknowledgement finds the session disposed.
+    const lettingGo: TransportFactory = (context) => {
+      const inner = transport()(context);
+      return {
+        name: inner.name,
+        open: (callbacks) => {
+          inner.open(callbacks);
+        },
+        send: (command) => {
+          const ack = inner.send(command);
+          if (command.type === 'subscribe' && !subscribed) {
+            subscribed = ack;
+            session?.dispose();
+          }
+          return ack;
+        },
+        close: () => {
+          inner.close();
+        },
+      };
+    };
+    session = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: lettingGo }).room(room.productId);
+    const ack = await waitFor('the subscribe to be sent', () => subscribed);
+    expect((await ack).ok).toBe(true);
+    const viewers = async () => {
+      const res = await fetchFor(env.url)(`${env.url}/api/chat/rooms/${room.productId}/viewers`, {
+        headers: { authorization: `Bearer ${await devToken(env.url, 'trade-service', { role: 'service' })}` },
+      });
+      return ((await res.json()) as { viewers: { userId: string }[] }).viewers;
+    };
+    await waitFor('ann to be gone from the viewers after the late acknowledgement', async () => (await viewers()).length === 0);
   });
 
   it('applies joins and leaves from the SYSTEM messages without re-reading the participants', async () => {

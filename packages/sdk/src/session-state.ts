@@ -154,7 +154,11 @@ export class SessionLifecycle {
     } catch {
       return; // the connection dropped; the next one resubscribes
     }
-    if (this.current !== attempt) return; // dropped, ended or disposed meanwhile
+    if (this.current !== attempt) {
+      // Disposed while the subscribe was on its way: the server now holds a subscription nobody wants.
+      if (ack.ok && this.current.kind === 'disposed' && this.host.connectionOpen()) this.host.unsubscribe();
+      return; // dropped, ended or disposed meanwhile
+    }
     if (!ack.ok) {
       if (ROOM_ENDING_CODES.has(ack.error.code)) this.current = { kind: 'ended', error: ack.error };
       else {
