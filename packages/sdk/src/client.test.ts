@@ -90,7 +90,7 @@ describe('chat client', () => {
 
   it('unsubscribes a room that was disposed while its subscription was on its way', async () => {
     const room = await createRoom(env.url);
-    let session: RoomSession | undefined;
+    const holder: { session?: RoomSession } = {};
     let subscribed: Promise<Ack> | undefined;
     // The holder lets go the moment the subscribe leaves, so its acknowledgement finds the session disposed.
     const lettingGo: TransportFactory = (context) => {
@@ -104,7 +104,7 @@ describe('chat client', () => {
           const ack = inner.send(command);
           if (command.type === 'subscribe' && !subscribed) {
             subscribed = ack;
-            session?.dispose();
+            holder.session?.dispose();
           }
           return ack;
         },
@@ -113,9 +113,9 @@ describe('chat client', () => {
         },
       };
     };
-    session = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: lettingGo }).room(room.productId);
-    const ack = await waitFor('the subscribe to be sent', () => subscribed);
-    expect((await ack).ok).toBe(true);
+    holder.session = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: lettingGo }).room(room.productId);
+    const ack = await waitFor('the subscribe to be sent and acknowledged', () => subscribed);
+    expect(ack.ok).toBe(true);
     const viewers = async () => {
       const res = await fetchFor(env.url)(`${env.url}/api/chat/rooms/${room.productId}/viewers`, {
         headers: { authorization: `Bearer ${await devToken(env.url, 'trade-service', { role: 'service' })}` },
