@@ -156,7 +156,7 @@ export class SessionLifecycle {
     }
     if (this.current !== attempt) {
       // Disposed while the subscribe was on its way: the server now holds a subscription nobody wants.
-      if (ack.ok && this.current.kind === 'disposed' && this.host.connectionOpen()) this.host.unsubscribe();
+      if (ack.ok && this.state.kind === 'disposed' && this.host.connectionOpen()) this.host.unsubscribe();
       return; // dropped, ended or disposed meanwhile
     }
     if (!ack.ok) {
