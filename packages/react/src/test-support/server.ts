@@ -1,12 +1,7 @@
-// The reference server for these tests, as the SDK's tests start it (packages/sdk/src/test-support/server.ts),
-// copied down to what they use: that file is the SDK's and changes with the SDK's own suites.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+// The reference server for these tests: the built CLI as a child process (@groupbuy/testing's ServerProcess,
+// which the SDK's suites use too) and the few REST helpers the tests need.
 import type { Room } from '@groupbuy/protocol';
+import { ServerProcess as CliServerProcess } from '@groupbuy/testing/server-process';
 
 /** The HS256 secret of every test server. */
 export const TEST_SECRET = 'react-tests-secret-long-enough-for-hs256';
@@ -15,54 +10,9 @@ export const TEST_SECRET = 'react-tests-secret-long-enough-for-hs256';
 const RATE_LIMIT = '10000/1000';
 
 /** The built server CLI as a child process, so a test can SIGKILL it and start it again on the same database. */
-export class ServerProcess {
-  /** The temp dir holding the database. */
-  readonly dir = mkdtempSync(join(tmpdir(), 'groupbuy-react-'));
-  /** `http://127.0.0.1:PORT` once started. */
-  url = '';
-  private child: ChildProcess | undefined;
-  private port = 0;
-
-  /** Starts the CLI (on the port of the previous start, if any) and resolves when it listens. */
-  async start(extraArgs: string[] = []): Promise<void> {
-    const main = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
-    const args = [main, '--port', String(this.port), '--host', '127.0.0.1', '--database-url', join(this.dir, 'chat.db')];
-    args.push('--jwt-secret', TEST_SECRET, '--dev', '--rate-limit', RATE_LIMIT, ...extraArgs);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    this.url = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      lines.on('line', (line) => {
-        try {
-          const log = JSON.parse(line) as { msg?: string; url?: string };
-          if (log.msg === 'listening' && log.url) resolve(log.url);
-        } catch {
-          // not a log line
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
-    });
-    this.port = Number(new URL(this.url).port);
-  }
-
-  /** SIGKILL: no goodbye frames, no flush; resolves when the process is gone. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-
-  /** Kills the process and deletes the temp dir. */
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+export class ServerProcess extends CliServerProcess {
+  constructor() {
+    super({ secret: TEST_SECRET, rateLimit: RATE_LIMIT, tempPrefix: 'groupbuy-react-' });
   }
 }
 

@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import type { ChatMessage, MessagePage, Room } from '@groupbuy/protocol';
 import { signToken, silentLogger, startServer, type RunningServer } from '@groupbuy/server';
 import { createInProcessServer, type InProcessServer } from '@groupbuy/testing';
+import { ServerProcess as CliServerProcess } from '@groupbuy/testing/server-process';
 
 /** The HS256 secret of every test server. */
 export const TEST_SECRET = 'sdk-conformance-secret-long-enough-for-hs256';
@@ -71,54 +69,9 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 /** The server CLI as a child process, so a test can SIGKILL it and start it again on the same database. */
-export class ServerProcess {
-  /** The temp dir holding the database. */
-  readonly dir = mkdtempSync(join(tmpdir(), 'groupbuy-sdk-cli-'));
-  /** `http://127.0.0.1:PORT` once started. */
-  url = '';
-  private child: ChildProcess | undefined;
-  private port = 0;
-
-  /** Starts the CLI (on the port of the previous start, if any) and resolves when it listens. */
-  async start(): Promise<void> {
-    const main = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
-    const args = [main, '--port', String(this.port), '--host', '127.0.0.1', '--database-url', join(this.dir, 'chat.db')];
-    args.push('--jwt-secret', TEST_SECRET, '--dev', '--rate-limit', `${RATE_LIMIT.capacity}/${RATE_LIMIT.refillMs}`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    this.url = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      lines.on('line', (line) => {
-        try {
-          const log = JSON.parse(line) as { msg?: string; url?: string };
-          if (log.msg === 'listening' && log.url) resolve(log.url);
-        } catch {
-          // not a log line
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
-    });
-    this.port = Number(new URL(this.url).port);
-  }
-
-  /** SIGKILL: no goodbye frames, no flush; resolves when the process is gone. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-
-  /** Kills the process and deletes the temp dir. */
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+export class ServerProcess extends CliServerProcess {
+  constructor() {
+    super({ secret: TEST_SECRET, rateLimit: `${RATE_LIMIT.capacity}/${RATE_LIMIT.refillMs}`, tempPrefix: 'groupbuy-sdk-cli-' });
   }
 }
 
