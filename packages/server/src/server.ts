@@ -174,7 +174,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
-  const { service, hub, scheduler, realtime, verifier, api } = assembleCore({
+  const { service, hub, scheduler, realtime, api } = assembleCore({
     store,
     bus,
     presence,
@@ -190,14 +190,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const app = createApp({
     api,
-    service,
-    verifier,
-    jwt,
-    realtime,
-    logger,
-    metrics,
-    dev: options.dev ?? false,
-    isOriginAllowed,
     staticMounts: options.static ?? [],
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
   });
