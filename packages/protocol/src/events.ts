@@ -1,6 +1,6 @@
 import type { ChatMessage } from './message.js';
 import type { ErrorInfo } from './errors.js';
-import type { Room } from './room.js';
+import type { Room, Viewer } from './room.js';
 
 /**
  * What a live connection delivers, whatever the transport. Each transport maps its frames to these
@@ -16,6 +16,12 @@ export type ServerEvent =
   | { type: 'replay-truncated'; roomId: string; sinceSeq: number; lastSeq: number }
   /** The server ended this subscription (for example a watcher when the deal CLOSED). */
   | { type: 'subscription-ended'; roomId: string; error: ErrorInfo }
+  /**
+   * Who has the room's chat open now on any instance, each user once: the whole list, pushed after viewers
+   * join or leave (coalesced, at most one per room per 250 ms) and once after every subscribe. Not stored and
+   * not in the seq stream: the latest list wins.
+   */
+  | { type: 'viewers'; roomId: string; viewers: Viewer[] }
   /** An error about one command that has no acknowledgement to ride on. */
   | { type: 'error'; roomId?: string; clientMsgId?: string; error: ErrorInfo };
 
@@ -45,6 +51,8 @@ export const SOCKET_IO_EVENTS = {
   replayTruncated: 'replay-truncated',
   /** server → client: `{ roomId, error }`. */
   subscriptionEnded: 'subscription-ended',
+  /** server → client: `{ roomId, viewers }` (see the `viewers` ServerEvent). */
+  viewers: 'viewers',
   /** server → client: `{ roomId?, clientMsgId?, error }`. */
   error: 'chat-error',
 } as const;
@@ -57,6 +65,8 @@ export const WS_CONTROL_TYPES = {
   replayTruncated: 'REPLAY_TRUNCATED',
   /** `{ type: 'SUBSCRIPTION_ENDED', roomId, error }`, then the socket closes. */
   subscriptionEnded: 'SUBSCRIPTION_ENDED',
+  /** `{ type: 'VIEWERS', roomId, viewers }` (see the `viewers` ServerEvent). Only sent when the URL asks with `viewers=1`. */
+  viewers: 'VIEWERS',
   /**
    * `{ type: 'READY', roomId, lastSeq }`: authorised and replayed, live from here. Only sent when the URL
    * asks for it with `ready=1`, so the seed's hook (which appends every frame) sees messages only.

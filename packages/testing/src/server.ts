@@ -201,6 +201,7 @@ export function createInProcessServer(options: InProcessServerOptions = {}): InP
       const sub = await core.hub.subscribe(principalOf(user), productId, undefined, {
         deliver: () => undefined,
         replayTruncated: () => undefined,
+        viewers: () => undefined,
         ended: forget,
       });
       watchers.set(key, sub);

@@ -28,6 +28,12 @@ interface Report {
  */
 export class RedisPresence implements PresenceStore {
   private readonly redis: Redis;
+  // Pub/sub needs a connection of its own; opened on the first onChange.
+  private subscriber: Redis | null = null;
+  private readonly url: string;
+  private readonly logger: Logger | undefined;
+  private readonly listeners = new Set<(roomId: string) => void>();
+  private readonly channel: string;
   private readonly instanceId = randomUUID();
   private readonly prefix: string;
   private readonly staleAfterMs: number;
@@ -36,6 +42,9 @@ export class RedisPresence implements PresenceStore {
 
   constructor(options: RedisPresenceOptions) {
     this.prefix = `${options.prefix ?? 'groupbuy:'}presence:`;
+    this.channel = `${options.prefix ?? 'groupbuy:'}presence-changed`;
+    this.url = options.url;
+    this.logger = options.logger;
     this.staleAfterMs = options.staleAfterMs ?? 45_000;
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
     this.redis.on('error', (err: Error) => options.logger?.log('warn', 'redis presence error', { error: err.message }));
@@ -53,10 +62,30 @@ export class RedisPresence implements PresenceStore {
     if (viewers.length === 0) {
       this.reported.delete(roomId);
       await this.redis.hdel(this.prefix + roomId, this.instanceId);
+      await this.announce(roomId);
       return;
     }
     this.reported.set(roomId, viewers);
     await this.write(roomId, viewers);
+    await this.announce(roomId);
+  }
+
+  /** Hears other instances' changes through Redis pub/sub (`{prefix}presence-changed`, `{instanceId} {roomId}`). */
+  onChange(listener: (roomId: string) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.subscriber) {
+      const sub = new Redis(this.url, { maxRetriesPerRequest: 3 });
+      this.subscriber = sub;
+      sub.on('error', (err: Error) => this.logger?.log('warn', 'redis presence error', { error: err.message }));
+      sub.on('message', (_channel: string, text: string) => {
+        const space = text.indexOf(' ');
+        if (space < 0 || text.slice(0, space) === this.instanceId) return;
+        const roomId = text.slice(space + 1);
+        for (const l of this.listeners) l(roomId);
+      });
+      void sub.subscribe(this.channel).catch(() => undefined);
+    }
+    return () => this.listeners.delete(listener);
   }
 
   /** Every live instance's viewers, merged with this instance's. */
@@ -80,8 +109,15 @@ export class RedisPresence implements PresenceStore {
   async close(): Promise<void> {
     clearInterval(this.refresh);
     await Promise.allSettled([...this.reported.keys()].map((roomId) => this.redis.hdel(this.prefix + roomId, this.instanceId)));
+    await Promise.allSettled([...this.reported.keys()].map((roomId) => this.announce(roomId)));
     this.reported.clear();
+    this.listeners.clear();
+    await this.subscriber?.quit().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
+  }
+
+  private async announce(roomId: string): Promise<void> {
+    await this.redis.publish(this.channel, `${this.instanceId} ${roomId}`);
   }
 
   private async write(roomId: string, viewers: Viewer[]): Promise<void> {

@@ -9,6 +9,11 @@ export interface PresenceStore {
   report(roomId: string, viewers: Viewer[]): Promise<void>;
   /** Every instance's viewers of a room, merged with `local` (this instance's), each user once. */
   list(roomId: string, local: Viewer[]): Promise<Viewer[]>;
+  /**
+   * Calls `listener` with a room id when another instance's viewers of that room changed (its report is
+   * already readable through {@link list}). Returns the function that stops listening.
+   */
+  onChange(listener: (roomId: string) => void): () => void;
   /** Withdraws this instance's reports and releases connections. */
   close(): Promise<void>;
 }
@@ -28,6 +33,11 @@ export class LocalPresence implements PresenceStore {
   /** This instance's viewers. */
   async list(_roomId: string, local: Viewer[]): Promise<Viewer[]> {
     return local;
+  }
+
+  /** No other instance to hear from. */
+  onChange(): () => void {
+    return () => undefined;
   }
 
   /** Nothing to release. */

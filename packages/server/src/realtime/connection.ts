@@ -21,7 +21,7 @@ import type { Delivery, HubSubscription } from './hub.js';
 export type SessionTransport = 'stomp' | 'socket.io' | 'ws' | 'in-process';
 
 /** A server event about one subscription, other than a message. */
-export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' }>;
+export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' | 'viewers' }>;
 
 /**
  * What a transport hands the session: the few ways to reach its client. A codec over a socket frames each
@@ -293,6 +293,9 @@ export class ConnectionSession {
         deliver: (d) => this.deliver(key, d),
         replayTruncated: (info) => {
           if (!this.ended) this.adapter.event(key, { type: 'replay-truncated', ...info });
+        },
+        viewers: (viewers) => {
+          if (!this.ended) this.adapter.event(key, { type: 'viewers', roomId, viewers });
         },
         ended: (error) => {
           if (this.subs.get(key) === entry) this.subs.delete(key);

@@ -24,6 +24,8 @@ export interface SubscriptionSink {
   replayTruncated(info: { roomId: string; sinceSeq: number; lastSeq: number }): void;
   /** The server ended the subscription (e.g. a watcher after the deal closed). */
   ended(error: ErrorInfo): void;
+  /** Who has the room's chat open now on any instance (the whole list; not in the seq stream). */
+  viewers(list: Viewer[]): void;
 }
 
 /** A live connection of any transport, as the hub tracks it. */
@@ -60,6 +62,12 @@ interface Sub extends HubSubscription {
   active: boolean;
 }
 
+/**
+ * Viewer pushes are coalesced: a room's subscribers hear at most one `viewers` event per this many ms,
+ * carrying the list as it is when it goes out (a burst of joins and leaves is one event).
+ */
+export const VIEWERS_PUSH_MS = 250;
+
 // setTimeout takes a signed 32-bit delay.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -75,6 +83,10 @@ export class Hub {
   // Rooms whose viewers changed since the last presence report; reported together a moment later.
   private readonly presenceDirty = new Set<string>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  // Rooms whose subscribers are owed a `viewers` event; pushed together every VIEWERS_PUSH_MS at most.
+  private readonly pushDirty = new Set<string>();
+  private pushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsubscribePresence: () => void;
   private closed = false;
   private readonly sequencer: RoomSequencer;
 
@@ -95,6 +107,10 @@ export class Hub {
       deps.logger,
     );
     this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.sequencer.push(roomId, message));
+    // Another instance's viewers changed: its report is readable, so our subscribers of the room hear it.
+    this.unsubscribePresence = deps.presence.onChange((roomId) => {
+      if (this.rooms.has(roomId)) this.schedulePush(roomId);
+    });
   }
 
   /** Tracks a connection: counts it and closes it when its token expires. Returns the function that forgets it. */
@@ -193,6 +209,7 @@ export class Hub {
   // each changed room once per burst instead of once per subscription.
   private viewersChanged(roomId: string): void {
     if (this.closed) return;
+    this.schedulePush(roomId);
     this.presenceDirty.add(roomId);
     this.presenceTimer ??= setTimeout(() => {
       this.presenceTimer = null;
@@ -207,6 +224,37 @@ export class Hub {
     this.presenceTimer.unref?.();
   }
 
+  // A list rather than a diff: lists from several instances merge without ordering, a lost or late event is
+  // healed by the next one, and a subscriber needs no baseline read (every subscribe is followed by a push).
+  private schedulePush(roomId: string): void {
+    if (this.closed) return;
+    this.pushDirty.add(roomId);
+    this.pushTimer ??= setTimeout(() => {
+      this.pushTimer = null;
+      const rooms = [...this.pushDirty];
+      this.pushDirty.clear();
+      for (const id of rooms) void this.pushViewers(id);
+    }, VIEWERS_PUSH_MS);
+    this.pushTimer.unref?.();
+  }
+
+  private async pushViewers(roomId: string): Promise<void> {
+    if (!this.rooms.has(roomId)) return;
+    let list: Viewer[];
+    try {
+      list = await this.viewersEverywhere(roomId);
+    } catch (err) {
+      // Without the other instances' reports, this instance's own viewers are the best list there is.
+      this.deps.logger.log('warn', 'presence read failed', { room: roomId, error: String(err) });
+      list = this.viewers(roomId);
+    }
+    if (this.closed) return;
+    for (const sub of this.rooms.get(roomId) ?? []) {
+      // A public feed (SSE) is not told who is reading.
+      if (sub.active && !sub.publicFeed) sub.sink.viewers(list);
+    }
+  }
+
   /** Server-side terminate of every connection (fault tests). */
   dropConnections(): void {
     for (const conn of [...this.connections.keys()]) conn.terminate();
@@ -217,6 +265,9 @@ export class Hub {
     this.closed = true;
     for (const conn of [...this.connections.keys()]) conn.close(error);
     this.unsubscribeBus();
+    this.unsubscribePresence();
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.pushTimer = null;
     this.sequencer.close();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;

@@ -17,13 +17,14 @@ import type { RealtimeContext } from './context.js';
 const closeCode = (error: ErrorInfo) => 4000 + ((HTTP_STATUS[error.code] ?? 500) % 1000);
 
 /**
- * The seed's plain WebSocket endpoint `/chat/{productId}?token=<JWT>&sinceSeq=N[&ready=1]`: one room per socket,
+ * The seed's plain WebSocket endpoint `/chat/{productId}?token=<JWT>&sinceSeq=N[&ready=1][&viewers=1]`: one room per socket,
  * a codec over {@link ConnectionSession}. Server → client frames are Message JSON (so `JSON.parse(event.data)`
- * appends them as-is) or control objects `{ type: 'ERROR' | 'REPLAY_TRUNCATED' | 'SUBSCRIPTION_ENDED' | 'READY', … }`.
+ * appends them as-is) or control objects `{ type: 'ERROR' | 'REPLAY_TRUNCATED' | 'SUBSCRIPTION_ENDED' | 'READY' | 'VIEWERS', … }`.
  */
 export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void {
   const send = (text: string) => ws.readyState === ws.OPEN && ws.send(text);
   const control = (type: string, body: object) => send(JSON.stringify({ type, ...body }));
+  const wantsViewers = url.searchParams.get('viewers') === '1';
   const session = new ConnectionSession(ctx, {
     transport: 'ws',
     acksCarryResults: false,
@@ -31,6 +32,11 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
     event: (_id, e) => {
       if (e.type === 'replay-truncated')
         return control(WS_CONTROL_TYPES.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
+      // Opt-in like READY: the seed's hook appends every frame it gets as a message.
+      if (e.type === 'viewers') {
+        if (wantsViewers) control(WS_CONTROL_TYPES.viewers, { roomId: e.roomId, viewers: e.viewers });
+        return;
+      }
       // The socket's one room is gone, so is the socket.
       control(WS_CONTROL_TYPES.subscriptionEnded, { roomId: e.roomId, error: e.error });
       session.dispose();

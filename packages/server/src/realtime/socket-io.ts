@@ -56,6 +56,7 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
     event: (_id, e) => {
       if (e.type === 'replay-truncated')
         socket.emit(SOCKET_IO_EVENTS.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
+      else if (e.type === 'viewers') socket.emit(SOCKET_IO_EVENTS.viewers, { roomId: e.roomId, viewers: e.viewers });
       else socket.emit(SOCKET_IO_EVENTS.subscriptionEnded, { roomId: e.roomId, error: e.error });
     },
     close: (error) => {

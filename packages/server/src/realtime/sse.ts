@@ -139,7 +139,7 @@ export async function roomEvents(
           reader,
           productId,
           sinceSeq,
-          { deliver: onDelivery, replayTruncated: () => undefined, ended: () => stop(true) },
+          { deliver: onDelivery, replayTruncated: () => undefined, viewers: () => undefined, ended: () => stop(true) },
           { publicFeed: true },
         );
         replaying = false;
