@@ -9,7 +9,7 @@ import { LocalPresence, type PresenceStore } from './presence/types.js';
 import type { RealtimeContext } from './realtime/context.js';
 import { Hub } from './realtime/hub.js';
 import type { AnonymousFeedLimits } from './realtime/sse.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type RateLimit } from './rooms/rate-limit.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type RateLimit } from './rooms/rate-limit.js';
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import type { ChatStore } from './stores/types.js';
@@ -30,6 +30,8 @@ export interface CoreOptions {
   clock?: Clock;
   /** Messages per user per room. @default DEFAULT_RATE_LIMIT */
   rateLimit?: RateLimit;
+  /** Enforces `rateLimit` (the cluster-wide one with Redis). @default new RateLimiter(rateLimit, clock), this process only */
+  rateLimiter?: Limiter;
   /** Structured logs. @default silentLogger */
   logger?: Logger;
   /** Counters. @default new Metrics() */
@@ -83,7 +85,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
   const metrics = options.metrics ?? new Metrics();
   const verifier = options.verifier ?? new TokenVerifier(jwt, logger);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const rateLimiter = new RateLimiter(rateLimit, () => clock.now());
+  const rateLimiter = options.rateLimiter ?? new RateLimiter(rateLimit, () => clock.now());
   const frameLimiter = new RateLimiter(frameLimitFor(rateLimit), () => clock.now());
   let scheduler: DeadlineScheduler | null = null;
   const service = new RoomService({

@@ -22,7 +22,8 @@ import { handleRawWs } from './realtime/raw-ws.js';
 import type { AnonymousFeedLimits } from './realtime/sse.js';
 import { attachSocketIo } from './realtime/socket-io.js';
 import { handleStomp } from './realtime/stomp.js';
-import type { RateLimit } from './rooms/rate-limit.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-limit.js';
+import { RedisRateLimiter } from './rooms/redis-rate-limit.js';
 import { systemClock, type Clock, type RoomService } from './rooms/service.js';
 import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
 import { PostgresStore } from './stores/postgres.js';
@@ -174,6 +175,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
+  // With Redis the send limit is one bucket for the cluster; it falls back to this instance's (fails open).
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const clusterLimiter = options.redisUrl
+    ? await RedisRateLimiter.open({
+        url: options.redisUrl,
+        limit: rateLimit,
+        fallback: new RateLimiter(rateLimit, () => clock.now()),
+        logger,
+        metrics,
+      })
+    : null;
   const { service, hub, scheduler, realtime, api } = assembleCore({
     store,
     bus,
@@ -182,7 +194,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clock,
     logger,
     metrics,
-    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    rateLimit,
+    ...(clusterLimiter ? { rateLimiter: clusterLimiter } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
     dev: options.dev ?? false,
@@ -248,6 +261,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         httpServer.closeAllConnections?.();
         await new Promise<void>((r) => httpServer.close(() => r()));
         await presence.close();
+        await clusterLimiter?.close();
         await bus.close();
         await store.close();
         logger.log('info', 'stopped');

@@ -160,7 +160,7 @@ export class ConnectionSession {
   admit(): boolean {
     if (this.ended) return false;
     try {
-      this.ctx.frameLimiter.take(this.id);
+      this.ctx.frameLimiter.takeNow(this.id);
       return true;
     } catch {
       this.end(new ChatError('RATE_LIMITED', 'Too many frames on this connection; reconnect and slow down.'));

@@ -11,7 +11,7 @@ function fakeClock(startMs = 1_700_000_000_000) {
 /** The error `take` throws, or null when it allowed the send. */
 function attempt(limiter: RateLimiter, key: string): ChatError | null {
   try {
-    limiter.take(key);
+    limiter.takeNow(key);
     return null;
   } catch (err) {
     if (err instanceof ChatError) return err;
@@ -20,7 +20,7 @@ function attempt(limiter: RateLimiter, key: string): ChatError | null {
 }
 
 function takeTimes(limiter: RateLimiter, key: string, n: number): void {
-  for (let i = 0; i < n; i++) limiter.take(key);
+  for (let i = 0; i < n; i++) limiter.takeNow(key);
 }
 
 describe('RateLimiter (token bucket)', () => {
@@ -103,10 +103,10 @@ describe('RateLimiter (token bucket)', () => {
     const clock = fakeClock();
     const limiter = new RateLimiter(DEFAULT_RATE_LIMIT, clock.now);
     takeTimes(limiter, 'busy', 10);
-    for (let i = 0; i < 10_050; i++) limiter.take(`passer-${i}`);
+    for (let i = 0; i < 10_050; i++) limiter.takeNow(`passer-${i}`);
     expect(attempt(limiter, 'busy')?.code).toBe('RATE_LIMITED');
     clock.advance(10_000);
-    for (let i = 0; i < 10_050; i++) limiter.take(`later-${i}`);
+    for (let i = 0; i < 10_050; i++) limiter.takeNow(`later-${i}`);
     // The earlier passers' buckets refilled and may be dropped; each starts full again.
     takeTimes(limiter, 'passer-0', 10);
     expect(attempt(limiter, 'passer-0')?.code).toBe('RATE_LIMITED');
@@ -119,6 +119,14 @@ describe('RateLimiter (token bucket)', () => {
     clock.advance(-3_600_000);
     for (let i = 0; i < 5; i++) expect(attempt(limiter, 'k')).toBeNull();
     expect(attempt(limiter, 'k')).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1000 });
+  });
+
+  it('take() resolves while tokens last and rejects with the same RATE_LIMITED after', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ capacity: 2, refillMs: 2000 }, clock.now);
+    await limiter.take('k');
+    await limiter.take('k');
+    await expect(limiter.take('k')).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1000 });
   });
 
   it.each([

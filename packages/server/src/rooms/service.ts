@@ -20,7 +20,7 @@ import type { MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { Limiter } from './rate-limit.js';
 
 /** A source of time; injected so tests can move it. */
 export interface Clock {
@@ -40,7 +40,7 @@ export interface RoomServiceDeps {
   /** Time. */
   clock: Clock;
   /** Per user + room send limit. */
-  rateLimiter: RateLimiter;
+  rateLimiter: Limiter;
   /** Structured logs. */
   logger: Logger;
   /** Counters. */
@@ -184,7 +184,7 @@ export class RoomService {
       }
       const access = await this.access(principal, productId);
       orThrow(decide(access.relation, 'post', access.room));
-      this.deps.rateLimiter.take(`${principal.userId}\u0000${productId}`);
+      await this.deps.rateLimiter.take(`${principal.userId}\u0000${productId}`);
       // Re-checked inside the store's transaction: the room may leave ACTIVE between the read above and the write.
       const allowedStatuses = statusesAllowing(access.relation, 'post');
       const result = await this.deps.store.append(
