@@ -55,19 +55,20 @@ describe('chat client', () => {
     expect(ann.messages.map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
   });
 
-  it('knows who has the chat open, refreshed when someone joins the deal', async () => {
+  it('knows who has the chat open, told by the server as others open and close it', async () => {
     const room = await createRoom(env.url);
     const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport() }).room(room.productId);
     await waitFor('ann to see herself as a viewer', () => ann.viewers.some((v) => v.userId === 'ann'));
-    const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: transport() }).room(room.productId);
-    await waitFor('bob to see both viewers', () => bob.viewers.length === 2);
     const seen: string[][] = [];
     ann.on('viewers', (list) => seen.push(list.map((v) => v.userId)));
-    await bob.join();
-    await waitFor('ann to see bob after he joined', () => ann.viewers.length === 2);
+    const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: transport() }).room(room.productId);
+    await waitFor('bob to see both viewers', () => bob.viewers.length === 2);
+    await waitFor('ann to see bob open the chat', () => ann.viewers.length === 2);
     expect(ann.viewers.map((v) => v.userId).sort()).toEqual(['ann', 'bob']);
     expect(seen.at(-1)?.sort()).toEqual(['ann', 'bob']);
     bob.dispose();
+    await waitFor('ann to see bob close it', () => ann.viewers.length === 1);
+    expect(seen.at(-1)).toEqual(['ann']);
   });
 
   it('shares one session between two holders of a room and lets go only when both disposed it', async () => {

@@ -18,7 +18,18 @@ import {
   testClient,
   useTestServer,
 } from './test-support/clients.js';
-import { ServerProcess, cancelRoom, createRoom, devToken, history, joinRoom, notify, signedToken, waitFor } from './test-support/server.js';
+import {
+  ServerProcess,
+  cancelRoom,
+  createRoom,
+  devToken,
+  fetchFor,
+  history,
+  joinRoom,
+  notify,
+  signedToken,
+  waitFor,
+} from './test-support/server.js';
 
 /** The contents of a room's stored CHAT messages, read from the server. */
 async function storedContents(url: string, productId: string): Promise<string[]> {
@@ -366,6 +377,27 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     expect(ann.messages.some((m) => m.content === 'probe ann')).toBe(false);
     expect(await ann.loadOlder()).toBe(LIMITS.historyPageDefault);
     expect(strictlyOrdered(ann)).toBe(true);
+  });
+
+  it('pushes viewers as they arrive and leave, with no GET /viewers at all', async () => {
+    const room = await createRoom(env.url);
+    const viewerReads: string[] = [];
+    const realFetch = fetchFor(env.url);
+    const counting: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (new URL(url).pathname.endsWith('/viewers')) viewerReads.push(url);
+      return realFetch(input, init);
+    };
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory(), fetch: counting }).room(room.productId);
+    await waitFor('ann to see herself as a viewer', () => ann.viewers.some((v) => v.userId === 'ann'));
+
+    const bobClient = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: factory(), fetch: counting });
+    const bob = bobClient.room(room.productId);
+    await waitFor('ann to see bob arrive', () => ann.viewers.some((v) => v.userId === 'bob'));
+    await waitFor('bob to see both', () => bob.viewers.length === 2);
+    bobClient.close();
+    await waitFor('ann to see bob leave', () => ann.viewers.length === 1 && ann.viewers[0]?.userId === 'ann');
+    expect(viewerReads).toEqual([]);
   });
 
   it("ends a watcher's live feed with an error when the deal closes, and refuses its sends", async () => {

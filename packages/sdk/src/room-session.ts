@@ -72,9 +72,7 @@ export class Session implements RoomSession {
     this.api = new RoomRest(host.rest, productId, (error) => this.fail(error));
     this.roster = new Roster({
       fetchParticipants: () => this.api.participants(),
-      fetchViewers: () => this.api.viewers(),
       room: () => this.room,
-      live: () => this.lifecycle.live && this.host.live,
       changed: (list) => {
         if (list === 'viewers') this.events.emit('viewers', this.roster.viewers);
         else {
@@ -114,7 +112,6 @@ export class Session implements RoomSession {
       refresh: () => this.refresh(),
       subscribed: (room) => {
         this.applyRoom(room);
-        this.roster.startPolling();
         this.catchUp.fillGap();
         this.sends.flush();
       },
@@ -274,6 +271,11 @@ export class Session implements RoomSession {
         if (this.roster.clearViewers()) this.events.emit('viewers', this.roster.viewers);
         this.fail(event.error);
         this.sends.refuseWaiting(event.error);
+        break;
+      case 'viewers':
+        // Only while subscribed: after subscription-ended the people in the room are no longer ours to see.
+        // (The push may beat the subscribe's acknowledgement, so `subscribing` takes it too.)
+        if (this.lifecycle.live || this.lifecycle.state.kind === 'subscribing') this.roster.setViewers(event.viewers);
         break;
       case 'error':
         this.fail(event.error, event.clientMsgId);

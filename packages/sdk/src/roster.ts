@@ -2,19 +2,12 @@ import { roomRelation, type ChatMessage, type Participant, type Room, type RoomR
 import { coalesce } from './coalesce.js';
 import type { CurrentUser } from './types.js';
 
-/** How often the viewer list is re-read while subscribed, in ms: opening a chat sends no event to others. */
-export const VIEWERS_REFRESH_MS = 20_000;
-
 /** What a {@link Roster} needs from its session. */
 export interface RosterHost {
   /** Reads the buyers (`GET …/participants`); rejects on failure (the session reports it). */
   fetchParticipants(): Promise<readonly Participant[]>;
-  /** Reads who has the chat open (`GET …/viewers`); rejects on failure. */
-  fetchViewers(): Promise<readonly Viewer[]>;
   /** The room as the session knows it, or null before it was read. */
   room(): Room | null;
-  /** True while the room is subscribed on an open connection (the only time viewers are polled). */
-  live(): boolean;
   /** A list changed: `participants` or `viewers`. */
   changed(list: 'participants' | 'viewers'): void;
 }
@@ -28,12 +21,11 @@ type Participants = { readonly kind: 'unread' } | { readonly kind: 'read'; reado
 /**
  * Who is in a room: the buyers (read over REST, then kept current from the stream's SYSTEM JOINED/LEFT
  * messages instead of every open client re-reading the list on every join of a busy deal), who has the chat
- * open (polled), and what the signed-in user is to the room (host, buyer).
+ * open (pushed by the server as `viewers` events, never polled), and what the signed-in user is to the room (host, buyer).
  */
 export class Roster {
   private state: Participants = { kind: 'unread' };
   private seen: readonly Viewer[] = Object.freeze([]);
-  private poll: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(private readonly host: RosterHost) {}
@@ -88,13 +80,12 @@ export class Roster {
     this.host.changed('participants');
   });
 
-  /** Reads the viewers again; overlapping calls share one read. */
-  readonly refreshViewers = coalesce(async () => {
-    const list = await this.host.fetchViewers();
+  /** Takes the list of a `viewers` event: the latest list wins (it is not in the seq stream). */
+  setViewers(list: readonly Viewer[]): void {
     if (this.closed) return;
     this.seen = Object.freeze([...list]);
     this.host.changed('viewers');
-  });
+  }
 
   /**
    * Applies a live SYSTEM JOINED/LEFT message to the list: `applied` when it did, `stale` when the list
@@ -116,16 +107,14 @@ export class Roster {
   }
 
   /**
-   * After a batch of live messages went through {@link apply}: says the list changed, reads it again when one
-   * was stale, and then (a join or leave is the cheap moment to look again: opening a chat sends nobody an
-   * event) re-reads the viewers too, between the polls.
+   * After a batch of live messages went through {@link apply}: says the list changed, and reads it again when one
+   * was stale (viewers need no re-read: the server pushes them).
    */
   settle(updates: readonly RosterUpdate[]): void {
     const applied = updates.includes('applied');
     const stale = updates.includes('stale');
     if (applied) this.host.changed('participants');
     if (stale) void this.refreshParticipants();
-    if (applied || stale) void this.refreshViewers();
   }
 
   /** Forgets the viewers (out of the room: they are no longer this reader's to see); true when there were any. */
@@ -135,19 +124,8 @@ export class Roster {
     return true;
   }
 
-  /** Reads the viewers now and every {@link VIEWERS_REFRESH_MS} from here on while the room is live. */
-  startPolling(): void {
-    void this.refreshViewers();
-    if (this.poll !== undefined || this.closed) return;
-    this.poll = setInterval(() => {
-      if (this.host.live()) void this.refreshViewers();
-    }, VIEWERS_REFRESH_MS);
-    (this.poll as { unref?: () => void }).unref?.();
-  }
-
-  /** Stops polling; answers still on their way are dropped. */
+  /** Stops listening; answers and events still on their way are dropped. */
   close(): void {
     this.closed = true;
-    clearInterval(this.poll);
   }
 }

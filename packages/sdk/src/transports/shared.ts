@@ -1,4 +1,4 @@
-import { ChatError, isErrorCode, type Ack, type ChatMessage, type ErrorInfo, type ServerEvent } from '@groupbuy/protocol';
+import { ChatError, isErrorCode, type Ack, type ChatMessage, type ErrorInfo, type ServerEvent, type Viewer } from '@groupbuy/protocol';
 import type { TransportCallbacks, TransportCloseInfo } from '../types.js';
 
 /** The `WebSocket` constructor a transport uses: the browser's, or e.g. the `ws` package's in Node. */
@@ -29,7 +29,7 @@ export function parseJson(data: unknown): unknown {
 }
 
 /** The four kinds of frame every realtime transport carries, whatever each calls them on its wire. */
-export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'error';
+export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error';
 
 /**
  * Maps one decoded frame body to a {@link ServerEvent}; `roomId` is the room the frame arrived on, when the
@@ -49,6 +49,12 @@ export function toServerEvent(kind: FrameKind, body: unknown, roomId?: string): 
       return { type: 'replay-truncated', roomId: room, sinceSeq: Number(b['sinceSeq']), lastSeq: Number(b['lastSeq']) };
     case 'subscription-ended':
       return room === undefined ? undefined : { type: 'subscription-ended', roomId: room, error: errorInfo(b['error']) };
+    case 'viewers': {
+      const list = b['viewers'];
+      if (room === undefined || !Array.isArray(list)) return undefined;
+      const viewers = list.filter(isViewer).map((v) => ({ userId: v.userId, name: v.name }));
+      return { type: 'viewers', roomId: room, viewers };
+    }
     case 'error': {
       const event: ServerEvent = { type: 'error', error: errorInfo(b['error']) };
       if (room !== undefined) event.roomId = room;
@@ -56,6 +62,11 @@ export function toServerEvent(kind: FrameKind, body: unknown, roomId?: string): 
       return event;
     }
   }
+}
+
+function isViewer(value: unknown): value is Viewer {
+  const v = value as Partial<Viewer> | null;
+  return typeof v === 'object' && v !== null && typeof v.userId === 'string' && typeof v.name === 'string';
 }
 
 /** An acknowledgement as the protocol's Ack (a malformed one becomes an INTERNAL refusal). */

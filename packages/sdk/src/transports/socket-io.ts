@@ -15,6 +15,7 @@ const EVENTS: ReadonlyArray<readonly [string, FrameKind]> = [
   [SOCKET_IO_EVENTS.message, 'message'],
   [SOCKET_IO_EVENTS.replayTruncated, 'replay-truncated'],
   [SOCKET_IO_EVENTS.subscriptionEnded, 'subscription-ended'],
+  [SOCKET_IO_EVENTS.viewers, 'viewers'],
   [SOCKET_IO_EVENTS.error, 'error'],
 ];
 

@@ -14,7 +14,7 @@ export interface StompTransportOptions {
   connectTimeoutMs?: number;
 }
 
-const KINDS: ReadonlySet<string> = new Set<FrameKind>(['message', 'replay-truncated', 'subscription-ended', 'error']);
+const KINDS: ReadonlySet<string> = new Set<FrameKind>(['message', 'replay-truncated', 'subscription-ended', 'viewers', 'error']);
 
 function kindOf(message: IMessage): FrameKind {
   const kind = message.headers[STOMP_HEADERS.kind] ?? 'message';

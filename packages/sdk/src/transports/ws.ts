@@ -40,7 +40,12 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
 
     function subscribe(roomId: string, sinceSeq: number | undefined) {
       sockets.get(roomId)?.close(1000);
-      const url = withQuery(webSocketUrl(baseUrl, DESTINATIONS.wsPrefix + encodeURIComponent(roomId)), { token, sinceSeq, ready: 1 });
+      const url = withQuery(webSocketUrl(baseUrl, DESTINATIONS.wsPrefix + encodeURIComponent(roomId)), {
+        token,
+        sinceSeq,
+        ready: 1,
+        viewers: 1,
+      });
       const socket = new WebSocketCtor(url);
       sockets.set(roomId, socket);
       const subscribed = `subscribe ${roomId}`;
@@ -65,6 +70,11 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
             // Authorised and replayed: the subscription is live (asked for with ready=1).
             link.settle(subscribed, { ok: true });
             return;
+          case WS_CONTROL_TYPES.viewers: {
+            const event = toServerEvent('viewers', body, roomId);
+            if (event) link.event(event);
+            return;
+          }
           case WS_CONTROL_TYPES.replayTruncated:
           case WS_CONTROL_TYPES.subscriptionEnded: {
             ended ||= body.type === WS_CONTROL_TYPES.subscriptionEnded;

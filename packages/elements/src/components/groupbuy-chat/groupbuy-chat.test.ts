@@ -366,6 +366,17 @@ describe('<groupbuy-chat>', () => {
     await waitUntil(() => text(toggle) === '참여자 4명 · 구경 1명', `after the join the button says "${text(toggle)}"`);
   });
 
+  it('updates the watcher chip as people open and close the chat, pushed with no viewers poll', async () => {
+    const backend = testServer();
+    const { el } = await openChat(room(), PEOPLE.minji, 'ko', backend);
+    const toggle = $(el, '[part~="participants-button"]')!;
+    await waitUntil(() => text(toggle) === '참여자 3명 · 구경 1명', `the button says "${text(toggle)}"`);
+    await backend.watch('p-1', PEOPLE.watcher);
+    await waitUntil(() => text(toggle) === '참여자 3명 · 구경 2명', `after a watcher came the button says "${text(toggle)}"`);
+    backend.unwatch('p-1', PEOPLE.watcher.userId);
+    await waitUntil(() => text(toggle) === '참여자 3명 · 구경 1명', `after the watcher left the button says "${text(toggle)}"`);
+  });
+
   it('loads no transport module for a client that was handed in', async () => {
     await openChat();
     const loaded = performance.getEntriesByType('resource').map((e) => e.name);
