@@ -9,6 +9,8 @@ import type { Metrics } from './metrics.js';
 import type { RealtimeContext } from './realtime/context.js';
 import type { RoomService } from './rooms/service.js';
 import { errorResponse } from './routes/errors.js';
+import { metricsRoutes, type MetricsAccess } from './routes/metrics.js';
+import { requestLog } from './routes/request-log.js';
 import { roomRoutes } from './routes/rooms.js';
 
 /** What the API app is built from: everything but the files on disk. */
@@ -25,6 +27,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Counters. */
   metrics: Metrics;
+  /** Who may read `GET /metrics` here. @default 'open' */
+  metricsAccess?: MetricsAccess;
   /** Enables `POST /api/dev/token`. Never in production. */
   dev: boolean;
   /** Checks a browser Origin against the allow-list. */
@@ -41,6 +45,7 @@ export function createApiApp(deps: ApiDeps): Hono {
   app.onError((err, c) => errorResponse(c, err, deps.logger));
   app.notFound((c) => errorResponse(c, new ChatError('NOT_FOUND', `Nothing at ${c.req.method} ${c.req.path}.`), deps.logger));
 
+  app.use('*', ...requestLog(deps.logger, deps.metrics));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: false }));
   app.use(
     '/api/*',
@@ -48,7 +53,7 @@ export function createApiApp(deps: ApiDeps): Hono {
       origin: (origin, c) => (deps.isOriginAllowed(origin, c.req.header('host')) ? origin : null),
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['Date', 'Retry-After'],
+      exposeHeaders: ['Date', 'Retry-After', 'X-Request-Id'],
       maxAge: 600,
     }),
   );
@@ -72,7 +77,8 @@ export function createApiApp(deps: ApiDeps): Hono {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok', connections: deps.realtime.hub.connectionCount }));
-  app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+  const access = deps.metricsAccess ?? 'open';
+  if (access !== 'elsewhere') app.route('/', metricsRoutes(deps.metrics, deps.logger, access === 'open' ? undefined : access.token));
 
   if (deps.dev) {
     app.post('/api/dev/token', async (c) => {

@@ -3,8 +3,9 @@ import { createApiApp } from './api.js';
 import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
 import { MemoryBus } from './bus/memory.js';
 import type { MessageBus } from './bus/types.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from './logger-core.js';
 import { Metrics } from './metrics.js';
+import type { MetricsAccess } from './routes/metrics.js';
 import { LocalPresence, type PresenceStore } from './presence/types.js';
 import type { RealtimeContext } from './realtime/context.js';
 import { Hub } from './realtime/hub.js';
@@ -36,6 +37,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Counters. @default new Metrics() */
   metrics?: Metrics;
+  /** Who may read `GET /metrics` on the API app (METRICS_TOKEN / METRICS_PORT). @default 'open' */
+  metricsAccess?: MetricsAccess;
   /** STOMP heart-beat, in ms. @default 10000 */
   heartbeatMs?: number;
   /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
@@ -116,6 +119,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     realtime,
     logger,
     metrics,
+    ...(options.metricsAccess ? { metricsAccess: options.metricsAccess } : {}),
     dev: options.dev ?? false,
     isOriginAllowed: options.isOriginAllowed ?? (() => true),
   });

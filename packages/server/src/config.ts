@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
+import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 
 /** Everything the server reads from its environment and flags. */
 export interface ServerConfig {
@@ -42,6 +43,12 @@ export interface ServerConfig {
   redisUrl?: string;
   /** Folder with the built widget, served under `/elements/`. @default {@link defaultWidgetDir} when it exists */
   widgetDir?: string;
+  /** Lowest log level written (LOG_LEVEL). @default 'info' */
+  logLevel?: LogLevel;
+  /** Bearer token `GET /metrics` requires (METRICS_TOKEN). @default none */
+  metricsToken?: string;
+  /** `GET /metrics` on this port instead of the main one (METRICS_PORT). @default unset */
+  metricsPort?: number;
 }
 
 /**
@@ -81,7 +88,17 @@ export function parseRateLimit(value: string): RateLimit {
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, CHAT_CONTENT_KEY, REDIS_URL, WIDGET_DIR). */
+/**
+ * `--log-level` / LOG_LEVEL (debug, info, warn, error, any case), read on its own so the CLI can build its
+ * logger before the rest of the configuration (whose errors it logs). Undefined when unset or unknown
+ * ({@link loadConfig} refuses an unknown one).
+ */
+export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel | undefined {
+  const raw = (parseArgs(argv).get('log-level') ?? (env['LOG_LEVEL'] || undefined))?.trim().toLowerCase();
+  return LOG_LEVELS.find((l) => l === raw);
+}
+
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, CHAT_CONTENT_KEY, REDIS_URL, WIDGET_DIR). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -137,6 +154,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     if (value) config[field] = value;
   }
   if (rate) config.rateLimit = parseRateLimit(rate);
+  const logLevelRaw = get('log-level', 'LOG_LEVEL');
+  if (logLevelRaw) {
+    const level = readLogLevel(argv, env);
+    if (!level) throw new Error(`LOG_LEVEL "${logLevelRaw}" must be one of ${LOG_LEVELS.join(', ')}.`);
+    config.logLevel = level;
+  }
+  const metricsToken = get('metrics-token', 'METRICS_TOKEN');
+  if (metricsToken) config.metricsToken = metricsToken;
+  const metricsPort = get('metrics-port', 'METRICS_PORT');
+  if (metricsPort) {
+    if (!/^\d+$/.test(metricsPort) || Number(metricsPort) > 65535) throw new Error(`METRICS_PORT "${metricsPort}" is not a port number.`);
+    config.metricsPort = Number(metricsPort);
+  }
   if (key) config.contentKey = key;
   const widgetDir = get('widget-dir', 'WIDGET_DIR');
   if (widgetDir && !isWidgetDir(resolve(widgetDir))) {

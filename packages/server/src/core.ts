@@ -26,5 +26,5 @@ export type { MessageBus, BusHandler } from './bus/types.js';
 export { LocalPresence, mergeViewers, type PresenceStore } from './presence/types.js';
 export { MemoryStore } from './stores/memory.js';
 export type * from './stores/types.js';
-export { silentLogger, type Logger, type LogLevel, type LogFields } from './logger.js';
+export { silentLogger, type Logger, type LogLevel, type LogFields } from './logger-core.js';
 export { Metrics } from './metrics.js';

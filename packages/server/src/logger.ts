@@ -1,34 +1,52 @@
-/** Severity of a log line. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import { pino, type DestinationStream, type Level } from 'pino';
+import { REDACTED_VALUE, redactFields, type LogLevel, type Logger } from './logger-core.js';
 
-/** Fields of a structured log line. Never put a token, a message's content or a network address here. */
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
+export { LOG_LEVELS, redactFields, silentLogger, type LogFields, type LogLevel, type Logger } from './logger-core.js';
 
-/** A structured logger: one JSON object per line. */
-export interface Logger {
-  /** Writes a line at `level`. */
-  log(level: LogLevel, msg: string, fields?: LogFields): void;
-}
+// pino's own redaction, on top of the key rule in logger-core.ts: the same names wherever they sit in an
+// object a caller logs (one level deep), and the headers of a request object.
+const REDACT_PATHS = ['token', 'authorization', 'cookie', 'password', 'secret', 'content', 'ip', 'address', 'remoteAddress']
+  .flatMap((key) => [key, `*.${key}`])
+  .concat(['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie']);
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-// Keys that must never reach a log even if a caller passes them by mistake.
-const REDACTED = /token|authorization|passcode|secret|password|^ip$|ipaddr|remote|address|content/i;
-
-/** A JSON-lines logger on stdout (stderr for warn/error); `minLevel` @default 'info'. */
+/**
+ * A pino logger behind {@link Logger}: one JSON object per line with `time` (ISO), `level` (the word) and
+ * `msg`, fields redacted by key (logger-core.ts) and by pino's `redact`. Lines go to stdout, warn and error
+ * to stderr; `minLevel` @default 'info' (LOG_LEVEL); `write` replaces both streams (tests).
+ */
 export function createJsonLogger(minLevel: LogLevel = 'info', write?: (line: string, level: LogLevel) => void): Logger {
-  const out =
-    write ??
-    ((line: string, level: LogLevel) => (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(line + '\n'));
+  const destination: DestinationStream = write
+    ? lineStream(write)
+    : pino.multistream(
+        [
+          { level: 'debug', stream: pino.destination({ fd: 1, sync: true }) },
+          { level: 'warn', stream: pino.destination({ fd: 2, sync: true }) },
+        ],
+        { dedupe: true },
+      );
+  const logger = pino(
+    {
+      level: minLevel,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: REDACTED_VALUE },
+    },
+    destination,
+  );
   return {
     log(level, msg, fields) {
-      if (ORDER[level] < ORDER[minLevel]) return;
-      const safe: LogFields = {};
-      for (const [k, v] of Object.entries(fields ?? {})) safe[k] = REDACTED.test(k) ? '[redacted]' : v;
-      out(JSON.stringify({ time: new Date().toISOString(), level, msg, ...safe }), level);
+      logger[level satisfies Level](redactFields(fields), msg);
     },
   };
 }
 
-/** A logger that drops everything (tests). */
-export const silentLogger: Logger = { log() {} };
+function lineStream(write: (line: string, level: LogLevel) => void): DestinationStream {
+  return {
+    write(chunk: string) {
+      const line = chunk.trimEnd();
+      write(line, (JSON.parse(line) as { level: LogLevel }).level);
+    },
+  };
+}

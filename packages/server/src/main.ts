@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { loadConfig } from './config.js';
+import { loadConfig, readLogLevel } from './config.js';
 import { createJsonLogger } from './logger.js';
 import { startFromConfig } from './server.js';
 
 // The CLI: flags and environment → a listening server that shuts down cleanly on SIGTERM / SIGINT.
 // `pnpm start` (examples/shop-page/serve.mjs) goes through the same loadConfig + startFromConfig.
-const logger = createJsonLogger();
+const logger = createJsonLogger(readLogLevel(process.argv.slice(2), process.env));
 try {
   const server = await startFromConfig(loadConfig(process.argv.slice(2), process.env), { logger });
   const stop = (signal: string) => {

@@ -16,8 +16,10 @@ import { RedisBus } from './bus/redis.js';
 import { LocalPresence, type PresenceStore } from './presence/types.js';
 import { RedisPresence } from './presence/redis.js';
 import type { MessageBus } from './bus/types.js';
-import { createJsonLogger, type Logger } from './logger.js';
-import { Metrics } from './metrics.js';
+import { createJsonLogger, type LogLevel, type Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { createPromMetrics } from './metrics-prom.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { handleRawWs } from './realtime/raw-ws.js';
 import type { AnonymousFeedLimits } from './realtime/sse.js';
 import { attachSocketIo } from './realtime/socket-io.js';
@@ -76,8 +78,14 @@ export interface StartServerOptions {
   widgetDir?: string;
   /** Time source. @default the system clock */
   clock?: Clock;
-  /** Logger. @default JSON lines on stdout */
+  /** Logger. @default JSON lines on stdout (pino) at `logLevel` */
   logger?: Logger;
+  /** Lowest level logged when no `logger` is given (LOG_LEVEL). @default 'info' */
+  logLevel?: LogLevel;
+  /** Bearer token `GET /metrics` requires (METRICS_TOKEN). @default none: open (nginx keeps it to loopback) */
+  metricsToken?: string;
+  /** Serve `GET /metrics` on this port instead of the main one (METRICS_PORT; 0 picks one). @default unset */
+  metricsPort?: number;
   /** STOMP heart-beat offered and expected, in ms. @default 10000 */
   heartbeatMs?: number;
   /** Caps on SSE feeds read without a token. @default 1000 per room, 10000 in all */
@@ -96,6 +104,8 @@ export interface RunningServer {
   readonly service: RoomService;
   /** Counters. */
   readonly metrics: Metrics;
+  /** `http://host:port/metrics` when served on its own port (`metricsPort`). */
+  readonly metricsUrl?: string;
   /** Server-side terminate of every realtime connection (fault tests). */
   dropConnections(): void;
   /** Graceful shutdown: closes sockets with a notice, finishes writes, closes the database. Idempotent. */
@@ -158,9 +168,9 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 
 /** Starts the reference server: REST, STOMP on /ws, Socket.IO, plain WebSocket on /chat/{id}, SSE, deadlines. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const logger = options.logger ?? createJsonLogger();
+  const logger = options.logger ?? createJsonLogger(options.logLevel);
   const clock = options.clock ?? systemClock;
-  const metrics = new Metrics();
+  const { metrics } = createPromMetrics();
   const store = options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKey, logger));
   const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
   const jwt: JwtConfig = {
@@ -194,6 +204,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clock,
     logger,
     metrics,
+    metricsAccess: options.metricsPort !== undefined ? 'elsewhere' : options.metricsToken ? { token: options.metricsToken } : 'open',
     rateLimit,
     ...(clusterLimiter ? { rateLimiter: clusterLimiter } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -240,6 +251,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
   const url = `http://${(options.host ?? '127.0.0.1').includes(':') ? `[${options.host}]` : (options.host ?? '127.0.0.1')}:${port}`;
   logger.log('info', 'listening', { url, dev: options.dev ?? false });
+  const metricsServer = options.metricsPort === undefined ? null : await listenMetrics(metrics, logger, options, options.metricsPort);
 
   let closing: Promise<void> | null = null;
   return {
@@ -248,6 +260,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     httpServer,
     service,
     metrics,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     dropConnections: () => {
       hub.dropConnections();
       for (const ws of wss.clients) ws.terminate();
@@ -260,12 +273,43 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         wss.close();
         httpServer.closeAllConnections?.();
         await new Promise<void>((r) => httpServer.close(() => r()));
+        await metricsServer?.close();
         await presence.close();
         await clusterLimiter?.close();
         await bus.close();
         await store.close();
         logger.log('info', 'stopped');
       })()),
+  };
+}
+
+// METRICS_PORT: /metrics alone on its own listener (same interface), so it can be firewalled apart from the chat.
+async function listenMetrics(
+  metrics: Metrics,
+  logger: Logger,
+  options: StartServerOptions,
+  port: number,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createAdaptorServer({ fetch: metricsRoutes(metrics, logger, options.metricsToken).fetch }) as HttpServer;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`;
+  logger.log('info', 'metrics listening', { url });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -309,7 +353,7 @@ export interface StartFromConfigExtras {
  * logged here.
  */
 export async function startFromConfig(config: ServerConfig, extras: StartFromConfigExtras = {}): Promise<RunningServer> {
-  const logger = extras.logger ?? createJsonLogger();
+  const logger = extras.logger ?? createJsonLogger(config.logLevel);
   const { secretGenerated, ...options } = config;
   const secretFile = secretGenerated ? devSecretFile(config.databaseUrl) : undefined;
   const jwtSecret = secretFile ? readOrCreateDevSecret(secretFile, logger) : config.jwtSecret;

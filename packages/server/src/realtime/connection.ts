@@ -163,6 +163,7 @@ export class ConnectionSession {
       this.ctx.frameLimiter.takeNow(this.id);
       return true;
     } catch {
+      this.ctx.metrics.inc('groupbuy_rate_limit_hits_total', { kind: 'frame' });
       this.end(new ChatError('RATE_LIMITED', 'Too many frames on this connection; reconnect and slow down.'));
       return false;
     }

@@ -107,6 +107,8 @@ export class Hub {
       deps.logger,
     );
     this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.sequencer.push(roomId, message));
+    deps.metrics.collect('groupbuy_rooms', () => this.rooms.size);
+    deps.metrics.collect('groupbuy_subscriptions', () => [...this.rooms.values()].reduce((n, set) => n + set.size, 0));
     // Another instance's viewers changed: its report is readable, so our subscribers of the room hear it.
     this.unsubscribePresence = deps.presence.onChange((roomId) => {
       if (this.rooms.has(roomId)) this.schedulePush(roomId);
@@ -307,6 +309,8 @@ export class Hub {
     const set = this.rooms.get(roomId);
     if (!set || set.size === 0) return;
     const delivery: Delivery = { message, json: JSON.stringify(message) };
+    this.deps.metrics.inc('groupbuy_fanout_deliveries_total', {}, set.size);
+    this.deps.metrics.observeDeliveryLatency(this.deps.now() - Date.parse(message.createdAt));
     for (const sub of set) {
       if (sub.queue) sub.queue.push(delivery);
       else sub.sink.deliver(delivery);

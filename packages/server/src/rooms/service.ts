@@ -205,6 +205,7 @@ export class RoomService {
     } catch (err) {
       const code = err instanceof ChatError ? err.code : 'INTERNAL';
       this.deps.metrics.inc('groupbuy_messages_sent_total', { result: 'error', code });
+      if (code === 'RATE_LIMITED') this.deps.metrics.inc('groupbuy_rate_limit_hits_total', { kind: 'send' });
       this.deps.logger.log(code === 'INTERNAL' ? 'error' : 'info', 'send refused', {
         code,
         room: productId,

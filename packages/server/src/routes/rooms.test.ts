@@ -541,7 +541,7 @@ describe('health and metrics', () => {
       const text = await res.text();
       expect(text).toMatch(/^groupbuy_messages_sent_total\{result="ok"\} 2$/m);
       expect(text).toMatch(/^groupbuy_messages_sent_total\{result="error",code="ROOM_NOT_ACTIVE"\} 1$/m);
-      expect(text).toMatch(/^groupbuy_send_latency_ms_count 2$/m);
+      expect(text).toMatch(/^groupbuy_send_to_stored_seconds_count 2$/m);
     } finally {
       await own.dispose();
     }
