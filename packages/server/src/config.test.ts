@@ -214,6 +214,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { JWT_SECRET: 's'.repeat(31) })).toThrow(/at least 32 characters/);
   });
 
+  it('reads CHAT_CONTENT_KEYS and --content-keys, refuses a malformed list and refuses it beside CHAT_CONTENT_KEY', () => {
+    const k = (n: number) => Buffer.alloc(32, n).toString('base64');
+    expect(loadConfig([], { JWT_SECRET: SECRET, CHAT_CONTENT_KEYS: `k2:${k(2)},k1:${k(1)}` }).contentKeys).toBe(`k2:${k(2)},k1:${k(1)}`);
+    expect(loadConfig(['--content-keys', `k3:${k(3)}`], { JWT_SECRET: SECRET }).contentKeys).toBe(`k3:${k(3)}`);
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, CHAT_CONTENT_KEYS: `k1:${k(1)},k1:${k(2)}` })).toThrow(/distinct/);
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, CHAT_CONTENT_KEYS: `k1:${k(1)}`, CHAT_CONTENT_KEY: k(2) })).toThrow(/not both/);
+  });
+
   it('treats empty environment variables as unset', () => {
     const config = loadConfig([], { DEV: '1', JWT_SECRET: '', PORT: '', HOST: '', DATABASE_URL: '' });
     expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: './data/chat.db', secretGenerated: true });

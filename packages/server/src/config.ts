@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
+import { parseContentKeys } from './stores/content-cipher.js';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 
 /** Everything the server reads from its environment and flags. */
@@ -39,6 +40,8 @@ export interface ServerConfig {
   rateLimit?: RateLimit;
   /** 32-byte AES key for content at rest, base64. @default a key file beside the database */
   contentKey?: string;
+  /** `CHAT_CONTENT_KEYS`: ordered `id:base64` content keys; the first encrypts, all decrypt (rotation). Excludes `contentKey`. */
+  contentKeys?: string;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
   /** Folder with the built widget, served under `/elements/`. @default {@link defaultWidgetDir} when it exists */
@@ -62,7 +65,7 @@ export function defaultWidgetDir(): string | undefined {
 }
 
 /** Parses `--flag value` / `--flag=value` / `--dev` arguments. */
-function parseArgs(argv: string[]): Map<string, string> {
+export function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -98,7 +101,7 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, CHAT_CONTENT_KEY, REDIS_URL, WIDGET_DIR). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, WIDGET_DIR). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -168,6 +171,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     config.metricsPort = Number(metricsPort);
   }
   if (key) config.contentKey = key;
+  const keys = get('content-keys', 'CHAT_CONTENT_KEYS');
+  if (keys && key)
+    throw new Error('Set CHAT_CONTENT_KEYS or CHAT_CONTENT_KEY, not both: list the old key as legacy:<key> in CHAT_CONTENT_KEYS.');
+  if (keys) {
+    // Parsed here so a malformed list stops the start with its reason; openStore parses it again for the keyring.
+    parseContentKeys(keys);
+    config.contentKeys = keys;
+  }
   const widgetDir = get('widget-dir', 'WIDGET_DIR');
   if (widgetDir && !isWidgetDir(resolve(widgetDir))) {
     throw new Error(

@@ -23,7 +23,16 @@ export { RedisPresence, type RedisPresenceOptions } from './presence/redis.js';
 export type { MessageBus, BusHandler } from './bus/types.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite.js';
 export { PostgresStore, type PostgresStoreOptions } from './stores/postgres.js';
-export { createAesGcmCipher, plainCipher, type ContentCipher } from './stores/content-cipher.js';
+export {
+  LEGACY_KEY_ID,
+  createAesGcmCipher,
+  createKeyring,
+  parseContentKeys,
+  plainCipher,
+  type ContentCipher,
+  type ContentKey,
+} from './stores/content-cipher.js';
+export { rekeyFromConfig, rekeyPostgres, rekeySqlite, type RekeyOptions, type RekeyProgress, type RekeyResult } from './rekey.js';
 export type * from './stores/types.js';
 export { createJsonLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export { Metrics } from './metrics.js';

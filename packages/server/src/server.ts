@@ -27,7 +27,7 @@ import { handleStomp } from './realtime/stomp.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-limit.js';
 import { RedisRateLimiter } from './rooms/redis-rate-limit.js';
 import { systemClock, type Clock, type RoomService } from './rooms/service.js';
-import { createAesGcmCipher, type ContentCipher } from './stores/content-cipher.js';
+import { contentKeyFile, createKeyring, parseContentKeys, type ContentCipher } from './stores/content-cipher.js';
 import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
@@ -72,6 +72,8 @@ export interface StartServerOptions {
   rateLimit?: RateLimit;
   /** Base64 32-byte key for content at rest. @default a key file beside the database (created 0600) */
   contentKey?: string;
+  /** `CHAT_CONTENT_KEYS`: ordered `id:base64` keys, the first encrypts, every one decrypts; used instead of `contentKey`. */
+  contentKeys?: string;
   /** Static folders to serve. @default [] */
   static?: StaticMount[];
   /** Folder with the built widget, served under `/elements/` with CORS, ETags and precompressed bodies. @default none */
@@ -112,25 +114,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The AES-256-GCM cipher for a base64 32-byte key (`CHAT_CONTENT_KEY`). */
-function cipherFromKey(keyB64: string): ContentCipher {
-  const key = Buffer.from(keyB64, 'base64');
-  if (key.length !== 32) throw new Error('CHAT_CONTENT_KEY must be 32 bytes, base64-encoded.');
-  return createAesGcmCipher(key);
+/** The AES-256-GCM keyring for `CHAT_CONTENT_KEYS`, or for a bare base64 32-byte key (`CHAT_CONTENT_KEY`, id `legacy`). */
+function cipherFromKey(keys: string): ContentCipher {
+  return createKeyring(parseContentKeys(keys));
 }
 
 // The content key lives apart from the database: a copied database file alone does not reveal chat text.
 function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logger: Logger): ContentCipher | undefined {
   if (keyB64) return cipherFromKey(keyB64);
   if (databaseUrl === ':memory:') return undefined;
-  const keyFile = `${databaseUrl}.key`;
+  const keyFile = contentKeyFile(databaseUrl);
   if (!existsSync(keyFile)) {
     mkdirSync(dirname(keyFile), { recursive: true });
     writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
     logger.log('info', 'created content key file beside the database; set CHAT_CONTENT_KEY to manage it yourself');
   }
   chmodSync(keyFile, 0o600);
-  return createAesGcmCipher(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
+  return cipherFromKey(readFileSync(keyFile, 'utf8').trim());
 }
 
 /**
@@ -139,7 +139,8 @@ function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logge
  */
 export async function openStore(databaseUrl: string, contentKey: string | undefined, logger: Logger): Promise<ChatStore> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    if (!contentKey) throw new Error('CHAT_CONTENT_KEY is required with PostgreSQL: chat content is encrypted at rest.');
+    if (!contentKey)
+      throw new Error('CHAT_CONTENT_KEY (or CHAT_CONTENT_KEYS) is required with PostgreSQL: chat content is encrypted at rest.');
     return PostgresStore.open({ connectionString: databaseUrl, cipher: cipherFromKey(contentKey), logger });
   }
   const path = databaseUrl.replace(/^file:/, '');
@@ -171,7 +172,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const logger = options.logger ?? createJsonLogger(options.logLevel);
   const clock = options.clock ?? systemClock;
   const { metrics } = createPromMetrics();
-  const store = options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKey, logger));
+  const store =
+    options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKeys ?? options.contentKey, logger));
   const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
   const jwt: JwtConfig = {
     ...(options.jwtSecret ? { secret: options.jwtSecret } : {}),

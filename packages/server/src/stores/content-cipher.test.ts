@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createAesGcmCipher, plainCipher } from './content-cipher.js';
+import { LEGACY_KEY_ID, createAesGcmCipher, createKeyring, parseContentKeys, plainCipher } from './content-cipher.js';
 
 function flipFirstByte(b64: string): string {
   const bytes = Buffer.from(b64, 'base64');
@@ -68,6 +68,57 @@ describe('createAesGcmCipher', () => {
     const stored = c.encrypt('kept');
     key.fill(0);
     expect(c.decrypt(stored)).toBe('kept');
+  });
+});
+
+describe('parseContentKeys', () => {
+  const a = randomBytes(32).toString('base64');
+  const b = randomBytes(32).toString('base64');
+
+  it('reads an ordered id:base64 list, the first key first', () => {
+    const keys = parseContentKeys(` k2:${b} , k1:${a} `);
+    expect(keys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(keys[1]?.key.toString('base64')).toBe(a);
+  });
+
+  it('reads a bare base64 key (CHAT_CONTENT_KEY, the key file) as the one key "legacy"', () => {
+    expect(parseContentKeys(a).map((k) => k.id)).toEqual([LEGACY_KEY_ID]);
+  });
+
+  it('rejects a short key, a malformed or repeated id and an empty list, without echoing a key', () => {
+    const short = randomBytes(16).toString('base64');
+    expect(() => parseContentKeys(`k1:${short}`)).toThrow(/"k1" must be 32 bytes/);
+    expect(() => parseContentKeys(`k 1:${a}`)).toThrow(/id:base64/);
+    expect(() => parseContentKeys(`k1:${a},${b}`)).toThrow(/id:base64/);
+    expect(() => parseContentKeys(`k1:${a},k1:${b}`)).toThrow(/distinct/);
+    expect(() => parseContentKeys(' , ')).toThrow(/No content key/);
+    expect(() => parseContentKeys(`k1:${short}`)).not.toThrow(short);
+  });
+});
+
+describe('createKeyring', () => {
+  const k1 = { id: 'k1', key: randomBytes(32) };
+  const k2 = { id: 'k2', key: randomBytes(32) };
+
+  it('encrypts under the first key and reads rows by the key id they carry', () => {
+    const old = createKeyring([k1]);
+    const rotated = createKeyring([k2, k1]);
+    expect(rotated.keyId).toBe('k2');
+    const before = old.encrypt('written under k1');
+    expect(rotated.decrypt(before, 'k1')).toBe('written under k1');
+    expect(rotated.decrypt(rotated.encrypt('under k2'), 'k2')).toBe('under k2');
+    expect(() => rotated.decrypt(before, 'k2')).toThrow(/failed authentication/);
+  });
+
+  it('refuses a key id that is not configured, and a row stored without encryption', () => {
+    const onlyK2 = createKeyring([k2]);
+    expect(() => onlyK2.decrypt(createKeyring([k1]).encrypt('x'), 'k1')).toThrow(/content key "k1", which is not configured/);
+    expect(() => onlyK2.decrypt('plain', null)).toThrow(/without encryption/);
+  });
+
+  it('is what createAesGcmCipher builds for one key, with the id "legacy" unless given', () => {
+    expect(createAesGcmCipher(k1.key).keyId).toBe(LEGACY_KEY_ID);
+    expect(createAesGcmCipher(k1.key, 'k1').decrypt(createKeyring([k1]).encrypt('same'), 'k1')).toBe('same');
   });
 });
 

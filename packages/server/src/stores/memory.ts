@@ -27,7 +27,7 @@ import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult,
 
 // Content stays as given: nothing here is at rest. Written out rather than imported from
 // content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.
-const identity: ContentCipher = { encrypt: (plain) => plain, decrypt: (stored) => stored };
+const identity: ContentCipher = { keyId: null, encrypt: (plain) => plain, decrypt: (stored) => stored };
 
 /** What the rules look at, read from a row. */
 function stateOf(row: RoomRow): { status: RoomRow['status']; participantCount: number; maxParticipants: number } {

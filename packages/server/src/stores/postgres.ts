@@ -340,6 +340,7 @@ export class PostgresStore implements ChatStore {
         row.client_msg_id,
         row.event,
         row.room,
+        row.key_id,
       ]);
       // Decoded from the row just written (with the plain text we already hold), so a send's answer and
       // a later page are built by the same code and agree exactly.
@@ -349,6 +350,6 @@ export class PostgresStore implements ChatStore {
   }
 
   private decode(row: MessageRow): ChatMessage {
-    return toMessage(row, this.cipher.decrypt(row.content));
+    return toMessage(row, this.cipher.decrypt(row.content, row.key_id));
   }
 }

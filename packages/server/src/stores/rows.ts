@@ -66,6 +66,8 @@ export interface MessageRow {
   event: string | null;
   /** The SYSTEM room snapshot as JSON, or null. */
   room: string | null;
+  /** The id of the content key `content` was encrypted under, or null when it is stored as is. */
+  key_id: string | null;
 }
 
 /** A message about to be stored: everything but the id and the seq, which the store assigns. */
@@ -87,7 +89,7 @@ export interface MessageDraft {
 }
 
 /** The columns of `messages` in {@link MessageRow} order, for SELECT and INSERT lists. */
-export const MESSAGE_COLUMNS = 'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room';
+export const MESSAGE_COLUMNS = 'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -158,6 +160,7 @@ export function newMessageRow(roomId: string, seq: number, draft: MessageDraft, 
     client_msg_id: draft.clientMsgId ?? null,
     event: draft.event === undefined ? null : JSON.stringify(draft.event),
     room: draft.room === undefined ? null : JSON.stringify(draft.room),
+    key_id: cipher.keyId,
   };
 }
 

@@ -126,7 +126,7 @@ export class SqliteStore implements ChatStore {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES (@room_id, @seq, @id, @type, @sender_id, @sender_name, @content, @created_at, @client_msg_id,
-               @event, @room)`,
+               @event, @room, @key_id)`,
     );
     // `IS` so a service notice (sender NULL) retried with the same key is found too; it still uses
     // the partial unique index because `client_msg_id = ?` implies the index's NOT NULL condition.
@@ -344,7 +344,7 @@ export class SqliteStore implements ChatStore {
     return this.toMessage(row, m.content);
   }
 
-  private toMessage(row: MessageRow, content: string = this.cipher.decrypt(row.content)): ChatMessage {
+  private toMessage(row: MessageRow, content: string = this.cipher.decrypt(row.content, row.key_id)): ChatMessage {
     return toMessage(row, content);
   }
 }

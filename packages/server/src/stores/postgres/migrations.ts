@@ -82,6 +82,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE client_msg_id IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    // Content key rotation (CHAT_CONTENT_KEYS): each row names the key it was written under. Rows from
+    // before carry the one key there was (CHAT_CONTENT_KEY or the key file, id 'legacy') when they look
+    // like ciphertext, NULL (stored as is) otherwise; `groupbuy-server rekey` moves rows to the first key.
+    sql: `
+      ALTER TABLE messages ADD COLUMN key_id text;
+      UPDATE messages SET key_id = 'legacy' WHERE content LIKE 'v1:%:%:%';
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last PostgreSQL migration. */
