@@ -27,4 +27,4 @@ export { LocalPresence, mergeViewers, type PresenceStore } from './presence/type
 export { MemoryStore } from './stores/memory.js';
 export type * from './stores/types.js';
 export { silentLogger, type Logger, type LogLevel, type LogFields } from './logger-core.js';
-export { Metrics } from './metrics.js';
+export { METRIC_FAMILIES, Metrics, type MetricFamily, type MetricsSink } from './metrics.js';

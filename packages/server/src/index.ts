@@ -35,4 +35,5 @@ export {
 export { rekeyFromConfig, rekeyPostgres, rekeySqlite, type RekeyOptions, type RekeyProgress, type RekeyResult } from './rekey.js';
 export type * from './stores/types.js';
 export { createJsonLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
-export { Metrics } from './metrics.js';
+export { METRIC_FAMILIES, Metrics, type MetricFamily, type MetricsSink } from './metrics.js';
+export { PromMetricsSink, createPromMetrics } from './metrics-prom.js';
