@@ -44,6 +44,7 @@ describe('errorCodeForStatus', () => {
     expect(errorCodeForStatus(403)).toBe('FORBIDDEN');
     expect(errorCodeForStatus(404)).toBe('ROOM_NOT_FOUND');
     expect(errorCodeForStatus(413)).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeForStatus(408)).toBe('SLOW_CONSUMER');
     expect(errorCodeForStatus(429)).toBe('RATE_LIMITED');
     expect(errorCodeForStatus(503)).toBe('UNAVAILABLE');
     expect(errorCodeForStatus(418)).toBe('INTERNAL');

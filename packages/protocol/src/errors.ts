@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'ROOM_NOT_ACTIVE',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
+  'SLOW_CONSUMER',
   'NOT_FOUND',
   'UNAVAILABLE',
   'INTERNAL',
@@ -28,6 +29,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   ROOM_FULL: 409,
   ROOM_NOT_ACTIVE: 409,
+  // 408: the server stopped waiting for the client to read (never a REST answer; WebSocket close 4408).
+  SLOW_CONSUMER: 408,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,

@@ -8,6 +8,7 @@ import { Metrics } from './metrics.js';
 import type { MetricsAccess } from './routes/metrics.js';
 import { LocalPresence, type PresenceStore } from './presence/types.js';
 import type { RealtimeContext } from './realtime/context.js';
+import { SLOW_CONSUMER_BYTES } from './realtime/connection.js';
 import { Hub } from './realtime/hub.js';
 import type { AnonymousFeedLimits } from './realtime/sse.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type RateLimit } from './rooms/rate-limit.js';
@@ -41,6 +42,8 @@ export interface CoreOptions {
   metricsAccess?: MetricsAccess;
   /** STOMP heart-beat, in ms. @default 10000 */
   heartbeatMs?: number;
+  /** Bytes that may wait to be sent to one connection before it is cut. @default SLOW_CONSUMER_BYTES (4 MiB) */
+  slowConsumerBytes?: number;
   /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
   anonymousFeedLimits?: AnonymousFeedLimits;
   /** Enables `POST /api/dev/token`. Never in production. @default false */
@@ -110,6 +113,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     metrics,
     frameLimiter,
     heartbeatMs: options.heartbeatMs ?? 10_000,
+    slowConsumerBytes: options.slowConsumerBytes ?? SLOW_CONSUMER_BYTES,
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
   };
   const api = createApiApp({

@@ -253,6 +253,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads SLOW_CONSUMER_BYTES (flag over env) and refuses one below 64 KiB', () => {
+    expect(loadConfig([], { JWT_SECRET: SECRET, SLOW_CONSUMER_BYTES: '1048576' }).slowConsumerBytes).toBe(1_048_576);
+    expect(loadConfig(['--slow-consumer-bytes', '2097152'], { JWT_SECRET: SECRET, SLOW_CONSUMER_BYTES: '1048576' }).slowConsumerBytes).toBe(
+      2_097_152,
+    );
+    expect(loadConfig([], { JWT_SECRET: SECRET }).slowConsumerBytes).toBeUndefined();
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, SLOW_CONSUMER_BYTES: '4096' })).toThrow(/at least 65536/);
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, SLOW_CONSUMER_BYTES: '4 MiB' })).toThrow(/number of bytes/);
+  });
+
   it('refuses a malformed RATE_LIMIT at start-up', () => {
     expect(() => loadConfig([], { JWT_SECRET: SECRET, RATE_LIMIT: 'ten per second' })).toThrow(/must look like 10\/10000/);
   });

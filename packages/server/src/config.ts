@@ -42,6 +42,8 @@ export interface ServerConfig {
   contentKey?: string;
   /** `CHAT_CONTENT_KEYS`: ordered `id:base64` content keys; the first encrypts, all decrypt (rotation). Excludes `contentKey`. */
   contentKeys?: string;
+  /** Bytes that may wait to be sent to one connection before it is cut with SLOW_CONSUMER. @default 4 MiB */
+  slowConsumerBytes?: number;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
   /** Folder with the built widget, served under `/elements/`. @default {@link defaultWidgetDir} when it exists */
@@ -101,7 +103,15 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, WIDGET_DIR). */
+/** Parses SLOW_CONSUMER_BYTES: a whole number of bytes, at least 64 KiB (below that a replay burst would cut healthy clients). */
+export function parseSlowConsumerBytes(value: string): number {
+  const bytes = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || bytes < 64 * 1024)
+    throw new Error(`SLOW_CONSUMER_BYTES "${value}" must be a number of bytes, at least 65536.`);
+  return bytes;
+}
+
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, WIDGET_DIR). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -170,6 +180,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     if (!/^\d+$/.test(metricsPort) || Number(metricsPort) > 65535) throw new Error(`METRICS_PORT "${metricsPort}" is not a port number.`);
     config.metricsPort = Number(metricsPort);
   }
+  const slow = get('slow-consumer-bytes', 'SLOW_CONSUMER_BYTES');
+  if (slow) config.slowConsumerBytes = parseSlowConsumerBytes(slow);
   if (key) config.contentKey = key;
   const keys = get('content-keys', 'CHAT_CONTENT_KEYS');
   if (keys && key)

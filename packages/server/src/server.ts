@@ -90,6 +90,8 @@ export interface StartServerOptions {
   metricsPort?: number;
   /** STOMP heart-beat offered and expected, in ms. @default 10000 */
   heartbeatMs?: number;
+  /** Bytes that may wait to be sent to one connection before it is cut with SLOW_CONSUMER. @default 4 MiB */
+  slowConsumerBytes?: number;
   /** Caps on SSE feeds read without a token. @default 1000 per room, 10000 in all */
   anonymousFeedLimits?: AnonymousFeedLimits;
 }
@@ -210,6 +212,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     rateLimit,
     ...(clusterLimiter ? { rateLimiter: clusterLimiter } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
     dev: options.dev ?? false,
     isOriginAllowed,

@@ -4,7 +4,7 @@ import { assembleCore, type ServerCore } from '../assemble.js';
 import type { Principal } from '../auth/jwt.js';
 import { MemoryStore } from '../stores/memory.js';
 import { TEST_SECRET, tokenFor, waitFor } from '../test-support/harness.js';
-import { ConnectionSession, SLOW_CONSUMER_MAX_BYTES, decodeCommand, type SocketAdapter, type SubscriptionEvent } from './connection.js';
+import { ConnectionSession, decodeCommand, type SocketAdapter, type SubscriptionEvent } from './connection.js';
 
 // The session is the thing under test; its peers are the real core (RoomService, Hub) on the in-memory store,
 // and on the client side a plain adapter that records what a transport would have framed.
@@ -166,9 +166,11 @@ describe('ConnectionSession', () => {
     expect(await slow.ask({ type: 'subscribe', roomId: productId })).toMatchObject({ ok: true });
     await sender.ask({ type: 'send', roomId: productId, content: 'one', clientMsgId: 'x-1' });
     await waitFor(() => slow.seen.delivered.length === 1);
-    backlog = SLOW_CONSUMER_MAX_BYTES + 1;
+    backlog = core.realtime.slowConsumerBytes + 1;
     await sender.ask({ type: 'send', roomId: productId, content: 'two', clientMsgId: 'x-2' });
     await waitFor(() => slow.seen.cut === 1);
+    expect(slow.seen.closed).toMatchObject([{ code: 'SLOW_CONSUMER' }]);
+    expect(core.metrics.value('groupbuy_slow_consumer_cuts_total', { transport: 'in-process' })).toBe(1);
     expect(slow.seen.delivered).toHaveLength(1);
     expect(slow.session.closed).toBe(true);
     expect(core.hub.viewers(productId)).toEqual([]);

@@ -52,9 +52,9 @@ export interface SocketAdapter {
    * the session has already let go of its subscriptions.
    */
   close(error: ErrorInfo): void;
-  /** Cuts the connection without a goodbye (fault tests, a peer that cannot keep up). */
+  /** Cuts the connection without a goodbye (fault tests; a slow consumer once its goodbye had its grace). May follow {@link close}. */
   terminate(): void;
-  /** Bytes written to the client but not yet sent, when the socket knows them (`ws.bufferedAmount`). */
+  /** Bytes waiting in this server to be sent to the client (`ws.bufferedAmount`, Socket.IO's write buffer), checked against `slowConsumerBytes` before each delivery. */
   bufferedBytes?(): number;
 }
 
@@ -88,11 +88,38 @@ export async function verifyToken(ctx: RealtimeContext, transport: SessionTransp
 }
 
 /**
- * A client whose unsent bytes pile up past this is cut (it resumes with a replay when it reconnects): one
- * peer that stops reading must not hold the room's traffic in this server's memory. 16 MiB is well above a
- * full replay window of the longest messages. In bytes.
+ * The default of `SLOW_CONSUMER_BYTES`: a client with more than this waiting to be sent to it is cut with
+ * SLOW_CONSUMER (it resumes from its last seq when it reconnects), so one peer that stops reading cannot hold
+ * the room's traffic in this server's memory. 4 MiB is above a full replay window of typical messages and
+ * well above what a reading client ever has queued. In bytes.
  */
-export const SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024;
+export const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How long a cut slow consumer keeps its socket, so the goodbye queued behind its backlog can still reach a
+ * client that is merely slow; then the socket is dropped and its buffers freed. In ms.
+ */
+export const SLOW_CONSUMER_GRACE_MS = 1000;
+
+/**
+ * The one slow-consumer rule of every transport: when more than `ctx.slowConsumerBytes` wait to be sent,
+ * counts the cut (`groupbuy_slow_consumer_cuts_total{transport}`), logs it with the bytes queued, and returns
+ * the SLOW_CONSUMER error to end the connection with; else null.
+ */
+export function slowConsumerCut(
+  ctx: RealtimeContext,
+  transport: SessionTransport | 'sse',
+  queuedBytes: number,
+  userId: string | null,
+): ChatError | null {
+  if (queuedBytes <= ctx.slowConsumerBytes) return null;
+  ctx.metrics.inc('groupbuy_slow_consumer_cuts_total', { transport });
+  ctx.logger.log('warn', `${transport} client too slow, cut`, { code: 'SLOW_CONSUMER', user: userId, queuedBytes });
+  return new ChatError(
+    'SLOW_CONSUMER',
+    `More than ${ctx.slowConsumerBytes} bytes waited to be sent to this connection; reconnect to resume from your last message.`,
+  );
+}
 
 interface Entry {
   roomId: string;
@@ -347,10 +374,11 @@ export class ConnectionSession {
 
   private deliver(key: string, delivery: Delivery): void {
     if (this.ended) return;
-    if ((this.adapter.bufferedBytes?.() ?? 0) > SLOW_CONSUMER_MAX_BYTES) {
-      this.ctx.logger.log('warn', `${this.adapter.transport} client too slow, cut`, { user: this.user?.userId ?? null });
-      this.dispose();
-      this.adapter.terminate();
+    const cut = slowConsumerCut(this.ctx, this.adapter.transport, this.adapter.bufferedBytes?.() ?? 0, this.user?.userId ?? null);
+    if (cut) {
+      // The goodbye waits behind the backlog; the socket goes after a grace either way.
+      this.end(cut);
+      setTimeout(() => this.adapter.terminate(), SLOW_CONSUMER_GRACE_MS);
       return;
     }
     this.adapter.deliver(key, delivery);

@@ -25,6 +25,11 @@ export interface RealtimeContext {
    * server with frames is disconnected with RATE_LIMITED instead of costing everyone CPU.
    */
   frameLimiter: RateLimiter;
+  /**
+   * Bytes that may wait to be sent to one connection (any transport) before it is cut with SLOW_CONSUMER:
+   * one reader that stops reading must not hold the room's traffic in this server's memory.
+   */
+  slowConsumerBytes: number;
   /** Caps on signed-out readers of the SSE feed. @default 1000 per room, 10000 in all */
   anonymousFeedLimits?: AnonymousFeedLimits;
 }

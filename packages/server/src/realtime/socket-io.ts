@@ -48,7 +48,24 @@ export function attachSocketIo(
   return io;
 }
 
+// Bytes of an engine.io packet's payload (a Socket.IO packet is encoded to a string before engine.io sees it).
+function packetBytes(packet: { data?: unknown }): number {
+  const { data } = packet;
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
+}
+
 function onConnection(socket: Socket, ctx: RealtimeContext): void {
+  // What waits in this server for the client, through engine.io's public events: packets created since the
+  // last flush (its write buffer), plus the batch handed to the transport until the transport is writable
+  // again (the WebSocket send callback fires once the socket took the bytes; polling, once a GET carried them).
+  let unflushed = 0;
+  let inFlight = 0;
+  socket.conn.on('packetCreate', (packet: { data?: unknown }) => (unflushed += packetBytes(packet)));
+  socket.conn.on('flush', () => {
+    inFlight = unflushed;
+    unflushed = 0;
+  });
   const session = new ConnectionSession(ctx, {
     transport: 'socket.io',
     acksCarryResults: true,
@@ -63,7 +80,9 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
       socket.emit(SOCKET_IO_EVENTS.error, { error });
       socket.disconnect(true);
     },
-    terminate: () => socket.conn.close(),
+    // Discarding: a plain close would wait for the write buffer to drain, which a stalled client never does.
+    terminate: () => socket.conn.close(true),
+    bufferedBytes: () => unflushed + (socket.conn.transport.writable ? 0 : inFlight),
   });
   session.start((socket.data as SocketData).principal);
   socket.on('disconnect', () => session.dispose());

@@ -3,7 +3,11 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ChatError, LIMITS, SSE_EVENTS, assertProductId, parseSeq, type Room } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { RealtimeContext } from './context.js';
+import { slowConsumerCut } from './connection.js';
 import type { Delivery, HubSubscription } from './hub.js';
+
+// Room and notice events are few; measuring each in UTF-8 keeps the slow-consumer cap in bytes on every transport.
+const utf8 = new TextEncoder();
 
 /** Keep-alive comment interval, in ms: below common proxy idle timeouts (30–60 s). */
 export const SSE_KEEPALIVE_MS = 15_000;
@@ -97,12 +101,24 @@ export async function roomEvents(
   return streamSSE(
     c,
     async (stream) => {
-      // SSE writes are async; chain them so events leave in seq order.
+      // SSE writes are async; chain them so events leave in seq order. A write settles once the response
+      // took it (hono's stream passes Node's backpressure on), so `queued` is what waits in this server.
       let writing: Promise<void> = Promise.resolve();
+      let queued = 0;
       const write = (event: string, data: string, id?: number) => {
+        if (ended) return;
+        const bytes = utf8.encode(data).byteLength;
+        const cut = slowConsumerCut(ctx, 'sse', queued + bytes, principal?.userId ?? null);
+        // The stream just ends (an EventSource reconnects with its Last-Event-ID): SSE has no error frame.
+        if (cut) {
+          stop(true);
+          return;
+        }
+        queued += bytes;
         writing = writing
           .then(() => stream.writeSSE({ event, data, ...(id === undefined ? {} : { id: String(id) }) }))
-          .catch(() => undefined);
+          .catch(() => undefined)
+          .finally(() => (queued -= bytes));
       };
       const writeRoom = () => write(SSE_EVENTS.room, JSON.stringify(room), room.lastSeq);
       const onDelivery = (d: Delivery) => {
