@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Client, escapeIdentifier } from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { rekeyPostgres, rekeySqlite, type RekeyResult } from './rekey.js';
+import { silentLogger } from './logger.js';
+import { rekeyFromConfig, rekeyPostgres, rekeySqlite, type RekeyResult } from './rekey.js';
+import { openStore } from './server.js';
 import { createAesGcmCipher, createKeyring, parseContentKeys, type ContentCipher } from './stores/content-cipher.js';
 import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
@@ -237,6 +239,36 @@ describe('migration 2 (key ids) on SQLite', () => {
       expect(await transcript(rotated)).toEqual(written);
       await rotated.close();
       expect(countKeyId(path, 'legacy')).toBe(written.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("rotating away from the key file (the server's openStore and rekeyFromConfig)", () => {
+  it('reads the key file as key id legacy, then k2 first with legacy:<file> decrypts both, and after rekey k2 alone reads every row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rekey-file-'));
+    const path = join(dir, 'chat.db');
+    try {
+      const first = await openStore(path, undefined, silentLogger);
+      await seed(first, 4);
+      const written = await transcript(first);
+      await first.close();
+      expect(countKeyId(path, 'legacy')).toBe(written.length);
+
+      const keys = `${k2},legacy:${readFileSync(`${path}.key`, 'utf8').trim()}`;
+      const rotated = await openStore(path, keys, silentLogger);
+      expect(await transcript(rotated)).toEqual(written);
+      await rotated.close();
+
+      const result = await rekeyFromConfig(
+        { databaseUrl: path, contentKeys: keys, port: 0, host: '127.0.0.1', allowedOrigins: [], dev: false, secretGenerated: false },
+        silentLogger,
+      );
+      expect(result).toMatchObject({ keyId: 'k2', rekeyed: written.length });
+      const onlyK2 = await openStore(path, k2, silentLogger);
+      expect(await transcript(onlyK2)).toEqual(written);
+      await onlyK2.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
