@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { ChatError, DESTINATIONS, LIMITS } from '@groupbuy/protocol';
 import { signToken, type JwtConfig, type TokenVerifier } from './auth/jwt.js';
+import { healthRoutes, type Readiness } from './health/readiness.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RealtimeContext } from './realtime/context.js';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Who may read `GET /metrics` here. @default 'open' */
   metricsAccess?: MetricsAccess;
+  /** Store and bus reachable, not shutting down: `/readyz`. */
+  readiness: Readiness;
   /** Enables `POST /api/dev/token`. Never in production. */
   dev: boolean;
   /** Checks a browser Origin against the allow-list. */
@@ -76,7 +79,10 @@ export function createApiApp(deps: ApiDeps): Hono {
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', connections: deps.realtime.hub.connectionCount }));
+  app.route(
+    '/',
+    healthRoutes(deps.readiness, () => deps.realtime.hub.connectionCount),
+  );
   const access = deps.metricsAccess ?? 'open';
   if (access !== 'elsewhere') app.route('/', metricsRoutes(deps.metrics, deps.logger, access === 'open' ? undefined : access.token));
 

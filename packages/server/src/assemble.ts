@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { createApiApp } from './api.js';
+import { Readiness } from './health/readiness.js';
 import { TokenVerifier, type JwtConfig } from './auth/jwt.js';
 import { MemoryBus } from './bus/memory.js';
 import type { MessageBus } from './bus/types.js';
@@ -76,6 +77,8 @@ export interface ServerCore {
   readonly metrics: Metrics;
   /** The REST/SSE routes as a Hono app (no files, no Node built-ins): `api.fetch(request)`. */
   readonly api: Hono;
+  /** What `/readyz` reports (store and bus pings); `markShuttingDown()` it when a shutdown starts. */
+  readonly readiness: Readiness;
 }
 
 /**
@@ -102,6 +105,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     logger,
     metrics,
     onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
+    deliverLocally: (roomId, message) => hub.deliverLocal(roomId, message),
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
   const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
@@ -116,7 +120,9 @@ export function assembleCore(options: CoreOptions): ServerCore {
     slowConsumerBytes: options.slowConsumerBytes ?? SLOW_CONSUMER_BYTES,
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
   };
+  const readiness = new Readiness({ store, bus });
   const api = createApiApp({
+    readiness,
     service,
     verifier,
     jwt,
@@ -127,5 +133,5 @@ export function assembleCore(options: CoreOptions): ServerCore {
     dev: options.dev ?? false,
     isOriginAllowed: options.isOriginAllowed ?? (() => true),
   });
-  return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api };
+  return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api, readiness };
 }

@@ -200,7 +200,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         metrics,
       })
     : null;
-  const { service, hub, scheduler, realtime, api } = assembleCore({
+  const { service, hub, scheduler, realtime, api, readiness } = assembleCore({
     store,
     bus,
     presence,
@@ -272,6 +272,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     close: () =>
       (closing ??= (async () => {
+        readiness.markShuttingDown(); // /readyz says 503 from here on, so a load balancer stops sending
         await scheduler.stop();
         hub.closeAll({ code: 'UNAVAILABLE', message: 'The chat server is restarting. Reconnecting…' });
         await new Promise<void>((r) => void io.close(() => r()));

@@ -16,6 +16,9 @@ export class MemoryBus implements MessageBus {
     return () => this.handlers.delete(handler);
   }
 
+  /** Always reachable: it is this process. */
+  async ping(): Promise<void> {}
+
   /** Drops every handler. */
   async close(): Promise<void> {
     this.handlers.clear();

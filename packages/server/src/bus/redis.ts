@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { ChatMessage } from '@groupbuy/protocol';
+import { ChatError, type ChatMessage } from '@groupbuy/protocol';
 import type { Logger } from '../logger.js';
 import type { BusHandler, MessageBus } from './types.js';
 
@@ -17,12 +17,14 @@ export interface RedisBusOptions {
  * Redis pub/sub between server instances: every instance publishes the messages it stored and delivers
  * what any instance published, its own included, so all instances see one order per publisher. Redis
  * pub/sub is fire-and-forget: a message published while an instance is disconnected is not replayed to
- * it, which clients repair themselves (a seq gap makes the SDK fetch `after=lastSeq` over REST).
+ * it; the hub reads what it missed from the store when {@link onReconnect} fires (and a seq gap makes the
+ * SDK fetch `after=lastSeq` over REST).
  */
 export class RedisBus implements MessageBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Set<BusHandler>();
+  private readonly reconnectListeners = new Set<() => void>();
   private readonly prefix: string;
   private readonly ready: Promise<void>;
 
@@ -45,7 +47,13 @@ export class RedisBus implements MessageBus {
       }
       for (const handler of this.handlers) handler(roomId, message);
     });
-    this.ready = this.sub.psubscribe(`${this.prefix}*`).then(() => undefined);
+    // ioredis resubscribes by itself on reconnect; what was published while it was away is gone, so tell the hub.
+    let connectedBefore = false;
+    this.sub.on('ready', () => {
+      if (connectedBefore) for (const listener of this.reconnectListeners) listener();
+      connectedBefore = true;
+    });
+    this.ready = Promise.all([this.sub.psubscribe(`${this.prefix}*`), this.pub.ping()]).then(() => undefined);
   }
 
   /** Connects and subscribes; resolves once this instance receives what others publish. */
@@ -55,9 +63,32 @@ export class RedisBus implements MessageBus {
     return bus;
   }
 
-  /** Publishes to every instance; resolves when Redis accepted it. */
+  /**
+   * Publishes to every instance; resolves when Redis accepted it. While either connection is down it
+   * rejects at once (UNAVAILABLE) instead of queueing: the message is stored, the caller delivers it to
+   * this instance's subscribers itself, and the others fill the gap from the store (the sequencer).
+   */
   async publish(roomId: string, message: ChatMessage): Promise<void> {
+    this.assertConnected();
     await this.pub.publish(this.prefix + roomId, JSON.stringify(message));
+  }
+
+  /** Registers a listener called after each reconnect of the subscriber connection. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /** Resolves when both connections are up and Redis answers PING; rejects at once while either is down. */
+  async ping(): Promise<void> {
+    this.assertConnected();
+    await this.pub.ping();
+  }
+
+  private assertConnected(): void {
+    if (this.pub.status !== 'ready' || this.sub.status !== 'ready') {
+      throw new ChatError('UNAVAILABLE', 'The message bus (Redis) is not connected.');
+    }
   }
 
   /** Registers a handler; returns the function that removes it. */
@@ -69,6 +100,7 @@ export class RedisBus implements MessageBus {
   /** Unsubscribes and closes both connections. */
   async close(): Promise<void> {
     this.handlers.clear();
+    this.reconnectListeners.clear();
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
 }

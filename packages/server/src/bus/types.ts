@@ -12,6 +12,13 @@ export interface MessageBus {
   publish(roomId: string, message: ChatMessage): Promise<void>;
   /** Registers a handler; returns the function that removes it. */
   subscribe(handler: BusHandler): () => void;
+  /**
+   * Registers a listener called each time the bus is connected again after losing its connection (what
+   * was published meanwhile did not arrive); returns the function that removes it. Absent: it never drops.
+   */
+  onReconnect?(listener: () => void): () => void;
+  /** Resolves when the bus can publish and deliver (readiness); rejects while it cannot. */
+  ping(): Promise<void>;
   /** Stops delivering and releases connections. */
   close(): Promise<void>;
 }

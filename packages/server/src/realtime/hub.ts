@@ -106,7 +106,13 @@ export class Hub {
       async (roomId, after, limit) => (await deps.store.page(roomId, { after, limit })).messages,
       deps.logger,
     );
-    this.unsubscribeBus = deps.bus.subscribe((roomId, message) => this.sequencer.push(roomId, message));
+    const unsubscribe = deps.bus.subscribe((roomId, message) => this.sequencer.push(roomId, message));
+    // Back from a bus outage: read what the other instances stored meanwhile, without waiting for the next message.
+    const unReconnect = deps.bus.onReconnect?.(() => this.sequencer.catchUp());
+    this.unsubscribeBus = () => {
+      unsubscribe();
+      unReconnect?.();
+    };
     deps.metrics.collect('groupbuy_rooms', () => this.rooms.size);
     deps.metrics.collect('groupbuy_subscriptions', () => [...this.rooms.values()].reduce((n, set) => n + set.size, 0));
     // Another instance's viewers changed: its report is readable, so our subscribers of the room hear it.
@@ -224,6 +230,14 @@ export class Hub {
       }
     }, 50);
     this.presenceTimer.unref?.();
+  }
+
+  /**
+   * A stored message the bus could not carry (RoomService's fallback): into this instance's sequencer as
+   * if the bus had delivered it, so local subscribers get it once, in order.
+   */
+  deliverLocal(roomId: string, message: ChatMessage): void {
+    this.sequencer.push(roomId, message);
   }
 
   // A list rather than a diff: lists from several instances merge without ordering, a lost or late event is

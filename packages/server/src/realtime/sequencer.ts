@@ -55,6 +55,19 @@ export class RoomSequencer {
     this.armGapTimer(roomId, order);
   }
 
+  /**
+   * Reads every followed room's messages after the last one delivered from the store and delivers them:
+   * the bus was away (Redis reconnected) and what it dropped meanwhile is stored. Live messages arriving
+   * meanwhile are held and follow in order.
+   */
+  catchUp(): void {
+    for (const [roomId, order] of this.rooms) {
+      if (order.filling) continue;
+      if (order.timer) clearTimeout(order.timer);
+      void this.fill(roomId, order, Number.POSITIVE_INFINITY);
+    }
+  }
+
   /** Stops every timer. */
   close(): void {
     for (const roomId of [...this.rooms.keys()]) this.forget(roomId);
@@ -80,13 +93,14 @@ export class RoomSequencer {
     order.timer.unref?.();
   }
 
-  private async fill(roomId: string, order: RoomOrder): Promise<void> {
+  // `until`: the newest held message by default (later ones are on their way through the bus); everything
+  // stored for a catch-up.
+  private async fill(roomId: string, order: RoomOrder, until?: number): Promise<void> {
     order.timer = null;
     order.filling = true;
     try {
-      const upTo = Math.max(...order.held.keys());
+      const upTo = until ?? Math.max(...order.held.keys());
       while (order.next <= upTo) {
-        // Only up to the newest held message: later ones are on their way through the bus.
         const page = await this.readAfter(roomId, order.next - 1, Math.min(100, upTo - order.next + 1));
         if (this.rooms.get(roomId) !== order || page.length === 0) break;
         for (const m of page) {

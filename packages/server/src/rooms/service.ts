@@ -47,6 +47,11 @@ export interface RoomServiceDeps {
   metrics: Metrics;
   /** Called after a room was created, so the deadline timer can move earlier. */
   onRoomCreated?: (room: Room) => void;
+  /**
+   * Hands a stored message to this instance's subscribers when the bus refused it (Redis down), so they
+   * still get it; other instances fill the gap from the store (the hub's sequencer).
+   */
+  deliverLocally?: (roomId: string, message: ChatMessage) => void;
 }
 
 /** How a user relates to a room; decides what they may read and write. */
@@ -65,6 +70,7 @@ export interface Access {
  * A room's operations for every transport: each asks the room rules of @groupbuy/protocol (rules.ts)
  * before it writes, and the store asks them again inside its transaction, where the answer cannot go
  * stale; plus the rate limit. Every write goes to the store first and is then published on the bus.
+ * The store is the truth: once a write is stored it is reported done, whatever the bus does with it.
  */
 export class RoomService {
   constructor(private readonly deps: RoomServiceDeps) {}
@@ -168,7 +174,7 @@ export class RoomService {
       },
       this.deps.clock.now(),
     );
-    await this.deps.bus.publish(productId, message);
+    await this.fanOut(productId, message);
     return message;
   }
 
@@ -198,7 +204,7 @@ export class RoomService {
         },
         this.deps.clock.now(),
       );
-      if (!result.duplicate) await this.deps.bus.publish(productId, result.message);
+      if (!result.duplicate) await this.fanOut(productId, result.message);
       this.deps.metrics.inc('groupbuy_messages_sent_total', { result: 'ok' });
       this.deps.metrics.observeSendLatency(performance.now() - started);
       return result;
@@ -231,7 +237,24 @@ export class RoomService {
   }
 
   private async publish(result: LifecycleResult): Promise<void> {
-    for (const message of result.messages) await this.deps.bus.publish(result.room.productId, message);
+    for (const message of result.messages) await this.fanOut(result.room.productId, message);
+  }
+
+  // Publishes a stored message. A bus failure does not fail the write (it is stored: its sender must not
+  // hear "failed" for a message the room can read); it is counted, and this instance's subscribers get the
+  // message directly. Never throws.
+  private async fanOut(roomId: string, message: ChatMessage): Promise<void> {
+    try {
+      await this.deps.bus.publish(roomId, message);
+    } catch (err) {
+      this.deps.metrics.inc('groupbuy_bus_publish_errors_total');
+      this.deps.logger.log('warn', 'bus publish failed; delivered locally, other instances fill from the store', {
+        room: roomId,
+        seq: message.seq,
+        code: err instanceof ChatError ? err.code : 'INTERNAL',
+      });
+      this.deps.deliverLocally?.(roomId, message);
+    }
   }
 }
 

@@ -224,6 +224,11 @@ export class MemoryStore implements ChatStore {
     return next;
   }
 
+  /** Resolves while the store is open. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
   /** Forgets everything; calling it again does nothing. */
   async close(): Promise<void> {
     this.closed = true;

@@ -274,6 +274,11 @@ export class PostgresStore implements ChatStore {
     return rows[0]?.next ?? null;
   }
 
+  /** Resolves when PostgreSQL answers `SELECT 1` through the pool. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   /** Waits for calls in flight to release their connections, then closes the pool; calling it again does nothing. */
   async close(): Promise<void> {
     if (this.ended) return;

@@ -318,6 +318,11 @@ export class SqliteStore implements ChatStore {
     return this.selectNextDeadline.get()?.next ?? null;
   }
 
+  /** Resolves when the database file answers `SELECT 1` (throws once closed). */
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   /** Closes the database; calling it again does nothing. */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

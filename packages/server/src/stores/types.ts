@@ -112,6 +112,8 @@ export interface ChatStore {
   dueRooms(nowMs: number): Promise<Room[]>;
   /** The earliest deadline of any ACTIVE room (epoch ms), or null when none is ACTIVE. */
   nextDeadline(): Promise<number | null>;
+  /** Resolves when the database answers a trivial query (readiness); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   /** Finishes pending writes and releases the database. */
   close(): Promise<void>;
 }
