@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './restart.js';
 export * from './room.js';
 export * from './message.js';
 export * from './events.js';

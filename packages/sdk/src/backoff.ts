@@ -36,14 +36,16 @@ export class RetryTimer {
     return this.pending !== undefined;
   }
 
-  /** Runs `retry` after the next backoff delay (replacing any waiting one); returns that delay in ms. */
-  schedule(retry: () => void): number {
+  /**
+   * Runs `retry` after the next backoff delay (replacing any waiting one); returns that delay in ms. With
+   * `delayMs` it waits that long instead and the backoff does not grow (the server asked to come back now).
+   */
+  schedule(retry: () => void, delayMs?: number): number {
     this.cancel();
-    const delayMs = backoffDelayMs(this.attempt, this.options, this.random);
-    this.attempt += 1;
+    const waitMs = delayMs ?? backoffDelayMs(this.attempt++, this.options, this.random);
     this.pending = retry;
-    this.timer = setTimeout(() => this.fire(), delayMs);
-    return delayMs;
+    this.timer = setTimeout(() => this.fire(), waitMs);
+    return waitMs;
   }
 
   /** Runs the waiting retry at once, if any. */

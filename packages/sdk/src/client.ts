@@ -1,4 +1,12 @@
-import { ChatError, assertProductId, type Ack, type ClientCommand, type ErrorInfo, type ServerEvent } from '@groupbuy/protocol';
+import {
+  ChatError,
+  assertProductId,
+  isRestartNotice,
+  type Ack,
+  type ClientCommand,
+  type ErrorInfo,
+  type ServerEvent,
+} from '@groupbuy/protocol';
 import { Emitter } from './emitter.js';
 import { defaultOutboxStorage } from './outbox-store.js';
 import { browserPlatform } from './platform.js';
@@ -220,7 +228,7 @@ class Client implements ChatClient, SessionHost {
 
   /**
    * The connection ended (or never came up): every session loses its subscription, and the next attempt
-   * waits for the backoff. A refusal with UNAUTHENTICATED (expired, or the server's secret changed) is
+   * waits for the backoff (after a server's restart notice only 0–250 ms). A refusal with UNAUTHENTICATED (expired, or the server's secret changed) is
    * followed at once by an attempt on a fresh `getToken()`; a second one in a row needs a new sign-in.
    */
   private lost(info: TransportCloseInfo): void {
@@ -236,7 +244,10 @@ class Client implements ChatClient, SessionHost {
       return;
     }
     this.setState(this.reconnector.online() ? (this.wasOpen ? 'reconnecting' : 'connecting') : 'offline');
-    this.reconnector.retry();
+    // A server going down for a restart or deploy: come back at once (to another instance behind the
+    // load balancer), only spread over a quarter second; every other loss waits for the backoff.
+    if (isRestartNotice(info.error)) this.reconnector.retrySoon();
+    else this.reconnector.retry();
   }
 
   /**

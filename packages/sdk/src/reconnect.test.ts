@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Reconnector } from './reconnect.js';
+import { RESTART_SPREAD_MS, Reconnector } from './reconnect.js';
 import type { PlatformEvents } from './types.js';
 
 /** A reconnect loop on a fake clock (which we do not own) and a platform the test fires by hand. */
@@ -69,6 +69,27 @@ describe('Reconnector', () => {
     reconnector.retry();
     vi.advanceTimersByTime(499);
     expect(opened).toHaveLength(5);
+  });
+
+  it('after a restart notice opens the next attempt within the 250 ms spread, not the backoff, and starts the backoff over', () => {
+    vi.useFakeTimers();
+    const { reconnector, opened } = loop();
+    reconnector.start();
+    for (let i = 0; i < 4; i++) {
+      reconnector.retry();
+      vi.advanceTimersByTime(15_000);
+    }
+    expect(opened).toHaveLength(5); // the backoff has grown to its cap
+    const stale = opened[4] as number;
+    expect(reconnector.retrySoon()).toBe(RESTART_SPREAD_MS - 1); // random() is 0.999999: the far end of the spread
+    expect(reconnector.isCurrent(stale)).toBe(false);
+    vi.advanceTimersByTime(RESTART_SPREAD_MS - 2);
+    expect(opened).toHaveLength(5);
+    vi.advanceTimersByTime(1);
+    expect(opened).toHaveLength(6);
+    reconnector.retry(); // the next plain failure waits the first delay again
+    vi.advanceTimersByTime(499);
+    expect(opened).toHaveLength(7);
   });
 
   it('runs a waiting retry at once on a wake-up, and does nothing on one while no retry waits', () => {

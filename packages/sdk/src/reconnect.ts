@@ -1,6 +1,13 @@
 import { RetryTimer } from './backoff.js';
 import type { PlatformEvents } from './types.js';
 
+/**
+ * After a server's restart notice the next attempt opens within this many ms (uniformly random), not after
+ * the backoff: at once for a person, but the thousands of clients of one instance do not all land on the
+ * others in the same millisecond.
+ */
+export const RESTART_SPREAD_MS = 250;
+
 /** Options of a {@link Reconnector}. */
 export interface ReconnectOptions {
   /** The delay cap of the first retry, in ms. */
@@ -24,7 +31,8 @@ export interface ReconnectOptions {
  * The one reconnect loop of the SDK, shared by the chat client and the SSE watcher (only the core
  * reconnects; a transport never does): every connection attempt gets an id and callbacks carrying an older
  * one are ignored (centrifuge's `_transportId`); a failed or ended attempt is retried after a full-jitter
- * backoff that starts over only once the server answered; a platform wake-up runs a waiting retry at once.
+ * backoff that starts over only once the server answered (or within {@link RESTART_SPREAD_MS} when the
+ * server said it is restarting); a platform wake-up runs a waiting retry at once.
  */
 export class Reconnector {
   private attempt = 0;
@@ -70,6 +78,17 @@ export class Reconnector {
   retry(): void {
     this.attempt += 1;
     this.timer.schedule(() => this.connect());
+  }
+
+  /**
+   * The server said it is restarting (RESTART_NOTICE): the current attempt is stale, the backoff starts over,
+   * and a new attempt opens after a random 0–{@link RESTART_SPREAD_MS} ms. Returns that delay in ms.
+   */
+  retrySoon(): number {
+    this.attempt += 1;
+    this.timer.reset();
+    const delayMs = Math.floor((this.options.random ?? Math.random)() * RESTART_SPREAD_MS);
+    return this.timer.schedule(() => this.connect(), delayMs);
   }
 
   /** The server answered on `attempt`: if it is still the current one, the next backoff starts from the first delay. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import type { Server as SocketIoServer } from 'socket.io';
-import { DESTINATIONS, LIMITS } from '@groupbuy/protocol';
+import { DESTINATIONS, LIMITS, RESTART_NOTICE } from '@groupbuy/protocol';
 import type { JwtConfig } from './auth/jwt.js';
 import { createApp, type StaticMount } from './app.js';
 import { assembleCore } from './assemble.js';
@@ -112,7 +112,10 @@ export interface RunningServer {
   readonly metricsUrl?: string;
   /** Server-side terminate of every realtime connection (fault tests). */
   dropConnections(): void;
-  /** Graceful shutdown: closes sockets with a notice, finishes writes, closes the database. Idempotent. */
+  /**
+   * Graceful shutdown: stops listening, tells every connection to reconnect at once (RESTART_NOTICE: STOMP
+   * ERROR with `x-reconnect:now`, WebSocket close 1012, Socket.IO chat-error), finishes writes, closes the database. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -273,12 +276,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close: () =>
       (closing ??= (async () => {
         readiness.markShuttingDown(); // /readyz says 503 from here on, so a load balancer stops sending
+        // Stop listening before anyone is told to reconnect, and drop idle keep-alive sockets (a proxy's
+        // upstream pool): a client coming straight back must land on another instance (nginx tries the
+        // next upstream on a refused connection), not on this one again.
+        const stopped = new Promise<void>((r) => httpServer.close(() => r()));
+        httpServer.closeIdleConnections();
         await scheduler.stop();
-        hub.closeAll({ code: 'UNAVAILABLE', message: 'The chat server is restarting. Reconnecting…' });
+        hub.closeAll(RESTART_NOTICE);
         await new Promise<void>((r) => void io.close(() => r()));
         wss.close();
-        httpServer.closeAllConnections?.();
-        await new Promise<void>((r) => httpServer.close(() => r()));
+        httpServer.closeAllConnections();
+        await stopped;
         await metricsServer?.close();
         await presence.close();
         await clusterLimiter?.close();

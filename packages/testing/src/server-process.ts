@@ -73,6 +73,18 @@ export class ServerProcess {
     });
   }
 
+  /** SIGTERM: the server's graceful shutdown (every client told to reconnect now); resolves when the process is gone. */
+  async terminate(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
   /** Kills the process and deletes the temp dir. */
   async dispose(): Promise<void> {
     await this.kill();

@@ -1,5 +1,13 @@
 import { Client, TickerStrategy, type IMessage, type StompSubscription } from '@stomp/stompjs';
-import { DESTINATIONS, STOMP_HEADERS, roomAppDestination, roomTopic, type ErrorInfo } from '@groupbuy/protocol';
+import {
+  DESTINATIONS,
+  RESTART_NOTICE,
+  RESTART_STOMP_HEADER,
+  STOMP_HEADERS,
+  roomAppDestination,
+  roomTopic,
+  type ErrorInfo,
+} from '@groupbuy/protocol';
 import type { TransportFactory, TransportCloseInfo } from '../types.js';
 import { webSocketUrl } from '../url.js';
 import { Link, errorInfo, parseJson, resolveWebSocket, toServerEvent, type FrameKind, type WebSocketLike } from './shared.js';
@@ -64,6 +72,8 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
       onStompError: (frame) => {
         const body = parseJson(frame.body) as { error?: unknown } | undefined;
         refusal = errorInfo(body?.error ?? { code: frame.headers['message'], message: frame.headers['message'] });
+        // The hint header alone (a body some proxy or server left out) still means "come back now".
+        if (frame.headers[RESTART_STOMP_HEADER.name] === RESTART_STOMP_HEADER.value) refusal = { ...RESTART_NOTICE };
       },
       onWebSocketClose: (event?: { code?: number; reason?: string }) => {
         const info: TransportCloseInfo = { reason: `socket closed (${event?.code ?? '?'} ${event?.reason ?? ''})` };

@@ -1,4 +1,13 @@
-import { DESTINATIONS, ROOM_ENDING_CODES, WS_CONTROL_TYPES, errorCodeForStatus, type ErrorCode, type ErrorInfo } from '@groupbuy/protocol';
+import {
+  DESTINATIONS,
+  RESTART_CLOSE_CODE,
+  RESTART_NOTICE,
+  ROOM_ENDING_CODES,
+  WS_CONTROL_TYPES,
+  errorCodeForStatus,
+  type ErrorCode,
+  type ErrorInfo,
+} from '@groupbuy/protocol';
 import type { TransportFactory } from '../types.js';
 import { webSocketUrl, withQuery } from '../url.js';
 import { Link, connectionLost, errorInfo, parseJson, resolveWebSocket, toServerEvent, type WebSocketLike } from './shared.js';
@@ -96,7 +105,9 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
         sockets.delete(roomId);
         if (ended) return;
         const code = codeOfClose(event.code);
-        const error = refusal ?? (code ? { code, message: event.reason || code } : undefined);
+        // 1012 (Service Restart) without an ERROR frame before it still means "come back now".
+        const restart = event.code === RESTART_CLOSE_CODE ? { ...RESTART_NOTICE } : undefined;
+        const error = refusal ?? restart ?? (code ? { code, message: event.reason || code } : undefined);
         // A refusal about one room ends that room's feed; the other rooms' sockets carry on.
         if (error && ROOM_ENDING_CODES.has(error.code)) {
           if (!link.settle(subscribed, { ok: false, error })) {

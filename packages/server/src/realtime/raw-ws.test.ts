@@ -33,6 +33,17 @@ describe('plain WebSocket /chat/{productId}', () => {
     b.ws.close();
   });
 
+  it('tells a socket to come back at once when the server shuts down: an ERROR object with retryAfterMs 0, then close 1012', async () => {
+    const own = await startTestServer();
+    const room = await createRoom(own);
+    const peer = await openRaw(own, chat(room.productId, await tokenFor('restarting'), '&ready=1'));
+    await waitFor(() => peer.frames.some((f) => f.type === 'READY'));
+    await own.dispose();
+    await waitFor(() => peer.closeCode() !== null);
+    expect(peer.frames.at(-1)).toEqual({ type: 'ERROR', error: { code: 'UNAVAILABLE', message: expect.any(String), retryAfterMs: 0 } });
+    expect(peer.closeCode()).toBe(1012);
+  });
+
   it('answers bad input with an ERROR object carrying the clientMsgId and keeps the socket open', async () => {
     const room = await createRoom(server);
     const peer = await openRaw(server, chat(room.productId, await tokenFor('wc')));

@@ -3,8 +3,11 @@ import {
   ChatError,
   DESTINATIONS,
   HTTP_STATUS,
+  RESTART_CLOSE_CODE,
+  RESTART_CLOSE_REASON,
   WS_CONTROL_TYPES,
   assertProductId,
+  isRestartNotice,
   parseSeq,
   peekClientMsgId,
   type Ack,
@@ -13,8 +16,9 @@ import {
 import { ConnectionSession } from './connection.js';
 import type { RealtimeContext } from './context.js';
 
-// Close codes 4000 + HTTP status, so a client can tell "sign in again" (4401) from "not allowed" (4403).
-const closeCode = (error: ErrorInfo) => 4000 + ((HTTP_STATUS[error.code] ?? 500) % 1000);
+// Close codes 4000 + HTTP status, so a client can tell "sign in again" (4401) from "not allowed" (4403);
+// on shutdown 1012 (Service Restart), so even a client that reads no frames knows to come straight back.
+const closeCode = (error: ErrorInfo) => (isRestartNotice(error) ? RESTART_CLOSE_CODE : 4000 + ((HTTP_STATUS[error.code] ?? 500) % 1000));
 
 /**
  * The seed's plain WebSocket endpoint `/chat/{productId}?token=<JWT>&sinceSeq=N[&ready=1][&viewers=1]`: one room per socket,
@@ -44,7 +48,7 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
     },
     close: (error) => {
       control(WS_CONTROL_TYPES.error, { error });
-      ws.close(closeCode(error));
+      ws.close(closeCode(error), isRestartNotice(error) ? RESTART_CLOSE_REASON : undefined);
     },
     terminate: () => ws.terminate(),
     bufferedBytes: () => ws.bufferedAmount,

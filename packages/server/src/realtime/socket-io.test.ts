@@ -11,9 +11,9 @@ afterAll(async () => {
   await server.dispose();
 });
 
-function connect(token: string | undefined): Promise<Socket> {
+function connect(token: string | undefined, target: TestServer = server): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = io(server.url, {
+    const socket = io(target.url, {
       path: '/socket.io',
       auth: token ? { token } : {},
       transports: ['websocket'],
@@ -97,5 +97,15 @@ describe('Socket.IO endpoint', () => {
     s.on('chat-error', (body: unknown) => errors.push(body));
     await waitFor(() => s.disconnected, 5_000, 'the server to end the expired socket');
     expect(errors).toEqual([{ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } }]);
+  });
+
+  it('says chat-error UNAVAILABLE with retryAfterMs 0 (reconnect now) and disconnects when the server shuts down', async () => {
+    const own = await startTestServer();
+    const s = await connect(await tokenFor('srestart'), own);
+    const errors: unknown[] = [];
+    s.on('chat-error', (body: unknown) => errors.push(body));
+    await own.dispose();
+    await waitFor(() => s.disconnected, 5_000, 'the server to end the socket');
+    expect(errors).toEqual([{ error: { code: 'UNAVAILABLE', message: expect.any(String), retryAfterMs: 0 } }]);
   });
 });

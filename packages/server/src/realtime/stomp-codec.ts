@@ -2,7 +2,10 @@ import { FrameImpl, type IRawFrameType, type StompHeaders } from '@stomp/stompjs
 import {
   ChatError,
   DESTINATIONS,
+  RESTART_CLOSE_CODE,
+  RESTART_STOMP_HEADER,
   STOMP_HEADERS,
+  isRestartNotice,
   parseRoomAppDestination,
   parseRoomTopic,
   parseSeq,
@@ -21,9 +24,10 @@ const CLIENT_COMMANDS = new Set('CONNECT STOMP SEND SUBSCRIBE UNSUBSCRIBE ACK NA
 // RFC 6455 §7.4.1 close codes after an ERROR frame; anything else is 1008, a policy violation.
 const CLOSE_CODES: Partial<Record<ErrorCode, number>> = { INVALID_INPUT: 1002, PAYLOAD_TOO_LARGE: 1009, UNAVAILABLE: 1001, INTERNAL: 1011 };
 
-/** The WebSocket close code that follows the ERROR frame of a session ended by `code`. */
-export function closeCodeFor(code: ErrorCode): number {
-  return CLOSE_CODES[code] ?? 1008;
+/** The WebSocket close code that follows the ERROR frame of a session ended by `error` (1012 on shutdown). */
+export function closeCodeFor(error: ErrorInfo): number {
+  if (isRestartNotice(error)) return RESTART_CLOSE_CODE;
+  return CLOSE_CODES[error.code] ?? 1008;
 }
 
 /** A complete raw frame as a `FrameImpl`; throws INVALID_INPUT when its command is not one a client may send. */
@@ -74,7 +78,9 @@ export function eventFrame(
 
 /** The ERROR frame that ends a session: `message:<CODE>`, body `{ error }`. */
 export function errorFrame(error: ErrorInfo): string | ArrayBuffer {
-  return writeFrame('ERROR', { message: error.code, 'content-type': 'application/json' }, JSON.stringify({ error }));
+  const headers: StompHeaders = { message: error.code, 'content-type': 'application/json' };
+  if (isRestartNotice(error)) headers[RESTART_STOMP_HEADER.name] = RESTART_STOMP_HEADER.value;
+  return writeFrame('ERROR', headers, JSON.stringify({ error }));
 }
 
 // The part of a room MESSAGE frame that is the same for every subscriber (headers after `subscription`, the

@@ -101,15 +101,18 @@ describe('STOMP 1.2 on /ws', () => {
     expect(peer.closeCode()).toBe(1009);
   });
 
-  it('says UNAVAILABLE in an ERROR frame and closes with 1001 (going away) when the server shuts down', async () => {
+  it('says UNAVAILABLE with the x-reconnect:now hint in an ERROR frame and closes with 1012 (service restart) when the server shuts down', async () => {
     const own = await startTestServer();
     const peer = await openRaw(own, '/ws', ['v12.stomp']);
     peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: await tokenFor('stayer') }));
     await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
     await own.dispose();
     await waitFor(() => peer.closeCode() !== null);
-    expect(peer.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR'))).toContain('message:UNAVAILABLE');
-    expect(peer.closeCode()).toBe(1001);
+    const error = peer.frames.find((f) => typeof f === 'string' && f.startsWith('ERROR')) as string;
+    expect(error).toContain('message:UNAVAILABLE');
+    expect(error).toContain('x-reconnect:now');
+    expect(error).toContain('"retryAfterMs":0');
+    expect(peer.closeCode()).toBe(1012);
   });
 
   it('closes a silent connection that negotiated heart-beats', async () => {

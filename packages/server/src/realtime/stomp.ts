@@ -1,6 +1,6 @@
 import { Parser, type FrameImpl, type StompHeaders } from '@stomp/stompjs';
 import type { WebSocket } from 'ws';
-import { ChatError, DESTINATIONS, roomTopic, toChatError, type Ack } from '@groupbuy/protocol';
+import { ChatError, DESTINATIONS, RESTART_CLOSE_REASON, isRestartNotice, roomTopic, toChatError, type Ack } from '@groupbuy/protocol';
 import { ConnectionSession, type DecodedCommand } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import * as codec from './stomp-codec.js';
@@ -32,7 +32,7 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
     close: (error) => {
       write(codec.errorFrame(error));
       stopTimers();
-      ws.close(codec.closeCodeFor(error.code));
+      ws.close(codec.closeCodeFor(error), isRestartNotice(error) ? RESTART_CLOSE_REASON : undefined);
     },
     terminate: () => ws.terminate(),
     bufferedBytes: () => ws.bufferedAmount,
