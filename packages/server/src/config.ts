@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
-import { parseContentKeys } from './stores/content-cipher.js';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
+import { parseContentKeys } from './stores/content-cipher.js';
 
 /** Everything the server reads from its environment and flags. */
 export interface ServerConfig {
@@ -93,6 +93,14 @@ export function parseRateLimit(value: string): RateLimit {
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
 }
 
+/** Parses SLOW_CONSUMER_BYTES: a whole number of bytes, at least 64 KiB (below that a replay burst would cut healthy clients). */
+export function parseSlowConsumerBytes(value: string): number {
+  const bytes = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || bytes < 64 * 1024)
+    throw new Error(`SLOW_CONSUMER_BYTES "${value}" must be a number of bytes, at least 65536.`);
+  return bytes;
+}
+
 /**
  * `--log-level` / LOG_LEVEL (debug, info, warn, error, any case), read on its own so the CLI can build its
  * logger before the rest of the configuration (whose errors it logs). Undefined when unset or unknown
@@ -101,14 +109,6 @@ export function parseRateLimit(value: string): RateLimit {
 export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel | undefined {
   const raw = (parseArgs(argv).get('log-level') ?? (env['LOG_LEVEL'] || undefined))?.trim().toLowerCase();
   return LOG_LEVELS.find((l) => l === raw);
-}
-
-/** Parses SLOW_CONSUMER_BYTES: a whole number of bytes, at least 64 KiB (below that a replay burst would cut healthy clients). */
-export function parseSlowConsumerBytes(value: string): number {
-  const bytes = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || bytes < 64 * 1024)
-    throw new Error(`SLOW_CONSUMER_BYTES "${value}" must be a number of bytes, at least 65536.`);
-  return bytes;
 }
 
 /** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, WIDGET_DIR). */
