@@ -11,7 +11,7 @@ import { LocalPresence, type PresenceStore } from './presence/types.js';
 import type { RealtimeContext } from './realtime/context.js';
 import { SLOW_CONSUMER_BYTES } from './realtime/connection.js';
 import { Hub } from './realtime/hub.js';
-import type { AnonymousFeedLimits } from './realtime/sse.js';
+import type { AnonymousFeedLimits } from './realtime/context.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type RateLimit } from './rooms/rate-limit.js';
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';

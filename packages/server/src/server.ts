@@ -21,7 +21,7 @@ import type { Metrics } from './metrics.js';
 import { createPromMetrics } from './metrics-prom.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { handleRawWs } from './realtime/raw-ws.js';
-import type { AnonymousFeedLimits } from './realtime/sse.js';
+import type { AnonymousFeedLimits } from './realtime/context.js';
 import { attachSocketIo } from './realtime/socket-io.js';
 import { handleStomp } from './realtime/stomp.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-limit.js';

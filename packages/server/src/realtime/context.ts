@@ -4,7 +4,6 @@ import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../rooms/rate-limit.js';
 import type { RoomService } from '../rooms/service.js';
 import type { Hub } from './hub.js';
-import type { AnonymousFeedLimits } from './sse.js';
 
 /** What every realtime endpoint needs, handed over once by the app. */
 export interface RealtimeContext {
@@ -32,4 +31,12 @@ export interface RealtimeContext {
   slowConsumerBytes: number;
   /** Caps on signed-out readers of the SSE feed. @default 1000 per room, 10000 in all */
   anonymousFeedLimits?: AnonymousFeedLimits;
+}
+
+/** Caps on the feeds signed-out visitors hold open on one instance. */
+export interface AnonymousFeedLimits {
+  /** Anonymous streams per room. @default 1000 */
+  perRoom: number;
+  /** Anonymous streams on this instance in all. @default 10000 */
+  total: number;
 }

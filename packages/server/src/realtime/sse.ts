@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ChatError, LIMITS, SSE_EVENTS, assertProductId, parseSeq, type Room } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
-import type { RealtimeContext } from './context.js';
+import type { AnonymousFeedLimits, RealtimeContext } from './context.js';
 import { slowConsumerCut } from './connection.js';
 import type { Delivery, HubSubscription } from './hub.js';
 
@@ -11,14 +11,6 @@ const utf8 = new TextEncoder();
 
 /** Keep-alive comment interval, in ms: below common proxy idle timeouts (30–60 s). */
 export const SSE_KEEPALIVE_MS = 15_000;
-
-/** Caps on the feeds signed-out visitors hold open on one instance. */
-export interface AnonymousFeedLimits {
-  /** Anonymous streams per room. @default 1000 */
-  perRoom: number;
-  /** Anonymous streams on this instance in all. @default 10000 */
-  total: number;
-}
 
 /** {@link AnonymousFeedLimits} when none are given. */
 export const DEFAULT_ANONYMOUS_FEED_LIMITS: Readonly<AnonymousFeedLimits> = { perRoom: 1000, total: 10_000 };

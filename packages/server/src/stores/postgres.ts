@@ -12,9 +12,8 @@ import {
   type Room,
   type ValidCreateRoomInput,
 } from '@groupbuy/protocol';
-import type { Logger } from '../logger.js';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
-import { inTransaction, openPool } from './postgres/pool.js';
+import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
 import { statements, type Statements } from './postgres/statements.js';
 import {
   assertPageLimit,
@@ -34,10 +33,8 @@ import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult,
 
 export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from './postgres/migrations.js';
 
-/** How to open a {@link PostgresStore}. */
-export interface PostgresStoreOptions {
-  /** `postgres://user:password@host:port/database`; the usual libpq parameters (`sslmode`, …) apply. */
-  connectionString: string;
+/** How to open a {@link PostgresStore}: how its pool connects, plus what it stores where. */
+export interface PostgresStoreOptions extends PoolOptions {
   /** Encrypts message content at rest. @default plainCipher (content stored as is) */
   cipher?: ContentCipher;
   /**
@@ -45,12 +42,6 @@ export interface PostgresStoreOptions {
    * deployments or test runs can share one database. @default 'public'
    */
   schema?: string;
-  /** Connections this instance keeps open at most; each concurrent write holds one. @default 10 */
-  poolSize?: number;
-  /** How long a call waits for a connection (a new one, or a free one from a busy pool), in ms. @default 10000 */
-  connectTimeoutMs?: number;
-  /** Told about connections the pool lost while idle (it replaces them on its own). */
-  logger?: Logger;
 }
 
 /** The columns of a room row that lifecycle changes write. */

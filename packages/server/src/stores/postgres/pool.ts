@@ -1,5 +1,5 @@
 import { Pool, TypeOverrides, type PoolClient } from 'pg';
-import type { PostgresStoreOptions } from '../postgres.js';
+import type { Logger } from '../../logger-core.js';
 import { migratePostgres } from './migrations.js';
 
 // How the PostgreSQL store talks to the database: one pool per store, and one transaction per write.
@@ -16,11 +16,23 @@ int8AsNumber.setTypeParser(20 /* INT8 */, (value: string): number => {
   return n;
 });
 
+/** How the store's pool connects (the connection part of `PostgresStoreOptions`). */
+export interface PoolOptions {
+  /** `postgres://user:password@host:port/database`; the usual libpq parameters (`sslmode`, …) apply. */
+  connectionString: string;
+  /** Connections this instance keeps open at most; each concurrent write holds one. @default 10 */
+  poolSize?: number;
+  /** How long a call waits for a connection (a new one, or a free one from a busy pool), in ms. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Told about connections the pool lost while idle (it replaces them on its own). */
+  logger?: Logger;
+}
+
 /**
  * Connects a pool as `options` say, brings `schema` up to date (creating it when missing) and returns the
  * pool; when that fails the pool is ended and the error thrown.
  */
-export async function openPool(options: PostgresStoreOptions, schema: string): Promise<Pool> {
+export async function openPool(options: PoolOptions, schema: string): Promise<Pool> {
   const pool = new Pool({
     connectionString: options.connectionString,
     max: Math.max(1, Math.floor(options.poolSize ?? 10)),
