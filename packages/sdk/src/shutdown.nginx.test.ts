@@ -3,16 +3,12 @@
 // plain WebSocket through the proxy. SIGTERM one instance: its clients are told to come back now (STOMP ERROR
 // with x-reconnect:now, WebSocket close 1012), the proxy sends them to the other one, and they resume from
 // their last seq with nothing lost and nothing twice.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient } from './client.js';
+import { NGINX_PATH, startNginx, type RunningNginx } from '@groupbuy/testing/nginx';
 import { ServerProcess, createRoom, history, signedToken, waitFor } from './test-support/server.js';
 import { sentContents, strictlyOrdered } from './test-support/clients.js';
 import type { WebSocketLike } from './transports/shared.js';
@@ -20,47 +16,9 @@ import { stompTransport } from './transports/stomp.js';
 import { wsTransport } from './transports/ws.js';
 import type { ChatClient, ConnectionState, RoomSession, TransportFactory } from './types.js';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-const SHIPPED_CONF = resolve(dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx/groupbuy-chat.conf');
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
-if (!NGINX) console.warn('shutdown.nginx.test.ts skipped: nginx is not installed (.ci/run installs it with apt-get).');
-
-/** A free TCP port on loopback (released at once; nginx binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
-/**
- * The shipped config with only its machine-specific literals replaced (as packages/server/src/deploy.nginx.test.ts
- * does), the one upstream line becoming two: a literal no longer in the file fails here.
- */
-function renderConf(text: string, r: { upstreams: string[]; httpPort: number; httpsPort: number; dir: string }): string {
-  const swaps: [string, string][] = [
-    ['server 127.0.0.1:8080;', r.upstreams.map((u) => `server ${u};`).join(' ')],
-    ['listen 80;', `listen 127.0.0.1:${r.httpPort};`],
-    ['listen 443 ssl http2;', `listen 127.0.0.1:${r.httpsPort} ssl http2;`],
-    ['listen [::]:80;', ''],
-    ['listen [::]:443 ssl http2;', ''],
-    ['/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(r.dir, 'certs/fullchain.pem')],
-    ['/etc/letsencrypt/live/chat.example.com/privkey.pem', join(r.dir, 'certs/privkey.pem')],
-    ['/var/log/nginx/', `${join(r.dir, 'logs')}/`],
-  ];
-  let out = text;
-  for (const [from, to] of swaps) {
-    if (!out.includes(from))
-      throw new Error(`deploy/nginx/groupbuy-chat.conf no longer contains "${from}": update renderConf in this test`);
-    out = out.split(from).join(to);
-  }
-  return out;
-}
+if (!NGINX_PATH) console.warn('shutdown.nginx.test.ts skipped: nginx is not installed (.ci/run installs it with apt-get).');
 
 /** How many connections of each transport an instance holds, read from its own /metrics (not through nginx). */
 async function connectionsOf(url: string): Promise<Record<string, number>> {
@@ -70,15 +28,12 @@ async function connectionsOf(url: string): Promise<Record<string, number>> {
   return out;
 }
 
-describe.skipIf(!NGINX)('SIGTERM of one of two instances behind nginx (deploy/nginx/groupbuy-chat.conf)', () => {
-  let dir: string;
+describe.skipIf(!NGINX_PATH)('SIGTERM of one of two instances behind nginx (deploy/nginx/groupbuy-chat.conf)', () => {
   let ca = '';
   let base = '';
-  let nginx: ChildProcess | undefined;
-  let nginxExit: Promise<void> = Promise.resolve();
+  let nginx: RunningNginx | undefined;
   const instances = [new ServerProcess(), new ServerProcess()];
   const clients: ChatClient[] = [];
-  const killNginx = () => nginx?.kill('SIGTERM');
 
   // ws with the test's own certificate authority (the SDK takes the WebSocket constructor it is given).
   class TrustingWebSocket extends WebSocket {
@@ -108,34 +63,6 @@ describe.skipIf(!NGINX)('SIGTERM of one of two instances behind nginx (deploy/ng
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'groupbuy-shutdown-'));
-    for (const sub of ['logs', 'certs', 'temp']) mkdirSync(join(dir, sub));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ].concat([
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'certs/privkey.pem'),
-        '-out',
-        join(dir, 'certs/fullchain.pem'),
-      ]),
-      { stdio: 'pipe' },
-    );
-    ca = readFileSync(join(dir, 'certs/fullchain.pem'), 'utf8');
-
     // One database and one Redis: the first instance creates the file (and the dev content key beside it),
     // the second opens the same one.
     const [one, two] = instances as [ServerProcess, ServerProcess];
@@ -143,40 +70,8 @@ describe.skipIf(!NGINX)('SIGTERM of one of two instances behind nginx (deploy/ng
     await one.start(shared);
     await two.start([...shared, '--database-url', join(one.dir, 'chat.db')]);
 
-    const httpPort = await freePort();
-    const httpsPort = await freePort();
-    base = `https://127.0.0.1:${httpsPort}`;
-    const upstreams = instances.map((p) => new URL(p.url).host);
-    writeFileSync(join(dir, 'groupbuy-chat.conf'), renderConf(readFileSync(SHIPPED_CONF, 'utf8'), { upstreams, httpPort, httpsPort, dir }));
-    const temp = (name: string) => `${name}_temp_path ${join(dir, 'temp', name)};`;
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        process.getuid?.() === 0 ? 'user root;' : '',
-        'worker_processes 1;',
-        `error_log ${join(dir, 'logs/error.log')} notice;`,
-        'events { worker_connections 256; }',
-        'http {',
-        `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
-        `  include ${join(dir, 'groupbuy-chat.conf')};`,
-        '}',
-      ].join('\n'),
-    );
-    const args = [
-      '-p',
-      `${dir}/`,
-      '-e',
-      join(dir, 'logs/error.log'),
-      '-c',
-      join(dir, 'nginx.conf'),
-      '-g',
-      `daemon off; pid ${join(dir, 'nginx.pid')};`,
-    ];
-    execFileSync(NGINX!, ['-t', ...args], { stdio: 'pipe' });
-    const child = spawn(NGINX!, args, { stdio: 'ignore' });
-    nginx = child;
-    nginxExit = new Promise((r) => child.once('exit', () => r()));
-    process.once('exit', killNginx);
+    nginx = await startNginx({ upstreams: instances.map((p) => new URL(p.url).host) });
+    ({ base, ca } = nginx);
     await waitFor(
       'nginx to proxy /healthz',
       async () => (await trustingFetch(`${base}/healthz`).catch(() => null))?.status === 200,
@@ -186,11 +81,8 @@ describe.skipIf(!NGINX)('SIGTERM of one of two instances behind nginx (deploy/ng
 
   afterAll(async () => {
     for (const client of clients.splice(0)) client.close();
-    killNginx();
-    await nginxExit;
-    process.off('exit', killNginx);
+    await nginx?.stop();
     for (const p of instances) await p.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('tells the clients of the stopping instance to come back now; over STOMP and plain WebSocket they resume on the other from their last seq, lost 0, duplicated 0', async () => {
