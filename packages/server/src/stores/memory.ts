@@ -13,6 +13,7 @@ import type { ContentCipher } from './content-cipher.js';
 import {
   assertPageLimit,
   newMessageRow,
+  newRoomRow,
   notFound,
   systemDraft,
   toMessage,
@@ -60,19 +61,7 @@ export class MemoryStore implements ChatStore {
     this.assertOpen();
     const existing = this.rooms.get(input.productId);
     if (existing) return { room: toRoom(existing.row), created: false };
-    const row: RoomRow = {
-      product_id: input.productId,
-      title: input.title,
-      status: 'ACTIVE',
-      max_participants: input.maxParticipants,
-      min_participants: input.minParticipants,
-      participant_count: 0,
-      expires_at: Date.parse(input.expiresAt),
-      created_at: nowMs,
-      closed_at: null,
-      host_id: input.hostId,
-      last_seq: 0,
-    };
+    const row = newRoomRow(input, nowMs);
     this.rooms.set(input.productId, { row, participants: new Map(), messages: [], byClientMsgId: new Map() });
     return { room: toRoom(row), created: true };
   }

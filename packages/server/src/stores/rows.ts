@@ -1,5 +1,15 @@
 import { ChatError, systemText } from '@groupbuy/protocol';
-import type { ChatMessage, MessageType, Participant, Room, RoomSnapshot, RoomState, RoomStatus, SystemEvent } from '@groupbuy/protocol';
+import type {
+  ChatMessage,
+  MessageType,
+  Participant,
+  Room,
+  RoomSnapshot,
+  RoomState,
+  RoomStatus,
+  SystemEvent,
+  ValidCreateRoomInput,
+} from '@groupbuy/protocol';
 import type { ContentCipher } from './content-cipher.js';
 import type { UserRef } from './types.js';
 
@@ -92,6 +102,23 @@ export interface MessageDraft {
 export const MESSAGE_COLUMNS = 'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The row of a room just created: ACTIVE, nobody in it yet, no message yet. */
+export function newRoomRow(input: ValidCreateRoomInput, nowMs: number): RoomRow {
+  return {
+    product_id: input.productId,
+    title: input.title,
+    status: 'ACTIVE',
+    max_participants: input.maxParticipants,
+    min_participants: input.minParticipants,
+    participant_count: 0,
+    expires_at: Date.parse(input.expiresAt),
+    created_at: nowMs,
+    closed_at: null,
+    host_id: input.hostId,
+    last_seq: 0,
+  };
+}
 
 /** The wire form of a room row (times as ISO-8601 strings). */
 export function toRoom(row: RoomRow): Room {

@@ -23,6 +23,7 @@ import {
   MESSAGE_COLUMNS,
   assertPageLimit,
   newMessageRow,
+  newRoomRow,
   notFound,
   ruleState,
   systemDraft,
@@ -141,19 +142,7 @@ export class SqliteStore implements ChatStore {
     this.selectNextDeadline = db.prepare("SELECT MIN(expires_at) AS next FROM rooms WHERE status = 'ACTIVE'");
 
     this.txCreateRoom = db.transaction((input: ValidCreateRoomInput, nowMs: number) => {
-      const inserted = this.insertRoom.run({
-        product_id: input.productId,
-        title: input.title,
-        status: 'ACTIVE',
-        max_participants: input.maxParticipants,
-        min_participants: input.minParticipants,
-        participant_count: 0,
-        expires_at: Date.parse(input.expiresAt),
-        created_at: nowMs,
-        closed_at: null,
-        host_id: input.hostId,
-        last_seq: 0,
-      });
+      const inserted = this.insertRoom.run(newRoomRow(input, nowMs));
       return { room: toRoom(this.mustGetRoom(input.productId)), created: inserted.changes === 1 };
     });
     this.txJoin = db.transaction((productId: string, user: UserRef, nowMs: number): JoinResult => {
