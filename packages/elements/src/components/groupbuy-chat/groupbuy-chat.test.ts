@@ -4,7 +4,6 @@ import type { InProcessServer, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
 import type { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
-import { createChatClient } from '@groupbuy/sdk';
 import type { GroupbuyAuthRequiredEvent } from '../../events/groupbuy-auth-required-event.js';
 import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
 
@@ -400,15 +399,7 @@ describe('<groupbuy-chat>', () => {
       await backend.addRoom(room());
       // A page that hands in one token and never renews it.
       const stale = await backend.tokenFor(PEOPLE.minji);
-      const client = createChatClient({
-        baseUrl: backend.baseUrl,
-        fetch: backend.fetch,
-        transport: backend.transport,
-        getToken: () => stale,
-        reconnectInitialDelayMs: 50,
-        reconnectMaxDelayMs: 300,
-        platform: { subscribe: () => () => {}, isOnline: () => true },
-      });
+      const client = testClient(backend, PEOPLE.minji, { getToken: () => stale });
       clients.push(client);
       const el = await fixture<GroupbuyChat>(
         html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`,
@@ -445,15 +436,7 @@ describe('<groupbuy-chat>', () => {
       await backend.addRoom(room());
       let token = await backend.tokenFor(PEOPLE.minji);
       backend.expireTokens();
-      const client = createChatClient({
-        baseUrl: backend.baseUrl,
-        fetch: backend.fetch,
-        transport: backend.transport,
-        getToken: () => token,
-        reconnectInitialDelayMs: 50,
-        reconnectMaxDelayMs: 300,
-        platform: { subscribe: () => () => {}, isOnline: () => true },
-      });
+      const client = testClient(backend, PEOPLE.minji, { getToken: () => token });
       clients.push(client);
       const el = await fixture<GroupbuyChat>(
         html`<groupbuy-chat product-id="p-1" lang="en" .client=${client} style="height: 560px"></groupbuy-chat>`,
