@@ -18,17 +18,17 @@ export interface ServerConfig {
   jwtSecret?: string;
   /** JWKS of the shop's identity provider (RS256/ES256 tokens), when set. */
   jwtJwksUrl?: string;
-  /** Claim holding the user id, when not `sub`. */
+  /** Claim holding the user id. @default 'sub' */
   jwtUserIdClaim?: string;
-  /** Claim holding the display name, when not `name`. */
+  /** Claim holding the display name. @default 'name' */
   jwtNameClaim?: string;
-  /** Claim holding the role (a string or an array of strings), when not `role`. */
+  /** Claim holding the role (a string or an array of strings). @default 'role' */
   jwtRoleClaim?: string;
-  /** Role claim value of the trade service, when not `service`. */
+  /** Role claim value that means the trade service. @default 'service' */
   jwtServiceRole?: string;
-  /** Expected `iss`, when set. */
+  /** Expected `iss`, checked when set. */
   jwtIssuer?: string;
-  /** Expected `aud`, when set. */
+  /** Expected `aud`, checked when set. */
   jwtAudience?: string;
   /** Origins allowed for CORS and cross-site WebSocket upgrades (same-origin always allowed). */
   allowedOrigins: string[];

@@ -32,8 +32,22 @@ import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
 
-/** Options of {@link startServer}; all but the token keys (`jwtSecret` and/or `jwtJwksUrl`) have working defaults. */
-export interface StartServerOptions {
+/**
+ * Options of {@link startServer}; all but the token keys (`jwtSecret` and/or `jwtJwksUrl`) have working defaults.
+ * The token options and `slowConsumerBytes` are {@link ServerConfig}'s own fields, documented there once.
+ */
+export interface StartServerOptions extends Pick<
+  ServerConfig,
+  | 'jwtSecret'
+  | 'jwtJwksUrl'
+  | 'jwtUserIdClaim'
+  | 'jwtNameClaim'
+  | 'jwtRoleClaim'
+  | 'jwtServiceRole'
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'slowConsumerBytes'
+> {
   /** TCP port; 0 picks a free one. @default 8080 */
   port?: number;
   /** Interface. @default '127.0.0.1' */
@@ -48,22 +62,6 @@ export interface StartServerOptions {
   redisUrl?: string;
   /** Who has a room open, across instances. @default RedisPresence when `redisUrl` is set, else this instance only */
   presence?: PresenceStore;
-  /** HS256 secret; this or `jwtJwksUrl` is required. */
-  jwtSecret?: string;
-  /** JWKS URL of the shop's identity provider: RS256/ES256 tokens are verified against it. */
-  jwtJwksUrl?: string;
-  /** Claim holding the user id. @default 'sub' */
-  jwtUserIdClaim?: string;
-  /** Claim holding the display name. @default 'name' */
-  jwtNameClaim?: string;
-  /** Claim holding the role (a string or an array of strings). @default 'role' */
-  jwtRoleClaim?: string;
-  /** Role claim value that means the trade service. @default 'service' */
-  jwtServiceRole?: string;
-  /** Expected `iss`. */
-  jwtIssuer?: string;
-  /** Expected `aud`. */
-  jwtAudience?: string;
   /** Origins allowed besides same-origin. @default [] */
   allowedOrigins?: string[];
   /** Dev mode: `POST /api/dev/token`. @default false */
@@ -90,8 +88,6 @@ export interface StartServerOptions {
   metricsPort?: number;
   /** STOMP heart-beat offered and expected, in ms. @default 10000 */
   heartbeatMs?: number;
-  /** Bytes that may wait to be sent to one connection before it is cut with SLOW_CONSUMER. @default 4 MiB */
-  slowConsumerBytes?: number;
   /** Caps on SSE feeds read without a token. @default 1000 per room, 10000 in all */
   anonymousFeedLimits?: AnonymousFeedLimits;
 }
