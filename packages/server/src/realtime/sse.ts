@@ -6,9 +6,6 @@ import type { AnonymousFeedLimits, RealtimeContext } from './context.js';
 import { slowConsumerCut } from './connection.js';
 import type { Delivery, HubSubscription } from './hub.js';
 
-// Room and notice events are few; measuring each in UTF-8 keeps the slow-consumer cap in bytes on every transport.
-const utf8 = new TextEncoder();
-
 /** Keep-alive comment interval, in ms: below common proxy idle timeouts (30–60 s). */
 export const SSE_KEEPALIVE_MS = 15_000;
 
@@ -99,7 +96,7 @@ export async function roomEvents(
       let queued = 0;
       const write = (event: string, data: string, id?: number) => {
         if (ended) return;
-        const bytes = utf8.encode(data).byteLength;
+        const bytes = Buffer.byteLength(data);
         const cut = slowConsumerCut(ctx, 'sse', queued + bytes, principal?.userId ?? null);
         // The stream just ends (an EventSource reconnects with its Last-Event-ID): SSE has no error frame.
         if (cut) {
@@ -112,10 +109,16 @@ export async function roomEvents(
           .catch(() => undefined)
           .finally(() => (queued -= bytes));
       };
-      const writeRoom = () => write(SSE_EVENTS.room, JSON.stringify(room), room.lastSeq);
+      // Every message moves the seq, but a feed writes only notices and room changes: the Room is copied when
+      // one goes out, not for each chat message and reader.
+      let lastSeq = room.lastSeq;
+      const writeRoom = () => {
+        room = { ...room, lastSeq };
+        write(SSE_EVENTS.room, JSON.stringify(room), lastSeq);
+      };
       const onDelivery = (d: Delivery) => {
         const m = d.message;
-        room = { ...room, lastSeq: Math.max(room.lastSeq, m.seq) };
+        lastSeq = Math.max(lastSeq, m.seq);
         if (m.type === 'NOTIFICATION') write(SSE_EVENTS.notification, d.json, m.seq);
         if (m.type === 'SYSTEM' && m.room) {
           room = { ...room, ...m.room, closedAt: m.room.status === 'ACTIVE' ? null : (room.closedAt ?? m.createdAt) };
