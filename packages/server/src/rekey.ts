@@ -8,7 +8,7 @@ import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { contentKeyFile, createKeyring, parseContentKeys, type ContentCipher } from './stores/content-cipher.js';
 import { migrate } from './stores/migrations.js';
-import { openPool } from './stores/postgres/pool.js';
+import { inTransaction, openPool } from './stores/postgres/pool.js';
 
 // `groupbuy-server rekey`: moves every encrypted message row to the first key of CHAT_CONTENT_KEYS, so
 // the older keys can be dropped from the list. Batches are committed one by one and a row already under
@@ -102,9 +102,7 @@ async function postgresTarget(connectionString: string, schema: string): Promise
       return rows;
     },
     async rewrite(rows) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const r of rows) {
           await client.query(`UPDATE ${messages} SET content = $1, key_id = $2 WHERE room_id = $3 AND seq = $4 AND key_id = $5`, [
             r.newContent,
@@ -114,13 +112,7 @@ async function postgresTarget(connectionString: string, schema: string): Promise
             r.key_id,
           ]);
         }
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
     close: () => pool.end(),
   };
