@@ -244,18 +244,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const io: SocketIoServer = attachSocketIo(httpServer, realtime, isOriginAllowed);
 
   await scheduler.start();
-  await new Promise<void>((resolveListen, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
-      httpServer.off('error', reject);
-      resolveListen();
-    });
-  });
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
-  const url = `http://${(options.host ?? '127.0.0.1').includes(':') ? `[${options.host}]` : (options.host ?? '127.0.0.1')}:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const { url, port } = await listen(httpServer, options.port ?? 8080, host);
   logger.log('info', 'listening', { url, dev: options.dev ?? false });
-  const metricsServer = options.metricsPort === undefined ? null : await listenMetrics(metrics, logger, options, options.metricsPort);
+  const metricsServer =
+    options.metricsPort === undefined ? null : await listenMetrics(metrics, logger, options.metricsToken, host, options.metricsPort);
 
   let closing: Promise<void> | null = null;
   return {
@@ -293,15 +286,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
-// METRICS_PORT: /metrics alone on its own listener (same interface), so it can be firewalled apart from the chat.
-async function listenMetrics(
-  metrics: Metrics,
-  logger: Logger,
-  options: StartServerOptions,
-  port: number,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createAdaptorServer({ fetch: metricsRoutes(metrics, logger, options.metricsToken).fetch }) as HttpServer;
-  const host = options.host ?? '127.0.0.1';
+// Listens on `host:port` (0 picks a free port); resolves with the bound port and its `http://` URL.
+async function listen(server: HttpServer, port: number, host: string): Promise<{ url: string; port: number }> {
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -311,7 +297,19 @@ async function listenMetrics(
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+}
+
+// METRICS_PORT: /metrics alone on its own listener (same interface), so it can be firewalled apart from the chat.
+async function listenMetrics(
+  metrics: Metrics,
+  logger: Logger,
+  token: string | undefined,
+  host: string,
+  port: number,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createAdaptorServer({ fetch: metricsRoutes(metrics, logger, token).fetch }) as HttpServer;
+  const url = `${(await listen(server, port, host)).url}/metrics`;
   logger.log('info', 'metrics listening', { url });
   return {
     url,
