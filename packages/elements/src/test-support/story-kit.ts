@@ -10,6 +10,8 @@ import {
   type SeedMessage,
   type TestUser,
 } from '@groupbuy/testing';
+import { nothing, type TemplateResult } from 'lit';
+import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import { PEOPLE } from './server.js';
 
 const MINUTE = 60_000;
@@ -174,9 +176,21 @@ export const elementArgTypes = {
   token: { control: 'text' },
 } as const;
 
-/** True when the args point the story at a listening server rather than the in-process one. */
-export function usesRealServer(args: ElementArgs): boolean {
-  return Boolean(args['base-url']);
+/**
+ * The element `tag` pointed at the listening server the args name (`base-url`, `transport`, `token`, with
+ * `lang` and `theme`), or null when the args leave the story on the in-process server.
+ */
+export function realServerStory(tag: 'groupbuy-chat' | 'participant-list', args: ElementArgs): TemplateResult | null {
+  if (!args['base-url']) return null;
+  const element = unsafeStatic(tag);
+  return staticHtml`<${element}
+    product-id=${args['product-id'] || PRODUCT_ID}
+    base-url=${args['base-url']}
+    transport=${args.transport ?? 'stomp'}
+    token=${args.token || nothing}
+    lang=${args.lang}
+    theme=${args.theme === 'auto' ? '' : args.theme}
+  ></${element}>`;
 }
 
 export { PEOPLE, HOUR, MINUTE };

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { InProcessServer, InProcessServerOptions, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
@@ -8,6 +8,7 @@ import {
   MINUTE,
   PEOPLE,
   PRODUCT_ID,
+  realServerStory,
   prepare,
   resetStories,
   sampleRoom,
@@ -15,7 +16,6 @@ import {
   storyDeal,
   storyLater,
   storyServer,
-  usesRealServer,
   WATCHERS,
 } from '../../test-support/story-kit.js';
 
@@ -41,16 +41,8 @@ function chat(
   after?: (backend: InProcessServer, session: ReturnType<ReturnType<typeof storyClient>['room']>) => void,
 ): TemplateResult {
   resetStories();
-  if (usesRealServer(args)) {
-    return html`<groupbuy-chat
-      product-id=${args['product-id'] || PRODUCT_ID}
-      base-url=${args['base-url'] ?? ''}
-      transport=${args.transport ?? 'stomp'}
-      token=${args.token || nothing}
-      lang=${args.lang}
-      theme=${args.theme === 'auto' ? '' : args.theme}
-    ></groupbuy-chat>`;
-  }
+  const real = realServerStory('groupbuy-chat', args);
+  if (real) return real;
   const backend = storyServer(setup.server);
   const init = (setup.room ?? ((now) => sampleRoom(now)))(backend.now());
   void prepare(backend, async () => {

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { DealScript, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/participant-list.js';
@@ -7,6 +7,7 @@ import {
   type ElementArgs,
   PEOPLE,
   PRODUCT_ID,
+  realServerStory,
   WATCHERS,
   prepare,
   resetStories,
@@ -14,7 +15,6 @@ import {
   storyClient,
   storyDeal,
   storyServer,
-  usesRealServer,
 } from '../../test-support/story-kit.js';
 
 type ListArgs = ElementArgs;
@@ -28,16 +28,8 @@ function list(
   options: { reader?: TestUser; play?: DealScript } = {},
 ): TemplateResult {
   resetStories();
-  if (usesRealServer(args)) {
-    return html`<participant-list
-      product-id=${args['product-id'] || PRODUCT_ID}
-      base-url=${args['base-url'] ?? ''}
-      transport=${args.transport ?? 'stomp'}
-      token=${args.token || nothing}
-      lang=${args.lang}
-      theme=${args.theme === 'auto' ? '' : args.theme}
-    ></participant-list>`;
-  }
+  const real = realServerStory('participant-list', args);
+  if (real) return real;
   const backend = storyServer();
   void prepare(backend, () => backend.addRoom(room(backend.now())));
   const client = storyClient(backend, options.reader ?? PEOPLE.seojun);
