@@ -242,6 +242,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { JWT_SECRET: SECRET, PORT: port })).toThrow(`PORT "${port}" is not a port number.`);
   });
 
+  it.each([
+    ['https://shop.example/', 'as https://shop.example'],
+    ['https://Shop.example', 'as https://shop.example'],
+    ['https://shop.example:443', 'as https://shop.example'],
+    ['shop.example', 'like https://shop.example'],
+  ])('refuses ALLOWED_ORIGINS entry "%s", a value no browser sends, saying how to write it', (origin, hint) => {
+    expect(() => loadConfig([], { JWT_SECRET: SECRET, ALLOWED_ORIGINS: `https://ok.example, ${origin}` })).toThrow(
+      `ALLOWED_ORIGINS entry "${origin}" is not an origin a browser sends: write it ${hint}`,
+    );
+  });
+
+  it('keeps "*" and origins with a port in ALLOWED_ORIGINS', () => {
+    expect(loadConfig([], { JWT_SECRET: SECRET, ALLOWED_ORIGINS: '*, http://127.0.0.1:5173' }).allowedOrigins).toEqual([
+      '*',
+      'http://127.0.0.1:5173',
+    ]);
+  });
+
   it('reads WIDGET_DIR and --widget-dir as absolute folders', () => {
     expect(loadConfig([], { JWT_SECRET: SECRET, WIDGET_DIR: widgetDir }).widgetDir).toBe(widgetDir);
     expect(loadConfig([`--widget-dir=${widgetDir}/`], { JWT_SECRET: SECRET, WIDGET_DIR: '/nowhere' }).widgetDir).toBe(widgetDir);

@@ -83,6 +83,18 @@ export function parseArgs(argv: string[]): Map<string, string> {
   return out;
 }
 
+/**
+ * One ALLOWED_ORIGINS entry, as a browser sends it in `Origin` (`scheme://host[:port]`, lower case, no
+ * path, no default port), or `*`; anything else could never match, so it stops the start with its reason.
+ */
+export function checkOrigin(value: string): string {
+  if (value === '*') return value;
+  const origin = URL.canParse(value) ? new URL(value).origin : 'null';
+  if (origin === value) return value;
+  const hint = origin === 'null' ? 'like https://shop.example' : `as ${origin}`;
+  throw new Error(`ALLOWED_ORIGINS entry "${value}" is not an origin a browser sends: write it ${hint} (scheme://host[:port], no path).`);
+}
+
 /** Parses `N/MS` (e.g. `10/10000`) into a rate limit. */
 export function parseRateLimit(value: string): RateLimit {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
@@ -144,7 +156,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     allowedOrigins: (get('allowed-origins', 'ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())
-      .filter(Boolean),
+      .filter(Boolean)
+      .map(checkOrigin),
     dev,
     secretGenerated: !secret && dev,
   };
