@@ -110,6 +110,17 @@ describe('an ACTIVE deal', () => {
     expect(messages.every((m) => m.content.length > 0)).toBe(true);
   });
 
+  it('refuses a join by the trade service with 403 FORBIDDEN and adds no buyer', async () => {
+    const room = await createRoom(server);
+    const res = await api(server, 'POST', `${ROOMS}/${room.productId}/participants`, { token: service });
+    expect(outcome(res)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await roomOf(server, room.productId)).participantCount).toBe(0);
+  });
+
+  it('refuses a join of a room that does not exist with 404 ROOM_NOT_FOUND', async () => {
+    expect(outcome(await join(server, 'no-such-product', 'buyer'))).toEqual({ status: 404, code: 'ROOM_NOT_FOUND' });
+  });
+
   it('writes nothing for a repeated join or a leave by someone who is not in', async () => {
     const room = await createRoom(server);
     await join(server, room.productId, 'once');

@@ -22,6 +22,9 @@ import type { Metrics } from '../metrics.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import type { Limiter } from './rate-limit.js';
 
+// For a rule that does not look at the room (the service's join): any state gives the same answer.
+const ANY_ROOM = { status: 'ACTIVE', participantCount: 0, maxParticipants: 1 } as const;
+
 /** A source of time; injected so tests can move it. */
 export interface Clock {
   /** Epoch ms. */
@@ -68,8 +71,8 @@ export interface Access {
 
 /**
  * A room's operations for every transport: each asks the room rules of @groupbuy/protocol (rules.ts)
- * before it writes, and the store asks them again inside its transaction, where the answer cannot go
- * stale; plus the rate limit. Every write goes to the store first and is then published on the bus.
+ * about who asks, and the store decides what depends on the room's row inside its transaction, where the
+ * answer cannot go stale (a join only there); plus the rate limit. Every write goes to the store first and is then published on the bus.
  * The store is the truth: once a write is stored it is reported done, whatever the bus does with it.
  */
 export class RoomService {
@@ -124,11 +127,10 @@ export class RoomService {
 
   /** Joins the deal. Returns whether the user was newly added. */
   async join(principal: Principal, productId: string): Promise<{ room: Room; joined: boolean }> {
-    // A refusal read here stays true (a room never returns to ACTIVE, a filled one never empties); an
-    // allowed join is decided again, with the cap, inside the store's transaction. A buyer's join (a
-    // seller may be a buyer too) is the store's no-op, whatever the room's state.
-    const access = await this.access(principal, productId);
-    if (!access.isParticipant) orThrow(decide(access.relation, 'join', access.room));
+    // The store decides the join (already in, the cap, the status: joinOutcome) on the row it holds
+    // locked, so reading the room first would only repeat it. What the store cannot see is who asks: the
+    // trade service never joins (decide), whatever the room, so that is refused before any read.
+    if (principal.role === 'service') orThrow(decide('service', 'join', ANY_ROOM));
     const result = await this.deps.store.join(assertProductId(productId), principal, this.deps.clock.now());
     await this.publish(result);
     if (result.joined) this.deps.logger.log('info', 'joined', { room: productId, user: principal.userId });
