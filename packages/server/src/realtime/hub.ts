@@ -182,7 +182,7 @@ export class Hub {
     if (!set) this.rooms.set(roomId, (set = new Set()));
     set.add(sub);
     this.sequencer.follow(roomId, room.lastSeq);
-    this.viewersChanged(roomId);
+    this.viewersChanged(sub);
     try {
       if (sinceSeq !== undefined && sinceSeq < room.lastSeq) {
         if (room.lastSeq - sinceSeq > LIMITS.replayWindow) {
@@ -210,13 +210,16 @@ export class Hub {
       this.rooms.delete(sub.roomId);
       this.sequencer.forget(sub.roomId);
     }
-    this.viewersChanged(sub.roomId);
+    this.viewersChanged(sub);
   }
 
   // Joins and leaves of viewers come in bursts (a page with several widgets, a reconnect storm): report
-  // each changed room once per burst instead of once per subscription.
-  private viewersChanged(roomId: string): void {
-    if (this.closed) return;
+  // each changed room once per burst instead of once per subscription. A public feed (SSE) neither is a
+  // viewer nor hears them, so its arrival changes nothing: a crowd of product-page readers would otherwise
+  // cost a presence report, a presence read and an unchanged list to every chat subscriber, per burst.
+  private viewersChanged(sub: Sub): void {
+    if (this.closed || sub.publicFeed) return;
+    const { roomId } = sub;
     this.schedulePush(roomId);
     this.presenceDirty.add(roomId);
     this.presenceTimer ??= setTimeout(() => {
