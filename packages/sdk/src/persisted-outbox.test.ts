@@ -98,7 +98,7 @@ describe('persisted outbox', () => {
     expect(chats(again).map((m) => [m.status, m.error?.code])).toEqual([['failed', 'ROOM_NOT_ACTIVE']]);
     again.discard(failed?.clientMsgId ?? '');
     expect(chats(again)).toEqual([]);
-    expect(storage.getItem(outboxKey(env.url, 'ann', room.productId))).toBeNull();
+    await waitFor('the outbox to be emptied', () => storage.getItem(outboxKey(env.url, 'ann', room.productId)) === null);
   });
 
   it('shows a send to a deal that closed for a non-buyer as failed with FORBIDDEN, never delivered', async () => {
@@ -113,5 +113,33 @@ describe('persisted outbox', () => {
     await waitFor('the restored send to fail', () => chats(ann).some((m) => m.status === 'failed'));
     expect(chats(ann)[0]).toMatchObject({ content: 'am I in?', status: 'failed', error: { code: 'FORBIDDEN' } });
     expect(await storedChats(env.url, room.productId)).toEqual([]);
+  });
+
+  it('writes the outbox once for sends made in one task, and keeps them when the page closes in that task', async () => {
+    const room = await createRoom(env.url);
+    const inner = memoryOutboxStorage();
+    let writes = 0;
+    const storage: OutboxStorage = {
+      ...inner,
+      setItem: (key, value) => {
+        writes += 1;
+        inner.setItem(key, value);
+      },
+    };
+    const network = new Network();
+    network.up = false;
+    const client = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: network.wrap(transport()), outboxStorage: storage });
+    const session = client.room(room.productId);
+    await session.ready();
+    for (const content of ['one', 'two', 'three']) session.send(content);
+    await waitFor('the outbox to be written', () => storage.getItem(outboxKey(env.url, 'ann', room.productId)));
+    expect(writes).toBe(1);
+
+    for (const content of ['four', 'five']) session.send(content);
+    client.close();
+    expect(writes).toBe(2);
+    const ann = reopen(storage, room.productId);
+    await waitFor('all five to be stored', () => chats(ann).filter((m) => m.status === 'sent').length === 5);
+    expect((await storedChats(env.url, room.productId)).map((m) => m.content)).toEqual(['one', 'two', 'three', 'four', 'five']);
   });
 });

@@ -221,6 +221,7 @@ export class Session implements RoomSession {
   end(): void {
     if (!this.lifecycle.dispose()) return;
     this.roster.close();
+    this.sends.persist(); // what changed in this task (the page closing right after a send) is kept
     this.sends.close();
     this.events.clear();
     this.host.forget(this);
@@ -369,14 +370,18 @@ export class Session implements RoomSession {
     this.events.emit('error', clientMsgId === undefined ? { ...error } : { ...error, clientMsgId });
   }
 
-  /** Emits `messages` once per microtask, however many arrived in it (and persists the outbox at once). */
+  /**
+   * Emits `messages` and persists the outbox once per microtask, however many changes came in it: a burst
+   * of sends is one storage write, not one read-and-rewrite of the whole outbox per send.
+   */
   private messagesChanged(): void {
-    this.sends.persist();
     if (this.messagesQueued) return;
     this.messagesQueued = true;
     queueMicrotask(() => {
       this.messagesQueued = false;
-      if (!this.lifecycle.disposed) this.events.emit('messages', this.list.view());
+      if (this.lifecycle.disposed) return;
+      this.sends.persist();
+      this.events.emit('messages', this.list.view());
     });
   }
 }
