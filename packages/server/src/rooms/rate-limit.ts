@@ -68,13 +68,8 @@ export class RateLimiter implements Limiter {
   }
 
   /** Takes one token for `key` or rejects with RATE_LIMITED and the wait in `retryAfterMs`. */
-  take(key: string): Promise<void> {
-    try {
-      this.takeNow(key);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async take(key: string): Promise<void> {
+    this.takeNow(key);
   }
 
   /** {@link take}, synchronously: throws RATE_LIMITED instead of rejecting. */
