@@ -70,6 +70,14 @@ export class RoomController implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * True when the server refused the read (`FORBIDDEN`): a signed-in reader who is not in a deal that
+   * ended. Nothing to retry; only the public feed is left to them.
+   */
+  get closedToReader(): boolean {
+    return this.phase === 'error' && this.loadError?.code === 'FORBIDDEN';
+  }
+
   /** The room snapshot, or null. */
   get room(): Room | null {
     return this.session?.room ?? null;

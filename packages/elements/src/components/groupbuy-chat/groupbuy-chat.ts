@@ -105,7 +105,7 @@ export class GroupbuyChat extends RoomElement {
   // deal that closed (the server answers FORBIDDEN to them).
   private readonly feed = new PublicFeedController(this, () => {
     const ctl = this.roomCtl;
-    const shut = ctl.phase === 'signed-out' || (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN');
+    const shut = ctl.phase === 'signed-out' || ctl.closedToReader;
     return shut && this.productId ? { baseUrl: this.baseUrl || location.origin, productId: this.productId } : null;
   });
   private readonly header = new ChatHeader(this, { room: this.roomCtl, locale: this.locale });

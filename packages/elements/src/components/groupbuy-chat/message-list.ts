@@ -133,7 +133,7 @@ export class MessageList implements ReactiveController {
     const session = ctl.session;
     const messages = ctl.messages;
     let body: unknown;
-    if (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN') {
+    if (ctl.closedToReader) {
       // A watcher of a closed deal: nothing to retry, the deal is over for them.
       body = html`${this.renderNotices()}<div class="placeholder closed-for-watchers">
         <span class="placeholder-icon">${chatIcon}</span><p>${t.closedForWatchers}</p>

@@ -14,9 +14,8 @@ export type ComposerLockKey = ReadOnlyKey | 'authRequired';
 export function composerLock(ctl: RoomController, feedRoom: Room | null): ComposerLockKey | null {
   if (ctl.phase === 'signed-out') return readOnlyReason('anonymous', feedRoom?.status ?? 'ACTIVE')?.key ?? null;
   if (ctl.state === 'auth-required') return 'authRequired';
-  // The server refused the read (FORBIDDEN): a signed-in reader who is not in a deal that ended. Until the
-  // public feed says how it ended, it counts as closed.
-  if (ctl.phase === 'error' && ctl.loadError?.code === 'FORBIDDEN') {
+  // Until the public feed says how the deal ended, it counts as closed.
+  if (ctl.closedToReader) {
     return readOnlyReason('signed-in', feedRoom?.status ?? 'CLOSED')?.key ?? 'readOnlyClosed';
   }
   const room = ctl.room;
