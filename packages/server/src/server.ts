@@ -176,15 +176,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const store =
     options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKeys ?? options.contentKey, logger));
   const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
+  // An empty option means unset (as in loadConfig): no secret, no `iss` check, the default claim name.
   const jwt: JwtConfig = {
-    ...(options.jwtSecret ? { secret: options.jwtSecret } : {}),
-    ...(options.jwtJwksUrl ? { jwksUrl: options.jwtJwksUrl } : {}),
-    ...(options.jwtIssuer ? { issuer: options.jwtIssuer } : {}),
-    ...(options.jwtAudience ? { audience: options.jwtAudience } : {}),
-    ...(options.jwtUserIdClaim ? { userIdClaim: options.jwtUserIdClaim } : {}),
-    ...(options.jwtNameClaim ? { nameClaim: options.jwtNameClaim } : {}),
-    ...(options.jwtRoleClaim ? { roleClaim: options.jwtRoleClaim } : {}),
-    ...(options.jwtServiceRole ? { serviceRole: options.jwtServiceRole } : {}),
+    secret: options.jwtSecret || undefined,
+    jwksUrl: options.jwtJwksUrl || undefined,
+    issuer: options.jwtIssuer || undefined,
+    audience: options.jwtAudience || undefined,
+    userIdClaim: options.jwtUserIdClaim || undefined,
+    nameClaim: options.jwtNameClaim || undefined,
+    roleClaim: options.jwtRoleClaim || undefined,
+    serviceRole: options.jwtServiceRole || undefined,
   };
   const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
