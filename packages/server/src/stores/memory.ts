@@ -15,6 +15,7 @@ import {
   newMessageRow,
   newRoomRow,
   notFound,
+  ruleState,
   systemDraft,
   toMessage,
   toParticipant,
@@ -29,11 +30,6 @@ import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult,
 // Content stays as given: nothing here is at rest. Written out rather than imported from
 // content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.
 const identity: ContentCipher = { keyId: null, encrypt: (plain) => plain, decrypt: (stored) => stored };
-
-/** What the rules look at, read from a row. */
-function stateOf(row: RoomRow): { status: RoomRow['status']; participantCount: number; maxParticipants: number } {
-  return { status: row.status, participantCount: row.participant_count, maxParticipants: row.max_participants };
-}
 
 interface RoomState {
   row: RoomRow;
@@ -77,7 +73,7 @@ export class MemoryStore implements ChatStore {
   async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
     const state = this.mustGet(productId);
     const { row } = state;
-    const outcome = orThrow(joinOutcome(stateOf(row), state.participants.has(user.userId)));
+    const outcome = orThrow(joinOutcome(ruleState(row), state.participants.has(user.userId)));
     if (!outcome.joined) return { room: toRoom(row), messages: [], joined: false };
 
     const count = outcome.participantCount;
