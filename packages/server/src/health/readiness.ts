@@ -56,7 +56,8 @@ export class Readiness {
     if (this.shuttingDown) return { status: 'shutting-down', components: {} };
     const entries = await Promise.all(Object.entries(this.components).map(async ([name, c]) => [name, await this.probe(c)] as const));
     const components = Object.fromEntries(entries);
-    const ready = !this.shuttingDown && entries.every(([, health]) => health.status === 'ok');
+    const ready = entries.every(([, health]) => health.status === 'ok');
+    // Asked again: a shutdown may have begun while the pings were out.
     return { status: this.shuttingDown ? 'shutting-down' : ready ? 'ok' : 'unavailable', components };
   }
 
