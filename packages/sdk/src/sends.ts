@@ -55,17 +55,7 @@ export class Sends {
   send(content: string): LocalMessage {
     const text = normalizeContent(content);
     const clientMsgId = this.host.createClientMsgId();
-    const user = this.host.user();
-    const local: LocalMessage = {
-      id: clientMsgId,
-      clientMsgId,
-      roomId: this.host.productId,
-      type: 'CHAT',
-      sender: user ? { userId: user.userId, name: user.name } : null,
-      content: text,
-      createdAt: this.host.now(),
-      status: 'pending',
-    };
+    const local = this.localCopy(clientMsgId, text, this.host.now());
     this.list.putLocal(local);
     this.queue({ clientMsgId, content: text });
     return local;
@@ -99,18 +89,10 @@ export class Sends {
     for (const entry of this.store.read()) {
       if (this.list.getLocal(entry.clientMsgId)) continue;
       this.known.add(entry.clientMsgId);
-      const base = {
-        id: entry.clientMsgId,
-        clientMsgId: entry.clientMsgId,
-        roomId: this.host.productId,
-        type: 'CHAT' as const,
-        sender: { userId: user.userId, name: user.name },
-        content: entry.content,
-        createdAt: entry.createdAt,
-      };
-      if (entry.error) this.list.putLocal({ ...base, status: 'failed', error: entry.error });
+      const local = this.localCopy(entry.clientMsgId, entry.content, entry.createdAt);
+      if (entry.error) this.list.putLocal({ ...local, status: 'failed', error: entry.error });
       else {
-        this.list.putLocal({ ...base, status: 'pending' });
+        this.list.putLocal(local);
         waiting.push({ clientMsgId: entry.clientMsgId, content: entry.content });
       }
     }
@@ -160,6 +142,21 @@ export class Sends {
   /** The session is gone: nothing more is persisted or retried. */
   close(): void {
     this.closed = true;
+  }
+
+  // The optimistic copy of a send, pending; a fresh send and one restored from storage look the same.
+  private localCopy(clientMsgId: string, content: string, createdAt: string): LocalMessage {
+    const user = this.host.user();
+    return {
+      id: clientMsgId,
+      clientMsgId,
+      roomId: this.host.productId,
+      type: 'CHAT',
+      sender: user ? { userId: user.userId, name: user.name } : null,
+      content,
+      createdAt,
+      status: 'pending',
+    };
   }
 
   private queue(entry: OutboxEntry): void {
