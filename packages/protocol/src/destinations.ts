@@ -6,6 +6,8 @@ export const DESTINATIONS = {
   topicPrefix: '/topic/chat/',
   /** Prefix of the destinations a client SENDs chat to. */
   appPrefix: '/app/chat/',
+  /** Prefix of the destinations a client SENDs "I am typing" to (empty body, no receipt needed). */
+  typingPrefix: '/app/typing/',
   /** Per-connection queue for errors about single frames. */
   userErrors: '/user/queue/errors',
   /** STOMP-over-WebSocket endpoint path. */
@@ -22,7 +24,10 @@ export const DESTINATIONS = {
 export const STOMP_HEADERS = {
   /** On SUBSCRIBE: replay every message with a larger seq before live ones. */
   sinceSeq: 'since-seq',
-  /** On MESSAGE: what the body is (`message` by default, `replay-truncated`, `subscription-ended`, `error`). */
+  /**
+   * On MESSAGE: what the body is (`message` by default, `replay-truncated`, `subscription-ended`, `error`,
+   * `viewers`, `typing`, `read`, `notice`).
+   */
   kind: 'x-kind',
 } as const;
 
@@ -34,6 +39,16 @@ export function roomTopic(productId: string): string {
 /** `/app/chat/{productId}`. */
 export function roomAppDestination(productId: string): string {
   return DESTINATIONS.appPrefix + productId;
+}
+
+/** `/app/typing/{productId}`. */
+export function roomTypingDestination(productId: string): string {
+  return DESTINATIONS.typingPrefix + productId;
+}
+
+/** The product id in a `/app/typing/{id}` destination, or null when it is not one. */
+export function parseRoomTypingDestination(destination: string): string | null {
+  return parseWithPrefix(destination, DESTINATIONS.typingPrefix);
 }
 
 /** The product id in a `/topic/chat/{id}` destination, or null when it is not one. */

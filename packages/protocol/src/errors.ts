@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'MUTED',
   'ROOM_NOT_FOUND',
   'ROOM_FULL',
   'ROOM_NOT_ACTIVE',
@@ -25,6 +26,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  // The host or the service muted this user in this room for a while (`retryAfterMs`); a 403 with its own code.
+  MUTED: 403,
   ROOM_NOT_FOUND: 404,
   NOT_FOUND: 404,
   ROOM_FULL: 409,
@@ -45,7 +48,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 export function errorCodeForStatus(status: number): ErrorCode {
   if (status === 404) return 'ROOM_NOT_FOUND';
   if (status === 502 || status === 503 || status === 504) return 'UNAVAILABLE';
-  for (const code of ERROR_CODES) if (HTTP_STATUS[code] === status && code !== 'ROOM_FULL' && code !== 'ROOM_NOT_ACTIVE') return code;
+  for (const code of ERROR_CODES)
+    if (HTTP_STATUS[code] === status && code !== 'ROOM_FULL' && code !== 'ROOM_NOT_ACTIVE' && code !== 'MUTED') return code;
   return 'INTERNAL';
 }
 
@@ -58,7 +62,7 @@ export interface ErrorInfo {
   code: ErrorCode;
   /** A sentence a person understands; never a stack trace. */
   message: string;
-  /** For RATE_LIMITED: how long until a retry can succeed, in milliseconds. */
+  /** For RATE_LIMITED (the send rate or slow mode) and MUTED: how long until a retry can succeed, in milliseconds. */
   retryAfterMs?: number;
 }
 
@@ -80,7 +84,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export class ChatError extends Error {
   /** Machine-readable code. */
   readonly code: ErrorCode;
-  /** For RATE_LIMITED: milliseconds until a retry can succeed. */
+  /** For RATE_LIMITED and MUTED: milliseconds until a retry can succeed. */
   readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {

@@ -23,7 +23,29 @@ export type ServerEvent =
    */
   | { type: 'viewers'; roomId: string; viewers: Viewer[] }
   /** An error about one command that has no acknowledgement to ride on. */
-  | { type: 'error'; roomId?: string; clientMsgId?: string; error: ErrorInfo };
+  | { type: 'error'; roomId?: string; clientMsgId?: string; error: ErrorInfo }
+  /**
+   * Someone is typing in the room (ephemeral: not stored, not in the seq stream, relayed across instances
+   * by the bus). Each event means "for the next `LIMITS.typingExpiryMs`"; a client drops the name after that
+   * without news, or at once when that user's message arrives. Never sent back to the typist's own connections.
+   */
+  | { type: 'typing'; roomId: string; user: Viewer }
+  /** This user read up to `seq` on another device or tab: only to that user's own connections. */
+  | { type: 'read'; roomId: string; seq: number }
+  /** Something only this user is told (never stored in the room, never seen by others). */
+  | { type: 'notice'; roomId: string; notice: PrivateNotice };
+
+/** What a `notice` event tells one user. */
+export type PrivateNotice =
+  /** The PII guard masked phone numbers, e-mail or account numbers in the user's message: use the address form. */
+  | { kind: 'PII_MASKED'; seq: number; found: readonly PiiKind[] }
+  /** The host or the service muted the user in this room until `until` (ISO-8601). */
+  | { kind: 'MUTED'; until: string }
+  /** The mute was lifted. */
+  | { kind: 'UNMUTED' };
+
+/** What the PII guard recognises in a chat message. */
+export type PiiKind = 'phone' | 'email' | 'bankAccount' | 'residentNumber';
 
 /** What a client asks of a live connection, whatever the transport. */
 export type ClientCommand =
@@ -31,8 +53,18 @@ export type ClientCommand =
   | { type: 'subscribe'; roomId: string; sinceSeq?: number }
   /** Stop receiving a room. */
   | { type: 'unsubscribe'; roomId: string }
-  /** Post a chat message. `clientMsgId` makes retries idempotent. */
-  | { type: 'send'; roomId: string; content: string; clientMsgId: string };
+  /** Post a chat message. `clientMsgId` makes retries idempotent; `attachments` are upload ids (at most 4). */
+  | { type: 'send'; roomId: string; content: string; clientMsgId: string; attachments?: readonly AttachmentRef[] }
+  /** "I am typing" (the client sends at most one per `LIMITS.typingThrottleMs`; the server drops extras). */
+  | { type: 'typing'; roomId: string };
+
+/** An upload named in a send: its id and the alt text the sender gave it. */
+export interface AttachmentRef {
+  /** The id `POST …/attachments` answered. */
+  id: string;
+  /** Alt text, 0–200 characters. */
+  alt?: string;
+}
 
 /** The answer to a command. `message` is the stored message for `send` when the transport carries it. */
 export type Ack = { ok: true; message?: ChatMessage; room?: Room } | { ok: false; error: ErrorInfo };
@@ -43,8 +75,14 @@ export const SOCKET_IO_EVENTS = {
   subscribe: 'subscribe',
   /** client → server: `{ roomId }`, ack `Ack`. */
   unsubscribe: 'unsubscribe',
-  /** client → server: `{ roomId, content, clientMsgId }`, ack `Ack` with `message`. */
+  /** client → server: `{ roomId, content, clientMsgId, attachments? }`, ack `Ack` with `message`. */
   send: 'send',
+  /** client → server: `{ roomId }`, no ack needed; server → client: `{ roomId, user }`. */
+  typing: 'typing',
+  /** server → client: `{ roomId, seq }` (see the `read` ServerEvent). */
+  read: 'read',
+  /** server → client: `{ roomId, notice }` (see the `notice` ServerEvent). */
+  notice: 'notice',
   /** server → client: `ChatMessage`. */
   message: 'message',
   /** server → client: `{ roomId, sinceSeq, lastSeq }`. */
@@ -67,6 +105,12 @@ export const WS_CONTROL_TYPES = {
   subscriptionEnded: 'SUBSCRIPTION_ENDED',
   /** `{ type: 'VIEWERS', roomId, viewers }` (see the `viewers` ServerEvent). Only sent when the URL asks with `viewers=1`. */
   viewers: 'VIEWERS',
+  /** Both ways: client `{ type: 'TYPING' }`; server `{ type: 'TYPING', roomId, user }`. */
+  typing: 'TYPING',
+  /** `{ type: 'READ', roomId, seq }`. */
+  read: 'READ',
+  /** `{ type: 'NOTICE', roomId, notice }`. */
+  notice: 'NOTICE',
   /**
    * `{ type: 'READY', roomId, lastSeq }`: authorised and replayed, live from here. Only sent when the URL
    * asks for it with `ready=1`, so the seed's hook (which appends every frame) sees messages only.

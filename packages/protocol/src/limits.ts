@@ -24,6 +24,24 @@ export const LIMITS = {
   maxParticipantsMax: 10000,
   /** Live subscriptions one connection may hold. */
   subscriptionsPerConnection: 20,
+  /** A client sends "typing" at most this often while the user types, in ms; the server drops what comes faster. */
+  typingThrottleMs: 3000,
+  /** A typing name disappears this long after its last typing event, in ms. */
+  typingExpiryMs: 5000,
+  /** Images one CHAT message may carry. */
+  attachmentsPerMessage: 4,
+  /** Largest upload by default, in bytes (the server's `ATTACHMENT_MAX_BYTES` may change it). */
+  attachmentMaxBytes: 10 * 1024 * 1024,
+  /** Longest alt text of an attachment, in characters. */
+  altMaxChars: 200,
+  /** How long a sender may still delete their own message, in ms. */
+  ownDeleteWindowMs: 5 * 60 * 1000,
+  /** Longest report reason, in characters. */
+  reportReasonMaxChars: 500,
+  /** Longest mute, in ms (7 days). */
+  muteMaxMs: 7 * 24 * 3600 * 1000,
+  /** Largest slow-mode interval, in ms (10 minutes). */
+  slowModeMaxMs: 10 * 60 * 1000,
 } as const;
 
 /** Product ids (= room ids): 1–64 characters of letters, digits, `_` and `-`. */

@@ -23,6 +23,14 @@ export const SystemEventType = {
   CLOSED: 'CLOSED',
   /** The deal was cancelled; see `reason`. */
   CANCELLED: 'CANCELLED',
+  /** A message was deleted (by its sender, the host or the service); `targetSeq` names it. */
+  MESSAGE_DELETED: 'MESSAGE_DELETED',
+  /** Slow mode changed; `slowModeMs` is the new value (0 = off), `auto` when the server turned it on by itself. */
+  SLOW_MODE_CHANGED: 'SLOW_MODE_CHANGED',
+  /** A NOTIFICATION was pinned (`targetSeq`, `pinned`). */
+  PINNED: 'PINNED',
+  /** The pinned notice was taken down. */
+  UNPINNED: 'UNPINNED',
 } as const;
 
 /** One of {@link SystemEventType}. */
@@ -51,6 +59,16 @@ export interface SystemEvent {
   name?: string;
   /** For CLOSED / CANCELLED. */
   reason?: CloseReason;
+  /** For JOINED through an invite link: who invited. */
+  invitedBy?: Sender;
+  /** For MESSAGE_DELETED and PINNED: the seq of the message concerned. */
+  targetSeq?: number;
+  /** For SLOW_MODE_CHANGED: the new value in ms (0 = off). */
+  slowModeMs?: number;
+  /** For SLOW_MODE_CHANGED: true when the server turned it on by itself near a busy deadline. */
+  auto?: boolean;
+  /** For PINNED: the pinned NOTIFICATION. */
+  pinned?: ChatMessage;
 }
 
 /** Who wrote a message. */
@@ -83,6 +101,32 @@ export interface ChatMessage {
   event?: SystemEvent;
   /** SYSTEM only: the room's state right after the event. */
   room?: RoomSnapshot;
+  /**
+   * A tombstone: the message was deleted, its content erased from storage (`content` is ''); seq, sender
+   * and time are kept so the stream has no hole.
+   */
+  deleted?: true;
+  /** CHAT only: up to `LIMITS.attachmentsPerMessage` uploaded images. */
+  attachments?: Attachment[];
+}
+
+/**
+ * An uploaded image a CHAT message refers to. The URLs are signed and expire (`?exp=…&sig=…`): an `<img>`
+ * works across origins without a token; a reader whose URL expired gets fresh ones with the history page.
+ */
+export interface Attachment {
+  /** The upload's id (from `POST /api/chat/rooms/{productId}/attachments`). */
+  id: string;
+  /** Pixel width of the full image (EXIF orientation applied). */
+  width: number;
+  /** Pixel height of the full image. */
+  height: number;
+  /** A preview at most 512 px on its longer side. */
+  previewUrl: string;
+  /** The full image (EXIF stripped). */
+  url: string;
+  /** Alt text, 0–200 characters (the widget defaults it to the file name). */
+  alt: string;
 }
 
 /** Response of `GET /api/chat/rooms/{productId}/messages`. */

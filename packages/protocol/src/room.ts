@@ -1,3 +1,5 @@
+import type { ChatMessage } from './message.js';
+
 /** The three states of a group-buy room. */
 export const RoomStatus = {
   /** Recruiting: anyone signed in may read and chat; buyers may join or leave. */
@@ -35,6 +37,18 @@ export interface Room {
   hostId: string | null;
   /** The seq of the room's latest message (0 when it has none). */
   lastSeq: number;
+  /**
+   * Slow mode: the least time between two CHAT messages of one buyer or watcher, in ms (0 = off). Set by the
+   * host or the service, or turned on by itself near a busy deadline; the host and the service are exempt.
+   */
+  slowModeMs: number;
+  /** The pinned NOTIFICATION shown under the header, or null. */
+  pinned: ChatMessage | null;
+  /**
+   * Messages after the caller's read position (only in answers to a signed-in caller: `GET` room, the
+   * subscribe acknowledgement). Absent for signed-out readers and inside SYSTEM snapshots.
+   */
+  unreadCount?: number;
 }
 
 /** The slice of a room that travels inside SYSTEM messages, so state changes are ordered with chat. */
@@ -85,4 +99,90 @@ export interface CreateRoomInput {
   expiresAt: string;
   /** The seller's user id. */
   hostId?: string | null;
+}
+
+/** Body of `PUT /api/chat/rooms/{productId}/participants/me/address`: a buyer's shipping address. */
+export interface ShippingAddressInput {
+  /** Who receives the parcel, 1–50 characters. */
+  recipient: string;
+  /** A Korean mobile or landline number (`010-1234-5678`, `02-123-4567`, with or without dashes, or +82). */
+  phone: string;
+  /** The 5-digit Korean postal code (우편번호). */
+  postalCode: string;
+  /** Street address, 1–200 characters. */
+  line1: string;
+  /** Unit / detail, up to 200 characters. */
+  line2?: string;
+  /** A note for the courier, up to 200 characters. */
+  memo?: string;
+}
+
+/** A buyer's stored shipping address, as its owner reads it back. */
+export interface ShippingAddress extends ShippingAddressInput {
+  /** When it was last saved (ISO-8601). */
+  updatedAt: string;
+}
+
+/** One row of `GET /api/chat/rooms/{productId}/addresses` (host and service only). */
+export interface RoomAddress extends ShippingAddress {
+  /** The buyer's user id. */
+  userId: string;
+  /** The buyer's display name in the deal. */
+  name: string;
+}
+
+/** Response of `GET /api/chat/rooms/{productId}/addresses`. */
+export interface AddressList {
+  /** The buyers' addresses, in join order. */
+  addresses: RoomAddress[];
+}
+
+/** Body of `POST /api/chat/rooms/{productId}/mutes`. */
+export interface MuteInput {
+  /** Who to mute. */
+  userId: string;
+  /** For how long, in ms (1 s – 7 days). */
+  durationMs: number;
+}
+
+/** A report of a message, as the host lists them (`GET /api/chat/rooms/{productId}/reports`). */
+export interface MessageReport {
+  /** The reported message's seq. */
+  seq: number;
+  /** Who reported it. */
+  reporterId: string;
+  /** Why, 1–500 characters. */
+  reason: string;
+  /** When (ISO-8601). */
+  createdAt: string;
+}
+
+/** Response of `GET /api/chat/rooms/{productId}/stats` (host and service): the deal's funnel. */
+export interface RoomStats {
+  /** Distinct signed-in users who opened the room's chat. */
+  uniqueViewers: number;
+  /** Distinct users who posted a CHAT message. */
+  chatters: number;
+  /** Joins (a user who joined, left and joined again counts twice). */
+  joiners: number;
+  /** Leaves. */
+  leavers: number;
+  /** CHAT messages per minute over the room's life so far. */
+  messagesPerMinute: number;
+  /** Median time from a buyer's first view to their join, in ms, or null before any join. */
+  medianViewToJoinMs: number | null;
+  /** Time from creation to the join that filled the deal, in ms, or null when it has not filled. */
+  timeToFillMs: number | null;
+  /** Top inviters by joins that came through their invite link, most first. */
+  inviters: { userId: string; name: string; joins: number }[];
+  /** Participants over time: one point per change, oldest first (for the host's sparkline). */
+  participantsOverTime: { at: string; count: number }[];
+}
+
+/** Response of `POST /api/chat/rooms/{productId}/invites`: the caller's invite link code. */
+export interface Invite {
+  /** An opaque code; maps to the inviter on the server (no user id in the link). */
+  code: string;
+  /** The query parameter a shop appends to the product page URL: `gb_ref=<code>`. */
+  param: string;
 }

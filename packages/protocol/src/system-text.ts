@@ -9,7 +9,9 @@ export function systemText(event: SystemEvent, room: RoomSnapshot): string {
   const count = `${room.participantCount}/${room.maxParticipants}`;
   switch (event.type) {
     case 'JOINED':
-      return `${event.name ?? 'Someone'} joined the deal (${count}).`;
+      return event.invitedBy
+        ? `${event.name ?? 'Someone'} joined the deal, invited by ${event.invitedBy.name} (${count}).`
+        : `${event.name ?? 'Someone'} joined the deal (${count}).`;
     case 'LEFT':
       return `${event.name ?? 'Someone'} left the deal (${count}).`;
     case 'CLOSED':
@@ -20,5 +22,14 @@ export function systemText(event: SystemEvent, room: RoomSnapshot): string {
       return event.reason === 'DEADLINE'
         ? `The deal was cancelled: not enough buyers by the deadline (${count}).`
         : 'The deal was cancelled by the seller.';
+    case 'MESSAGE_DELETED':
+      return 'A message was deleted.';
+    case 'SLOW_MODE_CHANGED':
+      if (!event.slowModeMs) return 'Slow mode is off.';
+      return `${event.auto ? 'The deal is busy near its deadline: slow' : 'Slow'} mode is on (one message every ${Math.round(event.slowModeMs / 1000)} s).`;
+    case 'PINNED':
+      return 'The seller pinned a notice.';
+    case 'UNPINNED':
+      return 'The pinned notice was taken down.';
   }
 }

@@ -129,6 +129,7 @@ const ko: Strings = {
   tryAgain: '다시 시도',
   error: (code) =>
     ({
+      MUTED: '판매자가 잠시 채팅을 제한했어요.',
       ROOM_FULL: '정원이 다 찼어요.',
       ROOM_NOT_ACTIVE: '지금은 참여하거나 메시지를 보낼 수 없어요.',
       ROOM_NOT_FOUND: '채팅방을 찾을 수 없어요.',
@@ -224,6 +225,7 @@ const en: Strings = {
   tryAgain: 'Try again',
   error: (code) =>
     ({
+      MUTED: 'The seller has muted you in this chat for a while.',
       ROOM_FULL: 'This deal is full.',
       ROOM_NOT_ACTIVE: 'This deal is not open for that any more.',
       ROOM_NOT_FOUND: 'This chat room does not exist.',

@@ -5,6 +5,7 @@ import {
   RESTART_STOMP_HEADER,
   STOMP_HEADERS,
   roomAppDestination,
+  roomTypingDestination,
   roomTopic,
   type ErrorInfo,
 } from '@groupbuy/protocol';
@@ -134,6 +135,10 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
                 headers: { receipt, 'content-type': 'application/json' },
               }),
             );
+          case 'typing':
+            // Ephemeral and best effort: no receipt, nothing to retry.
+            if (client.connected) client.publish({ destination: roomTypingDestination(roomId), body: '' });
+            return Promise.resolve({ ok: true });
         }
       },
       close() {

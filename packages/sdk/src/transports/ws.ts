@@ -143,6 +143,12 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
             const { content, clientMsgId } = command;
             return link.ack(`send ${roomId} ${clientMsgId}`, () => socket.send(JSON.stringify({ content, clientMsgId })));
           }
+          case 'typing': {
+            // Ephemeral and best effort: no acknowledgement, nothing to retry.
+            const socket = sockets.get(roomId);
+            if (socket?.readyState === OPEN) socket.send(JSON.stringify({ type: WS_CONTROL_TYPES.typing }));
+            return Promise.resolve({ ok: true });
+          }
         }
       },
       close() {

@@ -69,7 +69,9 @@ export type DecodedCommand =
   /** By `subscriptionId` (which must exist), else every subscription of `roomId` (none is fine). */
   | { type: 'unsubscribe'; roomId?: unknown; subscriptionId?: string }
   /** `body` is `{ content, clientMsgId? }` (or the seed's `{ content, timestamp }`), as an object or JSON text. */
-  | { type: 'send'; roomId: unknown; body: unknown };
+  | { type: 'send'; roomId: unknown; body: unknown }
+  /** "I am typing" in `roomId` (ephemeral; see the `typing` ServerEvent). */
+  | { type: 'typing'; roomId: unknown };
 
 /** A typed command (the in-process transport's) in the form the session takes. */
 export function decodeCommand(command: ClientCommand): DecodedCommand {
@@ -270,6 +272,8 @@ export class ConnectionSession {
       if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in before sending commands.');
       if (command.type === 'subscribe') return await this.subscribe(principal, command);
       if (command.type === 'unsubscribe') return this.unsubscribe(command);
+      // Typing (issue 12) is relayed by the typing work; until then it is accepted and dropped.
+      if (command.type === 'typing') return { ok: true };
       return await this.send(principal, command);
     } catch (err) {
       const error = toChatError(err);

@@ -91,6 +91,7 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
     subscribe: (p): DecodedCommand => ({ type: 'subscribe', roomId: p['roomId'], sinceSeq: p['sinceSeq'] }),
     unsubscribe: (p): DecodedCommand => ({ type: 'unsubscribe', roomId: p['roomId'] }),
     send: (p): DecodedCommand => ({ type: 'send', roomId: p['roomId'], body: p }),
+    typing: (p): DecodedCommand => ({ type: 'typing', roomId: p['roomId'] }),
   } satisfies Record<ClientCommand['type'], (payload: Record<string, unknown>) => DecodedCommand>;
   for (const [name, decode] of Object.entries(decoders)) {
     socket.on(name, (payload: unknown, ack?: unknown) => {

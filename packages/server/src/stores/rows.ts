@@ -134,6 +134,9 @@ export function toRoom(row: RoomRow): Room {
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
     hostId: row.host_id,
     lastSeq: row.last_seq,
+    // Moderation (issue 11) replaces these defaults with the room's stored slow mode and pinned notice.
+    slowModeMs: 0,
+    pinned: null,
   };
 }
 

@@ -115,6 +115,8 @@ export function describeChatStoreContract(
           closedAt: null,
           hostId: 'seller-1',
           lastSeq: 0,
+          slowModeMs: 0,
+          pinned: null,
         });
         expect(await store.getRoom('p1')).toStrictEqual(room);
       });
