@@ -15,6 +15,9 @@ import {
 } from '@groupbuy/protocol';
 import { ConnectionSession } from './connection.js';
 import type { RealtimeContext } from './context.js';
+import { corkForTurn, deliveryJsonBytes } from './wire-bytes.js';
+
+const TEXT_FRAME = { binary: false } as const;
 
 // Close codes 4000 + HTTP status, so a client can tell "sign in again" (4401) from "not allowed" (4403);
 // on shutdown 1012 (Service Restart), so even a client that reads no frames knows to come straight back.
@@ -32,7 +35,12 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
   const session = new ConnectionSession(ctx, {
     transport: 'ws',
     acksCarryResults: false,
-    deliver: (_id, d) => send(d.json),
+    // One UTF-8 copy of the message shared by every socket, sent as a text frame.
+    deliver: (_id, d) => {
+      if (ws.readyState !== ws.OPEN) return;
+      corkForTurn(ws);
+      ws.send(deliveryJsonBytes(d), TEXT_FRAME);
+    },
     event: (_id, e) => {
       if (e.type === 'replay-truncated')
         return control(WS_CONTROL_TYPES.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });

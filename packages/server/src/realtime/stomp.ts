@@ -4,6 +4,9 @@ import { ChatError, DESTINATIONS, RESTART_CLOSE_REASON, isRestartNotice, roomTop
 import { ConnectionSession, type DecodedCommand } from './connection.js';
 import type { RealtimeContext } from './context.js';
 import * as codec from './stomp-codec.js';
+import { corkForTurn } from './wire-bytes.js';
+
+const TEXT_FRAME = { binary: false } as const;
 
 /**
  * STOMP 1.2 over a WebSocket: the socket adapter of {@link ConnectionSession}, framing with ./stomp-codec.js.
@@ -17,6 +20,13 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
   const timers: ReturnType<typeof setInterval>[] = [];
   const stopTimers = () => timers.splice(0).forEach((t) => clearInterval(t));
   const write = (data: string | ArrayBuffer) => ws.readyState === ws.OPEN && ws.send(data);
+  // A room MESSAGE frame arrives encoded (shared bytes): sent as a text frame, with no per-socket re-encode.
+  // Several messages fanned out in one turn leave in one write (corkForTurn).
+  const writeText = (bytes: Buffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    corkForTurn(ws);
+    ws.send(bytes, TEXT_FRAME);
+  };
   // Without an errors subscription the frame still goes out (stompjs hands it to onUnhandledMessage).
   const toErrors = (kind: string, body: object, extra?: StompHeaders) =>
     write(codec.eventFrame(errors.id ?? 'errors', DESTINATIONS.userErrors, kind, ++counter, body, extra));
@@ -24,7 +34,7 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
   const session = new ConnectionSession(ctx, {
     transport: 'stomp',
     acksCarryResults: false,
-    deliver: (id, d) => write(codec.messageFrame(id, d)),
+    deliver: (id, d) => writeText(codec.messageFrame(id, d)),
     event: (id, { type, ...body }) => {
       if (type === 'subscription-ended') toErrors(type, body, { 'x-subscription-id': id });
       else write(codec.eventFrame(id, roomTopic(body.roomId), type, ++counter, body));
