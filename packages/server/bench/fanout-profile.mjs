@@ -19,6 +19,8 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const ACKED = Number(process.env.ACKED ?? 3000);
 const IDLE = Number(process.env.IDLE ?? 1000);
 const PROFILE = process.env.PROFILE === '1';
+// ONLY=acked: just the acked-send phase (its own profile).
+const ONLY = process.env.ONLY;
 const secret = 'bench-secret-bench-secret-bench-secret!!';
 const here = new URL('.', import.meta.url).pathname;
 const out = {};
@@ -109,25 +111,28 @@ function topSelf(dir) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map();
   let busy = 0;
+  let total = 0;
   for (let i = 0; i < prof.samples.length; i++) {
     const n = byId.get(prof.samples[i]);
     const dt = prof.timeDeltas[i] ?? 0;
+    total += dt;
     const { functionName, url, lineNumber } = n.callFrame;
     if (functionName === '(idle)' || functionName === '(program)') continue;
     busy += dt;
     const key = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + dt);
   }
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([k, v]) => `${((100 * v) / busy).toFixed(1)}% ${k}`);
+  const top = Number(process.env.TOP ?? 5);
+  return [
+    `busy ${((100 * busy) / total).toFixed(0)}% of the profile`,
+    ...[...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${((100 * v) / busy).toFixed(1)}% ${k}`),
+  ];
 }
 
-// 1. Fan-out (optionally profiled), STOMP and plain WebSocket.
-{
-  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'groupbuy-prof-')) : null;
-  const srv = await child(profileDir);
+async function fanOut(srv) {
   await mkRoom(srv.url, 'fan');
   let got = 0;
   let done = () => {};
@@ -161,6 +166,13 @@ function topSelf(dir) {
   const wsMs = performance.now() - t1;
   out.wsFanout = Math.round((SUBS * MESSAGES) / (wsMs / 1000));
   await closeAll([...wss, wsSender]);
+}
+
+// 1. Fan-out (optionally profiled), STOMP and plain WebSocket.
+{
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'groupbuy-prof-')) : null;
+  const srv = await child(profileDir);
+  if (ONLY !== 'acked') await fanOut(srv);
 
   // 2. Acked sends vs a raw append loop (same cipher, same machine).
   await mkRoom(srv.url, 'acked');

@@ -19,9 +19,13 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
   let counter = 0;
   const timers: ReturnType<typeof setInterval>[] = [];
   const stopTimers = () => timers.splice(0).forEach((t) => clearInterval(t));
-  const write = (data: string | ArrayBuffer) => ws.readyState === ws.OPEN && ws.send(data);
+  // Every frame of one turn (receipts of pipelined sends, fanned-out messages) leaves in one write: corkForTurn.
+  const write = (data: string | ArrayBuffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    corkForTurn(ws);
+    ws.send(data);
+  };
   // A room MESSAGE frame arrives encoded (shared bytes): sent as a text frame, with no per-socket re-encode.
-  // Several messages fanned out in one turn leave in one write (corkForTurn).
   const writeText = (bytes: Buffer) => {
     if (ws.readyState !== ws.OPEN) return;
     corkForTurn(ws);
