@@ -1,0 +1,212 @@
+// Cheap load-generator clients: raw `ws` sockets that speak each server's framing by hand (STOMP 1.2 frames,
+// engine.io/socket.io packets, JSON lines), so one generator core can drive far more traffic than a server core.
+// Each target offers sub(i, onText) and pub(i) → { send(content, clientMsgId) }, both resolving once ready.
+import WebSocket from 'ws';
+import { token } from './jwt.mjs';
+
+// `first` (optional) is a test for a frame the server sends unasked right after the upgrade: its listener is
+// attached before 'open', since that frame can arrive in the same read as the upgrade answer.
+const open = (url, protocols, first) =>
+  new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+    const firstFrame = first ? waitFor(ws, first, 'first frame') : null;
+    ws.once('open', () => resolve(firstFrame ? firstFrame.then(() => ws) : ws));
+    ws.once('error', reject);
+  });
+
+/** Resolves with the first text frame for which `test` holds. */
+const waitFor = (ws, test, what) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 30000);
+    const on = (d) => {
+      const s = d.toString();
+      if (!test(s)) return;
+      clearTimeout(timer);
+      ws.off('message', on);
+      resolve(s);
+    };
+    ws.on('message', on);
+  });
+
+const track = (ws, state) => ws.once('close', () => state.closed++);
+
+// STOMP 1.2 over WebSocket (the reference server's /ws and RabbitMQ Web-STOMP).
+async function stompConnect(url, headers, state) {
+  const ws = await open(url, ['v12.stomp']);
+  track(ws, state);
+  const hdr = Object.entries({ 'accept-version': '1.2', host: '/', 'heart-beat': '0,0', ...headers })
+    .map(([k, v]) => `${k}:${v}`)
+    .join('\n');
+  const connected = waitFor(ws, (s) => s.startsWith('CONNECTED') || s.startsWith('ERROR'), 'CONNECTED');
+  ws.send(`CONNECT\n${hdr}\n\n\0`);
+  const first = await connected;
+  if (first.startsWith('ERROR')) throw new Error(`STOMP refused: ${first.slice(0, 200)}`);
+  return ws;
+}
+async function stompSubscribe(ws, destination) {
+  const receipt = waitFor(ws, (s) => s.startsWith('RECEIPT'), 'RECEIPT');
+  ws.send(`SUBSCRIBE\nid:0\ndestination:${destination}\nack:auto\nreceipt:sub\n\n\0`);
+  await receipt;
+}
+
+/** The reference server over STOMP. */
+export function groupbuyStomp(port, room) {
+  const url = `ws://127.0.0.1:${port}/ws`;
+  const state = { closed: 0 };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await stompConnect(url, { Authorization: `Bearer ${token(`s${i}`)}` }, state);
+      await stompSubscribe(ws, `/topic/chat/${room}`);
+      ws.on('message', (d) => {
+        const s = d.toString();
+        if (s.startsWith('MESSAGE') && s.includes('x-kind:message')) onText(s);
+      });
+      return ws;
+    },
+    async pub(i) {
+      const ws = await stompConnect(url, { Authorization: `Bearer ${token(`p${i}`)}` }, state);
+      const dest = `SEND\ndestination:/app/chat/${room}\ncontent-type:application/json\n\n`;
+      return { ws, send: (content, id) => ws.send(`${dest}${JSON.stringify({ content, clientMsgId: id })}\0`) };
+    },
+  };
+}
+
+/** The reference server's plain WebSocket endpoint /chat/{id} (publishers are subscribed too: the endpoint always is). */
+export function groupbuyWs(port, room) {
+  const state = { closed: 0 };
+  const connect = async (user) => {
+    const ws = await open(`ws://127.0.0.1:${port}/chat/${room}?token=${token(user)}&ready=1`, undefined, (s) => s.includes('"READY"'));
+    track(ws, state);
+    return ws;
+  };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await connect(`s${i}`);
+      ws.on('message', (d) => onText(d.toString()));
+      return ws;
+    },
+    async pub(i) {
+      const ws = await connect(`p${i}`);
+      return { ws, send: (content, id) => ws.send(JSON.stringify({ content, clientMsgId: id })) };
+    },
+  };
+}
+
+// engine.io v4 / socket.io v4 packets over a raw WebSocket: "0" open, "40{auth}" connect, "42[...]" event,
+// "42<id>[...]" event with ack, "43<id>[...]" ack, "2"/"3" ping/pong.
+async function sioConnect(port, auth, state) {
+  const ws = await open(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, undefined, (s) => s.startsWith('0{'));
+  track(ws, state);
+  ws.on('message', (d) => {
+    if (d.length === 1 && d[0] === 0x32) ws.send('3');
+  });
+  const connected = waitFor(ws, (s) => s.startsWith('40') || s.startsWith('44'), 'socket.io connect');
+  ws.send(`40${JSON.stringify(auth)}`);
+  const c = await connected;
+  if (c.startsWith('44')) throw new Error(`socket.io refused: ${c.slice(0, 200)}`);
+  return ws;
+}
+async function sioAck(ws, event, ...args) {
+  const ack = waitFor(ws, (s) => s.startsWith('431['), `${event} ack`);
+  ws.send(`421${JSON.stringify([event, ...args])}`);
+  return ack;
+}
+
+/** The reference server over Socket.IO. */
+export function groupbuySocketIo(port, room) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await sioConnect(port, { token: token(`s${i}`) }, state);
+      const ack = await sioAck(ws, 'subscribe', { roomId: room });
+      if (!ack.includes('"ok":true')) throw new Error(`subscribe refused: ${ack.slice(0, 200)}`);
+      ws.on('message', (d) => {
+        const s = d.toString();
+        if (s.startsWith('42["message"')) onText(s);
+      });
+      return ws;
+    },
+    async pub(i) {
+      const ws = await sioConnect(port, { token: token(`p${i}`) }, state);
+      return { ws, send: (content, id) => ws.send(`42${JSON.stringify(['send', { roomId: room, content, clientMsgId: id }])}`) };
+    },
+  };
+}
+
+/** Baseline: a plain Socket.IO server (io.to(room).emit). */
+export function plainSocketIo(port) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await sioConnect(port, {}, state);
+      await sioAck(ws, 'join', 'room');
+      ws.on('message', (d) => {
+        const s = d.toString();
+        if (s.startsWith('42["msg"')) onText(s);
+      });
+      return ws;
+    },
+    async pub() {
+      const ws = await sioConnect(port, {}, state);
+      return { ws, send: (content) => ws.send(`42${JSON.stringify(['msg', 'room', content])}`) };
+    },
+  };
+}
+
+/** Baseline: the bare ws broadcast server (peers/bare-ws.mjs). */
+export function bareWs(port) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await open(`ws://127.0.0.1:${port}/?sub=1`);
+      track(ws, state);
+      ws.on('message', (d) => onText(d.toString()));
+      await new Promise((r) => setTimeout(r, 0));
+      return ws;
+    },
+    async pub() {
+      const ws = await open(`ws://127.0.0.1:${port}/`);
+      track(ws, state);
+      return { ws, send: (content) => ws.send(content) };
+    },
+  };
+}
+
+/** RabbitMQ Web-STOMP (port 15674, /ws), topic exchange. */
+export function rabbitWebStomp(port = 15674) {
+  const url = `ws://127.0.0.1:${port}/ws`;
+  const state = { closed: 0 };
+  const auth = { login: 'guest', passcode: 'guest' };
+  return {
+    state,
+    async sub(i, onText) {
+      const ws = await stompConnect(url, auth, state);
+      await stompSubscribe(ws, '/topic/bench');
+      ws.on('message', (d) => {
+        const s = d.toString();
+        if (s.startsWith('MESSAGE')) onText(s);
+      });
+      return ws;
+    },
+    async pub() {
+      const ws = await stompConnect(url, auth, state);
+      return { ws, send: (content) => ws.send(`SEND\ndestination:/topic/bench\ncontent-type:text/plain\n\n${content}\0`) };
+    },
+  };
+}
+
+/** Whether RabbitMQ Web-STOMP answers a STOMP CONNECT on `port`. */
+export async function rabbitReachable(port = 15674) {
+  try {
+    const ws = await stompConnect(`ws://127.0.0.1:${port}/ws`, { login: 'guest', passcode: 'guest' }, { closed: 0 });
+    ws.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

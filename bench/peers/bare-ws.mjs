@@ -1,0 +1,34 @@
+// Baseline: a bare `ws` broadcast server. `?sub=1` sockets receive; every message from any socket goes to
+// every subscriber. With BENCH_SQLITE=1 each message is also one better-sqlite3 insert (WAL, synchronous
+// NORMAL, as the reference server's store) before it is broadcast.
+import { WebSocketServer } from 'ws';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let insert = null;
+if (process.env.BENCH_SQLITE === '1') {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(mkdtempSync(join(tmpdir(), 'bench-ws-sqlite-')), 'b.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(
+    'CREATE TABLE messages (room_id TEXT NOT NULL, seq INTEGER NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (room_id, seq)) WITHOUT ROWID',
+  );
+  const stmt = db.prepare('INSERT INTO messages VALUES (?, ?, ?, ?)');
+  let seq = 0;
+  insert = (content) => stmt.run('room', ++seq, content, Date.now());
+}
+const subs = new Set();
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(`READY ${wss.address().port}\n`));
+wss.on('connection', (ws, req) => {
+  if (req.url.includes('sub=1')) {
+    subs.add(ws);
+    ws.on('close', () => subs.delete(ws));
+  }
+  ws.on('message', (data) => {
+    const text = data.toString();
+    insert?.(text);
+    for (const s of subs) s.send(text);
+  });
+});

@@ -1,0 +1,83 @@
+// Scenario 1 — fan-out knee in one room: 100 / 1,000 (/ 5,000 in full) subscribers, 10 publishers.
+import { fanoutKnee } from '../lib/fanout.mjs';
+import { startPeer } from '../lib/proc.mjs';
+import { createRoom } from '../lib/jwt.mjs';
+import { bareWs, groupbuySocketIo, groupbuyStomp, groupbuyWs, plainSocketIo, rabbitReachable, rabbitWebStomp } from '../lib/clients.mjs';
+
+export const title = 'fan-out knee (1 room, 10 publishers, 200 B)';
+
+const peers = [
+  { name: 'bare ws', peer: 'bare-ws', client: (port) => bareWs(port) },
+  { name: 'bare ws + sqlite insert', peer: 'bare-ws-sqlite', client: (port) => bareWs(port) },
+  { name: 'plain Socket.IO', peer: 'socketio', client: (port) => plainSocketIo(port) },
+  { name: 'groupbuy STOMP', peer: 'groupbuy', room: true, client: (port, room) => groupbuyStomp(port, room) },
+  { name: 'groupbuy plain WS', peer: 'groupbuy', room: true, client: (port, room) => groupbuyWs(port, room) },
+  { name: 'groupbuy Socket.IO', peer: 'groupbuy', room: true, client: (port, room) => groupbuySocketIo(port, room) },
+];
+
+export async function run({ quick, report, log }) {
+  const sizes = quick ? [100, 1000] : [100, 1000, 5000];
+  const stepMs = quick ? 700 : 2500;
+  const rabbit = await rabbitReachable();
+  if (!rabbit) log('RabbitMQ Web-STOMP not reachable on 127.0.0.1:15674 — skipped (try `rabbitmq-plugins enable rabbitmq_web_stomp`)');
+  const list = rabbit ? [...peers, { name: 'RabbitMQ Web-STOMP', external: true, client: () => rabbitWebStomp() }] : peers;
+  for (const subs of sizes) {
+    let bareKnee = null;
+    for (const p of list) {
+      let server = null;
+      let pid;
+      try {
+        let room = `fanout-${subs}`;
+        if (p.external) {
+          const { execFileSync } = await import('node:child_process');
+          pid = Number(execFileSync('pgrep', ['-o', 'beam.smp']).toString().trim());
+        } else {
+          server = await startPeer(p.peer);
+          pid = server.pid;
+          if (p.room) await createRoom(`http://127.0.0.1:${server.port}`, room);
+        }
+        const target = p.client(server?.port, room);
+        const { best, failedAt } = await fanoutKnee({
+          target,
+          pid,
+          subs,
+          stepMs,
+          coarse: quick ? 2.44140625 : 1.953125,
+          drainMs: 10000,
+          log: quick ? undefined : log,
+        });
+        const knee = best?.rate ?? 0;
+        if (p.peer === 'bare-ws') bareKnee = knee;
+        const note = failedAt
+          ? `next step ${failedAt.rate}/s: lost ${failedAt.lost}, p99 ${failedAt.p99?.toFixed(1)} ms${failedAt.cut ? `, ${failedAt.cut} cut` : ''}`
+          : 'no failure up to the cap';
+        report({
+          scenario: 1,
+          case: `${p.name} × ${subs} subs`,
+          value: knee,
+          unit: 'msg/s',
+          deliveries: knee * subs,
+          p50: best?.p50,
+          p99: best?.p99,
+          serverCpu: best?.serverCpu,
+          genCpu: best?.genCpu,
+          rssMB: best?.rssMB,
+          ratio: p.peer === 'bare-ws' || !bareKnee ? undefined : knee / bareKnee,
+          baseline: 'bare ws',
+          note: `${note}; generator CPU ${Math.round((best?.genCpu ?? 0) * 100)}% at the knee${p.external ? '; RabbitMQ not pinned (shares cores)' : ''}`,
+        });
+      } catch (err) {
+        log(`${p.name} × ${subs}: failed: ${err instanceof Error ? err.message : String(err)}`);
+        report({
+          scenario: 1,
+          case: `${p.name} × ${subs} subs`,
+          value: null,
+          unit: 'msg/s',
+          note: `failed: ${err instanceof Error ? err.message : String(err)}`,
+        });
+      } finally {
+        await server?.stop();
+      }
+    }
+  }
+}

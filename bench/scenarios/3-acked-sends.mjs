@@ -1,0 +1,105 @@
+// Scenario 3 — acked sends: STOMP SEND with a receipt (the RECEIPT comes once the message is stored and
+// broadcast) with 1 / 10 / 50 in flight on one connection, against a raw better-sqlite3 insert loop.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { BENCH_DIR, PINNED, SERVER_CORE, cpuMeter, percentile, rssBytes, sleep, startPeer } from '../lib/proc.mjs';
+import { createRoom, token } from '../lib/jwt.mjs';
+
+export const title = 'acked sends (STOMP SEND + receipt) vs raw SQLite inserts';
+
+function sqliteLoop(ms) {
+  const script = join(BENCH_DIR, 'peers', 'sqlite-loop.mjs');
+  const [cmd, args] = PINNED ? ['taskset', ['-c', String(SERVER_CORE), process.execPath, script]] : [process.execPath, [script]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, BENCH_MS: String(ms) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n')[1])) : reject(new Error(`sqlite loop exited ${code}`))));
+  });
+}
+
+async function stompSender(port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['v12.stomp'], { perMessageDeflate: false });
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  await new Promise((r) => {
+    ws.once('message', r);
+    ws.send(`CONNECT\naccept-version:1.2\nhost:/\nheart-beat:0,0\nAuthorization:Bearer ${token('acker')}\n\n\0`);
+  });
+  return ws;
+}
+
+async function ackedRun(ws, room, inFlight, ms, tag) {
+  const pending = new Map();
+  const lat = [];
+  let n = 0;
+  let done = 0;
+  let stopAt = 0;
+  let finish;
+  const finished = new Promise((r) => (finish = r));
+  const content = 'y'.repeat(200);
+  const sendOne = () => {
+    const id = `${tag}-${n++}`;
+    pending.set(id, performance.now());
+    ws.send(
+      `SEND\ndestination:/app/chat/${room}\ncontent-type:application/json\nreceipt:${id}\n\n${JSON.stringify({ content, clientMsgId: id })}\0`,
+    );
+  };
+  const onMessage = (d) => {
+    const s = d.toString();
+    const m = /receipt-id:([^\n]+)/.exec(s);
+    if (!m) return;
+    const t = pending.get(m[1]);
+    if (t === undefined) return;
+    pending.delete(m[1]);
+    if (!s.startsWith('RECEIPT')) throw new Error(`send refused: ${s.slice(0, 300)}`);
+    lat.push(performance.now() - t);
+    done++;
+    if (performance.now() < stopAt) sendOne();
+    else if (pending.size === 0) finish();
+  };
+  ws.on('message', onMessage);
+  const t0 = performance.now();
+  stopAt = t0 + ms;
+  for (let i = 0; i < inFlight; i++) sendOne();
+  await finished;
+  ws.off('message', onMessage);
+  const rate = done / ((performance.now() - t0) / 1000);
+  return { rate, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+export async function run({ quick, report }) {
+  const ms = quick ? 1500 : 5000;
+  const raw = await sqliteLoop(ms);
+  report({ scenario: 3, case: 'raw better-sqlite3 insert loop', value: raw.rate, unit: 'inserts/s', p50: raw.p50, p99: raw.p99 });
+  const server = await startPeer('groupbuy');
+  try {
+    const room = 'acked';
+    await createRoom(`http://127.0.0.1:${server.port}`, room);
+    const ws = await stompSender(server.port);
+    await ackedRun(ws, room, 10, 500, 'warm');
+    for (const inFlight of [1, 10, 50]) {
+      const cpu = cpuMeter(server.pid);
+      const r = await ackedRun(ws, room, inFlight, ms, `w${inFlight}`);
+      report({
+        scenario: 3,
+        case: `groupbuy STOMP SEND+receipt, ${inFlight} in flight`,
+        value: r.rate,
+        unit: 'sends/s',
+        p50: r.p50,
+        p99: r.p99,
+        serverCpu: cpu.read(),
+        rssMB: rssBytes(server.pid) / 2 ** 20,
+        ratio: r.rate / raw.rate,
+        baseline: 'raw inserts',
+      });
+      await sleep(200);
+    }
+    ws.close();
+  } finally {
+    await server.stop();
+  }
+}

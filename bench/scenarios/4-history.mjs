@@ -1,0 +1,96 @@
+// Scenario 4 — history "50 before a cursor" over HTTP (GET /api/chat/rooms/{id}/messages?before=SEQ&limit=50,
+// signed in, content decrypted) against the same page read straight from the file with better-sqlite3.
+// The file has 1,000,000 messages over 10,000 rooms (quick: 100,000): rooms created and the schema migrated by
+// the server's own SqliteStore, messages then bulk-inserted in its row format (AES-GCM content, its key id).
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile, pool, rssBytes, startPeer } from '../lib/proc.mjs';
+import { token } from '../lib/jwt.mjs';
+
+export const title = 'history page (50 before a cursor) over HTTP vs raw query';
+
+export async function run({ quick, report, log }) {
+  const rooms = quick ? 1000 : 10000;
+  const perRoom = 100;
+  const requests = quick ? 1000 : 5000;
+  const dir = mkdtempSync(join(tmpdir(), 'groupbuy-bench-history-'));
+  const path = join(dir, 'chat.db');
+  const key = randomBytes(32).toString('base64');
+  const t0 = performance.now();
+  const seeder = await startPeer('groupbuy-seed', {
+    BENCH_DB: path,
+    BENCH_CONTENT_KEY: key,
+    BENCH_ROOMS: String(rooms),
+    BENCH_PER_ROOM: String(perRoom),
+  });
+  await seeder.exited;
+  log(
+    `seeded ${(rooms * perRoom).toLocaleString('en-US')} messages over ${rooms.toLocaleString('en-US')} rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const picks = Array.from({ length: requests }, () => ({
+    room: `p${Math.floor(Math.random() * rooms)}`,
+    before: 51 + Math.floor(Math.random() * (perRoom - 50)),
+  }));
+
+  // Raw: the same page straight from the file (no decryption, no HTTP).
+  const db = new Database(path, { readonly: true });
+  const page = db.prepare('SELECT * FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT 50');
+  const rawLat = [];
+  for (const p of picks.slice(0, 200)) page.all(p.room, p.before); // warm-up
+  for (const p of picks) {
+    const t = performance.now();
+    page.all(p.room, p.before);
+    rawLat.push(performance.now() - t);
+  }
+  db.close();
+  const rawP50 = percentile(rawLat, 50);
+  report({
+    scenario: 4,
+    case: `raw SELECT 50 before cursor (${(rooms * perRoom).toLocaleString('en-US')} msgs)`,
+    value: rawP50,
+    unit: 'ms p50',
+    p50: rawP50,
+    p99: percentile(rawLat, 99),
+  });
+
+  const server = await startPeer('groupbuy', { BENCH_DB: path, BENCH_CONTENT_KEY: key });
+  try {
+    const base = `http://127.0.0.1:${server.port}`;
+    const auth = { authorization: `Bearer ${token('reader')}` };
+    const get = async (p) => {
+      const res = await fetch(`${base}/api/chat/rooms/${p.room}/messages?before=${p.before}&limit=50`, { headers: auth });
+      const body = await res.json();
+      if (res.status !== 200 || body.messages.length !== 50)
+        throw new Error(`history ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+    };
+    await pool(200, 1, (i) => get(picks[i])); // warm-up
+    for (const concurrency of [1, 8]) {
+      const lat = [];
+      const t1 = performance.now();
+      await pool(requests, concurrency, async (i) => {
+        const t = performance.now();
+        await get(picks[i]);
+        lat.push(performance.now() - t);
+      });
+      const rps = requests / ((performance.now() - t1) / 1000);
+      const p50 = percentile(lat, 50);
+      report({
+        scenario: 4,
+        case: `groupbuy GET …/messages?before=&limit=50, ${concurrency} at a time`,
+        value: p50,
+        unit: 'ms p50',
+        p50,
+        p99: percentile(lat, 99),
+        rssMB: rssBytes(server.pid) / 2 ** 20,
+        ratio: p50 / rawP50,
+        baseline: 'raw query p50',
+        note: `${Math.round(rps)} pages/s`,
+      });
+    }
+  } finally {
+    await server.stop();
+  }
+}
