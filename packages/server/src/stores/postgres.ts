@@ -13,6 +13,7 @@ import {
   type ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
+import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
 import { statements, type Statements } from './postgres/statements.js';
 import {
@@ -66,6 +67,8 @@ export class PostgresStore implements ChatStore {
 
   private readonly sql: Statements;
   private ended = false;
+  // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
+  private readonly contentCache: DecryptedContentCache;
 
   private constructor(
     private readonly pool: Pool,
@@ -73,6 +76,7 @@ export class PostgresStore implements ChatStore {
     private readonly cipher: ContentCipher,
   ) {
     this.sql = statements(schema);
+    this.contentCache = new DecryptedContentCache(cipher);
   }
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
@@ -340,12 +344,19 @@ export class PostgresStore implements ChatStore {
       ]);
       // Decoded from the row just written (with the plain text we already hold), so a send's answer and
       // a later page are built by the same code and agree exactly.
+      // Remembered before the commit: an entry for a rolled-back row matches no row ever read.
+      this.contentCache.remember(productId, row.seq, row.content, row.key_id, draft.content);
       out.push(toMessage(row, draft.content));
     }
     return out;
   }
 
+  /** Drops the cached plain text of one message (or of the whole room); see SqliteStore.forgetDecrypted. */
+  forgetDecrypted(productId: string, seq?: number): void {
+    this.contentCache.forget(productId, seq);
+  }
+
   private decode(row: MessageRow): ChatMessage {
-    return toMessage(row, this.cipher.decrypt(row.content, row.key_id));
+    return toMessage(row, this.contentCache.plain(row.room_id, row.seq, row.content, row.key_id));
   }
 }

@@ -18,6 +18,7 @@ import {
   type ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
+import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
 import {
   MESSAGE_COLUMNS,
@@ -62,6 +63,8 @@ export class SqliteStore implements ChatStore {
 
   private readonly db: Database.Database;
   private readonly cipher: ContentCipher;
+  // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
+  private readonly contentCache: DecryptedContentCache;
 
   private readonly selectRoom: Database.Statement<[string], RoomRow>;
   private readonly insertRoom: Database.Statement<[RoomRow]>;
@@ -89,6 +92,7 @@ export class SqliteStore implements ChatStore {
   /** Opens (creating and migrating when needed) the database at `options.path`. */
   constructor(options: SqliteStoreOptions) {
     this.cipher = options.cipher ?? plainCipher;
+    this.contentCache = new DecryptedContentCache(this.cipher);
     if (options.path !== ':memory:' && options.path !== '') {
       mkdirSync(dirname(options.path), { recursive: true });
     }
@@ -333,12 +337,25 @@ export class SqliteStore implements ChatStore {
     if (!bumped) throw notFound(productId);
     const row = newMessageRow(productId, bumped.last_seq, m, this.cipher);
     this.insertMessage.run(row);
+    this.contentCache.remember(productId, row.seq, row.content, row.key_id, m.content);
     // Decoded from the row just written (with the plain text we already hold), so a send's answer and a
     // later page are built by the same code and agree exactly.
     return this.toMessage(row, m.content);
   }
 
-  private toMessage(row: MessageRow, content: string = this.cipher.decrypt(row.content, row.key_id)): ChatMessage {
+  /**
+   * Drops the cached plain text of one message (or of the whole room): call it when a message's content is
+   * deleted or rewritten in place. (A rewritten row is never answered from the cache anyway: entries are
+   * checked against the stored value; this frees the text at once.)
+   */
+  forgetDecrypted(productId: string, seq?: number): void {
+    this.contentCache.forget(productId, seq);
+  }
+
+  private toMessage(
+    row: MessageRow,
+    content: string = this.contentCache.plain(row.room_id, row.seq, row.content, row.key_id),
+  ): ChatMessage {
     return toMessage(row, content);
   }
 }
