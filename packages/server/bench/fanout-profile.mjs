@@ -19,7 +19,7 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const ACKED = Number(process.env.ACKED ?? 3000);
 const IDLE = Number(process.env.IDLE ?? 1000);
 const PROFILE = process.env.PROFILE === '1';
-// ONLY=acked: just the acked-send phase (its own profile).
+// ONLY=acked | memory | history: just that phase (acked: with its own profile).
 const ONLY = process.env.ONLY;
 const secret = 'bench-secret-bench-secret-bench-secret!!';
 const here = new URL('.', import.meta.url).pathname;
@@ -37,7 +37,7 @@ async function child(profileDir) {
   const { url } = await next();
   const stop = () => new Promise((r) => (proc.once('exit', r), proc.kill('SIGTERM')));
   // RSS after a full GC, in bytes, read by the server itself.
-  const rss = async () => (proc.stdin.write('gc\n'), (await next()).rss);
+  const rss = async () => (proc.stdin.write('gc\n'), await next());
   return { url, ws: url.replace('http', 'ws'), stop, rss };
 }
 const tok = async (userId, role) => (await signToken({ secret }, { userId, name: userId, role })).token;
@@ -169,7 +169,7 @@ async function fanOut(srv) {
 }
 
 // 1. Fan-out (optionally profiled), STOMP and plain WebSocket.
-{
+if (!ONLY || ONLY === 'acked') {
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'groupbuy-prof-')) : null;
   const srv = await child(profileDir);
   if (ONLY !== 'acked') await fanOut(srv);
@@ -187,7 +187,7 @@ async function fanOut(srv) {
     rmSync(profileDir, { recursive: true, force: true });
   }
 }
-{
+if (!ONLY || ONLY === 'acked') {
   const dir = mkdtempSync(join(tmpdir(), 'groupbuy-raw-'));
   const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher: createAesGcmCipher(randomBytes(32)) });
   const now = Date.now();
@@ -228,18 +228,21 @@ async function rssPer(open) {
   const after = await srv.rss();
   await closeAll(conns);
   await srv.stop();
-  return (after - before) / IDLE;
+  return { rss: (after.rss - before.rss) / IDLE, heap: (after.heap - before.heap) / IDLE };
 }
-{
+if (!ONLY || ONLY === 'memory') {
   const stomp = await rssPer((srv, i, tag) => stompClient(srv.ws, `${tag}${i}`, 'idle'));
   const bare = await rssPer(async (srv, i, tag) => {
     const ws = new WebSocket(`${srv.ws}/chat/idle?token=${await tok(`${tag}w${i}`)}&ready=1`, { perMessageDeflate: false });
     await new Promise((r) => ws.once('message', r));
     return ws;
   });
-  out.rssPerStompKB = +(stomp / 1024).toFixed(1);
-  out.rssPerWsKB = +(bare / 1024).toFixed(1);
-  out.rssStompVsWs = +(stomp / bare).toFixed(2);
+  out.rssPerStompKB = +(stomp.rss / 1024).toFixed(1);
+  out.rssPerWsKB = +(bare.rss / 1024).toFixed(1);
+  out.rssStompVsWs = +(stomp.rss / bare.rss).toFixed(2);
+  out.heapPerStompKB = +(stomp.heap / 1024).toFixed(1);
+  out.heapPerWsKB = +(bare.heap / 1024).toFixed(1);
+  out.heapStompVsWs = +(stomp.heap / bare.heap).toFixed(2);
 }
 
 // 4. History: p99 of recent 50-message pages, encrypted vs plain.
@@ -274,7 +277,7 @@ async function pageP99(cipher) {
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length * 0.99)];
 }
-{
+if (!ONLY || ONLY === 'history') {
   const plain = await pageP99(plainCipher);
   const enc = await pageP99(createAesGcmCipher(randomBytes(32)));
   out.historyP99PlainMs = +plain.toFixed(3);

@@ -23,10 +23,13 @@ process.once('SIGTERM', () => {
     process.exit(0);
   });
 });
-// `gc` on stdin: a full collection, then `{ rss }` on stdout.
+// `gc` on stdin: a full collection, then `{ rss, heap }` on stdout.
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', () => {
   globalThis.gc?.();
   globalThis.gc?.();
-  setTimeout(() => process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss }) + '\n'), 100);
+  setTimeout(
+    () => process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }) + '\n'),
+    100,
+  );
 });
