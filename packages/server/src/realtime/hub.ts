@@ -179,7 +179,10 @@ export class Hub {
     const room = publicFeed ? await this.deps.service.getRoom(roomId) : (await this.deps.service.authorizeRead(principal, roomId)).room;
     const sub: Sub = { roomId, principal, sink, publicFeed, queue: [], holds: 1, replayedUpTo: sinceSeq ?? 0, active: true };
     let set = this.rooms.get(roomId);
-    if (!set) this.rooms.set(roomId, (set = new Set()));
+    if (!set) {
+      this.rooms.set(roomId, (set = new Set()));
+      this.followBus(roomId);
+    }
     set.add(sub);
     this.sequencer.follow(roomId, room.lastSeq);
     this.viewersChanged(sub);
@@ -209,8 +212,26 @@ export class Hub {
     if (set.size === 0) {
       this.rooms.delete(sub.roomId);
       this.sequencer.forget(sub.roomId);
+      void this.deps.bus.unfollow?.(sub.roomId);
     }
     this.viewersChanged(sub);
+  }
+
+  // The room's first local subscriber (any transport): this instance starts receiving the room's bus
+  // traffic. Messages published before the bus confirmed the subscription did not come through it, but
+  // they were stored before being published: once it is confirmed, the sequencer reads what it lacks from
+  // the store, and live messages that arrive meanwhile wait behind it, so nothing is missed or reordered.
+  private followBus(roomId: string): void {
+    const follow = this.deps.bus.follow?.(roomId);
+    if (!follow) return;
+    follow.then(
+      () => {
+        if (this.rooms.has(roomId)) this.sequencer.catchUp(roomId);
+      },
+      (err: unknown) => {
+        this.deps.logger.log('warn', 'bus subscribe failed', { room: roomId, error: String(err) });
+      },
+    );
   }
 
   // Joins and leaves of viewers come in bursts (a page with several widgets, a reconnect storm): report

@@ -58,11 +58,11 @@ export class RoomSequencer {
   /**
    * Reads every followed room's messages after the last one delivered from the store and delivers them:
    * the bus was away (Redis reconnected) and what it dropped meanwhile is stored. Live messages arriving
-   * meanwhile are held and follow in order.
+   * meanwhile are held and follow in order. `onlyRoom`: just that room (its bus subscription was confirmed).
    */
-  catchUp(): void {
+  catchUp(onlyRoom?: string): void {
     for (const [roomId, order] of this.rooms) {
-      if (order.filling) continue;
+      if (order.filling || (onlyRoom !== undefined && roomId !== onlyRoom)) continue;
       if (order.timer) clearTimeout(order.timer);
       void this.fill(roomId, order, Number.POSITIVE_INFINITY);
     }
