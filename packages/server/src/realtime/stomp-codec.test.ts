@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Parser, type IRawFrameType } from '@stomp/stompjs';
 import type { ChatMessage } from '@groupbuy/protocol';
-import { messageFrame } from './stomp-codec.js';
+import { messageFrame, newParser, parserChunk, viewersFrame } from './stomp-codec.js';
 import type { Delivery } from './hub.js';
 
 const message = {
@@ -38,5 +38,43 @@ describe('messageFrame', () => {
     expect(headers(fa)['content-length']).toBe(String(Buffer.byteLength(d.json)));
     expect(JSON.parse(new TextDecoder().decode(fa?.binaryBody))).toEqual(message);
     expect(a.subarray(a.indexOf('destination:'))).toEqual(b.subarray(b.indexOf('destination:')));
+  });
+});
+
+describe('viewersFrame and the shared-coder parser', () => {
+  it('frames a viewers list once per list for any subscriber, and two parsers read frames interleaved', () => {
+    const viewers = [
+      { userId: 'u1', name: '김 민수' },
+      { userId: 'u2', name: 'B:\\' },
+    ];
+    const frames: IRawFrameType[] = [];
+    const a = newParser(
+      (f) => frames.push(f),
+      () => undefined,
+    );
+    const b = newParser(
+      (f) => frames.push(f),
+      () => undefined,
+    );
+    const one = viewersFrame('sub-0', 3, { roomId: 'p-1', viewers });
+    const two = viewersFrame('sub:1', 9, { roomId: 'p-1', viewers });
+    // Split mid-frame across the two parsers, as chunks of separate connections arrive.
+    const bytes = Buffer.from(one);
+    a.parseChunk(parserChunk(bytes.subarray(0, 20)));
+    b.parseChunk(parserChunk(Buffer.from(two)));
+    a.parseChunk(parserChunk(bytes.subarray(20)));
+    const [second, first] = frames;
+    const headers = (f: IRawFrameType | undefined) => Object.fromEntries(f?.headers ?? []);
+    expect(headers(first)).toMatchObject({
+      subscription: 'sub-0',
+      'message-id': 'm3',
+      'x-kind': 'viewers',
+      destination: '/topic/chat/p-1',
+    });
+    expect(headers(second)).toMatchObject({ subscription: 'sub\\c1', 'message-id': 'm9' });
+    for (const f of [first, second]) {
+      expect(JSON.parse(new TextDecoder().decode(f?.binaryBody))).toEqual({ roomId: 'p-1', viewers });
+      expect(headers(f)['content-length']).toBe(String(f?.binaryBody?.length));
+    }
   });
 });

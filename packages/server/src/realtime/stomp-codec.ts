@@ -1,4 +1,4 @@
-import { FrameImpl, type IRawFrameType, type StompHeaders } from '@stomp/stompjs';
+import { FrameImpl, Parser, type IRawFrameType, type StompHeaders } from '@stomp/stompjs';
 import {
   ChatError,
   DESTINATIONS,
@@ -13,6 +13,7 @@ import {
   roomTopic,
   type ErrorCode,
   type ErrorInfo,
+  type Viewer,
 } from '@groupbuy/protocol';
 import { bearerToken } from '../auth/jwt.js';
 import type { DecodedCommand } from './connection.js';
@@ -45,9 +46,21 @@ export function writeFrame(command: string, headers: StompHeaders, body = ''): s
   return FrameImpl.marshall({ command, headers, body, escapeHeaderValues: command !== 'CONNECTED' });
 }
 
-/** What a WebSocket message gives stompjs' Parser: text as a string, a binary message as its own bytes. */
-export function parserChunk(data: Buffer, isBinary: boolean): string | ArrayBuffer {
-  return isBinary ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : data.toString('utf8');
+/**
+ * What a WebSocket message gives stompjs' Parser: its bytes, text or binary alike (ws has checked a text
+ * message is UTF-8, and the parser would only encode a string back to those bytes).
+ */
+export function parserChunk(data: Buffer): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+// stompjs' Parser makes a TextEncoder and a TextDecoder per connection; it decodes without streaming (each
+// header token whole) and, given bytes, never encodes, so one pair serves every connection.
+const sharedCoders = { _encoder: new TextEncoder(), _decoder: new TextDecoder() };
+
+/** A stompjs Parser (see its constructor) sharing one TextEncoder/TextDecoder pair with every other. */
+export function newParser(onFrame: (raw: IRawFrameType) => void, onIncomingPing: () => void): Parser {
+  return Object.assign(new Parser(onFrame, onIncomingPing), sharedCoders);
 }
 
 /** The CONNECTED frame for `userId`, offering `heartbeatMs` both ways. */
@@ -75,6 +88,26 @@ export function eventFrame(
   const id = `${destination === DESTINATIONS.userErrors ? 'e' : 'm'}${n}`;
   const headers = { subscription, destination, 'message-id': id, 'content-type': 'application/json', [STOMP_HEADERS.kind]: kind };
   return writeFrame('MESSAGE', { ...headers, ...extra }, JSON.stringify(body));
+}
+
+// A `viewers` body is the room's whole list, the same for every subscriber of the room: serialised once per
+// list (the hub hands every subscriber the same array), not once per subscriber. Left a string: a list of a
+// thousand viewers is tens of KB, and a Buffer copy per subscriber would sit outside the JS heap until GC.
+const viewersBodies = new WeakMap<readonly Viewer[], { json: string; bytes: number }>();
+
+/** The `x-kind:viewers` MESSAGE frame (see {@link eventFrame}), its body serialised once per list. */
+export function viewersFrame(subscription: string, n: number, event: { roomId: string; viewers: readonly Viewer[] }): string {
+  let body = viewersBodies.get(event.viewers);
+  if (body === undefined) {
+    const json = JSON.stringify({ roomId: event.roomId, viewers: event.viewers });
+    body = { json, bytes: Buffer.byteLength(json) };
+    viewersBodies.set(event.viewers, body);
+  }
+  return (
+    `MESSAGE\nsubscription:${escapeHeader(subscription)}\ndestination:${escapeHeader(roomTopic(event.roomId))}\n` +
+    `message-id:m${n}\ncontent-type:application/json\n${STOMP_HEADERS.kind}:viewers\ncontent-length:${body.bytes}\n\n` +
+    `${body.json}\u0000`
+  );
 }
 
 /** The ERROR frame that ends a session: `message:<CODE>`, body `{ error }`. */

@@ -1,4 +1,4 @@
-import { Parser, type FrameImpl, type StompHeaders } from '@stomp/stompjs';
+import type { FrameImpl, StompHeaders } from '@stomp/stompjs';
 import type { WebSocket } from 'ws';
 import { ChatError, DESTINATIONS, RESTART_CLOSE_REASON, isRestartNotice, roomTopic, toChatError, type Ack } from '@groupbuy/protocol';
 import { ConnectionSession, type DecodedCommand } from './connection.js';
@@ -39,7 +39,10 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
     transport: 'stomp',
     acksCarryResults: false,
     deliver: (id, d) => writeText(codec.messageFrame(id, d)),
-    event: (id, { type, ...body }) => {
+    event: (id, event) => {
+      // The room's viewer list goes to every subscriber alike: its body is serialised once per list.
+      if (event.type === 'viewers') return write(codec.viewersFrame(id, ++counter, event));
+      const { type, ...body } = event;
       if (type === 'subscription-ended') toErrors(type, body, { 'x-subscription-id': id });
       else write(codec.eventFrame(id, roomTopic(body.roomId), type, ++counter, body));
     },
@@ -97,7 +100,7 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
     else reply({ ok: true });
   };
 
-  const parser = new Parser(
+  const parser = codec.newParser(
     (raw) => {
       pendingBytes = 0;
       if (session.closed) return;
@@ -111,13 +114,13 @@ export function handleStomp(ws: WebSocket, ctx: RealtimeContext): void {
     },
     () => (lastReceivedMs = Date.now()),
   );
-  ws.on('message', (data: Buffer, isBinary) => {
+  ws.on('message', (data: Buffer) => {
     if (session.closed) return;
     lastReceivedMs = Date.now();
     // A frame may span several WebSocket messages; bound what we buffer before a frame completes.
     if (!session.withinSize((pendingBytes += data.length))) return;
     try {
-      parser.parseChunk(codec.parserChunk(data, isBinary));
+      parser.parseChunk(codec.parserChunk(data));
     } catch (err) {
       session.end(new ChatError('INVALID_INPUT', 'The STOMP frame could not be parsed.', { cause: err }));
     }
