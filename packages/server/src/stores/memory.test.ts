@@ -1,4 +1,5 @@
 import { describeChatStoreContract } from './test-support/contract.js';
+import { describeModerationContract } from './test-support/moderation-contract.js';
 import { MemoryStore } from './memory.js';
 
 // The same suite as SQLite and PostgreSQL; nothing is kept, so no persistence or at-rest tests.
@@ -10,3 +11,7 @@ describeChatStoreContract(
   },
   { durable: false },
 );
+describeModerationContract('MemoryStore', async () => {
+  const store = new MemoryStore();
+  return { store, cleanup: () => store.close() };
+});

@@ -3,6 +3,7 @@ import type {
   ChatMessage,
   HistoryQuery,
   MessagePage,
+  MessageReport,
   Participant,
   Room,
   RoomSnapshot,
@@ -25,6 +26,15 @@ import {
   type ParticipantRow,
   type RoomRow,
 } from './rows.js';
+import {
+  planModeration,
+  snapshotOf,
+  targetSeq,
+  toReport,
+  type ModerationChange,
+  type ModerationResult,
+  type NewReport,
+} from './moderation.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 // Content stays as given: nothing here is at rest. Written out rather than imported from
@@ -50,6 +60,9 @@ interface RoomState {
  */
 export class MemoryStore implements ChatStore {
   private readonly rooms = new Map<string, RoomState>();
+  // Moderation: `${room}\u0000${user}` → mute end (epoch ms); room → report rows.
+  private readonly mutes = new Map<string, number>();
+  private readonly reportRows = new Map<string, { seq: number; reporter_id: string; reason: string; created_at: number }[]>();
   private closed = false;
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
@@ -207,6 +220,63 @@ export class MemoryStore implements ChatStore {
       if (row.status === 'ACTIVE' && (next === null || row.expires_at < next)) next = row.expires_at;
     }
     return next;
+  }
+
+  // ── Moderation (issue 11): see ChatStore and moderation.ts ──
+
+  /** One message by seq, or null. */
+  async message(productId: string, seq: number): Promise<ChatMessage | null> {
+    const row = this.mustGet(productId).messages[seq - 1];
+    return row ? toMessage(row, row.content) : null;
+  }
+
+  /** Applies a moderation change with its SYSTEM message. */
+  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
+    const state = this.mustGet(productId);
+    const seq = targetSeq(change);
+    const targetRow = seq === null ? undefined : state.messages[seq - 1];
+    const target = targetRow ? toMessage(targetRow, targetRow.content) : null;
+    const plan = planModeration(state.row, change, target);
+    if (!plan) return { room: toRoom(state.row), messages: [], target };
+    if (plan.erase !== undefined && targetRow) {
+      targetRow.content = '';
+      targetRow.deleted = 1;
+    }
+    if (plan.slowModeMs !== undefined) state.row.slow_mode_ms = plan.slowModeMs;
+    if (plan.pinned !== undefined) state.row.pinned = plan.pinned;
+    const message = this.writeSystem(state, plan.event, snapshotOf(state.row), nowMs);
+    return { room: toRoom(state.row), messages: [message], target: targetRow ? toMessage(targetRow, targetRow.content) : null };
+  }
+
+  /** Mutes a user until `untilMs`, or lifts it (null). */
+  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
+    const state = this.mustGet(productId);
+    if (untilMs === null) this.mutes.delete(`${productId}\u0000${userId}`);
+    else this.mutes.set(`${state.row.product_id}\u0000${userId}`, untilMs);
+  }
+
+  /** When the user's mute ends, or null. */
+  async muteUntil(productId: string, userId: string): Promise<number | null> {
+    this.assertOpen();
+    return this.mutes.get(`${productId}\u0000${userId}`) ?? null;
+  }
+
+  /** Stores (or replaces) a report. */
+  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
+    const state = this.mustGet(productId);
+    const row = { seq: report.seq, reporter_id: report.reporterId, reason: report.reason, created_at: nowMs };
+    const list = this.reportRows.get(state.row.product_id) ?? [];
+    const kept = list.filter((r) => !(r.seq === report.seq && r.reporter_id === report.reporterId));
+    kept.push(row);
+    kept.sort((a, b) => a.seq - b.seq || a.created_at - b.created_at);
+    this.reportRows.set(state.row.product_id, kept);
+    return toReport(row);
+  }
+
+  /** The room's reports, by seq then time. */
+  async reports(productId: string): Promise<MessageReport[]> {
+    this.mustGet(productId);
+    return (this.reportRows.get(productId) ?? []).map(toReport);
   }
 
   /** Resolves while the store is open. */

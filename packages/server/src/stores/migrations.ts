@@ -85,6 +85,32 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE messages SET key_id = 'legacy' WHERE content LIKE 'v1:%:%:%';
     `,
   },
+  {
+    version: 3,
+    // Moderation (issue 11): tombstones, slow mode, the pinned notice (its ChatMessage JSON: a NOTIFICATION
+    // is public, the SSE feed shows it to signed-out readers), mutes and reports.
+    sql: `
+      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rooms ADD COLUMN slow_mode_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rooms ADD COLUMN pinned TEXT;
+      CREATE TABLE mutes (
+        room_id  TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id  TEXT    NOT NULL,
+        until_ms INTEGER NOT NULL,
+        -- Looked up on every send of that user in that room.
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE reports (
+        room_id     TEXT    NOT NULL REFERENCES rooms (product_id),
+        seq         INTEGER NOT NULL,
+        reporter_id TEXT    NOT NULL,
+        reason      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        -- One report per reporter and message; the host lists a room's reports in seq order.
+        PRIMARY KEY (room_id, seq, reporter_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last migration. */

@@ -8,6 +8,7 @@ import {
   type ChatMessage,
   type HistoryQuery,
   type MessagePage,
+  type MessageReport,
   type Participant,
   type Room,
   type ValidCreateRoomInput,
@@ -16,6 +17,8 @@ import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
 import { statements, type Statements } from './postgres/statements.js';
+import { PostgresModeration } from './postgres/moderation.js';
+import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import {
   assertPageLimit,
   newMessageRow,
@@ -69,6 +72,7 @@ export class PostgresStore implements ChatStore {
   private ended = false;
   // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
   private readonly contentCache: DecryptedContentCache;
+  private readonly moderation: PostgresModeration;
 
   private constructor(
     private readonly pool: Pool,
@@ -77,6 +81,46 @@ export class PostgresStore implements ChatStore {
   ) {
     this.sql = statements(schema);
     this.contentCache = new DecryptedContentCache(cipher);
+    this.moderation = new PostgresModeration(pool, schema, {
+      insertMessages: (client, productId, afterSeq, drafts) => this.insertMessages(client, productId, afterSeq, drafts),
+      decode: (row) => this.decode(row),
+      forget: (productId, seq) => {
+        this.forgetDecrypted(productId, seq);
+      },
+      cipher,
+    });
+  }
+
+  // ── Moderation (issue 11): postgres/moderation.ts ──
+
+  /** One message by seq, or null. */
+  async message(productId: string, seq: number): Promise<ChatMessage | null> {
+    return this.moderation.message(productId, seq);
+  }
+
+  /** Applies a moderation change with its SYSTEM message; see ChatStore.moderate. */
+  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
+    return this.moderation.moderate(productId, change, nowMs);
+  }
+
+  /** Mutes a user until `untilMs`, or lifts it (null). */
+  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
+    return this.moderation.setMute(productId, userId, untilMs);
+  }
+
+  /** When the user's mute ends, or null. */
+  async muteUntil(productId: string, userId: string): Promise<number | null> {
+    return this.moderation.muteUntil(productId, userId);
+  }
+
+  /** Stores (or replaces) a report. */
+  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
+    return this.moderation.addReport(productId, report, nowMs);
+  }
+
+  /** The room's reports, by seq then time. */
+  async reports(productId: string): Promise<MessageReport[]> {
+    return this.moderation.reports(productId);
   }
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
@@ -341,6 +385,7 @@ export class PostgresStore implements ChatStore {
         row.event,
         row.room,
         row.key_id,
+        row.deleted,
       ]);
       // Decoded from the row just written (with the plain text we already hold), so a send's answer and
       // a later page are built by the same code and agree exactly.

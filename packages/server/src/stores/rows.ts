@@ -40,6 +40,10 @@ export interface RoomRow {
   host_id: string | null;
   /** The seq of the room's latest message (0 when none). */
   last_seq: number;
+  /** Moderation (issue 11, migration v3): slow mode in ms, 0 = off. Absent on a row built before it is stored. */
+  slow_mode_ms?: number;
+  /** Moderation: the pinned NOTIFICATION as ChatMessage JSON, or null. */
+  pinned?: string | null;
 }
 
 /** A `participants` row as the stores read it. */
@@ -78,6 +82,8 @@ export interface MessageRow {
   room: string | null;
   /** The id of the content key `content` was encrypted under, or null when it is stored as is. */
   key_id: string | null;
+  /** Moderation (migration v3): 1 for a tombstone (content erased), else 0. */
+  deleted: number;
 }
 
 /** A message about to be stored: everything but the id and the seq, which the store assigns. */
@@ -99,7 +105,8 @@ export interface MessageDraft {
 }
 
 /** The columns of `messages` in {@link MessageRow} order, for SELECT and INSERT lists. */
-export const MESSAGE_COLUMNS = 'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id';
+export const MESSAGE_COLUMNS =
+  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id, deleted';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -134,9 +141,8 @@ export function toRoom(row: RoomRow): Room {
     closedAt: row.closed_at === null ? null : iso(row.closed_at),
     hostId: row.host_id,
     lastSeq: row.last_seq,
-    // Moderation (issue 11) replaces these defaults with the room's stored slow mode and pinned notice.
-    slowModeMs: 0,
-    pinned: null,
+    slowModeMs: row.slow_mode_ms ?? 0,
+    pinned: row.pinned === undefined || row.pinned === null ? null : (JSON.parse(row.pinned) as ChatMessage),
   };
 }
 
@@ -172,6 +178,7 @@ export function toMessage(row: MessageRow, content: string): ChatMessage {
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
   if (row.event !== null) message.event = JSON.parse(row.event) as SystemEvent;
   if (row.room !== null) message.room = JSON.parse(row.room) as RoomSnapshot;
+  if (row.deleted === 1) message.deleted = true;
   return message;
 }
 
@@ -191,6 +198,7 @@ export function newMessageRow(roomId: string, seq: number, draft: MessageDraft, 
     event: draft.event === undefined ? null : JSON.stringify(draft.event),
     room: draft.room === undefined ? null : JSON.stringify(draft.room),
     key_id: cipher.keyId,
+    deleted: 0,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type ChatMessage,
   type HistoryQuery,
   type MessagePage,
+  type MessageReport,
   type Participant,
   type Room,
   type RoomSnapshot,
@@ -20,6 +21,8 @@ import {
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
+import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
+import { SqliteModeration } from './sqlite-moderation.js';
 import {
   MESSAGE_COLUMNS,
   assertPageLimit,
@@ -88,6 +91,7 @@ export class SqliteStore implements ChatStore {
   private readonly txAppend: Database.Transaction<(productId: string, message: NewMessage, nowMs: number) => AppendResult>;
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
+  private readonly moderation: SqliteModeration;
 
   /** Opens (creating and migrating when needed) the database at `options.path`. */
   constructor(options: SqliteStoreOptions) {
@@ -131,7 +135,7 @@ export class SqliteStore implements ChatStore {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES (@room_id, @seq, @id, @type, @sender_id, @sender_name, @content, @created_at, @client_msg_id,
-               @event, @room, @key_id)`,
+               @event, @room, @key_id, @deleted)`,
     );
     // `IS` so a service notice (sender NULL) retried with the same key is found too; it still uses
     // the partial unique index because `client_msg_id = ?` implies the index's NOT NULL condition.
@@ -248,6 +252,14 @@ export class SqliteStore implements ChatStore {
         hasMore: rows.length > limit,
       };
     });
+    this.moderation = new SqliteModeration(db, {
+      writeSystem: (productId, event, room, nowMs) => this.writeSystem(productId, event, room, nowMs),
+      decode: (row) => this.toMessage(row),
+      forget: (productId, seq) => {
+        this.forgetDecrypted(productId, seq);
+      },
+      cipher: this.cipher,
+    });
   }
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
@@ -309,6 +321,38 @@ export class SqliteStore implements ChatStore {
   /** The earliest deadline of any ACTIVE room (epoch ms), or null. */
   async nextDeadline(): Promise<number | null> {
     return this.selectNextDeadline.get()?.next ?? null;
+  }
+
+  // ── Moderation (issue 11): sqlite-moderation.ts ──
+
+  /** One message by seq, or null. */
+  async message(productId: string, seq: number): Promise<ChatMessage | null> {
+    return this.moderation.message(productId, seq);
+  }
+
+  /** Applies a moderation change with its SYSTEM message; see ChatStore.moderate. */
+  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
+    return this.moderation.moderate(productId, change, nowMs);
+  }
+
+  /** Mutes a user until `untilMs`, or lifts it (null). */
+  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
+    this.moderation.setMute(productId, userId, untilMs);
+  }
+
+  /** When the user's mute ends, or null. */
+  async muteUntil(productId: string, userId: string): Promise<number | null> {
+    return this.moderation.muteUntil(productId, userId);
+  }
+
+  /** Stores (or replaces) a report. */
+  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
+    return this.moderation.addReport(productId, report, nowMs);
+  }
+
+  /** The room's reports, by seq then time. */
+  async reports(productId: string): Promise<MessageReport[]> {
+    return this.moderation.reports(productId);
   }
 
   /** Resolves when the database file answers `SELECT 1` (throws once closed). */

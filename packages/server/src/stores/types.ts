@@ -1,5 +1,7 @@
+import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import type {
   ChatMessage,
+  MessageReport,
   CloseReason,
   HistoryQuery,
   MessagePage,
@@ -112,6 +114,22 @@ export interface ChatStore {
   dueRooms(nowMs: number): Promise<Room[]>;
   /** The earliest deadline of any ACTIVE room (epoch ms), or null when none is ACTIVE. */
   nextDeadline(): Promise<number | null>;
+  // ── Moderation (issue 11): tombstones, slow mode, the pinned notice, mutes, reports (moderation.ts) ──
+  /** One message by seq, or null when the room has none. Throws ROOM_NOT_FOUND. */
+  message(productId: string, seq: number): Promise<ChatMessage | null>;
+  /**
+   * Applies a moderation change (planModeration) and writes its SYSTEM message in one transaction under the
+   * room lock; a delete erases the content from storage. Throws ROOM_NOT_FOUND, NOT_FOUND, INVALID_INPUT.
+   */
+  moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult>;
+  /** Mutes `userId` in the room until `untilMs` (epoch ms), or lifts the mute (null). Throws ROOM_NOT_FOUND. */
+  setMute(productId: string, userId: string, untilMs: number | null): Promise<void>;
+  /** When the user's mute in the room ends (epoch ms), or null when none was set (it may have passed). */
+  muteUntil(productId: string, userId: string): Promise<number | null>;
+  /** Stores a report (a second report of one message by one user replaces the reason). Throws ROOM_NOT_FOUND. */
+  addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport>;
+  /** The room's reports, by seq then time. */
+  reports(productId: string): Promise<MessageReport[]>;
   /** Resolves when the database answers a trivial query (readiness); rejects when it cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. */

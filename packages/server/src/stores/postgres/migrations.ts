@@ -92,6 +92,30 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE messages SET key_id = 'legacy' WHERE content LIKE 'v1:%:%:%';
     `,
   },
+  {
+    version: 3,
+    // Moderation (issue 11): tombstones, slow mode, the pinned notice (its ChatMessage JSON text, as the
+    // SQLite store keeps it), mutes and reports. The same shape as SQLite's step 3.
+    sql: `
+      ALTER TABLE messages ADD COLUMN deleted smallint NOT NULL DEFAULT 0;
+      ALTER TABLE rooms ADD COLUMN slow_mode_ms integer NOT NULL DEFAULT 0;
+      ALTER TABLE rooms ADD COLUMN pinned text;
+      CREATE TABLE mutes (
+        room_id  text   NOT NULL REFERENCES rooms (product_id),
+        user_id  text   NOT NULL,
+        until_ms bigint NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE TABLE reports (
+        room_id     text   NOT NULL REFERENCES rooms (product_id),
+        seq         bigint NOT NULL,
+        reporter_id text   NOT NULL,
+        reason      text   NOT NULL,
+        created_at  bigint NOT NULL,
+        PRIMARY KEY (room_id, seq, reporter_id)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last PostgreSQL migration. */

@@ -23,7 +23,7 @@ export function statements(schema: string) {
     insertParticipant: `INSERT INTO ${s}.participants (room_id, user_id, name, joined_at, joined_seq)
                         VALUES ($1, $2, $3, $4, $5)`,
     deleteParticipant: `DELETE FROM ${s}.participants WHERE room_id = $1 AND user_id = $2`,
-    insertMessage: `INSERT INTO ${s}.messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    insertMessage: `INSERT INTO ${s}.messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     // The same COALESCE expression as the unique index, so the lookup is an index probe and finds a
     // service notice (sender NULL) retried with the same key.
     selectByClientMsgId: `SELECT ${MESSAGE_COLUMNS} FROM ${s}.messages
