@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
+import { io } from 'socket.io-client';
 import { SqliteStore, createAesGcmCipher, plainCipher, signToken } from '../src/index.ts';
 
 const SUBS = Number(process.env.SUBS ?? 1000);
@@ -19,7 +20,7 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const ACKED = Number(process.env.ACKED ?? 3000);
 const IDLE = Number(process.env.IDLE ?? 1000);
 const PROFILE = process.env.PROFILE === '1';
-// ONLY=acked | memory | history: just that phase (acked: with its own profile).
+// ONLY=acked | memory | history | io: just that phase (acked, io: with their own profile).
 const ONLY = process.env.ONLY;
 const secret = 'bench-secret-bench-secret-bench-secret!!';
 const here = new URL('.', import.meta.url).pathname;
@@ -166,6 +167,42 @@ async function fanOut(srv) {
   const wsMs = performance.now() - t1;
   out.wsFanout = Math.round((SUBS * MESSAGES) / (wsMs / 1000));
   await closeAll([...wss, wsSender]);
+}
+
+// Socket.IO fan-out (websocket transport): deliveries/s to SUBS subscribers, sends from a STOMP client.
+async function ioFanOut(srv) {
+  await mkRoom(srv.url, 'fanio');
+  let got = 0;
+  let done = () => {};
+  const all = new Promise((r) => (done = r));
+  const toks = await Promise.all(Array.from({ length: SUBS }, (_, i) => tok(`io${i}`)));
+  const sockets = await opened(SUBS, async (i) => {
+    const s = io(srv.url, { auth: { token: toks[i] }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise((r) => s.once('connect', r));
+    s.on('message', () => {
+      if (++got === SUBS * MESSAGES) done();
+    });
+    await s.emitWithAck('subscribe', { roomId: 'fanio' });
+    return s;
+  });
+  const sender = await stompClient(srv.ws, 'iosender', null);
+  const t0 = performance.now();
+  await ackedSends(sender, 'fanio', MESSAGES, 50);
+  await all;
+  out.ioFanout = Math.round((SUBS * MESSAGES) / ((performance.now() - t0) / 1000));
+  for (const s of sockets) s.disconnect();
+  await closeAll([sender]);
+}
+
+if (ONLY === 'io') {
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'groupbuy-prof-')) : null;
+  const srv = await child(profileDir);
+  await ioFanOut(srv);
+  await srv.stop();
+  if (profileDir) {
+    out.profileTop5 = topSelf(profileDir);
+    rmSync(profileDir, { recursive: true, force: true });
+  }
 }
 
 // 1. Fan-out (optionally profiled), STOMP and plain WebSocket.

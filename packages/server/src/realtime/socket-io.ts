@@ -4,6 +4,7 @@ import { ChatError, DESTINATIONS, LIMITS, SOCKET_IO_EVENTS, toChatError, type Ac
 import type { Principal } from '../auth/jwt.js';
 import { ConnectionSession, verifyToken, type DecodedCommand } from './connection.js';
 import type { RealtimeContext } from './context.js';
+import { emitDelivery } from './socket-io-packet.js';
 
 type AckFn = (ack: Ack) => void;
 
@@ -49,9 +50,18 @@ export function attachSocketIo(
 }
 
 // Bytes of an engine.io packet's payload (a Socket.IO packet is encoded to a string before engine.io sees it).
+// A message's packet text is the same string for every socket: its byte count is taken once.
+let lastText = '';
+let lastTextBytes = 0;
 function packetBytes(packet: { data?: unknown }): number {
   const { data } = packet;
-  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (typeof data === 'string') {
+    if (data !== lastText) {
+      lastText = data;
+      lastTextBytes = Buffer.byteLength(data);
+    }
+    return lastTextBytes;
+  }
   return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
 }
 
@@ -69,11 +79,14 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
   const session = new ConnectionSession(ctx, {
     transport: 'socket.io',
     acksCarryResults: true,
-    deliver: (_id, d) => socket.emit(SOCKET_IO_EVENTS.message, d.message),
+    // Encoded once per message for every socket (socket-io-packet.ts), as socket.io's room broadcasts are.
+    deliver: (_id, d) => emitDelivery(socket, SOCKET_IO_EVENTS.message, d),
     event: (_id, e) => {
       if (e.type === 'replay-truncated')
         socket.emit(SOCKET_IO_EVENTS.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
       else if (e.type === 'viewers') socket.emit(SOCKET_IO_EVENTS.viewers, { roomId: e.roomId, viewers: e.viewers });
+      else if (e.type === 'typing') socket.emit(SOCKET_IO_EVENTS.typing, { roomId: e.roomId, user: e.user });
+      else if (e.type === 'read') socket.emit(SOCKET_IO_EVENTS.read, { roomId: e.roomId, seq: e.seq });
       else socket.emit(SOCKET_IO_EVENTS.subscriptionEnded, { roomId: e.roomId, error: e.error });
     },
     close: (error) => {
