@@ -86,3 +86,16 @@ describe('SqliteStore with the content cache', () => {
     await store.close();
   });
 });
+
+describe('AES-GCM IVs from the pool', () => {
+  it('never repeats an IV across more messages than one pool holds', () => {
+    const cipher = createKeyring([{ id: 'k', key: randomBytes(32) }]);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const [, iv = ''] = cipher.encrypt(`m${i}`).split(':');
+      ivs.add(iv);
+      expect(cipher.decrypt(cipher.encrypt(`x${i}`))).toBe(`x${i}`);
+    }
+    expect(ivs.size).toBe(2000);
+  });
+});

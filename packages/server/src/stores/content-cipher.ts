@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 
 /**
  * Turns chat content into what a store writes to disk and back. Stores call it for every message's
@@ -77,6 +77,21 @@ const IV_BYTES = 12;
 // The full 128-bit tag: shorter tags weaken forgery resistance and Node deprecates accepting them.
 const TAG_BYTES = 16;
 
+// IVs come from a pool of random bytes refilled 341 IVs at a time: one call into the CSPRNG per pool instead
+// of one per message. Each 12-byte slice is handed out once and used before encrypt() returns (the pool is
+// only refilled on a later call), so no IV is ever repeated.
+const IV_POOL = Buffer.alloc(IV_BYTES * 341);
+let ivOffset = IV_POOL.length;
+function freshIv(): Buffer {
+  if (ivOffset + IV_BYTES > IV_POOL.length) {
+    randomFillSync(IV_POOL);
+    ivOffset = 0;
+  }
+  const iv = IV_POOL.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 /**
  * AES-256-GCM content encryption under one key, with a fresh random 12-byte IV per message, stored as
  * `v1:<iv base64>:<tag base64>:<ciphertext base64>`. `key` is 32 bytes (for example from
@@ -110,7 +125,7 @@ export function createKeyring(keys: readonly ContentKey[]): ContentCipher {
 
     encrypt(plain: string): string {
       // Random IVs are safe up to ~2^32 messages per key (SP 800-38D §8.3); rotate keys well before that.
-      const iv = randomBytes(IV_BYTES);
+      const iv = freshIv();
       const cipher = createCipheriv('aes-256-gcm', current, iv, { authTagLength: TAG_BYTES });
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
