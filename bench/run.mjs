@@ -80,3 +80,5 @@ if (writeReadme) {
   if (re.test(text)) writeFileSync(readme, text.replace(re, `$1${table}$2`));
   else console.log('README has no <!-- bench:start --> / <!-- bench:end --> markers; table not written.');
 }
+// Sockets a failed scenario left open must not keep the runner alive.
+process.exit(0);

@@ -25,7 +25,18 @@ async function connectAll(target, subs, pubs, onText) {
 }
 
 /** Runs the stepped search against one target; resolves with the knee and the figures at it. */
-export async function fanoutKnee({ target, pid, subs, pubs = 10, stepMs, coarse = 1.953125, drainMs = 5000, maxRate = 50000, log }) {
+export async function fanoutKnee({
+  target,
+  pid,
+  subs,
+  pubs = 10,
+  stepMs,
+  coarse = 1.953125,
+  drainMs = 5000,
+  retry = true,
+  maxRate = 50000,
+  log,
+}) {
   let step = 0;
   let received = 0;
   let latencies = [];
@@ -104,11 +115,11 @@ export async function fanoutKnee({ target, pid, subs, pubs = 10, stepMs, coarse 
   const steps = [];
   // Warm-up (not recorded): JIT on both sides, and the first sends after a subscribe storm.
   await runStep(start);
-  await runStep(start);
-  // A failing step is tried once more before it counts: a single GC pause must not end the search.
+  if (retry) await runStep(start);
+  // A failing step is tried once more before it counts (not in --quick): a single GC pause must not end the search.
   const attempt = async (at) => {
     const r = await runStep(at);
-    return r.pass ? r : runStep(at);
+    return r.pass || !retry ? r : runStep(at);
   };
   // Coarse: ×1.25³ (quick: ×1.25⁴) while passing.
   for (;;) {
@@ -122,8 +133,9 @@ export async function fanoutKnee({ target, pid, subs, pubs = 10, stepMs, coarse 
   }
   // Fine: ×1.25 from the last pass until a failure.
   if (best && best.rate < maxRate) {
+    const ceiling = steps[steps.length - 1].rate;
     rate = Math.round(best.rate * 1.25);
-    while (rate < steps[steps.length - 1].rate) {
+    while (rate < ceiling) {
       const r = await attempt(rate);
       steps.push(r);
       log?.(`    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%`);

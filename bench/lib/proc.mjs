@@ -1,7 +1,7 @@
 // Processes under test: each peer runs in its own child process, pinned to its own core when there are two
 // or more, and is measured from the outside (/proc/<pid>/stat and /proc/<pid>/status), never from within.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,23 @@ export function pinSelf() {
   execFileSync('taskset', ['-acp', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
 }
 
-/** Whether @groupbuy/server has been built (else it runs from its TypeScript source through tsx). */
-export const SERVER_BUILT = existsSync(join(BENCH_DIR, '..', 'packages', 'server', 'dist', 'index.js'));
+const newest = (dir) => {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
+  }
+  return t;
+};
+const serverDist = join(BENCH_DIR, '..', 'packages', 'server', 'dist', 'index.js');
+/**
+ * Whether @groupbuy/server's build is current (dist newer than every source file of server and protocol);
+ * otherwise the server under test runs from its TypeScript source through tsx, so a bench always measures
+ * the code as it is now.
+ */
+export const SERVER_BUILT =
+  existsSync(serverDist) &&
+  statSync(serverDist).mtimeMs >=
+    Math.max(newest(join(BENCH_DIR, '..', 'packages', 'server', 'src')), newest(join(BENCH_DIR, '..', 'packages', 'protocol', 'src')));
 
 /**
  * Starts `peers/<name>.mjs` in a child process pinned to the server core; it prints `READY <port>` once

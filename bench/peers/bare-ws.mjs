@@ -26,9 +26,10 @@ wss.on('connection', (ws, req) => {
     subs.add(ws);
     ws.on('close', () => subs.delete(ws));
   }
+  // The received bytes go out as they are (no re-encoding per subscriber), as a careful broadcast server does.
+  // The received bytes go out as they are (no re-encoding per subscriber).
   ws.on('message', (data) => {
-    const text = data.toString();
-    insert?.(text);
-    for (const s of subs) s.send(text);
+    insert?.(data.toString());
+    for (const s of subs) s.send(data, { binary: false });
   });
 });

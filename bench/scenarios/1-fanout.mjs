@@ -17,13 +17,17 @@ const peers = [
 
 export async function run({ quick, report, log }) {
   const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-  const stepMs = quick ? 700 : 2500;
-  const rabbit = await rabbitReachable();
-  if (!rabbit) log('RabbitMQ Web-STOMP not reachable on 127.0.0.1:15674 — skipped (try `rabbitmq-plugins enable rabbitmq_web_stomp`)');
+  const stepMs = quick ? 500 : 2000;
+  const rabbit = !quick && (await rabbitReachable());
+  if (quick) log('RabbitMQ Web-STOMP skipped in --quick (the full run tries it)');
+  else if (!rabbit) log('RabbitMQ Web-STOMP not reachable on 127.0.0.1:15674 — skipped (try `rabbitmq-plugins enable rabbitmq_web_stomp`)');
   const list = rabbit ? [...peers, { name: 'RabbitMQ Web-STOMP', external: true, client: () => rabbitWebStomp() }] : peers;
-  for (const subs of sizes) {
+  const pick = process.env.BENCH_PEERS?.split(',');
+  for (const subs of process.env.BENCH_SUBS ? process.env.BENCH_SUBS.split(',').map(Number) : sizes) {
     let bareKnee = null;
-    for (const p of list) {
+    // --quick: every peer at 1,000 subscribers, bare ws and STOMP only at 100.
+    const quickSkip = (x) => quick && subs < 1000 && x.peer !== 'bare-ws' && x.name !== 'groupbuy STOMP';
+    for (const p of list.filter((x) => (!pick || pick.includes(x.peer ?? 'rabbit')) && !quickSkip(x))) {
       let server = null;
       let pid;
       try {
@@ -44,7 +48,8 @@ export async function run({ quick, report, log }) {
           stepMs,
           coarse: quick ? 2.44140625 : 1.953125,
           drainMs: 10000,
-          log: quick ? undefined : log,
+          retry: !quick,
+          log: process.env.BENCH_VERBOSE ? log : undefined,
         });
         const knee = best?.rate ?? 0;
         if (p.peer === 'bare-ws') bareKnee = knee;

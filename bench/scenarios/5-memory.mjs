@@ -9,16 +9,16 @@ export const title = 'memory per idle subscribed connection (server RSS delta / 
 
 const PER_ROOM = 50;
 
-async function measure(peer, n, connect, prepare) {
+async function measure(peer, n, connect, prepare, settleMs) {
   const server = await startPeer(peer);
   try {
     await prepare?.(`http://127.0.0.1:${server.port}`);
     // A few connections first, so lazily loaded code and first-use buffers are not counted per connection.
     const warm = await pool(20, 20, (i) => connect(server.port, n + i));
-    await sleep(1000);
+    await sleep(settleMs / 2);
     const before = rssBytes(server.pid);
     const sockets = await pool(n, 100, (i) => connect(server.port, i));
-    await sleep(2000);
+    await sleep(settleMs);
     const after = rssBytes(server.pid);
     for (const ws of [...warm, ...sockets]) ws.terminate();
     return { perConn: (after - before) / n, rssMB: after / 2 ** 20 };
@@ -34,7 +34,8 @@ export async function run({ quick, report }) {
     for (let r = 0; r < rooms; r++) await createRoom(base, `mem${r}`);
   };
   const roomOf = (i) => `mem${Math.floor(i / PER_ROOM)}`;
-  const bare = await measure('bare-ws', n, (port, i) => bareWs(port).sub(i, () => {}));
+  const settleMs = quick ? 1000 : 2000;
+  const bare = await measure('bare-ws', n, (port, i) => bareWs(port).sub(i, () => {}), undefined, settleMs);
   report({ scenario: 5, case: `bare ws × ${n} idle sockets`, value: bare.perConn / 1024, unit: 'KiB/conn', rssMB: bare.rssMB });
   const cases = [
     ['STOMP', (port, i) => groupbuyStomp(port, roomOf(i)).sub(i, () => {})],
@@ -42,7 +43,7 @@ export async function run({ quick, report }) {
     ['Socket.IO', (port, i) => groupbuySocketIo(port, roomOf(i)).sub(i, () => {})],
   ];
   for (const [name, connect] of cases) {
-    const r = await measure('groupbuy', n, connect, prepare);
+    const r = await measure('groupbuy', n, connect, prepare, settleMs);
     report({
       scenario: 5,
       case: `groupbuy ${name} × ${n} (signed in, subscribed, ${PER_ROOM}/room)`,
