@@ -20,7 +20,7 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200);
 const ACKED = Number(process.env.ACKED ?? 3000);
 const IDLE = Number(process.env.IDLE ?? 1000);
 const PROFILE = process.env.PROFILE === '1';
-// ONLY=acked | memory | history | io: just that phase (acked, io: with their own profile).
+// ONLY=fanout | acked | memory | history | io: just that phase (acked, io: with their own profile).
 const ONLY = process.env.ONLY;
 const secret = 'bench-secret-bench-secret-bench-secret!!';
 const here = new URL('.', import.meta.url).pathname;
@@ -201,12 +201,13 @@ if (ONLY === 'io') {
   await srv.stop();
   if (profileDir) {
     out.profileTop5 = topSelf(profileDir);
-    rmSync(profileDir, { recursive: true, force: true });
+    if (!process.env.KEEP_PROFILE) rmSync(profileDir, { recursive: true, force: true });
+    else out.profileDir = profileDir;
   }
 }
 
 // 1. Fan-out (optionally profiled), STOMP and plain WebSocket.
-if (!ONLY || ONLY === 'acked') {
+if (!ONLY || ONLY === 'acked' || ONLY === 'fanout') {
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'groupbuy-prof-')) : null;
   const srv = await child(profileDir);
   if (ONLY !== 'acked') await fanOut(srv);
@@ -221,7 +222,8 @@ if (!ONLY || ONLY === 'acked') {
   await srv.stop();
   if (profileDir) {
     out.profileTop5 = topSelf(profileDir);
-    rmSync(profileDir, { recursive: true, force: true });
+    if (!process.env.KEEP_PROFILE) rmSync(profileDir, { recursive: true, force: true });
+    else out.profileDir = profileDir;
   }
 }
 if (!ONLY || ONLY === 'acked') {
