@@ -12,6 +12,7 @@ import {
 } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { RealtimeContext } from './context.js';
+import { relayTyping } from './ephemeral.js';
 import type { Delivery, HubSubscription } from './hub.js';
 
 // No Node built-ins here (nor in hub.ts): @groupbuy/testing runs this loop in a browser, with the SDK on the
@@ -21,7 +22,7 @@ import type { Delivery, HubSubscription } from './hub.js';
 export type SessionTransport = 'stomp' | 'socket.io' | 'ws' | 'in-process';
 
 /** A server event about one subscription, other than a message. */
-export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' | 'viewers' }>;
+export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' | 'viewers' | 'typing' | 'read' }>;
 
 /**
  * What a transport hands the session: the few ways to reach its client. A codec over a socket frames each
@@ -272,8 +273,10 @@ export class ConnectionSession {
       if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in before sending commands.');
       if (command.type === 'subscribe') return await this.subscribe(principal, command);
       if (command.type === 'unsubscribe') return this.unsubscribe(command);
-      // Typing (issue 12) is relayed by the typing work; until then it is accepted and dropped.
-      if (command.type === 'typing') return { ok: true };
+      if (command.type === 'typing') {
+        await relayTyping(this.ctx, principal, command.roomId);
+        return { ok: true };
+      }
       return await this.send(principal, command);
     } catch (err) {
       const error = toChatError(err);
@@ -329,6 +332,12 @@ export class ConnectionSession {
         viewers: (viewers) => {
           if (!this.ended) this.adapter.event(key, { type: 'viewers', roomId, viewers });
         },
+        typing: (user) => {
+          if (!this.ended) this.adapter.event(key, { type: 'typing', roomId, user });
+        },
+        read: (seq) => {
+          if (!this.ended) this.adapter.event(key, { type: 'read', roomId, seq });
+        },
         ended: (error) => {
           if (this.subs.get(key) === entry) this.subs.delete(key);
           if (!this.ended) this.adapter.event(key, { type: 'subscription-ended', roomId, error });
@@ -341,7 +350,7 @@ export class ConnectionSession {
     // The connection closed, or the hub ended the subscription, while it was being set up.
     if (this.ended || this.subs.get(key) !== entry) this.ctx.hub.unsubscribe(entry.hubSub);
     if (!this.adapter.acksCarryResults) return { ok: true };
-    return { ok: true, room: await this.ctx.service.getRoom(roomId) };
+    return { ok: true, room: await this.ctx.service.roomFor(principal, roomId) };
   }
 
   private unsubscribe(command: Extract<DecodedCommand, { type: 'unsubscribe' }>): Ack {

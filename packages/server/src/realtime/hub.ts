@@ -1,11 +1,12 @@
 import { LIMITS, decide, roomRelation, type ChatMessage, type ErrorInfo, type Viewer } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
-import type { MessageBus } from '../bus/types.js';
+import type { EphemeralEvent, MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PresenceStore } from '../presence/types.js';
 import type { RoomService } from '../rooms/service.js';
 import type { ChatStore } from '../stores/types.js';
+import { ephemeralRecipient, TypingThrottle } from './ephemeral.js';
 import { RoomSequencer } from './sequencer.js';
 
 /** A message with its JSON text, serialised once and shared by every subscriber. */
@@ -26,6 +27,10 @@ export interface SubscriptionSink {
   ended(error: ErrorInfo): void;
   /** Who has the room's chat open now on any instance (the whole list; not in the seq stream). */
   viewers(list: Viewer[]): void;
+  /** Someone else is typing in the room (issue 12; not stored). Absent: the subscription is not told. */
+  typing?(user: Viewer): void;
+  /** This subscriber's user read up to `seq` (issue 12; from another connection or REST). */
+  read?(seq: number): void;
 }
 
 /** A live connection of any transport, as the hub tracks it. */
@@ -89,6 +94,9 @@ export class Hub {
   private readonly unsubscribePresence: () => void;
   private closed = false;
   private readonly sequencer: RoomSequencer;
+  private readonly unsubscribeEphemeral: () => void;
+  /** Typing events of one user in one room closer than LIMITS.typingThrottleMs are dropped here (ephemeral.ts). */
+  readonly typingThrottle: TypingThrottle;
 
   constructor(
     private readonly deps: {
@@ -113,6 +121,8 @@ export class Hub {
       unsubscribe();
       unReconnect?.();
     };
+    this.typingThrottle = new TypingThrottle(deps.now);
+    this.unsubscribeEphemeral = deps.bus.subscribeEphemeral?.((event) => this.deliverEphemeral(event)) ?? (() => undefined);
     deps.metrics.collect('groupbuy_rooms', () => this.rooms.size);
     deps.metrics.collect('groupbuy_subscriptions', () => [...this.rooms.values()].reduce((n, set) => n + set.size, 0));
     // Another instance's viewers changed: its report is readable, so our subscribers of the room hear it.
@@ -295,6 +305,31 @@ export class Hub {
     }
   }
 
+  /**
+   * Sends a typing or read event (issue 12) to every instance's subscribers of its room through the bus, or
+   * to this instance's alone when the bus has no ephemeral channel or cannot publish now (fire-and-forget).
+   */
+  async publishEphemeral(event: EphemeralEvent): Promise<void> {
+    if (this.closed) return;
+    if (this.deps.bus.publishEphemeral) {
+      try {
+        await this.deps.bus.publishEphemeral(event);
+        return;
+      } catch (err) {
+        this.deps.logger.log('warn', 'ephemeral publish failed', { room: event.roomId, error: String(err) });
+      }
+    }
+    this.deliverEphemeral(event);
+  }
+
+  private deliverEphemeral(event: EphemeralEvent): void {
+    for (const sub of this.rooms.get(event.roomId) ?? []) {
+      if (!sub.active || sub.publicFeed || !ephemeralRecipient(event, sub.principal.userId)) continue;
+      if (event.type === 'typing') sub.sink.typing?.(event.user);
+      else sub.sink.read?.(event.seq);
+    }
+  }
+
   /** Server-side terminate of every connection (fault tests). */
   dropConnections(): void {
     for (const conn of [...this.connections.keys()]) conn.terminate();
@@ -305,6 +340,7 @@ export class Hub {
     this.closed = true;
     for (const conn of [...this.connections.keys()]) conn.close(error);
     this.unsubscribeBus();
+    this.unsubscribeEphemeral();
     this.unsubscribePresence();
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.pushTimer = null;

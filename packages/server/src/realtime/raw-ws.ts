@@ -49,6 +49,8 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
         if (wantsViewers) control(WS_CONTROL_TYPES.viewers, { roomId: e.roomId, viewers: e.viewers });
         return;
       }
+      if (e.type === 'typing') return control(WS_CONTROL_TYPES.typing, { roomId: e.roomId, user: e.user });
+      if (e.type === 'read') return control(WS_CONTROL_TYPES.read, { roomId: e.roomId, seq: e.seq });
       // The socket's one room is gone, so is the socket.
       control(WS_CONTROL_TYPES.subscriptionEnded, { roomId: e.roomId, error: e.error });
       session.dispose();
@@ -88,9 +90,15 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
     const clientMsgId = isBinary ? undefined : peekClientMsgId(body);
     // The sender's acknowledgement is its message coming back; only a refusal is answered here.
     const reply = (ack: Ack) => !ack.ok && control(WS_CONTROL_TYPES.error, { error: ack.error, ...(clientMsgId ? { clientMsgId } : {}) });
+    // `{ "type": "TYPING" }` (issue 12): "I am typing" in the socket's room; refused ones answer like a send's.
+    if (!isBinary && isTypingFrame(body)) return session.run(() => session.answer({ type: 'typing', roomId }, reply));
     // Built when its turn comes: the room is known once the start above has run.
     if (!isBinary) return session.run(() => session.answer({ type: 'send', roomId, body }, reply));
     const error = new ChatError('INVALID_INPUT', 'Send text frames with JSON like {"content": "…"}.');
     session.run(() => void reply({ ok: false, error: error.toInfo() }));
   });
+}
+
+function isTypingFrame(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { type?: unknown }).type === WS_CONTROL_TYPES.typing;
 }

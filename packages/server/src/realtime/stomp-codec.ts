@@ -7,6 +7,7 @@ import {
   STOMP_HEADERS,
   isRestartNotice,
   parseRoomAppDestination,
+  parseRoomTypingDestination,
   parseRoomTopic,
   parseSeq,
   peekClientMsgId,
@@ -174,6 +175,9 @@ export interface ErrorsQueue {
 export function decodeFrame(frame: FrameImpl, errors: ErrorsQueue): DecodedCommand | null {
   const { id, destination = '' } = frame.headers;
   if (frame.command === 'SEND') {
+    // "I am typing" (issue 12): an empty SEND to /app/typing/{productId}.
+    const typingRoom = parseRoomTypingDestination(destination);
+    if (typingRoom) return { type: 'typing', roomId: typingRoom };
     const roomId = parseRoomAppDestination(destination);
     if (!roomId) throw new ChatError('INVALID_INPUT', `SEND to ${DESTINATIONS.appPrefix}{productId}.`);
     return { type: 'send', roomId, body: frame.body };

@@ -19,6 +19,7 @@ import type { Principal } from '../auth/jwt.js';
 import type { MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { ReadResult } from '../stores/reads.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import type { Limiter } from './rate-limit.js';
 
@@ -95,6 +96,26 @@ export class RoomService {
     const room = await this.deps.store.getRoom(assertProductId(productId));
     if (!room) throw new ChatError('ROOM_NOT_FOUND', `There is no group-buy room for product "${productId}".`);
     return room;
+  }
+
+  /**
+   * The room as `principal` sees it: with `unreadCount` (issue 12) for a signed-in user (not the trade
+   * service), or the public snapshot for `null`.
+   */
+  async roomFor(principal: Principal | null, productId: string): Promise<Room> {
+    const room = await this.getRoom(productId);
+    if (!principal || principal.role === 'service') return room;
+    return { ...room, unreadCount: await this.deps.store.unreadCount(room.productId, principal.userId) };
+  }
+
+  /** Moves `userId`'s read position forward (issue 12; the caller authorised the read). See ChatStore.markRead. */
+  markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
+    return this.deps.store.markRead(productId, userId, seq);
+  }
+
+  /** Unread messages of `userId` in the room (issue 12). See ChatStore.unreadCount. */
+  unreadCount(productId: string, userId: string): Promise<number> {
+    return this.deps.store.unreadCount(productId, userId);
   }
 
   /** The room and how `principal` relates to it. */

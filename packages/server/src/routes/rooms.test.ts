@@ -145,7 +145,8 @@ describe('GET /api/chat/rooms/{id}', () => {
     const room = await createRoom(server);
     const res = await api(server, 'GET', `${ROOMS}/${room.productId}`, { token: await tokenFor('window-shopper') });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(room);
+    // A signed-in caller also gets their unread count (issue 12).
+    expect(res.body).toEqual({ ...room, unreadCount: 0 });
   });
 
   it('answers an unknown product with 404 ROOM_NOT_FOUND', async () => {

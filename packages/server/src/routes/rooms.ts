@@ -4,6 +4,8 @@ import { bearerToken, type Principal, type TokenVerifier } from '../auth/jwt.js'
 import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
 import { AnonymousFeedGate, DEFAULT_ANONYMOUS_FEED_LIMITS, roomEvents } from '../realtime/sse.js';
+import { moderationRoutes } from './moderation.js';
+import { readRoutes } from './reads.js';
 
 /** Hono variables set by the auth middleware: the verified principal, or null for an anonymous public read. */
 export type AppEnv = { Variables: { principal: Principal | null } };
@@ -13,14 +15,14 @@ export type AppEnv = { Variables: { principal: Principal | null } };
 const PUBLIC_READ = /\/rooms\/[^/]+(?:\/events)?$/;
 
 /** The principal of a route that needs one (the middleware only lets public reads through without). */
-function signedIn(c: Context<AppEnv>): Principal {
+export export function signedIn(c: Context<AppEnv>): Principal {
   const principal = c.get('principal');
   if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in first: no token was sent.');
   return principal;
 }
 
 /** JSON body or INVALID_INPUT. */
-async function jsonBody(req: Request): Promise<unknown> {
+export export async function jsonBody(req: Request): Promise<unknown> {
   try {
     return await req.json();
   } catch {
@@ -63,7 +65,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
     return c.json(room, created ? 201 : 200);
   });
 
-  api.get('/rooms/:productId', async (c) => c.json(await service.getRoom(c.req.param('productId'))));
+  // A signed-in caller also gets their unreadCount (issue 12); a signed-out one the public snapshot.
+  api.get('/rooms/:productId', async (c) => c.json(await service.roomFor(c.get('principal'), c.req.param('productId'))));
 
   api.get('/rooms/:productId/messages', async (c) => c.json(await service.history(signedIn(c), c.req.param('productId'), c.req.query())));
 
@@ -95,7 +98,11 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
     return c.json(message, 201);
   });
 
+  moderationRoutes(api, service);
+
   api.get('/rooms/:productId/events', (c) => roomEvents(c, c.get('principal'), realtime, anonymousFeeds));
+
+  readRoutes(api, service, realtime);
 
   return api;
 }

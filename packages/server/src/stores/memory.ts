@@ -11,6 +11,7 @@ import type {
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import type { ContentCipher } from './content-cipher.js';
+import { countsAsUnread, nextReadPosition, type ReadResult } from './reads.js';
 import {
   assertPageLimit,
   newMessageRow,
@@ -60,6 +61,8 @@ interface RoomState {
  */
 export class MemoryStore implements ChatStore {
   private readonly rooms = new Map<string, RoomState>();
+  // Read positions: `${room}\u0000${user}` → seq.
+  private readonly readPositions = new Map<string, number>();
   // Moderation: `${room}\u0000${user}` → mute end (epoch ms); room → report rows.
   private readonly mutes = new Map<string, number>();
   private readonly reportRows = new Map<string, { seq: number; reporter_id: string; reason: string; created_at: number }[]>();
@@ -277,6 +280,25 @@ export class MemoryStore implements ChatStore {
   async reports(productId: string): Promise<MessageReport[]> {
     this.mustGet(productId);
     return (this.reportRows.get(productId) ?? []).map(toReport);
+  }
+
+  // ── Read positions (issue 12): reads.ts ──
+  /** Moves a read position forward; see ChatStore.markRead. */
+  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
+    const state = this.mustGet(productId);
+    const key = `${productId}\u0000${userId}`;
+    const result = nextReadPosition(this.readPositions.get(key) ?? 0, seq, state.row.last_seq);
+    if (result.moved) this.readPositions.set(key, result.seq);
+    return result;
+  }
+
+  /** Unread messages of one reader; see ChatStore.unreadCount. */
+  async unreadCount(productId: string, userId: string): Promise<number> {
+    const state = this.mustGet(productId);
+    const position = this.readPositions.get(`${productId}\u0000${userId}`) ?? 0;
+    let n = 0;
+    for (const row of state.messages) if (row.seq > position && countsAsUnread({ type: row.type, senderId: row.sender_id }, userId)) n++;
+    return n;
   }
 
   /** Resolves while the store is open. */

@@ -111,6 +111,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    // Read positions (issue 12): the seq each user read up to in each room; unread = later messages.
+    sql: `
+      CREATE TABLE read_positions (
+        room_id TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id TEXT    NOT NULL,
+        seq     INTEGER NOT NULL,
+        -- One row per reader and room, read on every GET room and subscribe of a signed-in user.
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last migration. */

@@ -16,6 +16,8 @@ import {
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
+import { PostgresReads } from './postgres-reads.js';
+import type { ReadResult } from './reads.js';
 import { statements, type Statements } from './postgres/statements.js';
 import { PostgresModeration } from './postgres/moderation.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
@@ -74,6 +76,8 @@ export class PostgresStore implements ChatStore {
   private readonly contentCache: DecryptedContentCache;
   private readonly moderation: PostgresModeration;
 
+  private readonly reads: PostgresReads;
+
   private constructor(
     private readonly pool: Pool,
     schema: string,
@@ -81,6 +85,7 @@ export class PostgresStore implements ChatStore {
   ) {
     this.sql = statements(schema);
     this.contentCache = new DecryptedContentCache(cipher);
+    this.reads = new PostgresReads(pool, schema);
     this.moderation = new PostgresModeration(pool, schema, {
       insertMessages: (client, productId, afterSeq, drafts) => this.insertMessages(client, productId, afterSeq, drafts),
       decode: (row) => this.decode(row),
@@ -311,6 +316,17 @@ export class PostgresStore implements ChatStore {
   async nextDeadline(): Promise<number | null> {
     const { rows } = await this.pool.query<{ next: number | null }>(this.sql.selectNextDeadline);
     return rows[0]?.next ?? null;
+  }
+
+  // ── Read positions (issue 12): postgres-reads.ts ──
+  /** Moves a read position forward; see ChatStore.markRead. */
+  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
+    return this.reads.markRead(productId, userId, seq);
+  }
+
+  /** Unread messages of one reader; see ChatStore.unreadCount. */
+  async unreadCount(productId: string, userId: string): Promise<number> {
+    return this.reads.unreadCount(productId, userId);
   }
 
   /** Resolves when PostgreSQL answers `SELECT 1` through the pool. */

@@ -23,6 +23,8 @@ import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import { SqliteModeration } from './sqlite-moderation.js';
+import { SqliteReads } from './sqlite-reads.js';
+import type { ReadResult } from './reads.js';
 import {
   MESSAGE_COLUMNS,
   assertPageLimit,
@@ -92,6 +94,7 @@ export class SqliteStore implements ChatStore {
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
   private readonly moderation: SqliteModeration;
+  private readonly reads: SqliteReads;
 
   /** Opens (creating and migrating when needed) the database at `options.path`. */
   constructor(options: SqliteStoreOptions) {
@@ -252,6 +255,7 @@ export class SqliteStore implements ChatStore {
         hasMore: rows.length > limit,
       };
     });
+    this.reads = new SqliteReads(db);
     this.moderation = new SqliteModeration(db, {
       writeSystem: (productId, event, room, nowMs) => this.writeSystem(productId, event, room, nowMs),
       decode: (row) => this.toMessage(row),
@@ -353,6 +357,17 @@ export class SqliteStore implements ChatStore {
   /** The room's reports, by seq then time. */
   async reports(productId: string): Promise<MessageReport[]> {
     return this.moderation.reports(productId);
+  }
+
+  // ── Read positions (issue 12): sqlite-reads.ts ──
+  /** Moves a read position forward; see ChatStore.markRead. */
+  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
+    return this.reads.markRead(productId, userId, seq);
+  }
+
+  /** Unread messages of one reader; see ChatStore.unreadCount. */
+  async unreadCount(productId: string, userId: string): Promise<number> {
+    return this.reads.unreadCount(productId, userId);
   }
 
   /** Resolves when the database file answers `SELECT 1` (throws once closed). */

@@ -1,3 +1,4 @@
+import type { ReadResult } from './reads.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import type {
   ChatMessage,
@@ -130,6 +131,14 @@ export interface ChatStore {
   addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport>;
   /** The room's reports, by seq then time. */
   reports(productId: string): Promise<MessageReport[]>;
+  // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts ──
+  /**
+   * Moves `userId`'s read position in the room forward to `seq` (clamped to the room's lastSeq; an older
+   * seq or a repeat writes nothing). Throws ROOM_NOT_FOUND.
+   */
+  markRead(productId: string, userId: string, seq: number): Promise<ReadResult>;
+  /** Messages after `userId`'s read position that count as unread (reads.ts countsAsUnread). Throws ROOM_NOT_FOUND. */
+  unreadCount(productId: string, userId: string): Promise<number>;
   /** Resolves when the database answers a trivial query (readiness); rejects when it cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. */

@@ -116,6 +116,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    // Read positions (issue 12): as SQLite's v5.
+    sql: `
+      CREATE TABLE read_positions (
+        room_id text   NOT NULL REFERENCES rooms (product_id),
+        user_id text   NOT NULL,
+        seq     bigint NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last PostgreSQL migration. */
