@@ -4,7 +4,7 @@
 // the README's "Benchmarks" section between its bench markers).
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, PINNED, SERVER_BUILT, pinSelf } from './lib/proc.mjs';
 
@@ -39,13 +39,18 @@ for (const f of files) {
   const mod = await import(join(BENCH_DIR, 'scenarios', f));
   console.log(`\nScenario ${n}: ${mod.title ?? f}${quick ? ' (quick)' : ''}`);
   const s0 = performance.now();
+  const load0 = loadavg()[0];
+  const first = results.length;
   try {
     await mod.run({ quick, report, log });
   } catch (err) {
     log(`FAILED: ${err instanceof Error ? err.stack : String(err)}`);
     results.push({ scenario: n, case: 'failed', value: null, unit: '', note: String(err instanceof Error ? err.message : err) });
   }
-  log(`(${((performance.now() - s0) / 1000).toFixed(1)} s)`);
+  // Other work on the machine moves p99s: each result carries the 1-minute load average around its scenario.
+  const load = `${load0.toFixed(1)}→${loadavg()[0].toFixed(1)}`;
+  for (const r of results.slice(first)) r.loadavg = load;
+  log(`(${((performance.now() - s0) / 1000).toFixed(1)} s, load average ${load} on ${cpus().length} cores)`);
 }
 
 const commit = (() => {
@@ -63,13 +68,13 @@ writeFileSync(join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.j
 const pct = (v) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
 const rows = results.map(
   (r) =>
-    `| ${r.scenario} | ${r.case} | ${fmt(r.value)} ${r.unit} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${pct(r.serverCpu)} | ${fmt(r.rssMB)} | ${r.ratio === undefined ? '–' : `×${r.ratio.toFixed(2)} vs ${r.baseline}`} | ${r.note ?? ''} |`,
+    `| ${r.scenario} | ${r.case} | ${fmt(r.value)} ${r.unit} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${pct(r.serverCpu)} | ${fmt(r.rssMB)} | ${r.ratio === undefined ? '–' : `×${r.ratio.toFixed(2)} vs ${r.baseline}`} | ${r.loadavg ?? ''} | ${r.note ?? ''} |`,
 );
 const table = [
   `Run ${out.date} on ${machine}, commit \`${commit}\`${quick ? ' (`--quick`)' : ''}, ${out.seconds} s.`,
   '',
-  '| # | case | result | p50 ms | p99 ms | server CPU | server RSS MB | ratio | notes |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| # | case | result | p50 ms | p99 ms | server CPU | server RSS MB | ratio | load avg | notes |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 console.log(`\n${table}\n`);

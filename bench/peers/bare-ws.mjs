@@ -26,7 +26,6 @@ wss.on('connection', (ws, req) => {
     subs.add(ws);
     ws.on('close', () => subs.delete(ws));
   }
-  // The received bytes go out as they are (no re-encoding per subscriber), as a careful broadcast server does.
   // The received bytes go out as they are (no re-encoding per subscriber).
   ws.on('message', (data) => {
     insert?.(data.toString());

@@ -17,7 +17,7 @@ const peers = [
 
 export async function run({ quick, report, log }) {
   const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-  const stepMs = quick ? 500 : 2000;
+  const stepMs = quick ? 500 : 1500;
   const rabbit = !quick && (await rabbitReachable());
   if (quick) log('RabbitMQ Web-STOMP skipped in --quick (the full run tries it)');
   else if (!rabbit) log('RabbitMQ Web-STOMP not reachable on 127.0.0.1:15674 — skipped (try `rabbitmq-plugins enable rabbitmq_web_stomp`)');
