@@ -216,7 +216,9 @@ if (!ONLY || ONLY === 'acked' || ONLY === 'fanout') {
   await mkRoom(srv.url, 'acked');
   const one = await stompClient(srv.ws, 'acker', null);
   await ackedSends(one, 'acked', 300, 50);
-  const ackMs = await ackedSends(one, 'acked', ACKED, 50);
+  // Best of three: the machine may be shared (the figure is a rate the server can reach).
+  let ackMs = Infinity;
+  for (let r = 0; r < 3; r++) ackMs = Math.min(ackMs, await ackedSends(one, 'acked', ACKED, 50));
   out.ackedPerSec = Math.round(ACKED / (ackMs / 1000));
   one.close();
   await srv.stop();
@@ -242,14 +244,25 @@ if (!ONLY || ONLY === 'acked') {
     now,
   );
   const sender = { userId: 'u', name: 'U' };
-  const t0 = performance.now();
-  for (let i = 0; i < ACKED; i++)
-    await store.append(
-      'raw',
-      { type: 'CHAT', sender, content: `message number ${i} — 공동구매 문의드립니다`, clientMsgId: `c${i}`, allowedStatuses: ['ACTIVE'] },
-      now,
-    );
-  out.rawInsertPerSec = Math.round(ACKED / ((performance.now() - t0) / 1000));
+  // Best of three, as the acked sends.
+  let rawMs = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < ACKED; i++)
+      await store.append(
+        'raw',
+        {
+          type: 'CHAT',
+          sender,
+          content: `message number ${i} — 공동구매 문의드립니다`,
+          clientMsgId: `c${r}-${i}`,
+          allowedStatuses: ['ACTIVE'],
+        },
+        now,
+      );
+    rawMs = Math.min(rawMs, performance.now() - t0);
+  }
+  out.rawInsertPerSec = Math.round(ACKED / (rawMs / 1000));
   out.ackedVsRaw = +(out.ackedPerSec / out.rawInsertPerSec).toFixed(2);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
