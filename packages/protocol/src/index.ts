@@ -8,3 +8,4 @@ export * from './destinations.js';
 export * from './validate.js';
 export * from './system-text.js';
 export * from './rules.js';
+export * from './attachments.js';

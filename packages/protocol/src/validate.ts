@@ -1,3 +1,4 @@
+import { parseAttachmentRefs, type ValidAttachmentRef } from './attachments.js';
 import { ChatError } from './errors.js';
 import { LIMITS, PRODUCT_ID_PATTERN } from './limits.js';
 import type { CreateRoomInput } from './room.js';
@@ -72,6 +73,8 @@ export interface SendBody {
   content: string;
   /** Idempotency key, when the client gave one. */
   clientMsgId?: string;
+  /** Uploaded images (issue 12), when the client attached some. */
+  attachments?: ValidAttachmentRef[];
 }
 
 /**
@@ -88,9 +91,15 @@ export function parseSendBody(input: unknown): SendBody {
     }
   }
   if (!isRecord(body)) throw invalid('The message body must be a JSON object like {"content": "…"}.');
-  const content = normalizeContent(body['content']);
+  const attachments = parseAttachmentRefs(body['attachments']);
+  // An image may go without words: empty text is allowed only when something is attached.
+  const rawContent = body['content'];
+  const imageOnly = attachments !== undefined && (rawContent === undefined || (typeof rawContent === 'string' && rawContent.trim() === ''));
+  const content = imageOnly ? '' : normalizeContent(rawContent);
   const clientMsgId = parseClientMsgId(body['clientMsgId']);
-  return clientMsgId === undefined ? { content } : { content, clientMsgId };
+  const send: SendBody = clientMsgId === undefined ? { content } : { content, clientMsgId };
+  if (attachments) send.attachments = attachments;
+  return send;
 }
 
 /** Parses a non-negative integer (seq numbers, limits); undefined when absent or empty. */

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { ChatError, DESTINATIONS, LIMITS } from '@groupbuy/protocol';
@@ -13,6 +14,7 @@ import { errorResponse } from './routes/errors.js';
 import { metricsRoutes, type MetricsAccess } from './routes/metrics.js';
 import { requestLog } from './routes/request-log.js';
 import { roomRoutes } from './routes/rooms.js';
+import { UPLOAD_PATH } from './attachments/routes.js';
 
 /** What the API app is built from: everything but the files on disk. */
 export interface ApiDeps {
@@ -36,6 +38,8 @@ export interface ApiDeps {
   dev: boolean;
   /** Checks a browser Origin against the allow-list. */
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+  /** Attachments (issue 12): the upload and signed image routes (attachments/routes.ts), when enabled. */
+  attachmentRoutes?: Hono;
 }
 
 /**
@@ -69,14 +73,16 @@ export function createApiApp(deps: ApiDeps): Hono {
     }
     await next();
   });
+  const restBodyLimit = bodyLimit({
+    maxSize: LIMITS.bodyMaxBytes,
+    onError: () => {
+      throw new ChatError('PAYLOAD_TOO_LARGE', `A request body can be at most ${LIMITS.bodyMaxBytes} bytes.`);
+    },
+  });
+  // Image uploads (attachments/routes.ts) carry their own, larger limit.
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: LIMITS.bodyMaxBytes,
-      onError: () => {
-        throw new ChatError('PAYLOAD_TOO_LARGE', `A request body can be at most ${LIMITS.bodyMaxBytes} bytes.`);
-      },
-    }),
+    except((c) => UPLOAD_PATH.test(c.req.path), restBodyLimit),
   );
 
   app.route(
@@ -107,6 +113,8 @@ export function createApiApp(deps: ApiDeps): Hono {
     });
   }
 
+  // Before the room routes: those demand a token for every path, and an <img> sends none.
+  if (deps.attachmentRoutes) app.route(DESTINATIONS.apiBase, deps.attachmentRoutes);
   app.route(DESTINATIONS.apiBase, roomRoutes(deps.service, deps.verifier, deps.realtime));
   return app;
 }

@@ -16,6 +16,24 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type Rate
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import type { ChatStore } from './stores/types.js';
+import { LIMITS } from '@groupbuy/protocol';
+import type { BlobStore } from './attachments/blobs.js';
+import { attachmentRoutes } from './attachments/routes.js';
+import { UrlSigner } from './attachments/signing.js';
+import { withAttachments } from './attachments/store-hook.js';
+import { OrphanSweeper } from './attachments/sweep.js';
+
+/** How attachments (issue 12) are kept and served. */
+export interface AttachmentOptions {
+  /** Where image bytes go (FsBlobStore under the data directory by default in startServer). */
+  blobs: BlobStore;
+  /** Largest upload, in bytes (ATTACHMENT_MAX_BYTES). @default LIMITS.attachmentMaxBytes (10 MB) */
+  maxBytes?: number;
+  /** Signs image URLs (ATTACHMENT_URL_SECRET). @default derived from the JWT secret, else random per process */
+  urlSecret?: string;
+  /** How long a minted image URL works, in ms. @default 24 h */
+  urlTtlMs?: number;
+}
 
 /** What {@link assembleCore} wires together; only the store and the token config are required. */
 export interface CoreOptions {
@@ -49,6 +67,8 @@ export interface CoreOptions {
   anonymousFeedLimits?: AnonymousFeedLimits;
   /** Enables `POST /api/dev/token`. Never in production. @default false */
   dev?: boolean;
+  /** Attachments (issue 12): product photos in messages; off when unset (startServer sets it). */
+  attachments?: AttachmentOptions;
   /** Checks a browser Origin against the allow-list. @default every origin */
   isOriginAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
 }
@@ -79,6 +99,8 @@ export interface ServerCore {
   readonly api: Hono;
   /** What `/readyz` reports (store and bus pings); `markShuttingDown()` it when a shutdown starts. */
   readonly readiness: Readiness;
+  /** Removes uploads never sent (attachments on only); `start()` it with the scheduler. */
+  readonly attachmentSweeper: OrphanSweeper | null;
 }
 
 /**
@@ -88,7 +110,10 @@ export interface ServerCore {
 export function assembleCore(options: CoreOptions): ServerCore {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const { store, jwt } = options;
+  const { jwt } = options;
+  const attach = options.attachments;
+  const signer = attach ? new UrlSigner(attach.urlSecret ?? jwt.secret, attach.urlTtlMs, () => clock.now()) : null;
+  const store = attach && signer ? withAttachments(options.store, signer, attach.blobs) : options.store;
   const bus = options.bus ?? new MemoryBus();
   const presence = options.presence ?? new LocalPresence();
   const metrics = options.metrics ?? new Metrics();
@@ -132,6 +157,21 @@ export function assembleCore(options: CoreOptions): ServerCore {
     ...(options.metricsAccess ? { metricsAccess: options.metricsAccess } : {}),
     dev: options.dev ?? false,
     isOriginAllowed: options.isOriginAllowed ?? (() => true),
+    ...(attach && signer
+      ? {
+          attachmentRoutes: attachmentRoutes({
+            service,
+            verifier,
+            store,
+            blobs: attach.blobs,
+            signer,
+            maxBytes: attach.maxBytes ?? LIMITS.attachmentMaxBytes,
+            now: () => clock.now(),
+            logger,
+          }),
+        }
+      : {}),
   });
-  return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api, readiness };
+  const attachmentSweeper = attach ? new OrphanSweeper(store, attach.blobs, () => clock.now(), logger) : null;
+  return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api, readiness, attachmentSweeper };
 }

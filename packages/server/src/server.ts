@@ -1,3 +1,4 @@
+import { FsBlobStore } from './attachments/blobs.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
@@ -54,6 +55,12 @@ export interface StartServerOptions extends Pick<
   host?: string;
   /** SQLite file (`file:` prefix allowed), `:memory:`, or `postgres://…`. Ignored when `store` is given. @default './data/chat.db' */
   databaseUrl?: string;
+  /** Attachments (issue 12): folder of uploaded images (ATTACHMENT_DIR). @default `attachments/` beside the SQLite file, else ./data/attachments */
+  attachmentDir?: string;
+  /** Largest image upload in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
+  attachmentMaxBytes?: number;
+  /** Signs image URLs (ATTACHMENT_URL_SECRET). @default derived from the JWT secret */
+  attachmentUrlSecret?: string;
   /** A ready store (PostgreSQL, tests); the server closes it on shutdown. */
   store?: ChatStore;
   /** The bus. @default a RedisBus when `redisUrl` is set, else MemoryBus */
@@ -200,8 +207,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         metrics,
       })
     : null;
-  const { service, hub, scheduler, realtime, api, readiness } = assembleCore({
+  const { service, hub, scheduler, realtime, api, readiness, attachmentSweeper } = assembleCore({
     store,
+    attachments: {
+      blobs: new FsBlobStore(options.attachmentDir ?? defaultAttachmentDir(options.databaseUrl ?? './data/chat.db')),
+      ...(options.attachmentMaxBytes !== undefined ? { maxBytes: options.attachmentMaxBytes } : {}),
+      ...(options.attachmentUrlSecret ? { urlSecret: options.attachmentUrlSecret } : {}),
+    },
     bus,
     presence,
     jwt,
@@ -245,6 +257,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const io: SocketIoServer = attachSocketIo(httpServer, realtime, isOriginAllowed);
 
   await scheduler.start();
+  attachmentSweeper?.start();
   const host = options.host ?? '127.0.0.1';
   const { url, port } = await listen(httpServer, options.port ?? 8080, host);
   logger.log('info', 'listening', { url, dev: options.dev ?? false });
@@ -272,6 +285,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         const stopped = new Promise<void>((r) => httpServer.close(() => r()));
         httpServer.closeIdleConnections();
         await scheduler.stop();
+        await attachmentSweeper?.stop();
         hub.closeAll(RESTART_NOTICE);
         await new Promise<void>((r) => void io.close(() => r()));
         wss.close();
@@ -285,6 +299,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         logger.log('info', 'stopped');
       })()),
   };
+}
+
+// Uploaded images go beside the SQLite file; with PostgreSQL (or :memory:) under ./data.
+function defaultAttachmentDir(databaseUrl: string): string {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl) || databaseUrl === ':memory:') return resolve('./data/attachments');
+  return resolve(dirname(databaseUrl.replace(/^file:/, '')), 'attachments');
 }
 
 // Listens on `host:port` (0 picks a free port); resolves with the bound port and its `http://` URL.

@@ -223,6 +223,7 @@ export class RoomService {
           sender: { userId: principal.userId, name: principal.name },
           content: body.content,
           ...(body.clientMsgId !== undefined ? { clientMsgId: body.clientMsgId } : {}),
+          ...(body.attachments ? { attachments: body.attachments } : {}),
           allowedStatuses,
         },
         this.deps.clock.now(),

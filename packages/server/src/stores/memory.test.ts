@@ -1,3 +1,4 @@
+import { describeAttachmentContract } from './test-support/attachments-contract.js';
 import { describeChatStoreContract } from './test-support/contract.js';
 import { describeModerationContract } from './test-support/moderation-contract.js';
 import { MemoryStore } from './memory.js';
@@ -12,6 +13,11 @@ describeChatStoreContract(
   { durable: false },
 );
 describeModerationContract('MemoryStore', async () => {
+  const store = new MemoryStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describeAttachmentContract('MemoryStore', async () => {
   const store = new MemoryStore();
   return { store, cleanup: () => store.close() };
 });

@@ -124,6 +124,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    // Attachments (issue 12): one row per uploaded image; message_seq is set when a sent message carries it
+    // (an upload no message carries after a day is an orphan, swept with its blobs).
+    sql: `
+      CREATE TABLE attachments (
+        id          TEXT    PRIMARY KEY,
+        room_id     TEXT    NOT NULL REFERENCES rooms (product_id),
+        uploader_id TEXT    NOT NULL,
+        mime        TEXT    NOT NULL,
+        width       INTEGER NOT NULL,
+        height      INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        alt         TEXT    NOT NULL DEFAULT '',
+        claim_key   TEXT,
+        message_seq INTEGER,
+        position    INTEGER NOT NULL DEFAULT 0
+      );
+      -- Serving a page looks up the images of its messages by room + seq.
+      CREATE INDEX attachments_message ON attachments (room_id, message_seq) WHERE message_seq IS NOT NULL;
+      -- The orphan sweep scans unsent uploads by age.
+      CREATE INDEX attachments_orphans ON attachments (created_at) WHERE message_seq IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last migration. */

@@ -1,3 +1,4 @@
+import { describeAttachmentContract } from './test-support/attachments-contract.js';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -114,6 +115,7 @@ const postgresHarness = async (options?: { cipher?: ContentCipher }): Promise<Co
 };
 describeChatStoreContract('PostgresStore (fresh schema per test)', postgresHarness);
 describeModerationContract('PostgresStore (fresh schema per test)', postgresHarness);
+describeAttachmentContract('PostgresStore (fresh schema per test)', postgresHarness);
 
 describe('PostgresStore on a real server', () => {
   let schema: string;
@@ -295,7 +297,6 @@ describe('PostgresStore on a real server', () => {
       expect(tables.rows.map((r) => r.table_name)).toEqual(
         expect.arrayContaining(['messages', 'mutes', 'participants', 'reports', 'rooms', 'schema_migrations']),
       );
-    });
     });
 
     it('runs each migration step once however often migrate is called', async () => {

@@ -1,3 +1,4 @@
+import { describeAttachmentContract } from './test-support/attachments-contract.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -54,6 +55,7 @@ const sqliteFileHarness = async (options?: { cipher?: ContentCipher }): Promise<
 };
 describeChatStoreContract('SqliteStore (file in a temp dir)', sqliteFileHarness);
 describeModerationContract('SqliteStore (file in a temp dir)', sqliteFileHarness);
+describeAttachmentContract('SqliteStore (file in a temp dir)', sqliteFileHarness);
 
 describeChatStoreContract(
   'SqliteStore (:memory:)',
@@ -146,7 +148,6 @@ describe('SqliteStore on disk', () => {
     expect(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(
       expect.arrayContaining(['messages', 'participants', 'rooms', 'mutes', 'reports']),
     );
-  });
   });
 
   it('runs each migration step once however often migrate is called', () => {

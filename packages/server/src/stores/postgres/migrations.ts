@@ -128,6 +128,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    // Attachments (issue 12): as SQLite's v6.
+    sql: `
+      CREATE TABLE attachments (
+        id          text    PRIMARY KEY,
+        room_id     text    NOT NULL REFERENCES rooms (product_id),
+        uploader_id text    NOT NULL,
+        mime        text    NOT NULL,
+        width       integer NOT NULL,
+        height      integer NOT NULL,
+        bytes       integer NOT NULL,
+        created_at  bigint  NOT NULL,
+        alt         text    NOT NULL DEFAULT '',
+        claim_key   text,
+        message_seq bigint,
+        position    integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX attachments_message ON attachments (room_id, message_seq) WHERE message_seq IS NOT NULL;
+      CREATE INDEX attachments_orphans ON attachments (created_at) WHERE message_seq IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last PostgreSQL migration. */
