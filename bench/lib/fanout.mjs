@@ -147,5 +147,5 @@ export async function fanoutKnee({
     }
   }
   await session.close();
-  return { best, steps, failedAt: steps.find((s) => !s.pass && s.rate > (best?.rate ?? 0)) ?? null };
+  return { best, start, steps, failedAt: steps.find((s) => !s.pass && s.rate > (best?.rate ?? 0)) ?? null };
 }

@@ -41,7 +41,7 @@ export async function run({ quick, report, log }) {
           if (p.room) await createRoom(`http://127.0.0.1:${server.port}`, room);
         }
         const target = p.client(server?.port, room);
-        const { best, failedAt } = await fanoutKnee({
+        const { best, start, failedAt } = await fanoutKnee({
           target,
           pid,
           subs,
@@ -51,25 +51,28 @@ export async function run({ quick, report, log }) {
           retry: !quick,
           log: process.env.BENCH_VERBOSE ? log : undefined,
         });
-        const knee = best?.rate ?? 0;
+        // No pass at all: the knee is below the start rate (reported as null, not as 0).
+        const knee = best?.rate ?? null;
         if (p.peer === 'bare-ws') bareKnee = knee;
-        const note = failedAt
-          ? `next step ${failedAt.rate}/s: lost ${failedAt.lost}, p99 ${failedAt.p99?.toFixed(1)} ms${failedAt.cut ? `, ${failedAt.cut} cut` : ''}`
-          : 'no failure up to the cap';
+        const note = !best
+          ? `below the start rate ${start}/s: lost ${failedAt?.lost}, p99 ${failedAt?.p99?.toFixed(1)} ms`
+          : failedAt
+            ? `next step ${failedAt.rate}/s: lost ${failedAt.lost}, p99 ${failedAt.p99?.toFixed(1)} ms${failedAt.cut ? `, ${failedAt.cut} cut` : ''}`
+            : 'no failure up to the cap';
         report({
           scenario: 1,
           case: `${p.name} × ${subs} subs`,
           value: knee,
           unit: 'msg/s',
-          deliveries: knee * subs,
+          deliveries: knee === null ? null : knee * subs,
           p50: best?.p50,
           p99: best?.p99,
           serverCpu: best?.serverCpu,
           genCpu: best?.genCpu,
           rssMB: best?.rssMB,
-          ratio: p.peer === 'bare-ws' || !bareKnee ? undefined : knee / bareKnee,
+          ratio: p.peer === 'bare-ws' || !bareKnee || knee === null ? undefined : knee / bareKnee,
           baseline: 'bare ws',
-          note: `${note}; generator CPU ${Math.round((best?.genCpu ?? 0) * 100)}% at the knee${p.external ? '; RabbitMQ not pinned (shares cores)' : ''}`,
+          note: `${note}${best ? `; generator CPU ${Math.round(best.genCpu * 100)}% at the knee` : ''}${p.external ? '; RabbitMQ not pinned (shares cores)' : ''}`,
         });
       } catch (err) {
         log(`${p.name} × ${subs}: failed: ${err instanceof Error ? err.message : String(err)}`);
