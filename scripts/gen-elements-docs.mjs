@@ -78,8 +78,8 @@ function publicName(value, privateTokens) {
 
 function readTheme() {
   const theme = readFileSync(join(pkg, 'src/internal/theme.styles.ts'), 'utf8');
-  const darkStart = theme.indexOf('const darkTokens = css`');
-  const darkEnd = theme.indexOf('`;', darkStart);
+  const darkStart = theme.indexOf('const darkTokens = unsafeCSS(`');
+  const darkEnd = theme.indexOf('`);', darkStart);
   if (darkStart < 0 || darkEnd < 0) throw new Error('theme.styles.ts: no darkTokens block');
   const dark = theme.slice(darkStart, darkEnd);
   const light = theme.slice(0, darkStart) + theme.slice(darkEnd);

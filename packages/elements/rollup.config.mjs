@@ -11,6 +11,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 
 const external = (id) => /^(lit|@lit|@groupbuy)(\/|$)/.test(id);
 
@@ -87,7 +88,10 @@ export default [
       // `browser`: no Node-only modules; no `development` condition: Lit's production build.
       nodeResolve({ browser: true, exportConditions: ['browser'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist' }),
-      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      // The html`` and css`` literals lose their indentation, comments and optional markup (after
+      // TypeScript, so the minifier reads plain JavaScript); a broken template fails the build.
+      minifyHTML({ failOnError: true }),
+      terser({ ecma: 2020, module: true, compress: { passes: 3 }, format: { comments: false } }),
       precompress,
     ],
   },

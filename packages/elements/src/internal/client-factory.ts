@@ -23,10 +23,10 @@ export function loadTransport(name: TransportName): Promise<TransportFactory> {
   switch (name) {
     case 'socket.io':
       return import('@groupbuy/sdk/socket.io').then((m) => m.socketIoTransport());
-    case 'ws':
-      return import('@groupbuy/sdk/ws').then((m) => m.wsTransport());
-    default:
+    case 'stomp':
       return import('@groupbuy/sdk/stomp').then((m) => m.stompTransport());
+    default:
+      return import('@groupbuy/sdk/ws').then((m) => m.wsTransport());
   }
 }
 

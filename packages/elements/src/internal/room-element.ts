@@ -18,8 +18,12 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   /** The chat server's base URL, for a client the element builds itself. @default location.origin */
   @property({ attribute: 'base-url' }) baseUrl: string | undefined;
 
-  /** Realtime transport for a client the element builds itself: `stomp`, `socket.io` or `ws`. @default 'stomp' */
-  @property() transport: TransportName = 'stomp';
+  /**
+   * Realtime transport for a client the element builds itself: `ws`, `stomp` or `socket.io`. The plain
+   * WebSocket is the default: a widget shows one room, which is one socket either way, and its chunk is
+   * a sixth of STOMP's (1.1 KB gzipped against 6.5 KB). @default 'ws'
+   */
+  @property() transport: TransportName = 'ws';
 
   /**
    * A JWT; the element builds its own client with it (ignored when `client` is set). A new token for the

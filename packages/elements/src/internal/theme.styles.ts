@@ -1,7 +1,9 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 
 // The dark palette, applied by `theme="dark"` and by the OS preference (unless `theme="light"`).
-const darkTokens = css`
+// A bare list of declarations is no stylesheet, so it is not a css`` literal (the bundle's CSS minifier
+// reads those); it is minified where it lands, inside the two rules below.
+const darkTokens = unsafeCSS(`
     --_bg: var(--groupbuy-bg, #16181d);
     --_surface: var(--groupbuy-surface, #1d2027);
     --_text: var(--groupbuy-text, #e9ebef);
@@ -26,7 +28,7 @@ const darkTokens = css`
     --_avatar-lightness: 0.8;
     --_avatar-text: #14161a;
     color-scheme: dark;
-`;
+`);
 
 /**
  * The design tokens both widgets share. Each `--groupbuy-*` property a page sets wins in light and dark

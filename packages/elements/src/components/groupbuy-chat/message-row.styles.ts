@@ -202,6 +202,21 @@ export const rowStyles = css`
     white-space: pre-wrap;
   }
 
+  /* Links in messages and notices (rich-text.ts); a long URL wraps instead of widening the bubble. */
+  .bubble a,
+  .content a {
+    color: inherit;
+    text-decoration: underline;
+    overflow-wrap: anywhere;
+  }
+
+  .content ul,
+  .content ol {
+    margin: 4px 0;
+    padding-inline-start: 1.25em;
+    white-space: normal;
+  }
+
   @media (max-width: 420px) {
     .stack {
       max-width: 86%;

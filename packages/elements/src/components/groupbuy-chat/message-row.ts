@@ -4,6 +4,7 @@ import type { ViewMessage } from '@groupbuy/sdk';
 import type { Formats, Strings } from '../../internal/i18n.js';
 import { alertIcon, noticeIcon } from '../../internal/icons.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
+import { linkify, noticeContent } from '../../internal/rich-text.js';
 
 /** Consecutive messages of one sender within this many ms share one avatar and name. */
 const GROUP_MS = 5 * 60_000;
@@ -47,7 +48,7 @@ export function renderMessage(ctx: RowContext, m: ViewMessage, prev: ViewMessage
           <span class="notice-icon">${noticeIcon}</span>
           <div class="notice-body">
             <div class="notice-title">${t.notice}${m.sender ? html` · ${m.sender.name}` : nothing}</div>
-            <p class="content">${m.content}</p>
+            <div class="content">${noticeContent(m.content)}</div>
           </div>
           <time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>
         </div>
@@ -97,7 +98,7 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
       }
       <div class="line">
         <!-- pre-wrap keeps the message's own line breaks, so nothing else may sit in the bubble's text -->
-        <div class="bubble" part="bubble"><span class="sr-only">${own ? t.you : isSeller ? `${name} (${t.seller})` : name}: </span>${m.content}</div>
+        <div class="bubble" part="bubble"><span class="sr-only">${own ? t.you : isSeller ? `${name} (${t.seller})` : name}: </span>${linkify(m.content)}</div>
         <span class="meta">
           ${
             m.status === 'pending'

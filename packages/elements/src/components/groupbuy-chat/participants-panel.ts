@@ -20,6 +20,9 @@ export interface ParticipantsPanelView {
 export function renderParticipantsPanel(view: ParticipantsPanelView): TemplateResult | typeof nothing {
   const session = view.room.session;
   if (!session) return nothing;
+  // Registers the tag on first open (a module is evaluated once): a chat whose panel stays shut never
+  // downloads the list.
+  void import('../../define/participant-list.js');
   return html`<div id="participants-panel" class="panel" part="participants-panel" @keydown=${view.keydown}>
     <participant-list
       .session=${session}
