@@ -5,6 +5,7 @@ import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 import { parseContentKeys } from './stores/content-cipher.js';
+import { parseClusterNodes } from './bus/cluster-nodes.js';
 
 /** Everything the server reads from its environment and flags. */
 export interface ServerConfig {
@@ -46,8 +47,16 @@ export interface ServerConfig {
   slowConsumerBytes?: number;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
+  /** `host:port,…` of Redis Cluster nodes (REDIS_CLUSTER_NODES): bus over sharded pub/sub, presence and limits in the cluster. */
+  redisClusterNodes?: string[];
   /** Folder with the built widget, served under `/elements/`. @default {@link defaultWidgetDir} when it exists */
   widgetDir?: string;
+  /** Attachments (issue 12): folder of uploaded images (ATTACHMENT_DIR). @default `attachments/` beside the SQLite file */
+  attachmentDir?: string;
+  /** Largest image upload, in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
+  attachmentMaxBytes?: number;
+  /** Signs image URLs (ATTACHMENT_URL_SECRET), so they work on every instance. @default derived from JWT_SECRET */
+  attachmentUrlSecret?: string;
   /** Lowest log level written (LOG_LEVEL). @default 'info' */
   logLevel?: LogLevel;
   /** Bearer token `GET /metrics` requires (METRICS_TOKEN). @default none */
@@ -123,7 +132,7 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, WIDGET_DIR). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_URL_SECRET). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -166,6 +175,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const key = get('content-key', 'CHAT_CONTENT_KEY');
   const redisUrl = get('redis-url', 'REDIS_URL');
   if (redisUrl) config.redisUrl = redisUrl;
+  const clusterNodes = get('redis-cluster-nodes', 'REDIS_CLUSTER_NODES');
+  if (clusterNodes) config.redisClusterNodes = parseClusterNodes(clusterNodes).map((n) => `${n.host}:${n.port}`);
   if (issuer) config.jwtIssuer = issuer;
   if (audience) config.jwtAudience = audience;
   if (jwksUrl) config.jwtJwksUrl = jwksUrl;
@@ -204,6 +215,18 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     parseContentKeys(keys);
     config.contentKeys = keys;
   }
+  const attachmentDir = get('attachment-dir', 'ATTACHMENT_DIR');
+  if (attachmentDir) config.attachmentDir = resolve(attachmentDir);
+  const attachmentMax = get('attachment-max-bytes', 'ATTACHMENT_MAX_BYTES');
+  if (attachmentMax) {
+    if (!/^\d{1,10}$/.test(attachmentMax) || Number(attachmentMax) < 1024) {
+      throw new Error(`ATTACHMENT_MAX_BYTES "${attachmentMax}" must be a number of bytes, at least 1024.`);
+    }
+    config.attachmentMaxBytes = Number(attachmentMax);
+  }
+  const attachmentSecret = get('attachment-url-secret', 'ATTACHMENT_URL_SECRET');
+  if (attachmentSecret && attachmentSecret.length < 32) throw new Error('ATTACHMENT_URL_SECRET must be at least 32 characters.');
+  if (attachmentSecret) config.attachmentUrlSecret = attachmentSecret;
   const widgetDir = get('widget-dir', 'WIDGET_DIR');
   if (widgetDir && !isWidgetDir(resolve(widgetDir))) {
     throw new Error(

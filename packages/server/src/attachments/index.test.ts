@@ -223,3 +223,21 @@ describe('attachments', () => {
     }
   });
 });
+
+describe('attachments with ATTACHMENT_MAX_BYTES', () => {
+  it('refuses an image over the configured size with 413 and its limit in the message', async () => {
+    const server = await startTestServer({ attachmentMaxBytes: 2 * 1024 * 1024 });
+    try {
+      const productId = (await createRoom(server)).productId;
+      const noisy = await sharp(Buffer.alloc(1400 * 1400 * 3, 0), { raw: { width: 1400, height: 1400, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      expect(noisy.length).toBeGreaterThan(2 * 1024 * 1024);
+      const res = await upload(server, productId, await tokenFor('dave'), noisy, 'big.png');
+      expect(res.status).toBe(413);
+      expect(res.body.error.message).toMatch(/at most 2 MB/);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
