@@ -9,3 +9,4 @@ export * from './validate.js';
 export * from './system-text.js';
 export * from './rules.js';
 export * from './attachments.js';
+export * from './moderation-input.js';

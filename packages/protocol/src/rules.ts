@@ -1,4 +1,5 @@
 import { ChatError, type ErrorCode, type ErrorInfo } from './errors.js';
+import { LIMITS } from './limits.js';
 import type { Room, RoomStatus } from './room.js';
 
 // The rules of a group-buy room, written once. Pure decisions, no I/O: the server's RoomService asks
@@ -252,4 +253,100 @@ export function readOnlyReason(relation: RoomRelation, status: RoomStatus): Read
 export function orThrow<T extends { readonly ok: true }>(outcome: T | Refused): T {
   if (!outcome.ok) throw new ChatError(outcome.error.code, outcome.error.message);
   return outcome;
+}
+
+// ── Moderation (issue 11): deleting, muting, pinning, slow mode, reports ──
+
+/** The seller and the service moderate: delete anyone's message, mute, pin, set slow mode, read reports. */
+export function decideModeration(relation: RoomRelation): Decision {
+  if (relation === 'anonymous') return refuse('UNAUTHENTICATED', 'Sign in to moderate this chat.');
+  return relation === 'service' || relation === 'host' ? ALLOWED : refuse('FORBIDDEN', 'Only the seller can moderate this chat.');
+}
+
+/**
+ * Whether `userId` (relating to the room as `relation`) may delete `message` at `nowMs`: a moderator always
+ * (see {@link decideModeration}); the sender their own CHAT message within `LIMITS.ownDeleteWindowMs`.
+ */
+export function decideDelete(
+  relation: RoomRelation,
+  userId: string,
+  message: { readonly type: string; readonly sender: { readonly userId: string } | null; readonly createdAt: string },
+  nowMs: number,
+): Decision {
+  const moderation = decideModeration(relation);
+  if (moderation.ok || relation === 'anonymous') return moderation;
+  if (message.type !== 'CHAT' || message.sender?.userId !== userId) {
+    return refuse('FORBIDDEN', 'You can delete only your own messages.');
+  }
+  if (nowMs - Date.parse(message.createdAt) > LIMITS.ownDeleteWindowMs) {
+    return refuse('FORBIDDEN', `You can delete your message only within ${LIMITS.ownDeleteWindowMs / 60_000} minutes of sending it.`);
+  }
+  return ALLOWED;
+}
+
+/** What the send check looks at beyond the room rules: the sender's mute and the room's slow mode. */
+export interface SendGate {
+  /** When the sender's mute ends (epoch ms), or null. */
+  muteUntilMs: number | null;
+  /** The room's slow mode in ms (0 = off). */
+  slowModeMs: number;
+  /** When the sender's last CHAT message in the room was accepted (epoch ms), or null. */
+  lastChatAtMs: number | null;
+}
+
+/**
+ * Why a CHAT send by `relation` must wait at `nowMs`, or null when it may go: MUTED while a mute runs, then
+ * RATE_LIMITED while slow mode's cooldown runs; both with `retryAfterMs`. The seller and the service are exempt.
+ */
+export function sendWait(relation: RoomRelation, gate: SendGate, nowMs: number): Refused | null {
+  if (relation === 'service' || relation === 'host') return null;
+  if (gate.muteUntilMs !== null && gate.muteUntilMs > nowMs) {
+    const retryAfterMs = gate.muteUntilMs - nowMs;
+    return {
+      ok: false,
+      error: {
+        code: 'MUTED',
+        message: `The seller muted you in this chat until ${new Date(gate.muteUntilMs).toISOString()}.`,
+        retryAfterMs,
+      },
+    };
+  }
+  if (gate.slowModeMs > 0 && gate.lastChatAtMs !== null && nowMs - gate.lastChatAtMs < gate.slowModeMs) {
+    const retryAfterMs = gate.slowModeMs - (nowMs - gate.lastChatAtMs);
+    return {
+      ok: false,
+      error: {
+        code: 'RATE_LIMITED',
+        message: `Slow mode is on: wait ${Math.ceil(retryAfterMs / 1000)} s before your next message.`,
+        retryAfterMs,
+      },
+    };
+  }
+  return null;
+}
+
+/** Automatic slow mode near a busy deadline (server config `SLOW_MODE_AUTO` = `windowMs/perMinute/slowModeMs`). */
+export interface AutoSlowMode {
+  /** How long before the deadline it may turn on, in ms. */
+  windowMs: number;
+  /** It turns on when more than this many CHAT messages arrived in the last minute. */
+  perMinute: number;
+  /** The slow mode it sets, in ms. */
+  slowModeMs: number;
+}
+
+/**
+ * The slow mode to turn on by itself, or null: only in an ACTIVE room inside the final `windowMs` before its
+ * deadline, when more than `perMinute` CHAT messages came in the last minute and slow mode is below the setting.
+ */
+export function autoSlowModeMs(
+  auto: AutoSlowMode,
+  room: Pick<Room, 'status' | 'expiresAt' | 'slowModeMs'>,
+  chatsLastMinute: number,
+  nowMs: number,
+): number | null {
+  if (room.status !== 'ACTIVE' || room.slowModeMs >= auto.slowModeMs) return null;
+  const untilDeadline = Date.parse(room.expiresAt) - nowMs;
+  if (untilDeadline < 0 || untilDeadline > auto.windowMs) return null;
+  return chatsLastMinute > auto.perMinute ? auto.slowModeMs : null;
 }

@@ -22,6 +22,7 @@ import type { Metrics } from '../metrics.js';
 import type { ReadResult } from '../stores/reads.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import type { Limiter } from './rate-limit.js';
+import { Moderation, type ModerationDeps } from './moderation.js';
 
 // For a rule that does not look at the room (the service's join): any state gives the same answer.
 const ANY_ROOM = { status: 'ACTIVE', participantCount: 0, maxParticipants: 1 } as const;
@@ -56,6 +57,8 @@ export interface RoomServiceDeps {
    * still get it; other instances fill the gap from the store (the hub's sequencer).
    */
   deliverLocally?: (roomId: string, message: ChatMessage) => void;
+  /** Moderation (issue 11): auto slow mode, the private-notice delivery, the after-delete hook. */
+  moderation?: Pick<ModerationDeps, 'autoSlowMode' | 'notifyUser' | 'onMessageDeleted'>;
 }
 
 /** How a user relates to a room; decides what they may read and write. */
@@ -77,7 +80,12 @@ export interface Access {
  * The store is the truth: once a write is stored it is reported done, whatever the bus does with it.
  */
 export class RoomService {
-  constructor(private readonly deps: RoomServiceDeps) {}
+  /** Deleting, muting, reports, slow mode and the pinned notice (issue 11); its send checks run in {@link post}. */
+  readonly moderation: Moderation;
+
+  constructor(private readonly deps: RoomServiceDeps) {
+    this.moderation = new Moderation(this, { store: deps.store, clock: deps.clock, logger: deps.logger, ...deps.moderation });
+  }
 
   /** Creates the room for a product (trade service only). Idempotent on productId. */
   async createRoom(principal: Principal, body: unknown): Promise<{ room: Room; created: boolean }> {
@@ -213,6 +221,8 @@ export class RoomService {
       }
       const access = await this.access(principal, productId);
       orThrow(decide(access.relation, 'post', access.room));
+      // Muted, or inside slow mode's cooldown: refused before the rate limit spends a token.
+      await this.moderation.checkSend(access, principal);
       await this.deps.rateLimiter.take(`${principal.userId}\u0000${productId}`);
       // Re-checked inside the store's transaction: the room may leave ACTIVE between the read above and the write.
       const allowedStatuses = statusesAllowing(access.relation, 'post');
@@ -229,6 +239,7 @@ export class RoomService {
         this.deps.clock.now(),
       );
       if (!result.duplicate) await this.fanOut(productId, result.message);
+      if (!result.duplicate) await this.moderation.accepted(access.room, principal.userId);
       this.deps.metrics.inc('groupbuy_messages_sent_total', { result: 'ok' });
       this.deps.metrics.observeSendLatency(performance.now() - started);
       return result;
@@ -260,7 +271,8 @@ export class RoomService {
     return settled;
   }
 
-  private async publish(result: LifecycleResult): Promise<void> {
+  /** Publishes the SYSTEM messages of a change (lifecycle or moderation) to every instance. */
+  async publish(result: LifecycleResult): Promise<void> {
     for (const message of result.messages) await this.fanOut(result.room.productId, message);
   }
 

@@ -15,14 +15,14 @@ export type AppEnv = { Variables: { principal: Principal | null } };
 const PUBLIC_READ = /\/rooms\/[^/]+(?:\/events)?$/;
 
 /** The principal of a route that needs one (the middleware only lets public reads through without). */
-export export function signedIn(c: Context<AppEnv>): Principal {
+export function signedIn(c: Context<AppEnv>): Principal {
   const principal = c.get('principal');
   if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in first: no token was sent.');
   return principal;
 }
 
 /** JSON body or INVALID_INPUT. */
-export export async function jsonBody(req: Request): Promise<unknown> {
+export async function jsonBody(req: Request): Promise<unknown> {
   try {
     return await req.json();
   } catch {
