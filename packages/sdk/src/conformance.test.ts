@@ -419,6 +419,46 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     expect(await storedContents(env.url, room.productId)).not.toContain('can I still buy?');
   });
 
+  it('shows who else is typing, once per throttle window, and drops the name when their message arrives', async () => {
+    const room = await createRoom(env.url);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory() }).room(room.productId);
+    const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: factory() }).room(room.productId);
+    await Promise.all([live(ann, 'ann'), live(bob, 'bob')]);
+    const seenByBob: string[][] = [];
+    bob.on('typing', (users) => seenByBob.push(users.map((u) => u.userId)));
+    ann.typing();
+    ann.typing(); // inside the throttle window: not sent
+    await waitFor('bob to see ann typing', () => bob.typingUsers.some((u) => u.userId === 'ann'));
+    expect(ann.typingUsers).toEqual([]);
+    ann.send('typed it');
+    await waitFor('ann’s message to reach bob', () => sentContents(bob).includes('typed it'));
+    expect(bob.typingUsers).toEqual([]);
+    expect(seenByBob).toEqual([['ann'], []]);
+  });
+
+  it('keeps the unread count: the server’s on load, live for others’ messages only, and read elsewhere', async () => {
+    const room = await createRoom(env.url);
+    const bob = testClient({ baseUrl: env.url, getToken: tokenOf('bob'), transport: factory() }).room(room.productId);
+    await live(bob, 'bob');
+    for (const word of range(3, 'before')) bob.send(word);
+    await waitFor('bob’s three to be stored', async () => (await storedContents(env.url, room.productId)).length === 4);
+
+    const annTab = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory() }).room(room.productId);
+    await annTab.ready();
+    expect(annTab.unreadCount).toBe(4); // bob's probe and his three
+    await live(annTab, 'ann'); // her own probe does not count
+    expect(annTab.unreadCount).toBe(4);
+    bob.send('after');
+    await waitFor('the live message to count', () => annTab.unreadCount === 5);
+
+    const annPhone = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory() }).room(room.productId);
+    await live(annPhone, 'ann-phone');
+    expect(annPhone.unreadCount).toBe(5);
+    await annPhone.markRead();
+    expect(annPhone.unreadCount).toBe(0);
+    await waitFor('the other tab to hear of the read', () => annTab.unreadCount === 0);
+  });
+
   it('refuses a room that does not exist with ROOM_NOT_FOUND', async () => {
     const client = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory() });
     await expect(client.room('no-such-room').ready()).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });

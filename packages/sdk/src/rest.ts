@@ -33,9 +33,9 @@ export class RestClient {
    * `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token, and when that is refused
    * too (or `getToken()` throws for it) `onRefused` hears of it.
    */
-  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<RestResult<T>> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<RestResult<T>> {
     try {
-      return await this.attempt<T>(method, path, await this.options.token(false));
+      return await this.attempt<T>(method, path, await this.options.token(false), body);
     } catch (err) {
       if (!(err instanceof ChatError && err.code === 'UNAUTHENTICATED')) throw err;
     }
@@ -48,20 +48,26 @@ export class RestClient {
       throw error;
     }
     try {
-      return await this.attempt<T>(method, path, token);
+      return await this.attempt<T>(method, path, token, body);
     } catch (err) {
       if (err instanceof ChatError && err.code === 'UNAUTHENTICATED') this.options.onRefused?.(err.toInfo());
       throw err;
     }
   }
 
-  private async attempt<T>(method: string, path: string, token: string | undefined): Promise<RestResult<T>> {
+  private async attempt<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<RestResult<T>> {
     const sentAt = Date.now();
     let res: Response;
     try {
       res = await this.options.fetch(joinUrl(this.options.baseUrl, DESTINATIONS.apiBase + path), {
         method,
-        headers: token === undefined ? { accept: 'application/json' } : { authorization: `Bearer ${token}`, accept: 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          // A JSON body (issue 12's read position) is the only kind the API takes.
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (cause) {
       throw new ChatError('UNAVAILABLE', 'The chat server cannot be reached.', { cause });

@@ -59,9 +59,14 @@ export class RoomRest {
     return roomOf((await this.call('DELETE', '/participants/me')).body);
   }
 
-  private async call<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string) {
+  /** `POST /rooms/{id}/read {seq}` (issue 12): moves the read position forward; resolves with the unread count after it. */
+  async read(seq: number): Promise<{ seq: number; unreadCount: number }> {
+    return (await this.call<{ seq: number; unreadCount: number }>('POST', '/read', { seq })).body;
+  }
+
+  private async call<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
     try {
-      const res = await this.rest.request<T>(method, `/rooms/${encodeURIComponent(this.productId)}${path}`);
+      const res = await this.rest.request<T>(method, `/rooms/${encodeURIComponent(this.productId)}${path}`, body);
       if (res.serverTimeOffsetMs !== undefined) this.serverTimeOffsetMs = res.serverTimeOffsetMs;
       return res;
     } catch (err) {

@@ -20,6 +20,8 @@ import { RoomRest } from './room-rest.js';
 import { Roster, type RosterUpdate } from './roster.js';
 import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
+import { TypingThrottle, TypingUsers } from './typing.js';
+import { UnreadCounter } from './unread.js';
 import type { ConnectionState, CurrentUser, Listener, OutboxStorage, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
 
 /** What a session needs from the client that owns the connection. */
@@ -63,6 +65,10 @@ export class Session implements RoomSession {
   // How many `client.room()` callers hold this session (two widgets of one product share it).
   private holders = 1;
   private messagesQueued = false;
+  // Issue 12: who else is typing, the throttle on our own typing command, and the unread count.
+  private readonly typers = new TypingUsers(() => this.events.emit('typing', this.typers.list));
+  private readonly typingGate = new TypingThrottle();
+  private readonly unread = new UnreadCounter((count) => this.events.emit('unread', count));
 
   constructor(
     private readonly host: SessionHost,
@@ -193,7 +199,38 @@ export class Session implements RoomSession {
   /** @inheritdoc */
   send(content: string): LocalMessage {
     if (this.lifecycle.disposed) throw new ChatError('INVALID_INPUT', 'This chat session was closed.');
-    return this.sends.send(content);
+    const local = this.sends.send(content);
+    this.typingGate.reset();
+    return local;
+  }
+
+  /** @inheritdoc */
+  get typingUsers(): readonly Viewer[] {
+    return this.typers.list;
+  }
+
+  /** @inheritdoc */
+  get unreadCount(): number {
+    return this.unread.value;
+  }
+
+  /** @inheritdoc */
+  typing(): void {
+    if (this.lifecycle.disposed || !this.lifecycle.live || !this.typingGate.take()) return;
+    // Best effort: a lost or refused typing command is not worth an error event.
+    this.host.command({ type: 'typing', roomId: this.productId }).catch(() => undefined);
+  }
+
+  /** @inheritdoc */
+  async markRead(seq?: number): Promise<void> {
+    const target = seq ?? this.room?.lastSeq ?? 0;
+    if (this.lifecycle.disposed || target <= 0) return;
+    const { seq: at, unreadCount } = await this.api.read(target);
+    this.unread.readUpTo(at, this.storedMessages(), this.host.user?.userId, unreadCount);
+  }
+
+  private storedMessages(): ChatMessage[] {
+    return this.list.view().filter((m): m is ViewMessage & { status: 'sent' } => m.status === 'sent');
   }
 
   /** @inheritdoc */
@@ -221,6 +258,7 @@ export class Session implements RoomSession {
   end(): void {
     if (!this.lifecycle.dispose()) return;
     this.roster.close();
+    this.typers.clear();
     this.sends.persist(); // what changed in this task (the page closing right after a send) is kept
     this.sends.close();
     this.events.clear();
@@ -268,6 +306,7 @@ export class Session implements RoomSession {
         break;
       case 'subscription-ended':
         this.lifecycle.end(event.error);
+        this.typers.clear();
         // Out of the room: the people in it are no longer this reader's to see.
         if (this.roster.clearViewers()) this.events.emit('viewers', this.roster.viewers);
         this.fail(event.error);
@@ -280,6 +319,12 @@ export class Session implements RoomSession {
         break;
       case 'error':
         this.fail(event.error, event.clientMsgId);
+        break;
+      case 'typing':
+        if (event.user.userId !== this.host.user?.userId) this.typers.seen(event.user);
+        break;
+      case 'read':
+        this.unread.readUpTo(event.seq, this.storedMessages(), this.host.user?.userId);
         break;
     }
   }
@@ -323,6 +368,8 @@ export class Session implements RoomSession {
       added += 1;
       if (!live) continue;
       this.applyMessageToRoom(message);
+      this.unread.arrived(message, me);
+      if (message.sender) this.typers.drop(message.sender.userId); // their message is what they were typing
       updates.push(this.roster.apply(message)); // a JOINED/LEFT, before the 'message' listeners look
       this.events.emit('message', message);
     }
@@ -349,6 +396,7 @@ export class Session implements RoomSession {
   /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
   private applyRoom(room: Room | undefined): void {
     if (!room || this.lifecycle.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
+    this.unread.fromServer(room.unreadCount, room.lastSeq);
     this.room = room;
     this.events.emit('room', room);
     this.sends.refuseWaiting();

@@ -155,6 +155,10 @@ export interface RoomSessionEvents {
   error: ErrorInfo & { clientMsgId?: string };
   /** Messages were missed beyond the replay window: the list was reloaded from the latest page. */
   discontinuity: { sinceSeq: number; lastSeq: number };
+  /** Who else is typing changed (issue 12). Payload: the whole list, in the order they started. */
+  typing: readonly Viewer[];
+  /** The unread count changed (issue 12). */
+  unread: number;
 }
 
 /** Listener type for {@link RoomSessionEvents}. */
@@ -185,6 +189,26 @@ export interface RoomSession {
   readonly isParticipant: boolean;
   /** True when the signed-in user is the room's host (seller). */
   readonly isHost: boolean;
+  /**
+   * Who else is typing now (issue 12): each name stays `LIMITS.typingExpiryMs` after its last typing event,
+   * and goes at once when that user's message arrives. Never the signed-in user.
+   */
+  readonly typingUsers: readonly Viewer[];
+  /**
+   * Messages after the user's read position that are someone else's and not SYSTEM lines (issue 12): the
+   * server's count on load and subscribe, then live as messages arrive and reads (here or elsewhere) happen.
+   */
+  readonly unreadCount: number;
+  /**
+   * "I am typing": call on every input change; at most one command goes out per `LIMITS.typingThrottleMs`
+   * (the rest are dropped here), and only while subscribed. Best effort, never throws.
+   */
+  typing(): void;
+  /**
+   * Moves the read position forward to `seq` (@default the room's latest message): `POST …/read`, idempotent.
+   * The user's other tabs and devices hear it as a `read` event.
+   */
+  markRead(seq?: number): Promise<void>;
   /** Resolves once the room snapshot and the latest page are loaded (rejects with a ChatError). */
   ready(): Promise<void>;
   /** Subscribes to an event; returns the unsubscribe function. */

@@ -29,7 +29,7 @@ export function parseJson(data: unknown): unknown {
 }
 
 /** The four kinds of frame every realtime transport carries, whatever each calls them on its wire. */
-export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error';
+export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error' | 'typing' | 'read';
 
 /**
  * Maps one decoded frame body to a {@link ServerEvent}; `roomId` is the room the frame arrived on, when the
@@ -54,6 +54,18 @@ export function toServerEvent(kind: FrameKind, body: unknown, roomId?: string): 
       if (room === undefined || !Array.isArray(list)) return undefined;
       const viewers = list.filter(isViewer).map((v) => ({ userId: v.userId, name: v.name }));
       return { type: 'viewers', roomId: room, viewers };
+    }
+    case 'typing': {
+      // Issue 12: someone else is typing (ephemeral).
+      const user = b['user'];
+      return room === undefined || !isViewer(user)
+        ? undefined
+        : { type: 'typing', roomId: room, user: { userId: user.userId, name: user.name } };
+    }
+    case 'read': {
+      // Issue 12: this user read up to `seq` elsewhere.
+      const seq = b['seq'];
+      return room === undefined || typeof seq !== 'number' ? undefined : { type: 'read', roomId: room, seq };
     }
     case 'error': {
       const event: ServerEvent = { type: 'error', error: errorInfo(b['error']) };

@@ -16,6 +16,8 @@ const EVENTS: ReadonlyArray<readonly [string, FrameKind]> = [
   [SOCKET_IO_EVENTS.replayTruncated, 'replay-truncated'],
   [SOCKET_IO_EVENTS.subscriptionEnded, 'subscription-ended'],
   [SOCKET_IO_EVENTS.viewers, 'viewers'],
+  [SOCKET_IO_EVENTS.typing, 'typing'],
+  [SOCKET_IO_EVENTS.read, 'read'],
   [SOCKET_IO_EVENTS.error, 'error'],
 ];
 

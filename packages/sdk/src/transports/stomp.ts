@@ -23,7 +23,15 @@ export interface StompTransportOptions {
   connectTimeoutMs?: number;
 }
 
-const KINDS: ReadonlySet<string> = new Set<FrameKind>(['message', 'replay-truncated', 'subscription-ended', 'viewers', 'error']);
+const KINDS: ReadonlySet<string> = new Set<FrameKind>([
+  'message',
+  'replay-truncated',
+  'subscription-ended',
+  'viewers',
+  'error',
+  'typing',
+  'read',
+]);
 
 function kindOf(message: IMessage): FrameKind {
   const kind = message.headers[STOMP_HEADERS.kind] ?? 'message';

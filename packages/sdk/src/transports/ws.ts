@@ -79,6 +79,12 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
             // Authorised and replayed: the subscription is live (asked for with ready=1).
             link.settle(subscribed, { ok: true });
             return;
+          case WS_CONTROL_TYPES.typing:
+          case WS_CONTROL_TYPES.read: {
+            const event = toServerEvent(body.type === WS_CONTROL_TYPES.typing ? 'typing' : 'read', body, roomId);
+            if (event) link.event(event);
+            return;
+          }
           case WS_CONTROL_TYPES.viewers: {
             const event = toServerEvent('viewers', body, roomId);
             if (event) link.event(event);
