@@ -67,6 +67,8 @@ export interface StartServerOptions extends Pick<
   bus?: MessageBus;
   /** `redis://…` for the bus and presence between instances (each ignored when given explicitly). */
   redisUrl?: string;
+  /** `host:port` of Redis Cluster nodes: bus (sharded pub/sub), presence and send limit there; wins over `redisUrl`. */
+  redisClusterNodes?: string[];
   /** Who has a room open, across instances. @default RedisPresence when `redisUrl` is set, else this instance only */
   presence?: PresenceStore;
   /** Origins allowed besides same-origin. @default [] */
@@ -182,7 +184,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { metrics } = createPromMetrics();
   const store =
     options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKeys ?? options.contentKey, logger));
-  const bus = options.bus ?? (options.redisUrl ? await RedisBus.open({ url: options.redisUrl, logger }) : new MemoryBus());
+  // REDIS_CLUSTER_NODES (issue 10): the bus, presence and the shared send limit go to the Redis Cluster instead.
+  const clusterNodes = options.redisClusterNodes?.length ? options.redisClusterNodes : undefined;
+  const redisUrl = options.redisUrl ?? (clusterNodes ? `redis+cluster://${clusterNodes.join(',')}` : undefined);
+  const bus =
+    options.bus ?? (redisUrl ? await RedisBus.open({ url: redisUrl, ...(clusterNodes ? { clusterNodes } : {}), logger }) : new MemoryBus());
   // An empty option means unset (as in loadConfig): no secret, no `iss` check, the default claim name.
   const jwt: JwtConfig = {
     secret: options.jwtSecret || undefined,
@@ -194,13 +200,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     roleClaim: options.jwtRoleClaim || undefined,
     serviceRole: options.jwtServiceRole || undefined,
   };
-  const presence = options.presence ?? (options.redisUrl ? new RedisPresence({ url: options.redisUrl, logger }) : new LocalPresence());
+  const presence =
+    options.presence ??
+    (redisUrl ? new RedisPresence({ url: redisUrl, ...(clusterNodes ? { clusterNodes } : {}), logger }) : new LocalPresence());
   const isOriginAllowed = originChecker(options.allowedOrigins ?? []);
   // With Redis the send limit is one bucket for the cluster; it falls back to this instance's (fails open).
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const clusterLimiter = options.redisUrl
+  const clusterLimiter = redisUrl
     ? await RedisRateLimiter.open({
-        url: options.redisUrl,
+        url: redisUrl,
+        ...(clusterNodes ? { clusterNodes } : {}),
         limit: rateLimit,
         fallback: new RateLimiter(rateLimit, () => clock.now()),
         logger,

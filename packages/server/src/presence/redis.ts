@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { parseClusterNodes } from '../bus/cluster-nodes.js';
 import type { Viewer } from '@groupbuy/protocol';
 import type { Logger } from '../logger.js';
 import { mergeViewers, type PresenceStore } from './types.js';
@@ -8,6 +9,8 @@ import { mergeViewers, type PresenceStore } from './types.js';
 export interface RedisPresenceOptions {
   /** `redis://host:port/db`. */
   url: string;
+  /** `host:port` of Redis Cluster nodes (REDIS_CLUSTER_NODES): used instead of `url`; a room's report is one key. */
+  clusterNodes?: string[];
   /** Key prefix shared by the instances of one deployment. @default 'groupbuy:' */
   prefix?: string;
   /** How long a report counts without a refresh, in ms; a crashed instance's viewers vanish after it. @default 45000 */
@@ -27,9 +30,10 @@ interface Report {
  * `staleAfterMs`; readers ignore reports older than that, so a crashed instance's viewers disappear.
  */
 export class RedisPresence implements PresenceStore {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   // Pub/sub needs a connection of its own; opened on the first onChange.
-  private subscriber: Redis | null = null;
+  private subscriber: Redis | Cluster | null = null;
+  private readonly clusterNodes: string[] | undefined;
   private readonly url: string;
   private readonly logger: Logger | undefined;
   private readonly listeners = new Set<(roomId: string) => void>();
@@ -46,7 +50,8 @@ export class RedisPresence implements PresenceStore {
     this.url = options.url;
     this.logger = options.logger;
     this.staleAfterMs = options.staleAfterMs ?? 45_000;
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 3 });
+    this.clusterNodes = options.clusterNodes?.length ? options.clusterNodes : undefined;
+    this.redis = this.connect();
     this.redis.on('error', (err: Error) => options.logger?.log('warn', 'redis presence error', { error: err.message }));
     this.refresh = setInterval(
       () => {
@@ -74,7 +79,7 @@ export class RedisPresence implements PresenceStore {
   onChange(listener: (roomId: string) => void): () => void {
     this.listeners.add(listener);
     if (!this.subscriber) {
-      const sub = new Redis(this.url, { maxRetriesPerRequest: 3 });
+      const sub = this.connect();
       this.subscriber = sub;
       sub.on('error', (err: Error) => this.logger?.log('warn', 'redis presence error', { error: err.message }));
       sub.on('message', (_channel: string, text: string) => {
@@ -86,6 +91,12 @@ export class RedisPresence implements PresenceStore {
       void sub.subscribe(this.channel).catch(() => undefined);
     }
     return () => this.listeners.delete(listener);
+  }
+
+  private connect(): Redis | Cluster {
+    return this.clusterNodes
+      ? new Cluster(this.clusterNodes.flatMap(parseClusterNodes), { redisOptions: { maxRetriesPerRequest: 3 } })
+      : new Redis(this.url, { maxRetriesPerRequest: 3 });
   }
 
   /** Every live instance's viewers, merged with this instance's. */

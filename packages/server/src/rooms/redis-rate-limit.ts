@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { parseClusterNodes } from '../bus/cluster-nodes.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { checkRateLimit, rateLimited, type Limiter, type RateLimit } from './rate-limit.js';
@@ -8,6 +9,8 @@ import { checkRateLimit, rateLimited, type Limiter, type RateLimit } from './rat
 export interface RedisRateLimiterOptions {
   /** `redis://host:port/db`, the same Redis the bus uses. */
   url: string;
+  /** `host:port` of Redis Cluster nodes (REDIS_CLUSTER_NODES): used instead of `url`; each bucket is one key, so one slot. */
+  clusterNodes?: string[];
   /** The bucket every instance shares. */
   limit: RateLimit;
   /** Answers while Redis is unreachable (this instance's own buckets); see {@link RedisRateLimiter}. */
@@ -61,7 +64,7 @@ const TAKE_SHA = createHash('sha1').update(TAKE).digest('hex');
  * into a dead one. The outage is logged once (warn) and the recovery once (info); every fallback answer counts.
  */
 export class RedisRateLimiter implements Limiter {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private healthy = true;
@@ -71,12 +74,10 @@ export class RedisRateLimiter implements Limiter {
     this.prefix = `${options.prefix ?? 'groupbuy:'}ratelimit:`;
     this.timeoutMs = options.timeoutMs ?? 500;
     // No offline queue and one try: a send must not wait for a reconnect, it takes the fallback at once.
-    this.redis = new Redis(options.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: this.timeoutMs,
-      lazyConnect: true,
-    });
+    const redisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.timeoutMs, lazyConnect: true };
+    this.redis = options.clusterNodes?.length
+      ? new Cluster(options.clusterNodes.flatMap(parseClusterNodes), { redisOptions, enableOfflineQueue: false, lazyConnect: true })
+      : new Redis(options.url, redisOptions);
     // Connection errors are reported through take()'s outage log, once; ioredis would emit one per retry.
     this.redis.on('error', () => undefined);
   }
