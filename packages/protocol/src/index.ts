@@ -10,3 +10,5 @@ export * from './system-text.js';
 export * from './rules.js';
 export * from './attachments.js';
 export * from './moderation-input.js';
+export * from './address.js';
+export * from './pii.js';
