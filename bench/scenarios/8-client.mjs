@@ -1,0 +1,104 @@
+// Scenario 8 — the client: each entry point's gzipped and brotli size (scripts/size-check.mjs, from the
+// build's output), the widget's initial download, and connect → 50 messages painted in headless Chromium:
+// a page on the reference server loads /elements/groupbuy-chat.bundle.js, then each run adds a fresh
+// <groupbuy-chat> (its own client and socket) to a room holding 50 messages and times, in the page, from
+// the element's insertion until 50 rows are in its shadow DOM and the next frame has been painted.
+/* global customElements, document, requestAnimationFrame -- page.evaluate bodies run in the browser */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { BENCH_DIR, percentile, sleep, startPeer } from '../lib/proc.mjs';
+import { createRoom, token } from '../lib/jwt.mjs';
+import { groupbuyWs } from '../lib/clients.mjs';
+import { measure } from '../../scripts/size-check.mjs';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
+
+export const title = 'client: entry point sizes, initial download, connect → 50 messages painted';
+
+const kb = (n) => n / 1024;
+
+export async function run({ quick, report, log }) {
+  const sizes = await measure();
+  for (const [name, s] of Object.entries(sizes.sdk)) {
+    report({ scenario: 8, case: `${name} gz`, value: kb(s.gz), unit: 'KB' });
+    report({ scenario: 8, case: `${name} br`, value: kb(s.br), unit: 'KB' });
+  }
+  report({ scenario: 8, case: 'widget initial download gz (entry + static imports)', value: kb(sizes.initial.gz), unit: 'KB' });
+  report({ scenario: 8, case: 'widget initial download br', value: kb(sizes.initial.br), unit: 'KB' });
+  report({
+    scenario: 8,
+    case: 'working chat gz (+ default ws transport)',
+    value: kb(sizes.workingChat.gz),
+    unit: 'KB',
+    baseline: `${kb(sizes.budget)} KB budget`,
+    ratio: sizes.workingChat.gz / sizes.budget,
+  });
+
+  const require = createRequire(join(BENCH_DIR, '../packages/elements/package.json'));
+  const { chromium } = require('playwright-core');
+  const server = await startPeer('groupbuy-widget');
+  const base = `http://127.0.0.1:${server.port}`;
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    const room = 'bench-paint';
+    await createRoom(base, room);
+    const pub = await groupbuyWs(server.port, room).pub(0);
+    for (let i = 0; i < 50; i++) pub.send(`message ${i} — a line of about the length people write in a chat`, `c${i}`);
+    await sleep(500);
+    pub.ws.close();
+    const page = await browser.newPage();
+    // The page is served at the server's origin (same origin: no CORS list needed); the widget is fetched for real.
+    await page.route(`${base}/bench-page`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><meta charset="utf-8"><script type="module" src="/elements/groupbuy-chat.bundle.js"></script><body></body>`,
+      }),
+    );
+    await page.goto(`${base}/bench-page`);
+    await page.waitForFunction(() => customElements.get('groupbuy-chat') !== undefined);
+    const runs = quick ? 10 : 20;
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const ms = await page.evaluate(
+        async ({ base, room, jwt }) => {
+          const rows = (root) => {
+            let n = root.querySelectorAll('.row.chat').length;
+            for (const el of root.querySelectorAll('*')) if (el.shadowRoot) n += rows(el.shadowRoot);
+            return n;
+          };
+          document.body.replaceChildren();
+          const el = document.createElement('groupbuy-chat');
+          el.setAttribute('base-url', base);
+          el.setAttribute('product-id', room);
+          el.setAttribute('token', jwt);
+          const t0 = performance.now();
+          document.body.append(el);
+          for (;;) {
+            await new Promise((r) => requestAnimationFrame(r));
+            if (rows(el.shadowRoot) >= 50) break;
+            if (performance.now() - t0 > 10000) throw new Error('50 messages not painted in 10 s');
+          }
+          // The frame with the rows in it has been produced once the next one starts.
+          await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - t0;
+        },
+        { base, room, jwt: token(`viewer${i}`) },
+      );
+      times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    log(`connect → 50 painted, ${runs} runs: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
+    report({
+      scenario: 8,
+      case: 'connect → 50 messages painted, p95 (headless Chromium)',
+      value: percentile(times, 95),
+      unit: 'ms',
+      p50: percentile(times, 50),
+      note: `p95 in the result column, over ${runs} runs`,
+      baseline: '50 ms p95 target',
+      ratio: percentile(times, 95) / 50,
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
