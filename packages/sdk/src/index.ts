@@ -30,3 +30,5 @@ export type {
   TransportFactory,
   ViewMessage,
 } from './types.js';
+export * from './attachments.js';
+export type { SendOptions } from './sends.js';

@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '@groupbuy/protocol';
+import type { AttachmentRef, ErrorInfo } from '@groupbuy/protocol';
 
 /** A send waiting to reach the server. */
 export interface OutboxEntry {
@@ -6,6 +6,8 @@ export interface OutboxEntry {
   clientMsgId: string;
   /** Normalised text. */
   content: string;
+  /** Uploaded images (issue 12) with their alt text. */
+  attachments?: readonly AttachmentRef[];
 }
 
 /** What one delivery attempt came to. */

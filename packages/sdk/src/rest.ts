@@ -29,6 +29,11 @@ export interface RestOptions {
 export class RestClient {
   constructor(private readonly options: RestOptions) {}
 
+  /** The base URL, token source and fetch: what an upload (attachments.ts) sends with. */
+  get config(): RestOptions {
+    return this.options;
+  }
+
   /**
    * `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token, and when that is refused
    * too (or `getToken()` throws for it) `onRefused` hears of it.

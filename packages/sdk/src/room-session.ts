@@ -17,6 +17,8 @@ import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import type { RestClient } from './rest.js';
 import { RoomRest } from './room-rest.js';
+import { uploadImage, type UploadOptions, type UploadedImage } from './attachments.js';
+import type { SendOptions } from './sends.js';
 import { Roster, type RosterUpdate } from './roster.js';
 import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
@@ -197,11 +199,16 @@ export class Session implements RoomSession {
   }
 
   /** @inheritdoc */
-  send(content: string): LocalMessage {
+  send(content: string, options?: SendOptions): LocalMessage {
     if (this.lifecycle.disposed) throw new ChatError('INVALID_INPUT', 'This chat session was closed.');
-    const local = this.sends.send(content);
+    const local = this.sends.send(content, options);
     this.typingGate.reset();
     return local;
+  }
+
+  /** @inheritdoc */
+  upload(file: Blob, options?: UploadOptions): Promise<UploadedImage> {
+    return uploadImage(this.host.rest.config, this.productId, file, options);
   }
 
   /** @inheritdoc */

@@ -1,8 +1,15 @@
-import { normalizeContent, type Ack, type ChatMessage, type ErrorInfo } from '@groupbuy/protocol';
+import { ChatError, LIMITS, normalizeContent, type Ack, type ChatMessage, type ErrorInfo } from '@groupbuy/protocol';
+import { toAttachment, type AttachmentInput } from './attachments.js';
 import type { LocalMessage, MessageList } from './message-list.js';
 import { Outbox, type Delivery, type OutboxEntry } from './outbox.js';
 import { OutboxStore, outboxKey, type StoredSend } from './outbox-store.js';
 import type { CurrentUser, OutboxStorage } from './types.js';
+
+/** Options of a send. */
+export interface SendOptions {
+  /** Uploaded images (`room.upload()`) with their alt text, at most 4. */
+  attachments?: readonly AttachmentInput[];
+}
 
 /** What a session's {@link Sends} need from it. */
 export interface SendsHost {
@@ -52,12 +59,22 @@ export class Sends {
   ) {}
 
   /** Makes the pending copy of `content` and queues it (INVALID_INPUT for content the server would refuse). */
-  send(content: string): LocalMessage {
-    const text = normalizeContent(content);
+  send(content: string, options: SendOptions = {}): LocalMessage {
+    const images = options.attachments ?? [];
+    if (images.length > LIMITS.attachmentsPerMessage) {
+      throw new ChatError('INVALID_INPUT', `A message can carry at most ${String(LIMITS.attachmentsPerMessage)} images.`);
+    }
+    // An image may go without words, as the server allows.
+    const text = images.length > 0 && content.trim() === '' ? '' : normalizeContent(content);
     const clientMsgId = this.host.createClientMsgId();
     const local = this.localCopy(clientMsgId, text, this.host.now());
+    const entry: OutboxEntry = { clientMsgId, content: text };
+    if (images.length > 0) {
+      local.attachments = images.map(toAttachment);
+      entry.attachments = local.attachments.map((a) => ({ id: a.id, alt: a.alt }));
+    }
     this.list.putLocal(local);
-    this.queue({ clientMsgId, content: text });
+    this.queue(entry);
     return local;
   }
 
@@ -66,7 +83,9 @@ export class Sends {
     const local = this.list.getLocal(clientMsgId);
     if (!local || local.status !== 'failed' || this.closed) return;
     this.list.putLocal({ ...local, status: 'pending', error: undefined });
-    this.queue({ clientMsgId, content: local.content });
+    const entry: OutboxEntry = { clientMsgId, content: local.content };
+    if (local.attachments) entry.attachments = local.attachments.map((x) => ({ id: x.id, alt: x.alt }));
+    this.queue(entry);
   }
 
   /** Drops a failed or waiting send (not the one in flight: it may be stored already). */

@@ -1,3 +1,5 @@
+import type { SendOptions } from './sends.js';
+import type { UploadOptions, UploadedImage } from './attachments.js';
 import type { Ack, ChatMessage, ClientCommand, ErrorCode, ErrorInfo, Participant, Room, ServerEvent, Viewer } from '@groupbuy/protocol';
 
 /**
@@ -223,7 +225,12 @@ export interface RoomSession {
    * Sends optimistically: returns the pending copy at once; it becomes `sent` or `failed` later. Throws
    * ChatError INVALID_INPUT for content the server would refuse (empty, over 2000 characters).
    */
-  send(content: string): OptimisticMessage;
+  send(content: string, options?: SendOptions): OptimisticMessage;
+  /**
+   * Uploads an image (JPEG, PNG or WebP, at most 10 MB) to this room; pass the answer, with alt text, to
+   * `send(text, { attachments })`. `onProgress` reports bytes sent (XMLHttpRequest in a browser).
+   */
+  upload(file: Blob, options?: UploadOptions): Promise<UploadedImage>;
   /** Sends a failed message again (same clientMsgId, so the server stores it once). */
   retry(clientMsgId: string): void;
   /** Drops a failed or queued message. */

@@ -139,7 +139,11 @@ export function stompTransport(options: StompTransportOptions = {}): TransportFa
             return withReceipt((receipt) =>
               client.publish({
                 destination: roomAppDestination(roomId),
-                body: JSON.stringify({ content: command.content, clientMsgId: command.clientMsgId }),
+                body: JSON.stringify({
+                  content: command.content,
+                  clientMsgId: command.clientMsgId,
+                  ...(command.attachments ? { attachments: command.attachments } : {}),
+                }),
                 headers: { receipt, 'content-type': 'application/json' },
               }),
             );

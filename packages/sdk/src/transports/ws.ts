@@ -146,8 +146,10 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
           case 'send': {
             const socket = sockets.get(roomId);
             if (!socket || socket.readyState !== OPEN) return Promise.reject(connectionLost());
-            const { content, clientMsgId } = command;
-            return link.ack(`send ${roomId} ${clientMsgId}`, () => socket.send(JSON.stringify({ content, clientMsgId })));
+            const { content, clientMsgId, attachments } = command;
+            return link.ack(`send ${roomId} ${clientMsgId}`, () =>
+              socket.send(JSON.stringify({ content, clientMsgId, ...(attachments ? { attachments } : {}) })),
+            );
           }
           case 'typing': {
             // Ephemeral and best effort: no acknowledgement, nothing to retry.
