@@ -16,7 +16,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type Rate
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import type { ChatStore } from './stores/types.js';
-import { LIMITS } from '@groupbuy/protocol';
+import { LIMITS, type AutoSlowMode } from '@groupbuy/protocol';
 import type { BlobStore } from './attachments/blobs.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { UrlSigner } from './attachments/signing.js';
@@ -63,6 +63,8 @@ export interface CoreOptions {
   heartbeatMs?: number;
   /** Bytes that may wait to be sent to one connection before it is cut. @default SLOW_CONSUMER_BYTES (4 MiB) */
   slowConsumerBytes?: number;
+  /** Automatic slow mode near a busy deadline (issue 11, SLOW_MODE_AUTO). @default off */
+  slowModeAuto?: AutoSlowMode;
   /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
   anonymousFeedLimits?: AnonymousFeedLimits;
   /** Enables `POST /api/dev/token`. Never in production. @default false */
@@ -131,6 +133,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     metrics,
     onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
     deliverLocally: (roomId, message) => hub.deliverLocal(roomId, message),
+    moderation: { autoSlowMode: options.slowModeAuto ?? null },
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
   const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });

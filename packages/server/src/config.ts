@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WIDGET_ENTRY, isWidgetDir } from './widget/index.js';
 import type { RateLimit } from './rooms/rate-limit.js';
+import { LIMITS, type AutoSlowMode } from '@groupbuy/protocol';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 import { parseContentKeys } from './stores/content-cipher.js';
 import { parseClusterNodes } from './bus/cluster-nodes.js';
@@ -45,6 +46,8 @@ export interface ServerConfig {
   contentKeys?: string;
   /** Bytes that may wait to be sent to one connection before it is cut with SLOW_CONSUMER. @default 4 MiB */
   slowConsumerBytes?: number;
+  /** `SLOW_MODE_AUTO` (`600000/30/10000`): slow mode turns on by itself near a busy deadline (issue 11). @default off */
+  slowModeAuto?: AutoSlowMode;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
   /** `host:port,…` of Redis Cluster nodes (REDIS_CLUSTER_NODES): bus over sharded pub/sub, presence and limits in the cluster. */
@@ -112,6 +115,21 @@ export function parseRateLimit(value: string): RateLimit {
     throw new Error(`rate limit "${value}" must look like 10/10000 (messages / milliseconds, both at least 1)`);
   }
   return { capacity: Number(m[1]), refillMs: Number(m[2]) };
+}
+
+/**
+ * Parses SLOW_MODE_AUTO, `windowMs/perMinute/slowModeMs`: in the final `windowMs` before a deadline, more than
+ * `perMinute` CHAT messages in a minute turn slow mode on at `slowModeMs` (1 s – 10 min).
+ */
+export function parseSlowModeAuto(value: string): AutoSlowMode {
+  const m = /^(\d+)\/(\d+)\/(\d+)$/.exec(value.trim());
+  const [windowMs, perMinute, slowModeMs] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (!m || windowMs < 1 || perMinute < 1 || slowModeMs < 1000 || slowModeMs > LIMITS.slowModeMaxMs) {
+    throw new Error(
+      `SLOW_MODE_AUTO "${value}" must look like 600000/30/10000 (window ms / messages per minute / slow mode ms, 1000–600000).`,
+    );
+  }
+  return { windowMs, perMinute, slowModeMs };
 }
 
 /** Parses SLOW_CONSUMER_BYTES: a whole number of bytes, at least 64 KiB (below that a replay burst would cut healthy clients). */
@@ -206,6 +224,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   }
   const slow = get('slow-consumer-bytes', 'SLOW_CONSUMER_BYTES');
   if (slow) config.slowConsumerBytes = parseSlowConsumerBytes(slow);
+  const slowModeAuto = get('slow-mode-auto', 'SLOW_MODE_AUTO');
+  if (slowModeAuto) config.slowModeAuto = parseSlowModeAuto(slowModeAuto);
   if (key) config.contentKey = key;
   const keys = get('content-keys', 'CHAT_CONTENT_KEYS');
   if (keys && key)

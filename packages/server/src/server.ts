@@ -48,6 +48,7 @@ export interface StartServerOptions extends Pick<
   | 'jwtIssuer'
   | 'jwtAudience'
   | 'slowConsumerBytes'
+  | 'slowModeAuto'
 > {
   /** TCP port; 0 picks a free one. @default 8080 */
   port?: number;
@@ -234,6 +235,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(clusterLimiter ? { rateLimiter: clusterLimiter } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
+    ...(options.slowModeAuto ? { slowModeAuto: options.slowModeAuto } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
     dev: options.dev ?? false,
     isOriginAllowed,

@@ -237,3 +237,27 @@ describe('pinned notice', () => {
     expect(events).toEqual(['PINNED', 'UNPINNED']);
   });
 });
+
+describe('auto slow mode (SLOW_MODE_AUTO)', () => {
+  it('turns on by itself when a room near its deadline gets more than perMinute CHAT messages in a minute', async () => {
+    const busy = await startTestServer({ slowModeAuto: { windowMs: 600_000, perMinute: 3, slowModeMs: 5000 } });
+    try {
+      const room = await createRoom(busy, { hostId: 'seller-1', expiresInMs: 300_000 });
+      for (const name of ['u1', 'u2', 'u3', 'u4']) {
+        const peer = await connectStomp(busy, await tokenFor(name));
+        try {
+          expect((await peer.send(room.productId, { content: `hi from ${name}`, clientMsgId: `a-${name}` })).ok).toBe(true);
+        } finally {
+          await peer.close();
+        }
+      }
+      const after = await api(busy, 'GET', `${ROOMS}/${room.productId}`);
+      expect(after.body.slowModeMs).toBe(5000);
+      const history = await api(busy, 'GET', `${ROOMS}/${room.productId}/messages`, { token: seller });
+      const events = (history.body.messages as ChatMessage[]).filter((m) => m.type === 'SYSTEM').map((m) => m.event);
+      expect(events).toEqual([{ type: 'SLOW_MODE_CHANGED', slowModeMs: 5000, auto: true }]);
+    } finally {
+      await busy.dispose();
+    }
+  });
+});
