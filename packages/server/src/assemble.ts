@@ -22,6 +22,7 @@ import { attachmentRoutes } from './attachments/routes.js';
 import { UrlSigner } from './attachments/signing.js';
 import { withAttachments } from './attachments/store-hook.js';
 import { OrphanSweeper } from './attachments/sweep.js';
+import type { PiiGuardMode } from './rooms/pii-guard.js';
 
 /** How attachments (issue 12) are kept and served. */
 export interface AttachmentOptions {
@@ -65,6 +66,8 @@ export interface CoreOptions {
   slowConsumerBytes?: number;
   /** Automatic slow mode near a busy deadline (issue 11, SLOW_MODE_AUTO). @default off */
   slowModeAuto?: AutoSlowMode;
+  /** PII guard on chat text (issue 11, PII_GUARD). @default 'mask' */
+  piiGuard?: PiiGuardMode;
   /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
   anonymousFeedLimits?: AnonymousFeedLimits;
   /** Enables `POST /api/dev/token`. Never in production. @default false */
@@ -134,6 +137,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
     deliverLocally: (roomId, message) => hub.deliverLocal(roomId, message),
     moderation: { autoSlowMode: options.slowModeAuto ?? null },
+    piiGuard: options.piiGuard ?? 'mask',
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
   const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });

@@ -6,6 +6,7 @@ import type { RateLimit } from './rooms/rate-limit.js';
 import { LIMITS, type AutoSlowMode } from '@groupbuy/protocol';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 import { parseContentKeys } from './stores/content-cipher.js';
+import { parsePiiGuard, type PiiGuardMode } from './rooms/pii-guard.js';
 import { parseClusterNodes } from './bus/cluster-nodes.js';
 
 /** Everything the server reads from its environment and flags. */
@@ -48,6 +49,8 @@ export interface ServerConfig {
   slowConsumerBytes?: number;
   /** `SLOW_MODE_AUTO` (`600000/30/10000`): slow mode turns on by itself near a busy deadline (issue 11). @default off */
   slowModeAuto?: AutoSlowMode;
+  /** `PII_GUARD` (`mask`|`off`): mask phone numbers, e-mail, account and resident numbers in chat text (issue 11). @default mask */
+  piiGuard?: PiiGuardMode;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
   /** `host:port,…` of Redis Cluster nodes (REDIS_CLUSTER_NODES): bus over sharded pub/sub, presence and limits in the cluster. */
@@ -226,6 +229,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (slow) config.slowConsumerBytes = parseSlowConsumerBytes(slow);
   const slowModeAuto = get('slow-mode-auto', 'SLOW_MODE_AUTO');
   if (slowModeAuto) config.slowModeAuto = parseSlowModeAuto(slowModeAuto);
+  const piiGuard = get('pii-guard', 'PII_GUARD');
+  if (piiGuard) config.piiGuard = parsePiiGuard(piiGuard);
   if (key) config.contentKey = key;
   const keys = get('content-keys', 'CHAT_CONTENT_KEYS');
   if (keys && key)

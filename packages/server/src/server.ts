@@ -49,6 +49,7 @@ export interface StartServerOptions extends Pick<
   | 'jwtAudience'
   | 'slowConsumerBytes'
   | 'slowModeAuto'
+  | 'piiGuard'
 > {
   /** TCP port; 0 picks a free one. @default 8080 */
   port?: number;
@@ -236,6 +237,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
     ...(options.slowModeAuto ? { slowModeAuto: options.slowModeAuto } : {}),
+    ...(options.piiGuard ? { piiGuard: options.piiGuard } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
     dev: options.dev ?? false,
     isOriginAllowed,

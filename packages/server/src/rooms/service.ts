@@ -23,6 +23,7 @@ import type { ReadResult } from '../stores/reads.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import type { Limiter } from './rate-limit.js';
 import { Moderation, type ModerationDeps } from './moderation.js';
+import { guardContent, type PiiGuardMode } from './pii-guard.js';
 
 // For a rule that does not look at the room (the service's join): any state gives the same answer.
 const ANY_ROOM = { status: 'ACTIVE', participantCount: 0, maxParticipants: 1 } as const;
@@ -59,6 +60,8 @@ export interface RoomServiceDeps {
   deliverLocally?: (roomId: string, message: ChatMessage) => void;
   /** Moderation (issue 11): auto slow mode, the private-notice delivery, the after-delete hook. */
   moderation?: Pick<ModerationDeps, 'autoSlowMode' | 'notifyUser' | 'onMessageDeleted'>;
+  /** PII guard (issue 11): masks personal data in CHAT text before it is stored. @default 'mask' */
+  piiGuard?: PiiGuardMode;
 }
 
 /** How a user relates to a room; decides what they may read and write. */
@@ -226,12 +229,13 @@ export class RoomService {
       await this.deps.rateLimiter.take(`${principal.userId}\u0000${productId}`);
       // Re-checked inside the store's transaction: the room may leave ACTIVE between the read above and the write.
       const allowedStatuses = statusesAllowing(access.relation, 'post');
+      const guarded = guardContent(this.deps.piiGuard ?? 'mask', body.content);
       const result = await this.deps.store.append(
         productId,
         {
           type: 'CHAT',
           sender: { userId: principal.userId, name: principal.name },
-          content: body.content,
+          content: guarded.content,
           ...(body.clientMsgId !== undefined ? { clientMsgId: body.clientMsgId } : {}),
           ...(body.attachments ? { attachments: body.attachments } : {}),
           allowedStatuses,
@@ -240,6 +244,11 @@ export class RoomService {
       );
       if (!result.duplicate) await this.fanOut(productId, result.message);
       if (!result.duplicate) await this.moderation.accepted(access.room, principal.userId);
+      // Only the sender is told (never stored): their message went out masked; the address form is the way.
+      if (!result.duplicate && guarded.found.length > 0) {
+        const notice = { kind: 'PII_MASKED', seq: result.message.seq, found: guarded.found } as const;
+        this.deps.moderation?.notifyUser?.(productId, principal.userId, notice);
+      }
       this.deps.metrics.inc('groupbuy_messages_sent_total', { result: 'ok' });
       this.deps.metrics.observeSendLatency(performance.now() - started);
       return result;
