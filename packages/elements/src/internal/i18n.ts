@@ -71,6 +71,8 @@ export interface Strings {
   joinedAt(time: string): string;
   watchersTitle: string;
   watchersCount(count: string): string;
+  /** Issue 12: who else is typing: one or two `names`, and with three or more the first two and how many `others`. */
+  typing(names: readonly string[], others: string): string;
 }
 
 const ko: Strings = {
@@ -167,6 +169,12 @@ const ko: Strings = {
   joinedAt: (t) => `${t} 참여`,
   watchersTitle: '구경 중',
   watchersCount: (c) => `${c}명`,
+  typing: (names, others) =>
+    names.length === 1
+      ? `${names[0]}님이 입력 중…`
+      : names.length === 2
+        ? `${names[0]}님, ${names[1]}님이 입력 중…`
+        : `${names[0]}님, ${names[1]}님 외 ${others}명이 입력 중…`,
 };
 
 const en: Strings = {
@@ -261,6 +269,12 @@ const en: Strings = {
   joinedAt: (t) => `joined ${t}`,
   watchersTitle: 'Watching now',
   watchersCount: (c) => c,
+  typing: (names, others) =>
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names[0]}, ${names[1]} and ${others} more are typing…`,
 };
 
 /** The strings of `lang`. */

@@ -222,6 +222,7 @@ export class RoomController implements ReactiveController {
       session.on('message', (m) => this.hooks.message?.(m)),
       session.on('participants', update),
       session.on('viewers', update),
+      session.on('typing', update),
       session.on('state', (state) => {
         this.hooks.state?.(state);
         // Back after a load failed (e.g. the token was refused before anything loaded): load again.

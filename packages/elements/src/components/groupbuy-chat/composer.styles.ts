@@ -68,6 +68,21 @@ export const composerStyles = css`
     opacity: 0.4;
   }
 
+  /* The typing line (typing-indicator.ts, issue 12): one muted line above the composer, its height kept
+     when empty so the list above does not jump each time someone starts or stops typing. */
+  .typing {
+    flex: none;
+    min-height: 18px;
+    padding: 2px 16px 0;
+    font-size: 12px;
+    line-height: 16px;
+    color: var(--_muted);
+    background: var(--_bg);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+
   .hint {
     flex: none;
     min-height: 26px;

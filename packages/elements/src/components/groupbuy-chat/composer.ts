@@ -104,6 +104,7 @@ export class Composer implements ReactiveController {
           ?disabled=${disabled}
           .value=${live(this.draft)}
           @input=${this.onInput}
+          @compositionend=${this.onCompositionEnd}
           @keydown=${this.onKeydown}
         ></textarea>
         <button class="send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!canSend}>${sendIcon}</button>
@@ -126,7 +127,17 @@ export class Composer implements ReactiveController {
     else if (!tooLong && wasTooLong) this.announcement = '';
     this.resizeInput();
     this.host.requestUpdate();
+    // "I am typing" (issue 12), throttled by the SDK. Not for IME composition-only changes (each jamo of a
+    // Hangul syllable): the syllable committed at compositionend counts instead.
+    if (!e.isComposing) this.typed();
   };
+
+  private readonly onCompositionEnd = (): void => this.typed();
+
+  private typed(): void {
+    if (this.draft.trim().length > 0 && this.options.room.phase === 'ready' && !this.options.readOnlyReason())
+      this.options.room.session?.typing();
+  }
 
   private resizeInput(): void {
     const el = this.input;

@@ -312,3 +312,24 @@ export const SignInExpired: Story = {
 export const ClosedForWatcher: Story = {
   render: (args) => chat(args, { user: PEOPLE.watcher, room: (now) => sampleRoom(now, { status: 'CLOSED' }) }),
 };
+
+/**
+ * Typing (issue 12): Alex, then 서준 and Priya start typing in other sessions on the same in-process server;
+ * the line above the composer shows one name, two names, then two and a count, and each name goes 5 s after
+ * its last typing event or at once when that person's message arrives.
+ */
+export const Typing: Story = {
+  render: (args) =>
+    chat(args, {}, (backend) => {
+      const typist = (user: TestUser, at: number, message?: string): void => {
+        const session = storyClient(backend, user).room(PRODUCT_ID);
+        void session.ready().then(() => {
+          for (const ms of [at, at + 3100, at + 6200]) storyLater(ms, () => session.typing());
+          if (message) storyLater(at + 8000, () => void session.send(message));
+        });
+      };
+      typist(PEOPLE.alex, 800, 'Is the 5 kg box still available?');
+      typist(PEOPLE.seojun, 2000);
+      typist(PEOPLE.priya, 3000, '저도 참여할게요!');
+    }),
+};

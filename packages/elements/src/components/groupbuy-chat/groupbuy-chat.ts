@@ -15,6 +15,7 @@ import { RoomElement } from '../../internal/room-element.js';
 import { renderConnectionBanner, renderErrorBanner } from './banners.js';
 import { ChatHeader } from './chat-header.js';
 import { Composer } from './composer.js';
+import { renderTypingLine } from './typing-indicator.js';
 import { styles } from './groupbuy-chat.styles.js';
 import { MessageList } from './message-list.js';
 import { renderParticipantsPanel } from './participants-panel.js';
@@ -80,6 +81,7 @@ const NOTICE_MS = 8000;
  * @csspart retry-button - Retry on a failed message.
  * @csspart discard-button - Discard on a failed message.
  * @csspart jump-button - "New messages" button shown while scrolled up.
+ * @csspart typing - The "Minji is typing…" line above the composer (issue 12).
  * @csspart composer - The composer row.
  * @csspart input - The textarea.
  * @csspart send-button - The send button.
@@ -166,7 +168,7 @@ export class GroupbuyChat extends RoomElement {
         }
         ${this.list.renderJump()}
       </div>
-      ${this.composer.render()}
+      ${renderTypingLine(ctl.session?.typingUsers ?? [], t, this.locale.format)} ${this.composer.render()}
     </div>`;
   }
 

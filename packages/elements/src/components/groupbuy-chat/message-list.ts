@@ -9,6 +9,7 @@ import type { PublicFeedController } from '../../internal/public-feed.js';
 import type { RoomController } from '../../internal/room-controller.js';
 import { renderMessage, type RowContext } from './message-row.js';
 import type { PartHost } from './part-host.js';
+import { ReadMarker } from './read-marker.js';
 
 /** Within this many px of the bottom the list counts as "at the bottom" and follows new messages. */
 const STICK_PX = 48;
@@ -43,6 +44,8 @@ export interface MessageListOptions {
  */
 export class MessageList implements ReactiveController {
   private unseen = 0;
+  // Issue 12: the room is marked read while the reader sees its end.
+  private readonly readMarker = new ReadMarker();
   private atBottom = true;
   private loadingOlder = false;
   private renderedMessages: readonly ViewMessage[] | null = null;
@@ -82,6 +85,7 @@ export class MessageList implements ReactiveController {
   reset(): void {
     this.renderedMessages = null;
     this.unseen = 0;
+    this.readMarker.reset();
   }
 
   /** The next render scrolls to the end (the reader sent or retried a message). */
@@ -124,6 +128,7 @@ export class MessageList implements ReactiveController {
         this.host.requestUpdate();
       }
     }
+    this.readMarker.seen(this.options.room.session, this.atBottom);
   }
 
   /** The list itself. */
@@ -248,6 +253,7 @@ export class MessageList implements ReactiveController {
       changed = true;
     }
     if (changed) this.host.requestUpdate();
+    this.readMarker.seen(this.options.room.session, atBottom);
     if (el.scrollTop < OLDER_PX) void this.loadOlder();
   };
 
