@@ -59,6 +59,9 @@ describe('POST /api/chat/rooms', () => {
       closedAt: null,
       hostId: null,
       lastSeq: 0,
+      // Moderation (issue 11): a new room has slow mode off and nothing pinned.
+      slowModeMs: 0,
+      pinned: null,
     });
   });
 
