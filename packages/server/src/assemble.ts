@@ -136,7 +136,11 @@ export function assembleCore(options: CoreOptions): ServerCore {
     metrics,
     onRoomCreated: (room) => scheduler?.consider(Date.parse(room.expiresAt)),
     deliverLocally: (roomId, message) => hub.deliverLocal(roomId, message),
-    moderation: { autoSlowMode: options.slowModeAuto ?? null },
+    moderation: {
+      autoSlowMode: options.slowModeAuto ?? null,
+      // Private notices (issue 11) reach the user's connections on every instance, like read positions.
+      notifyUser: (roomId, userId, notice) => void hub.publishEphemeral({ type: 'notice', roomId, userId, notice }),
+    },
     piiGuard: options.piiGuard ?? 'mask',
   });
   scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);

@@ -1,11 +1,14 @@
-import type { ChatMessage, Viewer } from '@groupbuy/protocol';
+import type { ChatMessage, PrivateNotice, Viewer } from '@groupbuy/protocol';
 
 /**
  * A room event that is not stored (issue 12): someone is typing, or a user's read position moved (for that
  * user's other connections). Fire-and-forget: one lost is healed by the next.
  */
 export type EphemeralEvent =
-  { type: 'typing'; roomId: string; user: Viewer } | { type: 'read'; roomId: string; userId: string; seq: number };
+  | { type: 'typing'; roomId: string; user: Viewer }
+  | { type: 'read'; roomId: string; userId: string; seq: number }
+  /** A private notice (issue 11) for every connection of `userId` in the room. */
+  | { type: 'notice'; roomId: string; userId: string; notice: PrivateNotice };
 
 /** Receives every message published on the bus, from this instance or another. */
 export type BusHandler = (roomId: string, message: ChatMessage) => void;

@@ -22,7 +22,10 @@ import type { Delivery, HubSubscription } from './hub.js';
 export type SessionTransport = 'stomp' | 'socket.io' | 'ws' | 'in-process';
 
 /** A server event about one subscription, other than a message. */
-export type SubscriptionEvent = Extract<ServerEvent, { type: 'replay-truncated' | 'subscription-ended' | 'viewers' | 'typing' | 'read' }>;
+export type SubscriptionEvent = Extract<
+  ServerEvent,
+  { type: 'replay-truncated' | 'subscription-ended' | 'viewers' | 'typing' | 'read' | 'notice' }
+>;
 
 /**
  * What a transport hands the session: the few ways to reach its client. A codec over a socket frames each
@@ -337,6 +340,9 @@ export class ConnectionSession {
         },
         read: (seq) => {
           if (!this.ended) this.adapter.event(key, { type: 'read', roomId, seq });
+        },
+        notice: (notice) => {
+          if (!this.ended) this.adapter.event(key, { type: 'notice', roomId, notice });
         },
         ended: (error) => {
           if (this.subs.get(key) === entry) this.subs.delete(key);

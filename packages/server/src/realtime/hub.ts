@@ -1,4 +1,4 @@
-import { LIMITS, decide, roomRelation, type ChatMessage, type ErrorInfo, type Viewer } from '@groupbuy/protocol';
+import { LIMITS, decide, roomRelation, type ChatMessage, type ErrorInfo, type PrivateNotice, type Viewer } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { EphemeralEvent, MessageBus } from '../bus/types.js';
 import type { Logger } from '../logger.js';
@@ -31,6 +31,8 @@ export interface SubscriptionSink {
   typing?(user: Viewer): void;
   /** This subscriber's user read up to `seq` (issue 12; from another connection or REST). */
   read?(seq: number): void;
+  /** Something only this subscriber's user is told (issue 11: PII_MASKED, MUTED, UNMUTED; not stored). */
+  notice?(notice: PrivateNotice): void;
 }
 
 /** A live connection of any transport, as the hub tracks it. */
@@ -326,6 +328,7 @@ export class Hub {
     for (const sub of this.rooms.get(event.roomId) ?? []) {
       if (!sub.active || sub.publicFeed || !ephemeralRecipient(event, sub.principal.userId)) continue;
       if (event.type === 'typing') sub.sink.typing?.(event.user);
+      else if (event.type === 'notice') sub.sink.notice?.(event.notice);
       else sub.sink.read?.(event.seq);
     }
   }

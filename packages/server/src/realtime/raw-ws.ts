@@ -51,6 +51,7 @@ export function handleRawWs(ws: WebSocket, url: URL, ctx: RealtimeContext): void
       }
       if (e.type === 'typing') return control(WS_CONTROL_TYPES.typing, { roomId: e.roomId, user: e.user });
       if (e.type === 'read') return control(WS_CONTROL_TYPES.read, { roomId: e.roomId, seq: e.seq });
+      if (e.type === 'notice') return control(WS_CONTROL_TYPES.notice, { roomId: e.roomId, notice: e.notice });
       // The socket's one room is gone, so is the socket.
       control(WS_CONTROL_TYPES.subscriptionEnded, { roomId: e.roomId, error: e.error });
       session.dispose();

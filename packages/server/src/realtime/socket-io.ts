@@ -87,6 +87,7 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
       else if (e.type === 'viewers') socket.emit(SOCKET_IO_EVENTS.viewers, { roomId: e.roomId, viewers: e.viewers });
       else if (e.type === 'typing') socket.emit(SOCKET_IO_EVENTS.typing, { roomId: e.roomId, user: e.user });
       else if (e.type === 'read') socket.emit(SOCKET_IO_EVENTS.read, { roomId: e.roomId, seq: e.seq });
+      else if (e.type === 'notice') socket.emit(SOCKET_IO_EVENTS.notice, { roomId: e.roomId, notice: e.notice });
       else socket.emit(SOCKET_IO_EVENTS.subscriptionEnded, { roomId: e.roomId, error: e.error });
     },
     close: (error) => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ChatMessage } from '@groupbuy/protocol';
 import { api, connectStomp, createRoom, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
 
@@ -37,6 +38,43 @@ describe('PII guard', () => {
     expect(got.content).toBe(MASKED);
     const history = (await api(server, 'GET', `${ROOMS}/${productId}/messages`, { token: bo })).body.messages as ChatMessage[];
     expect(history.filter((m) => m.type === 'CHAT').map((m) => m.content)).toEqual([MASKED]);
+    await sender.close();
+    await reader.close();
+  });
+
+  it('tells the sender alone (x-kind notice over STOMP, notice over Socket.IO) what it masked', async () => {
+    server = await startTestServer();
+    const { productId, ana, bo } = await roomWithBuyers(server);
+    const sender = await connectStomp(server, ana);
+    const reader = await connectStomp(server, bo);
+    await sender.subscribe(productId);
+    await reader.subscribe(productId);
+    const io = await new Promise<Socket>((resolve, reject) => {
+      const s = ioClient(server?.url ?? '', {
+        path: '/socket.io',
+        auth: { token: ana },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      s.on('connect', () => resolve(s));
+      s.on('connect_error', reject);
+    });
+    const ioNotices: unknown[] = [];
+    io.on('notice', (n: unknown) => ioNotices.push(n));
+    expect(((await io.emitWithAck('subscribe', { roomId: productId })) as { ok: boolean }).ok).toBe(true);
+    expect((await sender.send(productId, { content: TEXT, clientMsgId: 'n1' })).ok).toBe(true);
+    const sent = await waitFor(() => sender.messages.get(productId)?.find((m) => m.type === 'CHAT'));
+    const expected = { roomId: productId, notice: { kind: 'PII_MASKED', seq: sent.seq, found: ['phone', 'email', 'bankAccount'] } };
+    expect(await waitFor(() => sender.control.find((c) => c.kind === 'notice'))).toEqual({ kind: 'notice', body: expected });
+    expect(await waitFor(() => ioNotices[0])).toEqual(expected);
+    // The reader got the masked message, and no notice; a clean message brings none either.
+    await waitFor(() => reader.messages.get(productId)?.find((m) => m.type === 'CHAT'));
+    expect((await sender.send(productId, { content: '감사합니다', clientMsgId: 'n2' })).ok).toBe(true);
+    await waitFor(() => reader.messages.get(productId)?.find((m) => m.content === '감사합니다'));
+    expect(reader.control.filter((c) => c.kind === 'notice')).toEqual([]);
+    expect(sender.control.filter((c) => c.kind === 'notice')).toHaveLength(1);
+    io.disconnect();
     await sender.close();
     await reader.close();
   });
