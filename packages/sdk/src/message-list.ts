@@ -83,6 +83,21 @@ export class MessageList {
     this.snapshot = null;
   }
 
+  /**
+   * Replaces a stored message with its tombstone (moderation, issue 11: content erased, `deleted: true`);
+   * false when the list does not hold that seq.
+   */
+  tombstone(seq: number): boolean {
+    const view = this.bySeq.get(seq);
+    if (!view) return false;
+    const tomb: SentMessage = { ...view, content: '', deleted: true };
+    this.bySeq.set(seq, tomb);
+    const i = this.sorted.indexOf(view);
+    if (i >= 0) this.sorted[i] = tomb;
+    this.snapshot = null;
+    return true;
+  }
+
   /** Adds or replaces a local copy; a replaced one moves to the end (it will be stored after the others). */
   putLocal(message: LocalMessage): void {
     this.local.delete(message.clientMsgId);

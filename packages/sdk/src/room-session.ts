@@ -24,6 +24,7 @@ import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
 import { TypingThrottle, TypingUsers } from './typing.js';
 import { UnreadCounter } from './unread.js';
+import { applyModeration, deletedSeq } from './moderation.js';
 import type { ConnectionState, CurrentUser, Listener, OutboxStorage, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
 
 /** What a session needs from the client that owns the connection. */
@@ -375,6 +376,8 @@ export class Session implements RoomSession {
       added += 1;
       if (!live) continue;
       this.applyMessageToRoom(message);
+      const erased = deletedSeq(message);
+      if (erased !== null) this.list.tombstone(erased);
       this.unread.arrived(message, me);
       if (message.sender) this.typers.drop(message.sender.userId); // their message is what they were typing
       updates.push(this.roster.apply(message)); // a JOINED/LEFT, before the 'message' listeners look
@@ -395,7 +398,7 @@ export class Session implements RoomSession {
       return;
     }
     const closedAt = snapshot.status === 'ACTIVE' ? null : (room.closedAt ?? message.createdAt);
-    this.room = { ...room, ...snapshot, closedAt, lastSeq: message.seq };
+    this.room = applyModeration({ ...room, ...snapshot, closedAt, lastSeq: message.seq }, message);
     this.events.emit('room', this.room);
     this.sends.refuseWaiting();
   }
