@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ChatMessage } from '@groupbuy/protocol';
-import { api, connectStomp, createRoom, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
+import { loadConfig } from '../config.js';
+import { api, connectStomp, createRoom, openRaw, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
 
 // The PII guard (issue 11) on the shared send path, against a listening server with a real SQLite file and
 // real stompjs clients: what the room receives and what is stored is masked; PII_GUARD=off keeps it.
@@ -98,5 +99,24 @@ describe('PII guard', () => {
     const history = (await api(server, 'GET', `${ROOMS}/${productId}/messages`, { token: ana })).body.messages as ChatMessage[];
     expect(history.filter((m) => m.type === 'CHAT').map((m) => m.content)).toEqual([TEXT]);
     await sender.close();
+  });
+
+  it('a plain WebSocket reader of the sender gets { type: NOTICE }', async () => {
+    server = await startTestServer();
+    const { productId, ana } = await roomWithBuyers(server);
+    const raw = await openRaw(server, `/chat/${productId}?token=${encodeURIComponent(ana)}&ready=1`);
+    await waitFor(() => raw.frames.find((f: { type?: string }) => f.type === 'READY'));
+    const sender = await connectStomp(server, ana);
+    expect((await sender.send(productId, { content: '연락처 01098765432', clientMsgId: 'w1' })).ok).toBe(true);
+    const notice = await waitFor(() => raw.frames.find((f: { type?: string }) => f.type === 'NOTICE'));
+    expect(notice).toMatchObject({ type: 'NOTICE', roomId: productId, notice: { kind: 'PII_MASKED', found: ['phone'] } });
+    raw.ws.close();
+    await sender.close();
+  });
+
+  it('PII_GUARD is mask or off', () => {
+    expect(loadConfig([], { JWT_SECRET: 'x'.repeat(40), PII_GUARD: 'off' }).piiGuard).toBe('off');
+    expect(loadConfig([], { JWT_SECRET: 'x'.repeat(40) }).piiGuard).toBeUndefined();
+    expect(() => loadConfig([], { JWT_SECRET: 'x'.repeat(40), PII_GUARD: 'yes' })).toThrow(/PII_GUARD "yes" must be mask or off/);
   });
 });
