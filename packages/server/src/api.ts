@@ -14,7 +14,7 @@ import { errorResponse } from './routes/errors.js';
 import { metricsRoutes, type MetricsAccess } from './routes/metrics.js';
 import { requestLog } from './routes/request-log.js';
 import { roomRoutes } from './routes/rooms.js';
-import { UPLOAD_PATH } from './attachments/routes.js';
+import { UPLOAD_PATH } from './attachments/types.js';
 
 /** What the API app is built from: everything but the files on disk. */
 export interface ApiDeps {

@@ -16,25 +16,9 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type Rate
 import { DeadlineScheduler } from './rooms/scheduler.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import type { ChatStore } from './stores/types.js';
-import { LIMITS, type AutoSlowMode } from '@groupbuy/protocol';
-import type { BlobStore } from './attachments/blobs.js';
-import { attachmentRoutes } from './attachments/routes.js';
-import { UrlSigner } from './attachments/signing.js';
-import { withAttachments } from './attachments/store-hook.js';
-import { OrphanSweeper } from './attachments/sweep.js';
+import type { AutoSlowMode } from '@groupbuy/protocol';
+import type { AttachmentModule, Startable } from './attachments/types.js';
 import type { PiiGuardMode } from './rooms/pii-guard.js';
-
-/** How attachments (issue 12) are kept and served. */
-export interface AttachmentOptions {
-  /** Where image bytes go (FsBlobStore under the data directory by default in startServer). */
-  blobs: BlobStore;
-  /** Largest upload, in bytes (ATTACHMENT_MAX_BYTES). @default LIMITS.attachmentMaxBytes (10 MB) */
-  maxBytes?: number;
-  /** Signs image URLs (ATTACHMENT_URL_SECRET). @default derived from the JWT secret, else random per process */
-  urlSecret?: string;
-  /** How long a minted image URL works, in ms. @default 24 h */
-  urlTtlMs?: number;
-}
 
 /** What {@link assembleCore} wires together; only the store and the token config are required. */
 export interface CoreOptions {
@@ -73,7 +57,7 @@ export interface CoreOptions {
   /** Enables `POST /api/dev/token`. Never in production. @default false */
   dev?: boolean;
   /** Attachments (issue 12): product photos in messages; off when unset (startServer sets it). */
-  attachments?: AttachmentOptions;
+  attachments?: AttachmentModule;
   /** Checks a browser Origin against the allow-list. @default every origin */
   isOriginAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
 }
@@ -105,7 +89,7 @@ export interface ServerCore {
   /** What `/readyz` reports (store and bus pings); `markShuttingDown()` it when a shutdown starts. */
   readonly readiness: Readiness;
   /** Removes uploads never sent (attachments on only); `start()` it with the scheduler. */
-  readonly attachmentSweeper: OrphanSweeper | null;
+  readonly attachmentSweeper: Startable | null;
 }
 
 /**
@@ -117,8 +101,8 @@ export function assembleCore(options: CoreOptions): ServerCore {
   const clock = options.clock ?? systemClock;
   const { jwt } = options;
   const attach = options.attachments;
-  const signer = attach ? new UrlSigner(attach.urlSecret ?? jwt.secret, attach.urlTtlMs, () => clock.now()) : null;
-  const store = attach && signer ? withAttachments(options.store, signer, attach.blobs) : options.store;
+  const attachDeps = { jwtSecret: jwt.secret, now: () => clock.now(), logger };
+  const store = attach ? attach.wrapStore(options.store, attachDeps) : options.store;
   const bus = options.bus ?? new MemoryBus();
   const presence = options.presence ?? new LocalPresence();
   const metrics = options.metrics ?? new Metrics();
@@ -168,21 +152,8 @@ export function assembleCore(options: CoreOptions): ServerCore {
     ...(options.metricsAccess ? { metricsAccess: options.metricsAccess } : {}),
     dev: options.dev ?? false,
     isOriginAllowed: options.isOriginAllowed ?? (() => true),
-    ...(attach && signer
-      ? {
-          attachmentRoutes: attachmentRoutes({
-            service,
-            verifier,
-            store,
-            blobs: attach.blobs,
-            signer,
-            maxBytes: attach.maxBytes ?? LIMITS.attachmentMaxBytes,
-            now: () => clock.now(),
-            logger,
-          }),
-        }
-      : {}),
+    ...(attach ? { attachmentRoutes: attach.routes({ ...attachDeps, service, verifier, store }) } : {}),
   });
-  const attachmentSweeper = attach ? new OrphanSweeper(store, attach.blobs, () => clock.now(), logger) : null;
+  const attachmentSweeper = attach ? attach.sweeper(store, attachDeps) : null;
   return { store, bus, presence, clock, verifier, service, hub, scheduler, realtime, metrics, api, readiness, attachmentSweeper };
 }

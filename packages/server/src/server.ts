@@ -1,4 +1,5 @@
 import { FsBlobStore } from './attachments/blobs.js';
+import { attachmentModule } from './attachments/module.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
@@ -220,11 +221,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     : null;
   const { service, hub, scheduler, realtime, api, readiness, attachmentSweeper } = assembleCore({
     store,
-    attachments: {
+    attachments: attachmentModule({
       blobs: new FsBlobStore(options.attachmentDir ?? defaultAttachmentDir(options.databaseUrl ?? './data/chat.db')),
       ...(options.attachmentMaxBytes !== undefined ? { maxBytes: options.attachmentMaxBytes } : {}),
       ...(options.attachmentUrlSecret ? { urlSecret: options.attachmentUrlSecret } : {}),
-    },
+    }),
     bus,
     presence,
     jwt,

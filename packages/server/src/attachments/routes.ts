@@ -29,9 +29,6 @@ export interface AttachmentRouteDeps {
   logger: Logger;
 }
 
-/** The upload path, which the API's 16 KB body limit leaves to this module's own limit. */
-export const UPLOAD_PATH = /^\/api\/chat\/rooms\/[^/]+\/attachments$/;
-
 // Room for the multipart framing around the file.
 const MULTIPART_SLACK_BYTES = 64 * 1024;
 
