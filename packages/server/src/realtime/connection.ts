@@ -375,6 +375,7 @@ export class ConnectionSession {
     const roomId = assertProductId(command.roomId);
     const body = parseSendBody(command.body);
     const { message, duplicate } = await this.ctx.service.post(principal, roomId, body);
+    this.ctx.hub.typingThrottle.reset(principal.userId, roomId);
     if (this.adapter.acksCarryResults) return { ok: true, message };
     // A retried send is not broadcast again; without an ack to carry it, the sender gets the stored message
     // on its own subscriptions of the room.

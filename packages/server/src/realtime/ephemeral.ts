@@ -35,6 +35,11 @@ export class TypingThrottle {
     this.last.set(key, now);
     return true;
   }
+
+  /** The user's message was stored: their next keystroke may say "typing" again at once (the SDK resets too). */
+  reset(userId: string, roomId: string): void {
+    this.last.delete(`${userId}\u0000${roomId}`);
+  }
 }
 
 /**
