@@ -12,6 +12,7 @@ import { rekeyFromConfig, rekeyPostgres, rekeySqlite, type RekeyResult } from '.
 import { openStore } from './server.js';
 import { createAesGcmCipher, createKeyring, parseContentKeys, type ContentCipher } from './stores/content-cipher.js';
 import { PostgresStore } from './stores/postgres.js';
+import { MIGRATIONS, migrate } from './stores/migrations.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
 
@@ -229,16 +230,25 @@ describe('migration 2 (key ids) on SQLite', () => {
       await seed(store, 3);
       const written = await transcript(store);
       await store.close();
-      // Back to the version-1 schema, as a database from before key ids.
-      const db = new Database(path);
-      db.exec('ALTER TABLE messages DROP COLUMN key_id');
-      db.pragma('user_version = 1');
+      // A version-1 database (from before key ids) holding the same rows: the version-1 schema built by the real
+      // first migration, the rows copied over in its columns. Undoing later steps by hand would miss the ones added after.
+      const v1Path = join(dir, 'v1.db');
+      const db = new Database(v1Path);
+      migrate(db, MIGRATIONS.slice(0, 1));
+      db.exec(`ATTACH DATABASE '${path}' AS cur`);
+      for (const table of ['rooms', 'participants', 'messages']) {
+        const columns = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[])
+          .map((c) => c.name)
+          .join(', ');
+        db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM cur.${table}`);
+      }
+      db.exec('DETACH DATABASE cur');
       db.close();
 
-      const rotated = SqliteStore.open({ path, cipher: ring(`${k2},legacy:${oldKey.toString('base64')}`) });
+      const rotated = SqliteStore.open({ path: v1Path, cipher: ring(`${k2},legacy:${oldKey.toString('base64')}`) });
       expect(await transcript(rotated)).toEqual(written);
       await rotated.close();
-      expect(countKeyId(path, 'legacy')).toBe(written.length);
+      expect(countKeyId(v1Path, 'legacy')).toBe(written.length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
