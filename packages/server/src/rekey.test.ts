@@ -89,12 +89,22 @@ function sqliteTarget(): Target {
       ),
     tamper: async (seq) =>
       raw((db) => {
-        db.prepare("UPDATE messages SET content = substr(content, 1, length(content) - 2) || 'AA' WHERE room_id = 'p1' AND seq = ?").run(
-          seq,
-        );
+        const row = db.prepare<[number], { content: string }>("SELECT content FROM messages WHERE room_id = 'p1' AND seq = ?").get(seq)!;
+        db.prepare("UPDATE messages SET content = ? WHERE room_id = 'p1' AND seq = ?").run(tampered(row.content), seq);
       }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The stored `v1:iv:tag:body` with one bit of the tag flipped: always a different tag (overwriting the last
+ * characters with a constant was a no-op when they already held it, and the test then read the row).
+ */
+function tampered(stored: string): string {
+  const [version, iv, tag, body] = stored.split(':') as [string, string, string, string];
+  const bytes = Buffer.from(tag, 'base64');
+  bytes[0] = bytes[0]! ^ 1;
+  return [version, iv, bytes.toString('base64'), body].join(':');
 }
 
 async function pg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -122,7 +132,8 @@ function postgresTarget(): Target {
       }),
     tamper: (seq) =>
       pg(async (c) => {
-        await c.query(`UPDATE ${messages} SET content = left(content, -2) || 'AA' WHERE room_id = 'p1' AND seq = $1`, [seq]);
+        const { rows } = await c.query<{ content: string }>(`SELECT content FROM ${messages} WHERE room_id = 'p1' AND seq = $1`, [seq]);
+        await c.query(`UPDATE ${messages} SET content = $1 WHERE room_id = 'p1' AND seq = $2`, [tampered(rows[0]!.content), seq]);
       }),
     cleanup: () =>
       pg(async (c) => {
