@@ -66,11 +66,16 @@ export function groupbuyStomp(port, room) {
     },
     async pub(i) {
       const ws = await stompConnect(url, { Authorization: `Bearer ${token(`p${i}`)}` }, state);
-      const dest = `SEND\ndestination:/app/chat/${room}\ncontent-type:application/json\n\n`;
-      return { ws, send: (content, id) => ws.send(`${dest}${JSON.stringify({ content, clientMsgId: id })}\0`) };
+      return { ws, send: stompSender(ws, room) };
     },
   };
 }
+
+/** send(content, clientMsgId) into `room` over a connected STOMP socket, without a receipt. */
+const stompSender = (ws, room) => {
+  const dest = `SEND\ndestination:/app/chat/${room}\ncontent-type:application/json\n\n`;
+  return (content, id) => ws.send(`${dest}${JSON.stringify({ content, clientMsgId: id })}\0`);
+};
 
 /** The reference server's plain WebSocket endpoint /chat/{id} (publishers are subscribed too: the endpoint always is). */
 export function groupbuyWs(port, room) {
@@ -209,4 +214,48 @@ export async function rabbitReachable(port = 15674) {
   } catch {
     return false;
   }
+}
+
+// Many rooms (scenario 2): join(i, room, onText) connects member i of `room`, which receives the room's
+// messages and sends into it on the same socket ({ ws, send(content, clientMsgId) }); a member's own sends
+// come back to it, so every message reaches each of the room's members once.
+/** Room members of the bare ws server (peers/bare-ws.mjs with `?room=`). */
+export function bareWsRooms(port) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async join(i, room, onText) {
+      const ws = await open(`ws://127.0.0.1:${port}/?sub=1&room=${room}`);
+      track(ws, state);
+      ws.on('message', (d) => onText(d.toString()));
+      return { ws, send: (content) => ws.send(content) };
+    },
+  };
+}
+
+/** Room members of the reference server over STOMP: subscribed to the room, sending on the same connection. */
+export function groupbuyStompRooms(port) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async join(i, room, onText) {
+      const ws = await groupbuyStomp(port, room).sub(i, onText);
+      track(ws, state);
+      return { ws, send: stompSender(ws, room) };
+    },
+  };
+}
+
+/** Room members of the reference server's plain WebSocket endpoint (one socket per member and room). */
+export function groupbuyWsRooms(port) {
+  const state = { closed: 0 };
+  return {
+    state,
+    async join(i, room, onText) {
+      const target = groupbuyWs(port, room);
+      const ws = await target.sub(i, onText);
+      track(ws, state);
+      return { ws, send: (content, id) => ws.send(JSON.stringify({ content, clientMsgId: id })) };
+    },
+  };
 }

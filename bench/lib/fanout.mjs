@@ -15,7 +15,8 @@ async function connectAll(target, subs, pubs, onText) {
   const subSockets = await pool(subs, 100, (i) => target.sub(i, onText));
   const pubClients = await pool(pubs, 10, (i) => target.pub(i));
   return {
-    pubClients,
+    send: (k, content, id) => pubClients[k % pubs].send(content, id),
+    perMessage: subs,
     close: async () => {
       for (const ws of subSockets) ws.terminate();
       for (const p of pubClients) p.ws.terminate();
@@ -24,12 +25,18 @@ async function connectAll(target, subs, pubs, onText) {
   };
 }
 
-/** Runs the stepped search against one target; resolves with the knee and the figures at it. */
+/**
+ * Runs the stepped search against one target; resolves with the knee and the figures at it. `connect(onText)`
+ * (default: `subs` subscribers and `pubs` publishers of one room) resolves with a session
+ * { send(k, content, clientMsgId) for the k-th message of a step, perMessage (deliveries each message owes), close() }.
+ */
 export async function fanoutKnee({
   target,
   pid,
   subs,
   pubs = 10,
+  connect = (onText) => connectAll(target, subs, pubs, onText),
+  start = Math.max(10, Math.round(10000 / subs)),
   stepMs,
   coarse = 1.953125,
   drainMs = 5000,
@@ -49,7 +56,7 @@ export async function fanoutKnee({
     received++;
     latencies.push(performance.now() - Number(m[1]));
   };
-  let session = await connectAll(target, subs, pubs, onText);
+  let session = await connect(onText);
   await sleep(800); // let subscribe-time traffic (viewers pushes) settle
   const cpu = cpuMeter(pid);
 
@@ -67,8 +74,7 @@ export async function fanoutKnee({
         const elapsed = performance.now() - t0;
         const due = Math.min(Math.floor((rate * Math.min(elapsed, stepMs)) / 1000), Math.floor((rate * stepMs) / 1000));
         while (sent < due) {
-          const p = session.pubClients[sent % pubs];
-          p.send(body(step), `m${step}-${sent}`);
+          session.send(sent, body(step), `m${step}-${sent}`);
           sent++;
         }
         if (elapsed >= stepMs) {
@@ -77,7 +83,7 @@ export async function fanoutKnee({
         }
       }, 5);
     });
-    const expected = sent * subs;
+    const expected = sent * session.perMessage;
     const deadline = performance.now() + 2000;
     while (received < expected && performance.now() < deadline) await sleep(20);
     const serverCpu = cpu.read();
@@ -102,14 +108,13 @@ export async function fanoutKnee({
       while (performance.now() - lastReceiveAt < 300 && performance.now() < stop) await sleep(100);
       if (r.cut > 0) {
         await session.close();
-        session = await connectAll(target, subs, pubs, onText);
+        session = await connect(onText);
         await sleep(800);
       }
     }
     return r;
   };
 
-  const start = Math.max(10, Math.round(10000 / subs));
   let best = null;
   let rate = start;
   const steps = [];

@@ -1,6 +1,7 @@
 // Baseline: a bare `ws` broadcast server. `?sub=1` sockets receive; every message from any socket goes to
-// every subscriber. With BENCH_SQLITE=1 each message is also one better-sqlite3 insert (WAL, synchronous
-// NORMAL, as the reference server's store) before it is broadcast.
+// every subscriber of the sender's room (`?room=<id>`; without it every socket is in one room). With
+// BENCH_SQLITE=1 each message is also one better-sqlite3 insert (WAL, synchronous NORMAL, as the reference
+// server's store) before it is broadcast.
 import { WebSocketServer } from 'ws';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,19 +17,27 @@ if (process.env.BENCH_SQLITE === '1') {
     'CREATE TABLE messages (room_id TEXT NOT NULL, seq INTEGER NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (room_id, seq)) WITHOUT ROWID',
   );
   const stmt = db.prepare('INSERT INTO messages VALUES (?, ?, ?, ?)');
-  let seq = 0;
-  insert = (content) => stmt.run('room', ++seq, content, Date.now());
+  const seqs = new Map();
+  insert = (room, content) => {
+    const seq = (seqs.get(room) ?? 0) + 1;
+    seqs.set(room, seq);
+    stmt.run(room, seq, content, Date.now());
+  };
 }
-const subs = new Set();
+const rooms = new Map();
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(`READY ${wss.address().port}\n`));
 wss.on('connection', (ws, req) => {
-  if (req.url.includes('sub=1')) {
+  const query = new URL(req.url, 'http://x').searchParams;
+  const room = query.get('room') ?? '';
+  let subs = rooms.get(room);
+  if (!subs) rooms.set(room, (subs = new Set()));
+  if (query.has('sub')) {
     subs.add(ws);
     ws.on('close', () => subs.delete(ws));
   }
   // The received bytes go out as they are (no re-encoding per subscriber).
   ws.on('message', (data) => {
-    insert?.(data.toString());
+    insert?.(room, data.toString());
     for (const s of subs) s.send(data, { binary: false });
   });
 });
