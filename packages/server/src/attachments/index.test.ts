@@ -215,7 +215,7 @@ describe('attachments', () => {
       expect(await sweepOrphans(store, blobs, Date.now())).toBe(0);
       const removed = await sweepOrphans(store, blobs, Date.now() + 25 * 3600 * 1000);
       expect(removed).toBeGreaterThanOrEqual(1);
-      expect(await store.getAttachment(body.id)).toBeNull();
+      expect(await store.attachments.get(body.id)).toBeNull();
       expect(await blobs.get(`${body.id as string}.full`)).toBeNull();
       expect((await fetch(abs(body.url))).status).toBe(404);
     } finally {

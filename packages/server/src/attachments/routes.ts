@@ -66,7 +66,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Hono {
       const id = globalThis.crypto.randomUUID();
       await deps.blobs.put(`${id}.full`, image.full, image.mime);
       await deps.blobs.put(`${id}.preview`, image.preview, image.mime);
-      await deps.store.saveAttachment({
+      await deps.store.attachments.save({
         id,
         roomId: access.room.productId,
         uploaderId: principal.userId,
@@ -98,7 +98,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Hono {
     if (!deps.signer.verify(id, variant, exp, c.req.query('sig'))) {
       throw new ChatError('FORBIDDEN', 'This image link has expired or is not valid; reopen the chat for a fresh one.');
     }
-    const record = await deps.store.getAttachment(id);
+    const record = await deps.store.attachments.get(id);
     const data = record ? await deps.blobs.get(`${id}.${variant}`) : null;
     if (!record || !data) throw new ChatError('NOT_FOUND', 'This image was removed.');
     const maxAge = Math.max(0, Math.floor(Number(exp) - deps.now() / 1000));

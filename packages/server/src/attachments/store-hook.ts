@@ -6,7 +6,7 @@ import type { UrlSigner } from './signing.js';
 
 /** Removes the uploads a message carries, records and blobs (a deleted message's images go with its text). */
 export async function deleteMessageAttachments(store: ChatStore, blobs: BlobStore, productId: string, seq: number): Promise<number> {
-  const records = await store.messageAttachments(productId, [seq]);
+  const records = await store.attachments.ofMessages(productId, [seq]);
   await removeAttachments(
     store,
     blobs,
@@ -21,7 +21,7 @@ export async function removeAttachments(store: ChatStore, blobs: BlobStore, ids:
     await blobs.delete(`${id}.full`);
     await blobs.delete(`${id}.preview`);
   }
-  if (ids.length > 0) await store.deleteAttachments(ids);
+  if (ids.length > 0) await store.attachments.delete(ids);
 }
 
 /**
@@ -34,7 +34,7 @@ export function withAttachments(store: ChatStore, signer: UrlSigner, blobs: Blob
   async function decorate(productId: string, messages: ChatMessage[]): Promise<ChatMessage[]> {
     const seqs = messages.filter((m) => m.type === 'CHAT' && m.deleted !== true).map((m) => m.seq);
     if (seqs.length === 0) return messages;
-    const records = await store.messageAttachments(productId, seqs);
+    const records = await store.attachments.ofMessages(productId, seqs);
     if (records.length === 0) return messages;
     const bySeq = new Map<number, ChatMessage['attachments'] & object>();
     for (const r of records) {
@@ -65,9 +65,9 @@ export function withAttachments(store: ChatStore, signer: UrlSigner, blobs: Blob
       if (!refs || refs.length === 0 || message.type !== 'CHAT' || !message.sender) return store.append(productId, message, nowMs);
       // A retry (same clientMsgId) claims the same uploads again; a send without a key gets a fresh one.
       const claimKey = message.clientMsgId ?? globalThis.crypto.randomUUID();
-      await store.claimAttachments(productId, message.sender.userId, refs, claimKey);
+      await store.attachments.claimFor(productId, message.sender.userId, refs, claimKey);
       const result = await store.append(productId, message, nowMs);
-      await store.bindAttachments(
+      await store.attachments.bindTo(
         productId,
         result.message.seq,
         refs.map((r) => r.id),

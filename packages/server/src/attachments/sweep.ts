@@ -13,7 +13,7 @@ export const SWEEP_EVERY_MS = 3600 * 1000;
 export async function sweepOrphans(store: ChatStore, blobs: BlobStore, nowMs: number): Promise<number> {
   let removed = 0;
   for (;;) {
-    const batch = await store.orphanAttachments(nowMs - ORPHAN_AGE_MS, 200);
+    const batch = await store.attachments.orphansBefore(nowMs - ORPHAN_AGE_MS, 200);
     if (batch.length === 0) return removed;
     await removeAttachments(
       store,

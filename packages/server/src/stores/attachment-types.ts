@@ -26,6 +26,31 @@ export interface AttachmentRecord {
   position: number;
 }
 
+/**
+ * The uploads of a store (issue 12): `ChatStore.attachments`, one class per backend
+ * (sqlite-attachments.ts, postgres-attachments.ts, memory-attachments.ts).
+ */
+export interface AttachmentStore {
+  /** Stores the record of a fresh upload (its blobs are written already). */
+  save(record: AttachmentRecord): Promise<void>;
+  /** One upload, or null. */
+  get(id: string): Promise<AttachmentRecord | null>;
+  /**
+   * Reserves uploads for one send in one transaction: each must be the uploader's, in the room, and not
+   * reserved by another send (`claimKey` is the send's idempotency key, so a retry claims them again).
+   * Sets the alt text. Returns the records in `refs` order. Throws ChatError INVALID_INPUT.
+   */
+  claimFor(productId: string, uploaderId: string, refs: readonly ClaimRef[], claimKey: string): Promise<AttachmentRecord[]>;
+  /** Marks claimed uploads as carried by the message `seq` (idempotent). */
+  bindTo(productId: string, seq: number, ids: readonly string[]): Promise<void>;
+  /** The uploads carried by the messages `seqs` of the room, by seq then position. */
+  ofMessages(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]>;
+  /** Uploads no message carries that were made before `beforeMs` (the orphan sweep). */
+  orphansBefore(beforeMs: number, limit: number): Promise<AttachmentRecord[]>;
+  /** Deletes upload records (their blobs are the caller's). */
+  delete(ids: readonly string[]): Promise<void>;
+}
+
 /** One upload named in a send. */
 export interface ClaimRef {
   /** The upload id. */

@@ -1,8 +1,8 @@
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentRecord, AttachmentStore, ClaimRef } from './attachment-types.js';
 import { checkClaim } from './attachment-rows.js';
 
 /** The in-memory side of the attachment store methods (issue 12). */
-export class MemoryAttachments {
+export class MemoryAttachments implements AttachmentStore {
   private readonly records = new Map<string, AttachmentRecord>();
 
   save(record: AttachmentRecord): Promise<void> {

@@ -37,7 +37,7 @@ import {
   type NewReport,
 } from './moderation.js';
 import { MemoryAttachments } from './memory-attachments.js';
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentStore } from './attachment-types.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 // Content stays as given: nothing here is at rest. Written out rather than imported from
@@ -303,43 +303,8 @@ export class MemoryStore implements ChatStore {
     return n;
   }
 
-  private readonly attachmentMem = new MemoryAttachments();
-
-  // ── Attachments (issue 12): the statements live in memory-attachments.ts ──
-  /** Stores an upload's record. */
-  saveAttachment(record: AttachmentRecord): Promise<void> {
-    return this.attachmentMem.save(record);
-  }
-
-  /** One upload, or null. */
-  getAttachment(id: string): Promise<AttachmentRecord | null> {
-    return this.attachmentMem.get(id);
-  }
-
-  /** Reserves uploads for one send (see ChatStore). */
-  claimAttachments(productId: string, uploaderId: string, refs: readonly ClaimRef[], claimKey: string): Promise<AttachmentRecord[]> {
-    return this.attachmentMem.claimFor(productId, uploaderId, refs, claimKey);
-  }
-
-  /** Marks claimed uploads as carried by message `seq`. */
-  bindAttachments(productId: string, seq: number, ids: readonly string[]): Promise<void> {
-    return this.attachmentMem.bindTo(productId, seq, ids);
-  }
-
-  /** The uploads carried by messages `seqs`. */
-  messageAttachments(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]> {
-    return this.attachmentMem.ofMessages(productId, seqs);
-  }
-
-  /** Unsent uploads older than `beforeMs`. */
-  orphanAttachments(beforeMs: number, limit: number): Promise<AttachmentRecord[]> {
-    return this.attachmentMem.orphansBefore(beforeMs, limit);
-  }
-
-  /** Deletes upload records. */
-  deleteAttachments(ids: readonly string[]): Promise<void> {
-    return this.attachmentMem.delete(ids);
-  }
+  /** The uploads (issue 12): memory-attachments.ts. */
+  readonly attachments: AttachmentStore = new MemoryAttachments();
 
   /** Resolves while the store is open. */
   async ping(): Promise<void> {

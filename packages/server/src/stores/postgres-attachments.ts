@@ -1,10 +1,10 @@
 import { escapeIdentifier, type Pool } from 'pg';
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentRecord, AttachmentStore, ClaimRef } from './attachment-types.js';
 import { attachmentValues, checkClaim, insertAttachmentSql, toAttachment, type AttachmentRow } from './attachment-rows.js';
 import { inTransaction } from './postgres/pool.js';
 
 /** The PostgreSQL side of the attachment store methods (issue 12), on the PostgresStore's pool. */
-export class PostgresAttachments {
+export class PostgresAttachments implements AttachmentStore {
   private readonly t: string;
 
   constructor(

@@ -36,7 +36,7 @@ import {
   type RoomRow,
 } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentStore } from './attachment-types.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from './postgres/migrations.js';
@@ -79,8 +79,8 @@ export class PostgresStore implements ChatStore {
   private readonly moderation: PostgresModeration;
 
   private readonly reads: PostgresReads;
-  // Attachments (issue 12): postgres-attachments.ts
-  private readonly attachmentSql: PostgresAttachments;
+  /** The uploads (issue 12): postgres-attachments.ts. */
+  readonly attachments: AttachmentStore;
 
   private constructor(
     private readonly pool: Pool,
@@ -90,7 +90,7 @@ export class PostgresStore implements ChatStore {
     this.sql = statements(schema);
     this.contentCache = new DecryptedContentCache(cipher);
     this.reads = new PostgresReads(pool, schema);
-    this.attachmentSql = new PostgresAttachments(pool, schema);
+    this.attachments = new PostgresAttachments(pool, schema);
     this.moderation = new PostgresModeration(pool, schema, {
       insertMessages: (client, productId, afterSeq, drafts) => this.insertMessages(client, productId, afterSeq, drafts),
       decode: (row) => this.decode(row),
@@ -332,42 +332,6 @@ export class PostgresStore implements ChatStore {
   /** Unread messages of one reader; see ChatStore.unreadCount. */
   async unreadCount(productId: string, userId: string): Promise<number> {
     return this.reads.unreadCount(productId, userId);
-  }
-
-  // ── Attachments (issue 12): the statements live in postgres-attachments.ts ──
-  /** Stores an upload's record. */
-  saveAttachment(record: AttachmentRecord): Promise<void> {
-    return this.attachmentSql.save(record);
-  }
-
-  /** One upload, or null. */
-  getAttachment(id: string): Promise<AttachmentRecord | null> {
-    return this.attachmentSql.get(id);
-  }
-
-  /** Reserves uploads for one send (see ChatStore). */
-  claimAttachments(productId: string, uploaderId: string, refs: readonly ClaimRef[], claimKey: string): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.claimFor(productId, uploaderId, refs, claimKey);
-  }
-
-  /** Marks claimed uploads as carried by message `seq`. */
-  bindAttachments(productId: string, seq: number, ids: readonly string[]): Promise<void> {
-    return this.attachmentSql.bindTo(productId, seq, ids);
-  }
-
-  /** The uploads carried by messages `seqs`. */
-  messageAttachments(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.ofMessages(productId, seqs);
-  }
-
-  /** Unsent uploads older than `beforeMs`. */
-  orphanAttachments(beforeMs: number, limit: number): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.orphansBefore(beforeMs, limit);
-  }
-
-  /** Deletes upload records. */
-  deleteAttachments(ids: readonly string[]): Promise<void> {
-    return this.attachmentSql.delete(ids);
   }
 
   /** Resolves when PostgreSQL answers `SELECT 1` through the pool. */

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentRecord, AttachmentStore, ClaimRef } from './attachment-types.js';
 import { attachmentValues, checkClaim, insertAttachmentSql, toAttachment, type AttachmentRow } from './attachment-rows.js';
 
 /** The SQLite side of the attachment store methods (issue 12), on the SqliteStore's connection. */
-export class SqliteAttachments {
+export class SqliteAttachments implements AttachmentStore {
   private readonly insert: Database.Statement<(string | number | null)[]>;
   private readonly select: Database.Statement<[string], AttachmentRow>;
   private readonly claim: Database.Statement<[string, string, number, string]>;

@@ -42,7 +42,7 @@ import {
   type RoomRow,
 } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentStore } from './attachment-types.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 /** How to open a {@link SqliteStore}. */
@@ -373,44 +373,9 @@ export class SqliteStore implements ChatStore {
   }
 
   private attachmentStatements?: SqliteAttachments;
-  private get attachmentSql(): SqliteAttachments {
+  /** The uploads (issue 12): sqlite-attachments.ts. Prepared on first use (after the migrations made the table). */
+  get attachments(): AttachmentStore {
     return (this.attachmentStatements ??= new SqliteAttachments(this.db));
-  }
-
-  // ── Attachments (issue 12): the statements live in sqlite-attachments.ts ──
-  /** Stores an upload's record. */
-  saveAttachment(record: AttachmentRecord): Promise<void> {
-    return this.attachmentSql.save(record);
-  }
-
-  /** One upload, or null. */
-  getAttachment(id: string): Promise<AttachmentRecord | null> {
-    return this.attachmentSql.get(id);
-  }
-
-  /** Reserves uploads for one send (see ChatStore). */
-  claimAttachments(productId: string, uploaderId: string, refs: readonly ClaimRef[], claimKey: string): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.claimFor(productId, uploaderId, refs, claimKey);
-  }
-
-  /** Marks claimed uploads as carried by message `seq`. */
-  bindAttachments(productId: string, seq: number, ids: readonly string[]): Promise<void> {
-    return this.attachmentSql.bindTo(productId, seq, ids);
-  }
-
-  /** The uploads carried by messages `seqs`. */
-  messageAttachments(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.ofMessages(productId, seqs);
-  }
-
-  /** Unsent uploads older than `beforeMs`. */
-  orphanAttachments(beforeMs: number, limit: number): Promise<AttachmentRecord[]> {
-    return this.attachmentSql.orphansBefore(beforeMs, limit);
-  }
-
-  /** Deletes upload records. */
-  deleteAttachments(ids: readonly string[]): Promise<void> {
-    return this.attachmentSql.delete(ids);
   }
 
   /** Resolves when the database file answers `SELECT 1` (throws once closed). */

@@ -14,8 +14,8 @@ import type {
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 
-import type { AttachmentRecord, ClaimRef } from './attachment-types.js';
-export type { AttachmentRecord, ClaimRef } from './attachment-types.js';
+import type { AttachmentStore, ClaimRef } from './attachment-types.js';
+export type { AttachmentRecord, AttachmentStore, ClaimRef } from './attachment-types.js';
 
 /** A signed-in user as the store records them. */
 export interface UserRef {
@@ -136,25 +136,9 @@ export interface ChatStore {
   addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport>;
   /** The room's reports, by seq then time. */
   reports(productId: string): Promise<MessageReport[]>;
-  // ── Attachments (issue 12): uploaded images and the messages that carry them (attachments.ts) ──
-  /** Stores the record of a fresh upload (its blobs are written already). */
-  saveAttachment(record: AttachmentRecord): Promise<void>;
-  /** One upload, or null. */
-  getAttachment(id: string): Promise<AttachmentRecord | null>;
-  /**
-   * Reserves uploads for one send in one transaction: each must be the uploader's, in the room, and not
-   * reserved by another send (`claimKey` is the send's idempotency key, so a retry claims them again).
-   * Sets the alt text. Returns the records in `refs` order. Throws ChatError INVALID_INPUT.
-   */
-  claimAttachments(productId: string, uploaderId: string, refs: readonly ClaimRef[], claimKey: string): Promise<AttachmentRecord[]>;
-  /** Marks claimed uploads as carried by the message `seq` (idempotent). */
-  bindAttachments(productId: string, seq: number, ids: readonly string[]): Promise<void>;
-  /** The uploads carried by the messages `seqs` of the room, by seq then position. */
-  messageAttachments(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]>;
-  /** Uploads no message carries that were made before `beforeMs` (the orphan sweep). */
-  orphanAttachments(beforeMs: number, limit: number): Promise<AttachmentRecord[]>;
-  /** Deletes upload records (their blobs are the caller's). */
-  deleteAttachments(ids: readonly string[]): Promise<void>;
+  // ── Attachments (issue 12): uploaded images and the messages that carry them (attachment-types.ts) ──
+  /** The uploads: records of images in the blob store, claimed by sends, bound to their messages. */
+  readonly attachments: AttachmentStore;
   // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts ──
   /**
    * Moves `userId`'s read position in the room forward to `seq` (clamped to the room's lastSeq; an older

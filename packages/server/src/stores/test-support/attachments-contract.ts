@@ -54,17 +54,17 @@ export function describeAttachmentContract(name: string, makeStore: () => Promis
 
     it('saves and reads an upload', async () => {
       const r = record('p-1', 'u-1');
-      await store.saveAttachment(r);
-      expect(await store.getAttachment(r.id)).toEqual(r);
-      expect(await store.getAttachment(globalThis.crypto.randomUUID())).toBeNull();
+      await store.attachments.save(r);
+      expect(await store.attachments.get(r.id)).toEqual(r);
+      expect(await store.attachments.get(globalThis.crypto.randomUUID())).toBeNull();
     });
 
     it('claims for one send only: the uploader, the room, the same key again', async () => {
       const a = record('p-1', 'u-1');
       const b = record('p-1', 'u-1');
-      await store.saveAttachment(a);
-      await store.saveAttachment(b);
-      const claimed = await store.claimAttachments(
+      await store.attachments.save(a);
+      await store.attachments.save(b);
+      const claimed = await store.attachments.claimFor(
         'p-1',
         'u-1',
         [
@@ -78,13 +78,13 @@ export function describeAttachmentContract(name: string, makeStore: () => Promis
         [a.id, 'first', 1],
       ]);
       // A retry of the same send claims them again.
-      await expect(store.claimAttachments('p-1', 'u-1', [{ id: a.id, alt: 'first' }], 'k-1')).resolves.toHaveLength(1);
+      await expect(store.attachments.claimFor('p-1', 'u-1', [{ id: a.id, alt: 'first' }], 'k-1')).resolves.toHaveLength(1);
       // Another send, an upload never saved, another room, another user.
       const refused = [
-        () => store.claimAttachments('p-1', 'u-1', [{ id: a.id, alt: '' }], 'k-2'),
-        () => store.claimAttachments('p-1', 'u-2', [{ id: record('p-1', 'u-2').id, alt: '' }], 'k-3'),
-        () => store.claimAttachments('p-2', 'u-1', [{ id: a.id, alt: '' }], 'k-1'),
-        () => store.claimAttachments('p-1', 'u-2', [{ id: a.id, alt: '' }], 'k-1'),
+        () => store.attachments.claimFor('p-1', 'u-1', [{ id: a.id, alt: '' }], 'k-2'),
+        () => store.attachments.claimFor('p-1', 'u-2', [{ id: record('p-1', 'u-2').id, alt: '' }], 'k-3'),
+        () => store.attachments.claimFor('p-2', 'u-1', [{ id: a.id, alt: '' }], 'k-1'),
+        () => store.attachments.claimFor('p-1', 'u-2', [{ id: a.id, alt: '' }], 'k-1'),
       ];
       for (const claim of refused) {
         await expect(claim()).rejects.toBeInstanceOf(ChatError);
@@ -95,8 +95,8 @@ export function describeAttachmentContract(name: string, makeStore: () => Promis
       const a = record('p-1', 'u-1');
       const b = record('p-1', 'u-1');
       const c = record('p-1', 'u-1');
-      for (const r of [a, b, c]) await store.saveAttachment(r);
-      await store.claimAttachments(
+      for (const r of [a, b, c]) await store.attachments.save(r);
+      await store.attachments.claimFor(
         'p-1',
         'u-1',
         [
@@ -105,17 +105,17 @@ export function describeAttachmentContract(name: string, makeStore: () => Promis
         ],
         'k-1',
       );
-      await store.bindAttachments('p-1', 7, [b.id, a.id]);
-      await store.claimAttachments('p-1', 'u-1', [{ id: c.id, alt: 'c' }], 'k-2');
-      await store.bindAttachments('p-1', 3, [c.id]);
-      const listed = await store.messageAttachments('p-1', [3, 7, 9]);
+      await store.attachments.bindTo('p-1', 7, [b.id, a.id]);
+      await store.attachments.claimFor('p-1', 'u-1', [{ id: c.id, alt: 'c' }], 'k-2');
+      await store.attachments.bindTo('p-1', 3, [c.id]);
+      const listed = await store.attachments.ofMessages('p-1', [3, 7, 9]);
       expect(listed.map((r) => [r.messageSeq, r.alt])).toEqual([
         [3, 'c'],
         [7, 'b'],
         [7, 'a'],
       ]);
-      expect(await store.messageAttachments('p-2', [3, 7])).toEqual([]);
-      expect(await store.messageAttachments('p-1', [])).toEqual([]);
+      expect(await store.attachments.ofMessages('p-2', [3, 7])).toEqual([]);
+      expect(await store.attachments.ofMessages('p-1', [])).toEqual([]);
     });
 
     it('lists unsent uploads older than a time, oldest first, and deletes them', async () => {
@@ -123,14 +123,14 @@ export function describeAttachmentContract(name: string, makeStore: () => Promis
       const old2 = record('p-1', 'u-1', T0 - 2000);
       const fresh = record('p-1', 'u-1', T0);
       const sent = record('p-1', 'u-1', T0 - 5000);
-      for (const r of [old2, fresh, old1, sent]) await store.saveAttachment(r);
-      await store.claimAttachments('p-1', 'u-1', [{ id: sent.id, alt: '' }], 'k');
-      await store.bindAttachments('p-1', 1, [sent.id]);
-      expect((await store.orphanAttachments(T0 - 1000, 10)).map((r) => r.id)).toEqual([old1.id, old2.id]);
-      expect((await store.orphanAttachments(T0 - 1000, 1)).map((r) => r.id)).toEqual([old1.id]);
-      await store.deleteAttachments([old1.id, old2.id]);
-      expect(await store.getAttachment(old1.id)).toBeNull();
-      expect(await store.orphanAttachments(T0 + 1, 10)).toHaveLength(1);
+      for (const r of [old2, fresh, old1, sent]) await store.attachments.save(r);
+      await store.attachments.claimFor('p-1', 'u-1', [{ id: sent.id, alt: '' }], 'k');
+      await store.attachments.bindTo('p-1', 1, [sent.id]);
+      expect((await store.attachments.orphansBefore(T0 - 1000, 10)).map((r) => r.id)).toEqual([old1.id, old2.id]);
+      expect((await store.attachments.orphansBefore(T0 - 1000, 1)).map((r) => r.id)).toEqual([old1.id]);
+      await store.attachments.delete([old1.id, old2.id]);
+      expect(await store.attachments.get(old1.id)).toBeNull();
+      expect(await store.attachments.orphansBefore(T0 + 1, 10)).toHaveLength(1);
     });
   });
 }
