@@ -1,40 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBus } from './bus/redis.js';
-import { createAesGcmCipher } from './stores/content-cipher.js';
-import { PostgresStore } from './stores/postgres.js';
-import { api, connectStomp, createRoom, startTestServer, tokenFor, waitFor, type TestServer } from './test-support/harness.js';
-
-/** PostgreSQL and Redis as CI starts them on this machine. */
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, connectStomp, createRoom, tokenFor, waitFor, type TestServer } from './test-support/harness.js';
+import { twoInstances } from './test-support/instances.js';
 
 // Two server instances behind a load balancer: one PostgreSQL database, one Redis, nothing shared in memory.
 describe('two instances on PostgreSQL and Redis', () => {
-  const schema = `gb_scale_${randomBytes(4).toString('hex')}`;
-  const prefix = `gbtest:${randomBytes(4).toString('hex')}:`;
-  const key = randomBytes(32);
   let one: TestServer;
   let two: TestServer;
-
-  const instance = async () =>
-    startTestServer({
-      store: await PostgresStore.open({ connectionString: DATABASE_URL, schema, cipher: createAesGcmCipher(key) }),
-      bus: await RedisBus.open({ url: REDIS_URL, prefix }),
-    });
-
-  beforeAll(async () => {
-    one = await instance();
-    two = await instance();
-  });
-  afterAll(async () => {
-    await one?.dispose();
-    await two?.dispose();
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+  const pair = twoInstances('scale', { encrypted: true });
+  beforeAll(() => {
+    ({ one, two } = pair);
   });
 
   it('holds the cap when joins race across both instances', async () => {

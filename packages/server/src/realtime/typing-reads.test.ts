@@ -2,17 +2,11 @@
 // (never back to the typist's own connections, extras within the throttle dropped), across two instances
 // through Redis; read positions over REST with unreadCount in GET room and the subscribe ack, and the
 // `read` event on the reader's other connections only.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomTypingDestination, type Ack, type Room, type Viewer } from '@groupbuy/protocol';
-import { RedisBus } from '../bus/redis.js';
-import { PostgresStore } from '../stores/postgres.js';
 import { api, connectStomp, createRoom, openRaw, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
-
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
+import { twoInstances } from '../test-support/instances.js';
 
 function connectIo(server: TestServer, token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -172,27 +166,11 @@ describe('typing and read positions on one instance', () => {
 });
 
 describe('typing across two instances (Redis bus, PostgreSQL)', () => {
-  const schema = `gb_typing_${randomBytes(4).toString('hex')}`;
-  const prefix = `gbtest:${randomBytes(4).toString('hex')}:`;
   let one: TestServer;
   let two: TestServer;
-  const instance = async () =>
-    startTestServer({
-      store: await PostgresStore.open({ connectionString: DATABASE_URL, schema }),
-      bus: await RedisBus.open({ url: REDIS_URL, prefix }),
-    });
-
-  beforeAll(async () => {
-    one = await instance();
-    two = await instance();
-  });
-  afterAll(async () => {
-    await one?.dispose();
-    await two?.dispose();
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+  const pair = twoInstances('typing');
+  beforeAll(() => {
+    ({ one, two } = pair);
   });
 
   it('a typist on one instance reaches a subscriber on the other; the read event reaches the reader’s tab there', async () => {

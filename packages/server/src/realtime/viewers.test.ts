@@ -1,18 +1,10 @@
 // Presence pushed: a second viewer's arrival and departure reach the first as `viewers` events on every
 // two-way transport and across two instances, with no REST poll.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, Viewer } from '@groupbuy/protocol';
-import { RedisBus } from '../bus/redis.js';
-import { RedisPresence } from '../presence/redis.js';
-import { createAesGcmCipher } from '../stores/content-cipher.js';
-import { PostgresStore } from '../stores/postgres.js';
 import { connectStomp, createRoom, openRaw, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
-
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
+import { twoInstances } from '../test-support/instances.js';
 
 const ids = (list: readonly Viewer[] | undefined) => (list ?? []).map((v) => v.userId).sort();
 const chat = (id: string, token: string, extra = '') => `/chat/${id}?token=${encodeURIComponent(token)}${extra}`;
@@ -86,30 +78,11 @@ describe('viewers pushed on one instance', () => {
 
 // Two instances on one PostgreSQL and one Redis: viewers on either are pushed to subscribers on both.
 describe('viewers pushed across two instances', () => {
-  const schema = `gb_viewers_${randomBytes(4).toString('hex')}`;
-  const prefix = `gbtest:${randomBytes(4).toString('hex')}:`;
-  const key = randomBytes(32);
   let one: TestServer;
   let two: TestServer;
-
-  const instance = async () =>
-    startTestServer({
-      store: await PostgresStore.open({ connectionString: DATABASE_URL, schema, cipher: createAesGcmCipher(key) }),
-      bus: await RedisBus.open({ url: REDIS_URL, prefix }),
-      presence: new RedisPresence({ url: REDIS_URL, prefix }),
-    });
-
-  beforeAll(async () => {
-    one = await instance();
-    two = await instance();
-  });
-  afterAll(async () => {
-    await one?.dispose();
-    await two?.dispose();
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+  const pair = twoInstances('viewers', { encrypted: true, presence: true });
+  beforeAll(() => {
+    ({ one, two } = pair);
   });
 
   it("pushes a viewer on the other instance arriving and leaving to the first one's subscriber", async () => {
