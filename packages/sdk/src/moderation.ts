@@ -1,4 +1,24 @@
-import type { ChatMessage, Room } from '@groupbuy/protocol';
+import {
+  decide,
+  parseMuteInput,
+  parsePinBody,
+  parseReportBody,
+  parseSlowModeBody,
+  sendWait,
+  type ChatMessage,
+  type AddressList,
+  type ErrorInfo,
+  type MessageReport,
+  type PrivateNotice,
+  type Refused,
+  type Room,
+  type RoomRelation,
+  type SendGate,
+} from '@groupbuy/protocol';
+import type { ShippingAddresses } from './address.js';
+import type { MessageList } from './message-list.js';
+import type { RoomRest } from './room-rest.js';
+import type { RoomSession, RoomSessionEvents } from './types.js';
 
 /**
  * The room after a moderation SYSTEM message (issue 11): SLOW_MODE_CHANGED sets `slowModeMs`, PINNED / UNPINNED
@@ -23,4 +43,282 @@ export function applyModeration(room: Room, message: ChatMessage): Room {
 /** The seq a MESSAGE_DELETED message erased, or null for any other message. */
 export function deletedSeq(message: ChatMessage): number | null {
   return message.type === 'SYSTEM' && message.event?.type === 'MESSAGE_DELETED' ? (message.event.targetSeq ?? null) : null;
+}
+
+/** What a session's {@link Moderation} needs from it. */
+export interface ModerationHost {
+  /** The session's message list (tombstones are written into it). */
+  readonly list: MessageList;
+  /** The room's REST endpoints. */
+  readonly api: RoomRest;
+  /** The latest room snapshot, or null until loaded. */
+  room(): Room | null;
+  /** The relations the rules may see the signed-in user in (several while the buyers are not known yet). */
+  relations(): readonly RoomRelation[];
+  /** The signed-in user's id, once known. */
+  userId(): string | undefined;
+  /** Now on the server's clock, in epoch ms. */
+  serverNowMs(): number;
+  /** Why the room's feed ended for good, if it did. */
+  endedWith(): ErrorInfo | undefined;
+  /** A REST answer carried the room after the change. */
+  roomChanged(room: Room | undefined): void;
+  /** Emits a session event. */
+  emit<K extends 'notice' | 'moderation'>(type: K, payload: RoomSessionEvents[K]): void;
+}
+
+// setTimeout's delay is a signed 32-bit number of ms: a later expiry is re-checked after this long.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * One room's moderation as this user sees it (issue 11): the host's and the service's moderation calls, the
+ * user's own mute and slow-mode cooldown (decided by the protocol's `sendWait`, never re-derived here), the
+ * private notices, and the moderation SYSTEM messages applied to the room and the list.
+ */
+export class Moderation {
+  // When the user's mute ends on the server's clock, or null.
+  private muteUntilMs: number | null = null;
+  // When the user's last CHAT message was stored, on the server's clock (the cooldown counts from it).
+  private lastChatAtMs: number | null = null;
+  // A RATE_LIMITED refusal's end, on this device's clock (the server may know of a send this client did not see).
+  private refusedUntil: number | null = null;
+  private reported: RoomSessionEvents['moderation'] = { mutedUntil: null, cooldownUntil: null };
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly host: ModerationHost) {}
+
+  /** When the user's mute ends (ISO-8601, server clock), or null when they are not muted. */
+  get mutedUntil(): string | null {
+    const until = this.muteUntilMs;
+    return until !== null && until > this.host.serverNowMs() ? new Date(until).toISOString() : null;
+  }
+
+  /** Epoch ms on this device's clock until which slow mode refuses the user's next send, or null. */
+  get cooldownUntil(): number | null {
+    const room = this.host.room();
+    const now = Date.now();
+    // Off, or the user is exempt (a send right after their last one would go).
+    if (
+      !room ||
+      room.slowModeMs <= 0 ||
+      this.wait({ muteUntilMs: null, slowModeMs: room.slowModeMs, lastChatAtMs: this.host.serverNowMs() }) === null
+    ) {
+      return null;
+    }
+    const wait = this.wait({ muteUntilMs: null, slowModeMs: room.slowModeMs, lastChatAtMs: this.lastChatAtMs });
+    const fromRule = wait?.error.retryAfterMs === undefined ? null : now + wait.error.retryAfterMs;
+    const refused = this.refusedUntil !== null && this.refusedUntil > now ? this.refusedUntil : null;
+    if (fromRule === null) return refused;
+    return refused === null ? fromRule : Math.max(fromRule, refused);
+  }
+
+  /**
+   * Why a send would be refused now, when the client can tell without asking: the room rules refuse a post
+   * whatever relation the user turns out to have, a mute or slow mode's cooldown runs (`sendWait`), or the
+   * room's feed ended for good.
+   */
+  refusal(): ErrorInfo | undefined {
+    const room = this.host.room();
+    const decisions = room ? this.host.relations().map((relation) => decide(relation, 'post', room)) : [];
+    const first = decisions[0];
+    if (first && !first.ok && decisions.every((d) => !d.ok)) return first.error;
+    const wait = room ? this.wait({ muteUntilMs: this.muteUntilMs, slowModeMs: room.slowModeMs, lastChatAtMs: this.lastChatAtMs }) : null;
+    return wait ? { ...wait.error } : this.host.endedWith();
+  }
+
+  /** A stored message came in: a MESSAGE_DELETED (when `live`) erases its target; the user's own CHAT starts the cooldown. */
+  ingested(message: ChatMessage, live: boolean): void {
+    const erased = live ? deletedSeq(message) : null;
+    if (erased !== null) this.host.list.tombstone(erased);
+    const me = this.host.userId();
+    if (message.type === 'CHAT' && me !== undefined && message.sender?.userId === me) {
+      const at = Date.parse(message.createdAt);
+      if (Number.isFinite(at) && (this.lastChatAtMs === null || at > this.lastChatAtMs)) this.lastChatAtMs = at;
+      this.changed();
+    }
+  }
+
+  /** A private notice for this user: emitted as `notice`; MUTED and UNMUTED set the mute. */
+  notice(notice: PrivateNotice): void {
+    if (notice.kind === 'MUTED') {
+      const until = Date.parse(notice.until);
+      this.muteUntilMs = Number.isFinite(until) ? until : null;
+    } else if (notice.kind === 'UNMUTED') this.muteUntilMs = null;
+    this.host.emit('notice', notice);
+    this.changed();
+  }
+
+  /** An error was reported: a MUTED or RATE_LIMITED refusal with `retryAfterMs` says how long the user must wait. */
+  refused(error: ErrorInfo): void {
+    const after = error.retryAfterMs;
+    if (after === undefined || after <= 0) return;
+    if (error.code === 'MUTED') this.muteUntilMs = this.host.serverNowMs() + after;
+    else if (error.code === 'RATE_LIMITED') this.refusedUntil = Date.now() + after;
+    else return;
+    this.changed();
+  }
+
+  /**
+   * Something the mute or cooldown depends on may have changed (the room's slow mode, the user's relation, the
+   * clock): emits `moderation` when either value differs from the last one emitted, and arms the timer that
+   * clears them when they pass.
+   */
+  changed(): void {
+    if (this.closed) return;
+    const now = { mutedUntil: this.mutedUntil, cooldownUntil: this.cooldownUntil };
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const ends = [
+      now.mutedUntil === null ? null : Date.parse(now.mutedUntil) - this.host.serverNowMs(),
+      now.cooldownUntil === null ? null : now.cooldownUntil - Date.now(),
+    ];
+    const next = Math.min(...ends.filter((ms): ms is number => ms !== null));
+    if (Number.isFinite(next)) this.timer = setTimeout(() => this.changed(), Math.min(Math.max(next, 0) + 1, MAX_TIMER_MS));
+    if (now.mutedUntil === this.reported.mutedUntil && now.cooldownUntil === this.reported.cooldownUntil) return;
+    this.reported = now;
+    this.host.emit('moderation', { ...now });
+  }
+
+  /** The session is gone: no timer, no more events. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  /** `DELETE …/messages/{seq}`: erases a message (the host, the service, or its sender within 5 minutes). */
+  async deleteMessage(seq: number): Promise<void> {
+    await this.host.api.call('DELETE', `/messages/${String(seq)}`);
+  }
+
+  /** `POST …/mutes {userId, durationMs}` (host, service). */
+  async mute(userId: string, durationMs: number): Promise<void> {
+    await this.host.api.call('POST', '/mutes', parseMuteInput({ userId, durationMs }));
+  }
+
+  /** `DELETE …/mutes/{userId}` (host, service). */
+  async unmute(userId: string): Promise<void> {
+    await this.host.api.call('DELETE', `/mutes/${encodeURIComponent(userId)}`);
+  }
+
+  /** `POST …/messages/{seq}/reports {reason}`. */
+  async report(seq: number, reason: string): Promise<void> {
+    await this.host.api.call('POST', `/messages/${String(seq)}/reports`, parseReportBody({ reason }));
+  }
+
+  /** `GET …/reports` (host, service): the room's reports. */
+  async reports(): Promise<MessageReport[]> {
+    return (await this.host.api.call<{ reports: MessageReport[] }>('GET', '/reports')).body.reports;
+  }
+
+  /** `PUT …/slow-mode {slowModeMs}` (host, service); 0 turns it off. */
+  async setSlowMode(slowModeMs: number): Promise<void> {
+    this.host.roomChanged((await this.host.api.call<Room>('PUT', '/slow-mode', parseSlowModeBody({ slowModeMs }))).body);
+  }
+
+  /** `PUT …/pin {seq}` (host, service): pins a NOTIFICATION. */
+  async pin(seq: number): Promise<void> {
+    this.host.roomChanged((await this.host.api.call<Room>('PUT', '/pin', parsePinBody({ seq }))).body);
+  }
+
+  /** `DELETE …/pin` (host, service). */
+  async unpin(): Promise<void> {
+    this.host.roomChanged((await this.host.api.call<Room>('DELETE', '/pin')).body);
+  }
+
+  // The protocol's wait for a send now, or null when it may go: only when every relation the user may
+  // turn out to have must wait (the seller and the service never do).
+  private wait(gate: SendGate): Refused | null {
+    const now = this.host.serverNowMs();
+    const waits = this.host.relations().map((relation) => sendWait(relation, gate, now));
+    const first = waits[0];
+    return first && waits.every((w) => w !== null) ? first : null;
+  }
+}
+
+/** The members of {@link RoomSession} that {@link ModeratedSession} provides. */
+type ModerationMembers =
+  | 'mutedUntil'
+  | 'cooldownUntil'
+  | 'deleteMessage'
+  | 'mute'
+  | 'unmute'
+  | 'report'
+  | 'reports'
+  | 'setSlowMode'
+  | 'pin'
+  | 'unpin'
+  | 'address'
+  | 'addresses'
+  | 'addressesCsv';
+
+/**
+ * The moderation and shipping-address half of the {@link RoomSession} API (issue 11), which the session class
+ * extends: every member hands over to the session's {@link Moderation} or {@link ShippingAddresses}.
+ */
+export abstract class ModeratedSession implements Pick<RoomSession, ModerationMembers> {
+  /** The room's moderation state and calls. */
+  protected abstract readonly moderation: Moderation;
+  /** @inheritdoc */
+  abstract readonly address: ShippingAddresses;
+
+  /** @inheritdoc */
+  get mutedUntil(): string | null {
+    return this.moderation.mutedUntil;
+  }
+
+  /** @inheritdoc */
+  get cooldownUntil(): number | null {
+    return this.moderation.cooldownUntil;
+  }
+
+  /** @inheritdoc */
+  deleteMessage(seq: number): Promise<void> {
+    return this.moderation.deleteMessage(seq);
+  }
+
+  /** @inheritdoc */
+  mute(userId: string, durationMs: number): Promise<void> {
+    return this.moderation.mute(userId, durationMs);
+  }
+
+  /** @inheritdoc */
+  unmute(userId: string): Promise<void> {
+    return this.moderation.unmute(userId);
+  }
+
+  /** @inheritdoc */
+  report(seq: number, reason: string): Promise<void> {
+    return this.moderation.report(seq, reason);
+  }
+
+  /** @inheritdoc */
+  reports(): Promise<MessageReport[]> {
+    return this.moderation.reports();
+  }
+
+  /** @inheritdoc */
+  setSlowMode(slowModeMs: number): Promise<void> {
+    return this.moderation.setSlowMode(slowModeMs);
+  }
+
+  /** @inheritdoc */
+  pin(seq: number): Promise<void> {
+    return this.moderation.pin(seq);
+  }
+
+  /** @inheritdoc */
+  unpin(): Promise<void> {
+    return this.moderation.unpin();
+  }
+
+  /** @inheritdoc */
+  addresses(): Promise<AddressList> {
+    return this.address.list();
+  }
+
+  /** @inheritdoc */
+  addressesCsv(): Promise<string> {
+    return this.address.csv();
+  }
 }

@@ -6,6 +6,8 @@ import { joinUrl } from './url.js';
 export interface RestResult<T> {
   /** The parsed JSON body (undefined for 204). */
   body: T;
+  /** The body as text (a CSV answer, issue 11's `?format=csv`, is not JSON). */
+  text: string;
   /** serverTime − clientTime in ms, or undefined when the response had no readable `Date` header. */
   serverTimeOffsetMs: number | undefined;
 }
@@ -35,10 +37,10 @@ export class RestClient {
   }
 
   /**
-   * `GET|POST|DELETE /api/chat{path}`; a 401 is retried once with a fresh token, and when that is refused
+   * `GET|POST|PUT|DELETE /api/chat{path}`; a 401 is retried once with a fresh token, and when that is refused
    * too (or `getToken()` throws for it) `onRefused` hears of it.
    */
-  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<RestResult<T>> {
+  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<RestResult<T>> {
     try {
       return await this.attempt<T>(method, path, await this.options.token(false), body);
     } catch (err) {
@@ -88,6 +90,6 @@ export class RestClient {
     // middle of that, against the middle of the request on the local clock.
     const date = Date.parse(res.headers.get('date') ?? '');
     const offset = Number.isFinite(date) ? Math.round(date + 500 - (sentAt + Date.now()) / 2) : undefined;
-    return { body: json as T, serverTimeOffsetMs: offset };
+    return { body: json as T, text, serverTimeOffsetMs: offset };
   }
 }

@@ -7,7 +7,7 @@ import {
   type Viewer,
   type ViewerList,
 } from '@groupbuy/protocol';
-import type { RestClient } from './rest.js';
+import type { RestClient, RestResult } from './rest.js';
 
 /** The Room in a REST answer (rooms, join, leave answer the bare Room), or undefined for anything else. */
 function roomOf(body: unknown): Room | undefined {
@@ -64,7 +64,8 @@ export class RoomRest {
     return (await this.call<{ seq: number; unreadCount: number }>('POST', '/read', { seq })).body;
   }
 
-  private async call<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
+  /** Any route under `/rooms/{id}` (moderation, addresses: issue 11); a refused write is reported as well as thrown. */
+  async call<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<RestResult<T>> {
     try {
       const res = await this.rest.request<T>(method, `/rooms/${encodeURIComponent(this.productId)}${path}`, body);
       if (res.serverTimeOffsetMs !== undefined) this.serverTimeOffsetMs = res.serverTimeOffsetMs;

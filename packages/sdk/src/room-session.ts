@@ -1,11 +1,8 @@
 import {
   ChatError,
   ROOM_ENDING_CODES,
-  decide,
   toChatError,
-  type Ack,
   type ChatMessage,
-  type ClientCommand,
   type ErrorInfo,
   type Participant,
   type Room,
@@ -15,7 +12,6 @@ import {
 import { CatchUp } from './catch-up.js';
 import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
-import type { RestClient } from './rest.js';
 import { RoomRest } from './room-rest.js';
 import { uploadImage, type UploadOptions, type UploadedImage } from './attachments.js';
 import type { SendOptions } from './sends.js';
@@ -24,37 +20,20 @@ import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
 import { TypingThrottle, TypingUsers } from './typing.js';
 import { UnreadCounter } from './unread.js';
-import { applyModeration, deletedSeq } from './moderation.js';
-import type { ConnectionState, CurrentUser, Listener, OutboxStorage, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
+import { ModeratedSession, Moderation, applyModeration } from './moderation.js';
+import { ShippingAddresses } from './address.js';
+import type { SessionHost } from './session-host.js';
+import type { ConnectionState, Listener, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
 
-/** What a session needs from the client that owns the connection. */
-export interface SessionHost {
-  /** The connection state. */
-  readonly state: ConnectionState;
-  /** The signed-in user, once known. */
-  readonly user: CurrentUser | null;
-  /** True while a transport is open and commands can be sent. */
-  readonly live: boolean;
-  /** REST calls with the client's token. */
-  readonly rest: RestClient;
-  /** The server's base URL (part of the persisted outbox's key). */
-  readonly baseUrl: string;
-  /** Where waiting sends are persisted. */
-  readonly outboxStorage: OutboxStorage;
-  /** Sends a command on the open transport; rejects when there is none or it drops. */
-  command(command: ClientCommand): Promise<Ack>;
-  /** Makes a client message id. */
-  createClientMsgId(): string;
-  /** The session was disposed: forget it. */
-  forget(session: Session): void;
-}
+export type { SessionHost } from './session-host.js';
 
 /**
  * The {@link RoomSession} implementation: one room's {@link SessionLifecycle} (load, subscribe, live, ended)
  * over its message list, its {@link Roster}, the {@link CatchUp} that keeps the list gap-free across
- * reconnects, and the {@link Sends} that deliver the outbox in order.
+ * reconnects, the {@link Sends} that deliver the outbox in order, and (from {@link ModeratedSession}) the
+ * room's {@link Moderation} and {@link ShippingAddresses}.
  */
-export class Session implements RoomSession {
+export class Session extends ModeratedSession implements RoomSession {
   /** @inheritdoc */
   room: Room | null = null;
 
@@ -65,6 +44,9 @@ export class Session implements RoomSession {
   private readonly roster: Roster;
   private readonly catchUp: CatchUp;
   private readonly sends: Sends;
+  protected readonly moderation: Moderation;
+  /** @inheritdoc */
+  readonly address: ShippingAddresses;
   // How many `client.room()` callers hold this session (two widgets of one product share it).
   private holders = 1;
   private messagesQueued = false;
@@ -78,7 +60,20 @@ export class Session implements RoomSession {
     /** @inheritdoc */
     readonly productId: string,
   ) {
+    super();
     this.api = new RoomRest(host.rest, productId, (error) => this.fail(error));
+    this.moderation = new Moderation({
+      list: this.list,
+      api: this.api,
+      room: () => this.room,
+      relations: () => this.roster.relations(this.host.user),
+      userId: () => this.host.user?.userId,
+      serverNowMs: () => Date.now() + this.serverTimeOffsetMs,
+      endedWith: () => this.lifecycle.endedWith,
+      roomChanged: (room) => this.applyRoom(room),
+      emit: (type, payload) => this.events.emit(type, payload),
+    });
+    this.address = new ShippingAddresses(this.api);
     this.roster = new Roster({
       fetchParticipants: () => this.api.participants(),
       room: () => this.room,
@@ -86,6 +81,7 @@ export class Session implements RoomSession {
         if (list === 'viewers') this.events.emit('viewers', this.roster.viewers);
         else {
           this.events.emit('participants', this.roster.participants);
+          this.moderation.changed();
           this.sends.refuseWaiting();
         }
       },
@@ -106,7 +102,7 @@ export class Session implements RoomSession {
       user: () => this.host.user,
       now: () => new Date(Date.now() + this.serverTimeOffsetMs).toISOString(),
       createClientMsgId: () => this.host.createClientMsgId(),
-      refusal: () => this.refusal(),
+      refusal: () => this.moderation.refusal(),
       live: () => this.lifecycle.live,
       command: (entry) => this.host.command({ type: 'send', roomId: this.productId, ...entry }),
       stored: (message) => this.ingest([message], true),
@@ -266,6 +262,7 @@ export class Session implements RoomSession {
   end(): void {
     if (!this.lifecycle.dispose()) return;
     this.roster.close();
+    this.moderation.close();
     this.typers.clear();
     this.sends.persist(); // what changed in this task (the page closing right after a send) is kept
     this.sends.close();
@@ -334,6 +331,9 @@ export class Session implements RoomSession {
       case 'read':
         this.unread.readUpTo(event.seq, this.storedMessages(), this.host.user?.userId);
         break;
+      case 'notice':
+        this.moderation.notice(event.notice);
+        break;
     }
   }
 
@@ -374,10 +374,9 @@ export class Session implements RoomSession {
       this.sends.delivered(message);
       if (!this.list.insert(message, me)) continue;
       added += 1;
+      this.moderation.ingested(message, live);
       if (!live) continue;
       this.applyMessageToRoom(message);
-      const erased = deletedSeq(message);
-      if (erased !== null) this.list.tombstone(erased);
       this.unread.arrived(message, me);
       if (message.sender) this.typers.drop(message.sender.userId); // their message is what they were typing
       updates.push(this.roster.apply(message)); // a JOINED/LEFT, before the 'message' listeners look
@@ -398,33 +397,25 @@ export class Session implements RoomSession {
       return;
     }
     const closedAt = snapshot.status === 'ACTIVE' ? null : (room.closedAt ?? message.createdAt);
-    this.room = applyModeration({ ...room, ...snapshot, closedAt, lastSeq: message.seq }, message);
-    this.events.emit('room', this.room);
-    this.sends.refuseWaiting();
+    this.roomChanged(applyModeration({ ...room, ...snapshot, closedAt, lastSeq: message.seq }, message));
   }
 
   /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
   private applyRoom(room: Room | undefined): void {
     if (!room || this.lifecycle.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
     this.unread.fromServer(room.unreadCount, room.lastSeq);
+    this.roomChanged(room);
+  }
+
+  private roomChanged(room: Room): void {
     this.room = room;
     this.events.emit('room', room);
+    this.moderation.changed(); // slow mode, or the user's relation (host, buyer) may have changed
     this.sends.refuseWaiting();
   }
 
-  /**
-   * Why a send would be refused now, when the client can tell without asking: the room rules refuse a post
-   * by the user whatever relation they turn out to have, or the room's feed ended for good.
-   */
-  private refusal(): ErrorInfo | undefined {
-    const room = this.room;
-    const decisions = room ? this.roster.relations(this.host.user).map((relation) => decide(relation, 'post', room)) : [];
-    const first = decisions[0];
-    if (first && !first.ok && decisions.every((d) => !d.ok)) return first.error;
-    return this.lifecycle.endedWith;
-  }
-
   private fail(error: ErrorInfo, clientMsgId?: string): void {
+    this.moderation.refused(error);
     this.events.emit('error', clientMsgId === undefined ? { ...error } : { ...error, clientMsgId });
   }
 

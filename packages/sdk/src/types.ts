@@ -1,6 +1,21 @@
 import type { SendOptions } from './sends.js';
 import type { UploadOptions, UploadedImage } from './attachments.js';
-import type { Ack, ChatMessage, ClientCommand, ErrorCode, ErrorInfo, Participant, Room, ServerEvent, Viewer } from '@groupbuy/protocol';
+import type {
+  Ack,
+  AddressList,
+  ChatMessage,
+  ClientCommand,
+  ErrorCode,
+  ErrorInfo,
+  MessageReport,
+  Participant,
+  PrivateNotice,
+  Room,
+  ServerEvent,
+  ShippingAddress,
+  ShippingAddressInput,
+  Viewer,
+} from '@groupbuy/protocol';
 
 /**
  * The client's connection, as a string union (logs read as words, not numbers). `'auth-required'`: the
@@ -161,6 +176,24 @@ export interface RoomSessionEvents {
   typing: readonly Viewer[];
   /** The unread count changed (issue 12). */
   unread: number;
+  /** Something only this user is told (issue 11): PII_MASKED (use the address form), MUTED, UNMUTED. */
+  notice: PrivateNotice;
+  /** The user's mute or slow-mode cooldown began, changed or ended (issue 11): the new values of both. */
+  moderation: { mutedUntil: string | null; cooldownUntil: number | null };
+}
+
+/**
+ * The signed-in buyer's own shipping address in one room (issue 11, `session.address`): stored apart from the
+ * chat, read only by them and the seller. Every method throws a ChatError on refusal; `save` checks the input
+ * with the protocol's `parseShippingAddressInput` first (INVALID_INPUT naming the field, as the server would).
+ */
+export interface ShippingAddressApi {
+  /** The user's saved address, or null when they gave none. */
+  get(): Promise<ShippingAddress | null>;
+  /** Saves (replaces) the address; resolves with it as stored, normalised (phone dashed). */
+  save(input: ShippingAddressInput): Promise<ShippingAddress>;
+  /** Forgets the address. */
+  remove(): Promise<void>;
 }
 
 /** Listener type for {@link RoomSessionEvents}. */
@@ -235,6 +268,39 @@ export interface RoomSession {
   retry(clientMsgId: string): void;
   /** Drops a failed or queued message. */
   discard(clientMsgId: string): void;
+  /**
+   * When the user's mute in this room ends (ISO-8601, server clock), or null (issue 11): set by a MUTED notice
+   * or a send refused MUTED, cleared by UNMUTED or when it passes. A send meanwhile fails with MUTED.
+   */
+  readonly mutedUntil: string | null;
+  /**
+   * Epoch ms on this device's clock (compare with `Date.now()`) until which slow mode refuses the user's next
+   * send, or null: from the room's `slowModeMs` and the user's last stored message (the protocol's `sendWait`),
+   * or a RATE_LIMITED refusal's `retryAfterMs`. Null for the host and the service, and while slow mode is off.
+   */
+  readonly cooldownUntil: number | null;
+  /** Erases a message (the host, the service, or its sender within 5 minutes); it comes back as a tombstone. */
+  deleteMessage(seq: number): Promise<void>;
+  /** Mutes a user for `durationMs` (1 s – 7 days; host and service): their sends are refused with MUTED. */
+  mute(userId: string, durationMs: number): Promise<void>;
+  /** Lifts a user's mute (host and service). */
+  unmute(userId: string): Promise<void>;
+  /** Reports a message to the seller, with a reason of 1–500 characters. */
+  report(seq: number, reason: string): Promise<void>;
+  /** The room's reports (host and service). */
+  reports(): Promise<MessageReport[]>;
+  /** Sets slow mode: one CHAT message per `slowModeMs` per user, 0 = off (host and service). */
+  setSlowMode(slowModeMs: number): Promise<void>;
+  /** Pins a NOTIFICATION under the header (host and service); `room.pinned` follows. */
+  pin(seq: number): Promise<void>;
+  /** Takes the pinned notice down (host and service). */
+  unpin(): Promise<void>;
+  /** The signed-in buyer's own shipping address in this room. */
+  readonly address: ShippingAddressApi;
+  /** Every buyer's shipping address (host and service; FORBIDDEN for anyone else). */
+  addresses(): Promise<AddressList>;
+  /** The same list as CSV, for the seller's shipping tool (host and service). */
+  addressesCsv(): Promise<string>;
   /**
    * Lets go of this session: each `client.room(productId)` call is paired with one `dispose()`, and the
    * session unsubscribes and frees everything when the last holder disposed it (it cannot be used after).
