@@ -175,6 +175,29 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     }
   });
 
+  itWithProcess('loads, subscribes and delivers a send made while the server was down when it comes up', async () => {
+    const proc = new ServerProcess();
+    try {
+      await proc.start();
+      const base = proc.url;
+      const room = await createRoom(base);
+      const annToken = await devToken(base, 'ann');
+      await proc.kill();
+      // A page opened while the server is down: the load fails, the send waits in the outbox.
+      const ann = testClient({ baseUrl: base, getToken: () => annToken, transport: factory() }).room(room.productId);
+      await expect(ann.ready()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      const sent = ann.send('written while down');
+      await proc.start();
+      // Nobody calls ready() again: the session (or the connection) tries by itself.
+      await waitFor('the send to be stored', () => ann.messages.find((m) => m.clientMsgId === sent.clientMsgId)?.status === 'sent', 30_000);
+      expect(ann.state).toBe('open');
+      expect((await storedContents(base, room.productId)).filter((c) => c === 'written while down')).toHaveLength(1);
+    } finally {
+      closeClients();
+      await proc.dispose();
+    }
+  });
+
   it('stores and shows a message once when its acknowledgement is lost with the connection', async () => {
     const room = await createRoom(env.url);
     const transport = losingNextAck(factory(), () => env.server.dropConnections());

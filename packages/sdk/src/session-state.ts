@@ -7,7 +7,9 @@ import { ROOM_ENDING_CODES, type Ack, type ErrorInfo, type Room } from '@groupbu
  *
  * - `loading`: the room, the latest page and the participants are being read; `done` is what `ready()` hands
  *   out; `stale` once the connection dropped meanwhile (the first subscription then re-reads the room).
- * - `unloaded`: that load failed (the server unreachable, the room unknown); `ready()` or the next connection tries again.
+ * - `unloaded`: that load failed (the server unreachable, the room unknown); `ready()` or the next connection tries again,
+ *   and when the server did not answer while the transport is open (a plain-WS transport opens no socket before the
+ *   first subscribe, so no connection failure would ever come), `retry` loads again after a backoff.
  * - `paused`: loaded, with no subscription (no connection yet, or it dropped); `stale` when the room must be
  *   re-read as the next subscription starts (it was subscribed before, so it may have missed changes).
  * - `subscribing`: the subscribe command is on its way (with `sinceSeq` = the last contiguous seq).
@@ -19,13 +21,18 @@ import { ROOM_ENDING_CODES, type Ack, type ErrorInfo, type Room } from '@groupbu
  */
 export type SessionState =
   | { readonly kind: 'loading'; readonly done: Promise<void>; readonly stale: boolean }
-  | { readonly kind: 'unloaded' }
+  | { readonly kind: 'unloaded'; readonly retry?: ReturnType<typeof setTimeout> }
   | { readonly kind: 'paused'; readonly stale: boolean }
   | { readonly kind: 'subscribing' }
   | { readonly kind: 'resubscribing'; readonly timer: ReturnType<typeof setTimeout> }
   | { readonly kind: 'live' }
   | { readonly kind: 'ended'; readonly error: ErrorInfo }
   | { readonly kind: 'disposed' };
+
+/** The first wait before loading again after the server did not answer, in ms (doubled per failure up to the max). */
+export const RELOAD_INITIAL_DELAY_MS = 1_000;
+/** The longest wait between two loads of a server that does not answer, in ms. */
+export const RELOAD_MAX_DELAY_MS = 15_000;
 
 /** How long to wait before subscribing again after a refusal that is not final, in ms. */
 export const RESUBSCRIBE_DELAY_MS = 3_000;
@@ -55,6 +62,8 @@ export interface LifecycleHost {
  */
 export class SessionLifecycle {
   private current: SessionState = { kind: 'unloaded' };
+  // Loads in a row that found the server unreachable (the backoff of the next `retry`).
+  private unanswered = 0;
 
   constructor(private readonly host: LifecycleHost) {}
 
@@ -100,6 +109,10 @@ export class SessionLifecycle {
   disconnected(): void {
     const was = this.current;
     if (was.kind === 'resubscribing') clearTimeout(was.timer);
+    if (was.kind === 'unloaded' && was.retry !== undefined) {
+      clearTimeout(was.retry);
+      this.current = { kind: 'unloaded' }; // the next connection loads
+    }
     if (was.kind === 'loading') this.current = { ...was, stale: true };
     else if (was.kind === 'subscribing' || was.kind === 'resubscribing' || was.kind === 'live' || was.kind === 'paused') {
       this.current = { kind: 'paused', stale: true };
@@ -109,6 +122,7 @@ export class SessionLifecycle {
   /** The server ended the room's feed for good. */
   end(error: ErrorInfo): void {
     if (this.current.kind === 'resubscribing') clearTimeout(this.current.timer);
+    if (this.current.kind === 'unloaded' && this.current.retry !== undefined) clearTimeout(this.current.retry);
     if (this.current.kind !== 'disposed') this.current = { kind: 'ended', error };
   }
 
@@ -118,12 +132,14 @@ export class SessionLifecycle {
     if (was.kind === 'disposed') return false;
     this.current = { kind: 'disposed' };
     if (was.kind === 'resubscribing') clearTimeout(was.timer);
+    if (was.kind === 'unloaded' && was.retry !== undefined) clearTimeout(was.retry);
     if (was.kind === 'live' && this.host.connectionOpen()) this.host.unsubscribe();
     return true;
   }
 
   /** Starts a load (the session's first, or again after a failed one). */
   load(): void {
+    if (this.current.kind === 'unloaded' && this.current.retry !== undefined) clearTimeout(this.current.retry);
     const done = this.runLoad();
     done.catch(() => {}); // reported by the session as an 'error' event; ready() hands it to whoever asks
     this.current = { kind: 'loading', done, stale: false };
@@ -133,12 +149,28 @@ export class SessionLifecycle {
     try {
       await this.host.load();
     } catch (err) {
-      if (this.current.kind === 'loading') this.current = { kind: 'unloaded' };
+      if (this.current.kind === 'loading') this.current = { kind: 'unloaded', ...this.retryIfUnanswered(err) };
       throw err;
     }
+    this.unanswered = 0;
     if (this.current.kind !== 'loading') return; // disposed meanwhile
     this.current = { kind: 'paused', stale: this.current.stale };
     if (this.host.connectionOpen()) void this.subscribe();
+  }
+
+  // The server did not answer the load while the transport is open: nothing else would try again (a
+  // connection that opens no socket before a subscribe never fails), so the load does, after a backoff.
+  private retryIfUnanswered(err: unknown): { retry?: ReturnType<typeof setTimeout> } {
+    if ((err as { code?: unknown } | null)?.code !== 'UNAVAILABLE' || !this.host.connectionOpen()) return {};
+    const delay = Math.min(RELOAD_MAX_DELAY_MS, RELOAD_INITIAL_DELAY_MS * 2 ** this.unanswered++);
+    const retry = setTimeout(
+      () => {
+        if (this.current.kind === 'unloaded' && this.current.retry === retry) this.load();
+      },
+      delay * (0.75 + Math.random() * 0.5),
+    );
+    (retry as { unref?: () => void }).unref?.();
+    return { retry };
   }
 
   private async subscribe(): Promise<void> {
