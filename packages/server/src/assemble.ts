@@ -14,6 +14,7 @@ import { Hub } from './realtime/hub.js';
 import type { AnonymousFeedLimits } from './realtime/context.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type RateLimit } from './rooms/rate-limit.js';
 import { DeadlineScheduler } from './rooms/scheduler.js';
+import { ADDRESS_PURGE_EVERY_MS, DEFAULT_ADDRESS_RETENTION_DAYS } from './addresses/book.js';
 import { RoomService, systemClock, type Clock } from './rooms/service.js';
 import type { ChatStore } from './stores/types.js';
 import type { AutoSlowMode } from '@groupbuy/protocol';
@@ -52,6 +53,8 @@ export interface CoreOptions {
   slowModeAuto?: AutoSlowMode;
   /** PII guard on chat text (issue 11, PII_GUARD). @default 'mask' */
   piiGuard?: PiiGuardMode;
+  /** Days an ended room's shipping addresses are kept before the scheduler deletes them (issue 11, ADDRESS_RETENTION_DAYS). @default 30 */
+  addressRetentionDays?: number;
   /** Caps on signed-out SSE readers. @default DEFAULT_ANONYMOUS_FEED_LIMITS */
   anonymousFeedLimits?: AnonymousFeedLimits;
   /** Enables `POST /api/dev/token`. Never in production. @default false */
@@ -127,7 +130,11 @@ export function assembleCore(options: CoreOptions): ServerCore {
     },
     piiGuard: options.piiGuard ?? 'mask',
   });
-  scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger);
+  const retentionDays = options.addressRetentionDays ?? DEFAULT_ADDRESS_RETENTION_DAYS;
+  scheduler = new DeadlineScheduler(store, () => service.settleDue(), clock, logger, {
+    run: () => service.addresses.purgeExpired(retentionDays),
+    everyMs: ADDRESS_PURGE_EVERY_MS,
+  });
   const hub = new Hub({ service, store, bus, presence, logger, metrics, now: () => clock.now() });
   const realtime: RealtimeContext = {
     hub,

@@ -7,6 +7,7 @@ import { LIMITS, type AutoSlowMode } from '@groupbuy/protocol';
 import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 import { parseContentKeys } from './stores/content-cipher.js';
 import { parsePiiGuard, type PiiGuardMode } from './rooms/pii-guard.js';
+import { parseAddressKeys, parseRetentionDays } from './addresses/keys.js';
 import { parseClusterNodes } from './bus/cluster-nodes.js';
 
 /** Everything the server reads from its environment and flags. */
@@ -51,6 +52,10 @@ export interface ServerConfig {
   slowModeAuto?: AutoSlowMode;
   /** `PII_GUARD` (`mask`|`off`): mask phone numbers, e-mail, account and resident numbers in chat text (issue 11). @default mask */
   piiGuard?: PiiGuardMode;
+  /** `ADDRESS_KEYS` (issue 11): `id:base64` keys sealing shipping addresses, as CHAT_CONTENT_KEYS. @default key file `<db>.address-key`; required with PostgreSQL */
+  addressKeys?: string;
+  /** `ADDRESS_RETENTION_DAYS` (issue 11): days an ended room's shipping addresses are kept. @default 30 */
+  addressRetentionDays?: number;
   /** `redis://…`: fan messages out through Redis pub/sub between instances. @default in-memory bus */
   redisUrl?: string;
   /** `host:port,…` of Redis Cluster nodes (REDIS_CLUSTER_NODES): bus over sharded pub/sub, presence and limits in the cluster. */
@@ -153,7 +158,7 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_URL_SECRET). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_URL_SECRET, ADDRESS_KEYS, ADDRESS_RETENTION_DAYS). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -231,6 +236,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (slowModeAuto) config.slowModeAuto = parseSlowModeAuto(slowModeAuto);
   const piiGuard = get('pii-guard', 'PII_GUARD');
   if (piiGuard) config.piiGuard = parsePiiGuard(piiGuard);
+  const addressKeys = get('address-keys', 'ADDRESS_KEYS');
+  if (addressKeys) {
+    parseAddressKeys(addressKeys); // a malformed list stops the start with its reason; openStore builds the keyring
+    config.addressKeys = addressKeys;
+  }
+  const retention = get('address-retention-days', 'ADDRESS_RETENTION_DAYS');
+  if (retention) config.addressRetentionDays = parseRetentionDays(retention);
   if (key) config.contentKey = key;
   const keys = get('content-keys', 'CHAT_CONTENT_KEYS');
   if (keys && key)

@@ -30,6 +30,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rooms/rate-li
 import { RedisRateLimiter } from './rooms/redis-rate-limit.js';
 import { systemClock, type Clock, type RoomService } from './rooms/service.js';
 import { contentKeyFile, createKeyring, parseContentKeys, type ContentCipher } from './stores/content-cipher.js';
+import { addressCipherFor } from './addresses/keys.js';
 import { PostgresStore } from './stores/postgres.js';
 import { SqliteStore } from './stores/sqlite.js';
 import type { ChatStore } from './stores/types.js';
@@ -84,6 +85,10 @@ export interface StartServerOptions extends Pick<
   contentKey?: string;
   /** `CHAT_CONTENT_KEYS`: ordered `id:base64` keys, the first encrypts, every one decrypts; used instead of `contentKey`. */
   contentKeys?: string;
+  /** `ADDRESS_KEYS` (issue 11): the keyring shipping addresses are sealed under. @default the key file `<db>.address-key` (required with PostgreSQL) */
+  addressKeys?: string;
+  /** `ADDRESS_RETENTION_DAYS` (issue 11): days an ended room's shipping addresses are kept. @default 30 */
+  addressRetentionDays?: number;
   /** Static folders to serve. @default [] */
   static?: StaticMount[];
   /** Folder with the built widget, served under `/elements/` with CORS, ETags and precompressed bodies. @default none */
@@ -150,16 +155,23 @@ function contentCipherFor(databaseUrl: string, keyB64: string | undefined, logge
  * Opens the store a DATABASE_URL names: `postgres://…` / `postgresql://…` → PostgreSQL (which needs
  * CHAT_CONTENT_KEY: there is no local place for a key file), anything else → a SQLite file (`file:` optional).
  */
-export async function openStore(databaseUrl: string, contentKey: string | undefined, logger: Logger): Promise<ChatStore> {
+export async function openStore(
+  databaseUrl: string,
+  contentKey: string | undefined,
+  logger: Logger,
+  addressKeys?: string,
+): Promise<ChatStore> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     if (!contentKey)
       throw new Error('CHAT_CONTENT_KEY (or CHAT_CONTENT_KEYS) is required with PostgreSQL: chat content is encrypted at rest.');
-    return PostgresStore.open({ connectionString: databaseUrl, cipher: cipherFromKey(contentKey), logger });
+    const addressCipher = addressCipherFor(databaseUrl, addressKeys, logger);
+    return PostgresStore.open({ connectionString: databaseUrl, cipher: cipherFromKey(contentKey), addressCipher, logger });
   }
   const path = databaseUrl.replace(/^file:/, '');
   const dbPath = path === ':memory:' ? path : resolve(path);
   const cipher = contentCipherFor(dbPath, contentKey, logger);
-  return SqliteStore.open(cipher ? { path: dbPath, cipher } : { path: dbPath });
+  const addressCipher = addressCipherFor(dbPath, addressKeys, logger);
+  return SqliteStore.open(cipher ? { path: dbPath, cipher, addressCipher } : { path: dbPath, addressCipher });
 }
 
 /** Same-origin is always allowed; other browser origins only when listed. Non-browser clients send no Origin. */
@@ -186,7 +198,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const clock = options.clock ?? systemClock;
   const { metrics } = createPromMetrics();
   const store =
-    options.store ?? (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKeys ?? options.contentKey, logger));
+    options.store ??
+    (await openStore(options.databaseUrl ?? './data/chat.db', options.contentKeys ?? options.contentKey, logger, options.addressKeys));
   // REDIS_CLUSTER_NODES (issue 10): the bus, presence and the shared send limit go to the Redis Cluster instead.
   const clusterNodes = options.redisClusterNodes?.length ? options.redisClusterNodes : undefined;
   const redisUrl = options.redisUrl ?? (clusterNodes ? `redis+cluster://${clusterNodes.join(',')}` : undefined);
@@ -239,6 +252,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
     ...(options.slowModeAuto ? { slowModeAuto: options.slowModeAuto } : {}),
     ...(options.piiGuard ? { piiGuard: options.piiGuard } : {}),
+    ...(options.addressRetentionDays !== undefined ? { addressRetentionDays: options.addressRetentionDays } : {}),
     ...(options.anonymousFeedLimits ? { anonymousFeedLimits: options.anonymousFeedLimits } : {}),
     dev: options.dev ?? false,
     isOriginAllowed,

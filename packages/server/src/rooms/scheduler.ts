@@ -2,6 +2,14 @@ import type { Logger } from '../logger.js';
 import type { ChatStore } from '../stores/types.js';
 import type { Clock } from './service.js';
 
+/** Work the scheduler also runs on each tick, and at least every `everyMs` (the address retention purge, issue 11). */
+export interface Housekeeping {
+  /** The work; a failure is logged and retried like a failed deadline check. */
+  run(): Promise<unknown>;
+  /** The longest gap between two runs, in ms. */
+  everyMs: number;
+}
+
 // setTimeout takes a signed 32-bit delay; a longer one fires at once.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -21,6 +29,7 @@ export class DeadlineScheduler {
     private readonly settleDue: () => Promise<number>,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly housekeeping?: Housekeeping,
   ) {}
 
   /** Settles what is overdue, then arms the timer. */
@@ -50,6 +59,11 @@ export class DeadlineScheduler {
       if (this.stopped) return;
       try {
         await this.settleDue();
+        // Housekeeping (expired shipping addresses) rides on the same tick, and keeps a tick at least every everyMs.
+        if (this.housekeeping) {
+          await this.housekeeping.run();
+          this.consider(this.clock.now() + this.housekeeping.everyMs);
+        }
         const next = await this.store.nextDeadline();
         // A room created while this tick awaited the store may have armed an earlier timer through
         // consider(); arming unconditionally (or clearing on null) would drop that deadline.

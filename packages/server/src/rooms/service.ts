@@ -23,6 +23,7 @@ import type { ReadResult } from '../stores/reads.js';
 import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import type { Limiter } from './rate-limit.js';
 import { Moderation, type ModerationDeps } from './moderation.js';
+import { AddressBook } from '../addresses/book.js';
 import { guardContent, type PiiGuardMode } from './pii-guard.js';
 
 // For a rule that does not look at the room (the service's join): any state gives the same answer.
@@ -85,9 +86,12 @@ export interface Access {
 export class RoomService {
   /** Deleting, muting, reports, slow mode and the pinned notice (issue 11); its send checks run in {@link post}. */
   readonly moderation: Moderation;
+  /** The buyers' private shipping addresses (issue 11): addresses/book.ts. */
+  readonly addresses: AddressBook;
 
   constructor(private readonly deps: RoomServiceDeps) {
     this.moderation = new Moderation(this, { store: deps.store, clock: deps.clock, logger: deps.logger, ...deps.moderation });
+    this.addresses = new AddressBook(this, deps.store, deps.clock, deps.logger);
   }
 
   /** Creates the room for a product (trade service only). Idempotent on productId. */
@@ -172,6 +176,8 @@ export class RoomService {
   /** Leaves the deal (while ACTIVE). */
   async leave(principal: Principal, productId: string): Promise<{ room: Room; left: boolean }> {
     const result = await this.deps.store.leave(assertProductId(productId), principal.userId, this.deps.clock.now());
+    // A buyer who leaves takes their shipping address with them (issue 11).
+    if (result.left) await this.addresses.forget(result.room.productId, principal.userId);
     await this.publish(result);
     if (result.left) this.deps.logger.log('info', 'left', { room: productId, user: principal.userId });
     return { room: result.room, left: result.left };

@@ -5,6 +5,7 @@ import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
 import { AnonymousFeedGate, DEFAULT_ANONYMOUS_FEED_LIMITS, roomEvents } from '../realtime/sse.js';
 import { moderationRoutes } from './moderation.js';
+import { addressRoutes } from './addresses.js';
 import { readRoutes } from './reads.js';
 
 /** Hono variables set by the auth middleware: the verified principal, or null for an anonymous public read. */
@@ -99,6 +100,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
   });
 
   moderationRoutes(api, service);
+
+  addressRoutes(api, service);
 
   api.get('/rooms/:productId/events', (c) => roomEvents(c, c.get('principal'), realtime, anonymousFeeds));
 

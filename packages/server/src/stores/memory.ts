@@ -37,6 +37,8 @@ import {
   type NewReport,
 } from './moderation.js';
 import { MemoryAttachments } from './memory-attachments.js';
+import { MemoryAddresses } from './addresses-memory.js';
+import type { AddressStore } from './addresses.js';
 import type { AttachmentStore } from './attachment-types.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
@@ -302,6 +304,12 @@ export class MemoryStore implements ChatStore {
     for (const row of state.messages) if (row.seq > position && countsAsUnread({ type: row.type, senderId: row.sender_id }, userId)) n++;
     return n;
   }
+
+  /** The shipping addresses (issue 11): addresses-memory.ts. */
+  readonly addresses: AddressStore = new MemoryAddresses({
+    exists: (productId) => this.rooms.has(productId),
+    endedAt: (productId) => this.rooms.get(productId)?.row.closed_at ?? null,
+  });
 
   /** The uploads (issue 12): memory-attachments.ts. */
   readonly attachments: AttachmentStore = new MemoryAttachments();

@@ -6,6 +6,12 @@ export interface Migration {
   readonly version: number;
   /** The DDL of the step; runs inside the same transaction that bumps `user_version`. */
   readonly sql: string;
+  /**
+   * A step that landed after later ones were released (v4, addresses, after v5 and v6): it also runs on a
+   * database already past its version, so one that skipped it gets it. Its SQL must be idempotent
+   * (`IF NOT EXISTS`): SQLite keeps no list of applied steps, so on SQLite it runs again on every open.
+   */
+  readonly catchUp?: boolean;
 }
 
 /**
@@ -112,6 +118,24 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    // Private shipping addresses (issue 11): apart from chat, one row per buyer and room, the whole address
+    // (every field, the room and the user) sealed under ADDRESS_KEYS in `data`, the key's id in `key_id`.
+    // It landed after v5 and v6: catchUp runs it on a database that is past it without it.
+    catchUp: true,
+    sql: `
+      CREATE TABLE IF NOT EXISTS addresses (
+        room_id    TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id    TEXT    NOT NULL,
+        data       TEXT    NOT NULL,
+        key_id     TEXT,
+        updated_at INTEGER NOT NULL,
+        -- The buyer's own address, and the seller's list of a room: both lead by the room.
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 5,
     // Read positions (issue 12): the seq each user read up to in each room; unread = later messages.
     sql: `
@@ -170,7 +194,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       );
     }
     for (const m of migrations) {
-      if (m.version <= current) continue;
+      if (m.version <= current && m.catchUp !== true) continue;
       db.exec(m.sql);
       // user_version lives in the file header and is part of this transaction: a crash mid-step
       // rolls back both the DDL and the bump.

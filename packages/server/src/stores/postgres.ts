@@ -37,6 +37,8 @@ import {
 } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
 import type { AttachmentStore } from './attachment-types.js';
+import { PostgresAddresses } from './postgres/addresses.js';
+import type { AddressStore } from './addresses.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
 export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from './postgres/migrations.js';
@@ -45,6 +47,8 @@ export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from '.
 export interface PostgresStoreOptions extends PoolOptions {
   /** Encrypts message content at rest. @default plainCipher (content stored as is) */
   cipher?: ContentCipher;
+  /** Seals shipping addresses at rest (issue 11, ADDRESS_KEYS): never the content cipher. @default plainCipher (stored as is) */
+  addressCipher?: ContentCipher;
   /**
    * The schema holding the tables, created when missing; case-sensitive (it is always quoted), so several
    * deployments or test runs can share one database. @default 'public'
@@ -69,7 +73,7 @@ export class PostgresStore implements ChatStore {
     const schema = options.schema ?? 'public';
     if (schema.length === 0) throw new RangeError('The PostgreSQL schema name is empty.');
     const pool = await openPool(options, schema);
-    return new PostgresStore(pool, schema, options.cipher ?? plainCipher);
+    return new PostgresStore(pool, schema, options.cipher ?? plainCipher, options.addressCipher ?? plainCipher);
   }
 
   private readonly sql: Statements;
@@ -81,13 +85,17 @@ export class PostgresStore implements ChatStore {
   private readonly reads: PostgresReads;
   /** The uploads (issue 12): postgres-attachments.ts. */
   readonly attachments: AttachmentStore;
+  /** The shipping addresses (issue 11): postgres/addresses.ts, sealed under the address cipher. */
+  readonly addresses: AddressStore;
 
   private constructor(
     private readonly pool: Pool,
     schema: string,
     private readonly cipher: ContentCipher,
+    addressCipher: ContentCipher,
   ) {
     this.sql = statements(schema);
+    this.addresses = new PostgresAddresses(pool, schema, addressCipher);
     this.contentCache = new DecryptedContentCache(cipher);
     this.reads = new PostgresReads(pool, schema);
     this.attachments = new PostgresAttachments(pool, schema);

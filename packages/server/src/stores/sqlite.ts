@@ -42,6 +42,8 @@ import {
   type RoomRow,
 } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
+import { SqliteAddresses } from './addresses-sqlite.js';
+import type { AddressStore } from './addresses.js';
 import type { AttachmentStore } from './attachment-types.js';
 import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
 
@@ -51,6 +53,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Encrypts message content at rest. @default plainCipher (content stored as is) */
   cipher?: ContentCipher;
+  /** Seals shipping addresses at rest (issue 11, ADDRESS_KEYS): never the content cipher. @default plainCipher (stored as is) */
+  addressCipher?: ContentCipher;
   /** How long a write waits for another connection's write lock before failing, in ms. @default 5000 */
   busyTimeoutMs?: number;
 }
@@ -70,6 +74,7 @@ export class SqliteStore implements ChatStore {
 
   private readonly db: Database.Database;
   private readonly cipher: ContentCipher;
+  private readonly addressCipher: ContentCipher;
   // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
   private readonly contentCache: DecryptedContentCache;
 
@@ -101,6 +106,7 @@ export class SqliteStore implements ChatStore {
   /** Opens (creating and migrating when needed) the database at `options.path`. */
   constructor(options: SqliteStoreOptions) {
     this.cipher = options.cipher ?? plainCipher;
+    this.addressCipher = options.addressCipher ?? plainCipher;
     this.contentCache = new DecryptedContentCache(this.cipher);
     if (options.path !== ':memory:' && options.path !== '') {
       mkdirSync(dirname(options.path), { recursive: true });
@@ -370,6 +376,12 @@ export class SqliteStore implements ChatStore {
   /** Unread messages of one reader; see ChatStore.unreadCount. */
   async unreadCount(productId: string, userId: string): Promise<number> {
     return this.reads.unreadCount(productId, userId);
+  }
+
+  private addressStatements?: SqliteAddresses;
+  /** The shipping addresses (issue 11): addresses-sqlite.ts, sealed under `addressCipher`. */
+  get addresses(): AddressStore {
+    return (this.addressStatements ??= new SqliteAddresses(this.db, this.addressCipher));
   }
 
   private attachmentStatements?: SqliteAttachments;

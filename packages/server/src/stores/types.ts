@@ -14,6 +14,7 @@ import type {
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 
+import type { AddressStore } from './addresses.js';
 import type { AttachmentStore, ClaimRef } from './attachment-types.js';
 export type { AttachmentRecord, AttachmentStore, ClaimRef } from './attachment-types.js';
 
@@ -139,6 +140,9 @@ export interface ChatStore {
   // ── Attachments (issue 12): uploaded images and the messages that carry them (attachment-types.ts) ──
   /** The uploads: records of images in the blob store, claimed by sends, bound to their messages. */
   readonly attachments: AttachmentStore;
+  // ── Shipping addresses (issue 11): addresses.ts; addresses-sqlite.ts, postgres/addresses.ts, addresses-memory.ts ──
+  /** The buyers' private shipping addresses, apart from chat and sealed under their own keys (ADDRESS_KEYS). */
+  readonly addresses: AddressStore;
   // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts ──
   /**
    * Moves `userId`'s read position in the room forward to `seq` (clamped to the room's lastSeq; an older
