@@ -130,4 +130,9 @@ export const SSE_EVENTS = {
    * window and the current `room` follow.
    */
   replayTruncated: 'replay-truncated',
+  /**
+   * `data:` `{ roomId, notice }` (a {@link PrivateNotice}, issue 11), no `id:`: something only this feed's signed-in
+   * user is told (not stored, not in the seq stream); an anonymous feed never gets one.
+   */
+  notice: 'notice',
 } as const;

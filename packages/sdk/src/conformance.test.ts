@@ -3,13 +3,13 @@
 // real core (@groupbuy/testing, what Storybook and the element tests use).
 import { describe, expect, it } from 'vitest';
 import { ChatError, LIMITS, type ErrorCode } from '@groupbuy/protocol';
-import type { RoomSession } from './types.js';
 import {
   Network,
   TRANSPORTS,
   chats,
   closeClients,
   countingAttempts,
+  live,
   losingNextAck,
   withTransport,
   recordingCloses,
@@ -34,15 +34,6 @@ import {
 /** The contents of a room's stored CHAT messages, read from the server. */
 async function storedContents(url: string, productId: string): Promise<string[]> {
   return (await history(url, productId)).filter((m) => m.type === 'CHAT').map((m) => m.content);
-}
-
-/** Waits until the session is subscribed: a probe message from it comes back stored. */
-async function live(session: RoomSession, label: string): Promise<void> {
-  await session.ready();
-  const probe = session.send(`probe ${label}`);
-  await waitFor(`${label}'s probe to be stored`, () =>
-    session.messages.some((m) => m.clientMsgId === probe.clientMsgId && m.status === 'sent'),
-  );
 }
 
 const range = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);

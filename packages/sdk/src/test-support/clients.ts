@@ -181,6 +181,15 @@ export function closeClients(): void {
   for (const client of openClients.splice(0)) client.close();
 }
 
+/** Waits until the session is subscribed: a probe message from it comes back stored. */
+export async function live(session: RoomSession, label: string): Promise<void> {
+  await session.ready();
+  const probe = session.send(`probe ${label}`);
+  await waitFor(`${label}'s probe to be stored`, () =>
+    session.messages.some((m) => m.clientMsgId === probe.clientMsgId && m.status === 'sent'),
+  );
+}
+
 /** The CHAT messages a session shows. */
 export function chats(session: RoomSession): ViewMessage[] {
   return session.messages.filter((m) => m.type === 'CHAT');

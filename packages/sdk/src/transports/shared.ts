@@ -1,4 +1,14 @@
-import { ChatError, isErrorCode, type Ack, type ChatMessage, type ErrorInfo, type ServerEvent, type Viewer } from '@groupbuy/protocol';
+import {
+  ChatError,
+  PII_KINDS,
+  isErrorCode,
+  type Ack,
+  type ChatMessage,
+  type ErrorInfo,
+  type PrivateNotice,
+  type ServerEvent,
+  type Viewer,
+} from '@groupbuy/protocol';
 import type { TransportCallbacks, TransportCloseInfo } from '../types.js';
 
 /** The `WebSocket` constructor a transport uses: the browser's, or e.g. the `ws` package's in Node. */
@@ -29,7 +39,25 @@ export function parseJson(data: unknown): unknown {
 }
 
 /** The four kinds of frame every realtime transport carries, whatever each calls them on its wire. */
-export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error' | 'typing' | 'read';
+export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error' | 'typing' | 'read' | 'notice';
+
+/** A wire value as a {@link PrivateNotice} (issue 11), or undefined when it is not one. */
+export function privateNotice(value: unknown): PrivateNotice | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const found = v['found'];
+  switch (v['kind']) {
+    case 'PII_MASKED':
+      if (typeof v['seq'] !== 'number' || !Array.isArray(found)) return undefined;
+      return { kind: 'PII_MASKED', seq: v['seq'], found: PII_KINDS.filter((k) => found.includes(k)) };
+    case 'MUTED':
+      return typeof v['until'] === 'string' ? { kind: 'MUTED', until: v['until'] } : undefined;
+    case 'UNMUTED':
+      return { kind: 'UNMUTED' };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Maps one decoded frame body to a {@link ServerEvent}; `roomId` is the room the frame arrived on, when the
@@ -66,6 +94,11 @@ export function toServerEvent(kind: FrameKind, body: unknown, roomId?: string): 
       // Issue 12: this user read up to `seq` elsewhere.
       const seq = b['seq'];
       return room === undefined || typeof seq !== 'number' ? undefined : { type: 'read', roomId: room, seq };
+    }
+    case 'notice': {
+      // Issue 11: something only this user is told.
+      const notice = privateNotice(b['notice']);
+      return room === undefined || !notice ? undefined : { type: 'notice', roomId: room, notice };
     }
     case 'error': {
       const event: ServerEvent = { type: 'error', error: errorInfo(b['error']) };

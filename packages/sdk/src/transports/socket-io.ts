@@ -18,6 +18,7 @@ const EVENTS: ReadonlyArray<readonly [string, FrameKind]> = [
   [SOCKET_IO_EVENTS.viewers, 'viewers'],
   [SOCKET_IO_EVENTS.typing, 'typing'],
   [SOCKET_IO_EVENTS.read, 'read'],
+  [SOCKET_IO_EVENTS.notice, 'notice'],
   [SOCKET_IO_EVENTS.error, 'error'],
 ];
 

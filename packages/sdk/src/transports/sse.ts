@@ -6,6 +6,7 @@ import {
   errorCodeForStatus,
   toChatError,
   type ChatMessage,
+  type PrivateNotice,
   type Room,
 } from '@groupbuy/protocol';
 import { browserPlatform } from '../platform.js';
@@ -13,7 +14,7 @@ import { Reconnector } from '../reconnect.js';
 import { RestClient } from '../rest.js';
 import type { PlatformEvents } from '../types.js';
 import { joinUrl, withQuery } from '../url.js';
-import { parseJson } from './shared.js';
+import { parseJson, privateNotice } from './shared.js';
 
 /** The `EventSource` constructor: the browser's, or e.g. the `eventsource` package's in Node. */
 export type EventSourceLike = new (url: string) => EventSource;
@@ -49,6 +50,8 @@ export interface WatchRoomOptions {
    * `onRoom`.
    */
   onDiscontinuity?: (gap: FeedDiscontinuity) => void;
+  /** Something only the signed-in user is told (issue 11): PII_MASKED, MUTED, UNMUTED. Never on a signed-out feed. */
+  onNotice?: (notice: PrivateNotice) => void;
   /**
    * A failure. The watcher keeps retrying after it, except for ROOM_NOT_FOUND and FORBIDDEN, after which
    * it stops.
@@ -171,6 +174,10 @@ export function watchRoom(baseUrl: string, productId: string, options: WatchRoom
       if (message.seq <= lastNotificationSeq) return; // replayed after a resume we had already seen
       lastNotificationSeq = message.seq;
       options.onNotification?.(message);
+    });
+    listen(SSE_EVENTS.notice, (data) => {
+      const notice = privateNotice(data['notice']);
+      if (notice) options.onNotice?.(notice);
     });
     listen(SSE_EVENTS.replayTruncated, (data) => {
       options.onDiscontinuity?.({ sinceSeq: Number(data['sinceSeq']), lastSeq: Number(data['lastSeq']) });

@@ -31,6 +31,7 @@ const KINDS: ReadonlySet<string> = new Set<FrameKind>([
   'error',
   'typing',
   'read',
+  'notice',
 ]);
 
 function kindOf(message: IMessage): FrameKind {

@@ -85,6 +85,11 @@ export function wsTransport(options: WsTransportOptions = {}): TransportFactory 
             if (event) link.event(event);
             return;
           }
+          case WS_CONTROL_TYPES.notice: {
+            const event = toServerEvent('notice', body, roomId);
+            if (event) link.event(event);
+            return;
+          }
           case WS_CONTROL_TYPES.viewers: {
             const event = toServerEvent('viewers', body, roomId);
             if (event) link.event(event);

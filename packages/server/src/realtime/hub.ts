@@ -198,6 +198,8 @@ export class Hub {
     set.add(sub);
     this.sequencer.follow(roomId, room.lastSeq);
     this.viewersChanged(sub);
+    // The funnel's first view (issue 12): a signed-in chat subscription, never a public feed. Never throws.
+    if (!publicFeed) void this.deps.service.insights.viewed(principal, roomId);
     try {
       if (sinceSeq !== undefined && sinceSeq < room.lastSeq) {
         if (room.lastSeq - sinceSeq > LIMITS.replayWindow) {
@@ -326,7 +328,8 @@ export class Hub {
 
   private deliverEphemeral(event: EphemeralEvent): void {
     for (const sub of this.rooms.get(event.roomId) ?? []) {
-      if (!sub.active || sub.publicFeed || !ephemeralRecipient(event, sub.principal.userId)) continue;
+      // A public feed (SSE) hears its own user's private notices (issue 11), not typing or read positions.
+      if (!sub.active || (sub.publicFeed && event.type !== 'notice') || !ephemeralRecipient(event, sub.principal.userId)) continue;
       if (event.type === 'typing') sub.sink.typing?.(event.user);
       else if (event.type === 'notice') sub.sink.notice?.(event.notice);
       else sub.sink.read?.(event.seq);

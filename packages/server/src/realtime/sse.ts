@@ -150,7 +150,14 @@ export async function roomEvents(
           reader,
           productId,
           sinceSeq,
-          { deliver: onDelivery, replayTruncated: () => undefined, viewers: () => undefined, ended: () => stop(true) },
+          {
+            deliver: onDelivery,
+            replayTruncated: () => undefined,
+            viewers: () => undefined,
+            ended: () => stop(true),
+            // Issue 11: the signed-in reader's own private notices (the hub routes them by user id; never to ANONYMOUS_READER).
+            notice: (notice) => write(SSE_EVENTS.notice, JSON.stringify({ roomId: productId, notice })),
+          },
           { publicFeed: true },
         );
         replaying = false;
