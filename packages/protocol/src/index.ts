@@ -12,3 +12,4 @@ export * from './attachments.js';
 export * from './moderation-input.js';
 export * from './address.js';
 export * from './pii.js';
+export * from './invites.js';

@@ -45,6 +45,9 @@ export const METRIC_FAMILIES = {
   },
   groupbuy_anonymous_feeds_refused_total: { type: 'counter', help: 'Signed-out SSE feeds refused by the caps.', labels: [] },
   groupbuy_http_requests_total: { type: 'counter', help: 'HTTP requests answered, by method and status.', labels: ['method', 'status'] },
+  groupbuy_room_views_total: { type: 'counter', help: 'First views of a room by a signed-in user (issue 12 funnel).', labels: [] },
+  groupbuy_joins_total: { type: 'counter', help: 'Joins, via an invite link or direct.', labels: ['via'] },
+  groupbuy_invites_created_total: { type: 'counter', help: 'Invite codes created (one per user and room).', labels: [] },
   groupbuy_send_to_stored_seconds: {
     type: 'histogram',
     help: 'From a send received to its message stored and published, in seconds.',

@@ -8,6 +8,7 @@ import {
   parseCreateRoomInput,
   parseHistoryQuery,
   parseNotificationBody,
+  parseJoinBody,
   type ChatMessage,
   type MessagePage,
   type Participant,
@@ -25,6 +26,7 @@ import type { Limiter } from './rate-limit.js';
 import { Moderation, type ModerationDeps } from './moderation.js';
 import { AddressBook } from '../addresses/book.js';
 import { guardContent, type PiiGuardMode } from './pii-guard.js';
+import { Insights } from '../insights/service.js';
 
 // For a rule that does not look at the room (the service's join): any state gives the same answer.
 const ANY_ROOM = { status: 'ACTIVE', participantCount: 0, maxParticipants: 1 } as const;
@@ -88,10 +90,13 @@ export class RoomService {
   readonly moderation: Moderation;
   /** The buyers' private shipping addresses (issue 11): addresses/book.ts. */
   readonly addresses: AddressBook;
+  /** Invite links and the seller's funnel (issue 12): insights/service.ts. */
+  readonly insights: Insights;
 
   constructor(private readonly deps: RoomServiceDeps) {
     this.moderation = new Moderation(this, { store: deps.store, clock: deps.clock, logger: deps.logger, ...deps.moderation });
     this.addresses = new AddressBook(this, deps.store, deps.clock, deps.logger);
+    this.insights = new Insights(this, { store: deps.store, clock: deps.clock, logger: deps.logger, metrics: deps.metrics });
   }
 
   /** Creates the room for a product (trade service only). Idempotent on productId. */
@@ -161,14 +166,22 @@ export class RoomService {
     return this.deps.store.participants(productId);
   }
 
-  /** Joins the deal. Returns whether the user was newly added. */
-  async join(principal: Principal, productId: string): Promise<{ room: Room; joined: boolean }> {
+  /**
+   * Joins the deal. Returns whether the user was newly added. `body` is the join body (`{ ref? }`,
+   * parseJoinBody): a known invite code of another user records them as the inviter (issue 12).
+   */
+  async join(principal: Principal, productId: string, body?: unknown): Promise<{ room: Room; joined: boolean }> {
+    const { ref } = parseJoinBody(body);
     // The store decides the join (already in, the cap, the status: joinOutcome) on the row it holds
     // locked, so reading the room first would only repeat it. What the store cannot see is who asks: the
     // trade service never joins (decide), whatever the room, so that is refused before any read.
     if (principal.role === 'service') orThrow(decide('service', 'join', ANY_ROOM));
-    const result = await this.deps.store.join(assertProductId(productId), principal, this.deps.clock.now());
+    const id = assertProductId(productId);
+    const invitedBy = await this.insights.inviterFor(principal, id, ref);
+    const user = { userId: principal.userId, name: principal.name, ...(invitedBy ? { invitedBy } : {}) };
+    const result = await this.deps.store.join(id, user, this.deps.clock.now());
     await this.publish(result);
+    await this.insights.changed(id, principal.userId, result);
     if (result.joined) this.deps.logger.log('info', 'joined', { room: productId, user: principal.userId });
     return { room: result.room, joined: result.joined };
   }
@@ -179,6 +192,7 @@ export class RoomService {
     // A buyer who leaves takes their shipping address with them (issue 11).
     if (result.left) await this.addresses.forget(result.room.productId, principal.userId);
     await this.publish(result);
+    await this.insights.changed(result.room.productId, principal.userId, result);
     if (result.left) this.deps.logger.log('info', 'left', { room: productId, user: principal.userId });
     return { room: result.room, left: result.left };
   }
@@ -250,6 +264,7 @@ export class RoomService {
       );
       if (!result.duplicate) await this.fanOut(productId, result.message);
       if (!result.duplicate) await this.moderation.accepted(access.room, principal.userId);
+      if (!result.duplicate) await this.insights.chatted(productId, principal.userId);
       // Only the sender is told (never stored): their message went out masked; the address form is the way.
       if (!result.duplicate && guarded.found.length > 0) {
         const notice = { kind: 'PII_MASKED', seq: result.message.seq, found: guarded.found } as const;

@@ -7,6 +7,7 @@ import { AnonymousFeedGate, DEFAULT_ANONYMOUS_FEED_LIMITS, roomEvents } from '..
 import { moderationRoutes } from './moderation.js';
 import { addressRoutes } from './addresses.js';
 import { readRoutes } from './reads.js';
+import { insightsRoutes, optionalJsonBody } from '../insights/routes.js';
 
 /** Hono variables set by the auth middleware: the verified principal, or null for an anonymous public read. */
 export type AppEnv = { Variables: { principal: Principal | null } };
@@ -81,7 +82,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
   });
 
   api.post('/rooms/:productId/participants', async (c) => {
-    const { room, joined } = await service.join(signedIn(c), c.req.param('productId'));
+    // The body is optional: `{ ref }` carries an invite code (issue 12).
+    const { room, joined } = await service.join(signedIn(c), c.req.param('productId'), await optionalJsonBody(c.req.raw));
     return c.json(room, joined ? 201 : 200);
   });
 
@@ -106,6 +108,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
   api.get('/rooms/:productId/events', (c) => roomEvents(c, c.get('principal'), realtime, anonymousFeeds));
 
   readRoutes(api, service, realtime);
+
+  insightsRoutes(api, service);
 
   return api;
 }

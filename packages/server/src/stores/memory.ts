@@ -37,10 +37,12 @@ import {
   type NewReport,
 } from './moderation.js';
 import { MemoryAttachments } from './memory-attachments.js';
+import { MemoryInsights } from '../insights/memory.js';
+import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
 import { MemoryAddresses } from './addresses-memory.js';
 import type { AddressStore } from './addresses.js';
 import type { AttachmentStore } from './attachment-types.js';
-import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest } from './types.js';
 
 // Content stays as given: nothing here is at rest. Written out rather than imported from
 // content-cipher.ts, whose AES half needs node:crypto and would keep this store out of a browser.
@@ -90,7 +92,7 @@ export class MemoryStore implements ChatStore {
   }
 
   /** Adds a buyer against the cap; see {@link ChatStore.join}. */
-  async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
+  async join(productId: string, user: JoiningUser, nowMs: number): Promise<JoinResult> {
     const state = this.mustGet(productId);
     const { row } = state;
     const outcome = orThrow(joinOutcome(ruleState(row), state.participants.has(user.userId)));
@@ -100,7 +102,7 @@ export class MemoryStore implements ChatStore {
     row.participant_count = count;
     const joined = this.writeSystem(
       state,
-      { type: 'JOINED', userId: user.userId, name: user.name },
+      joinedEvent(user),
       { status: 'ACTIVE', participantCount: count, maxParticipants: row.max_participants },
       nowMs,
     );
@@ -313,6 +315,9 @@ export class MemoryStore implements ChatStore {
 
   /** The uploads (issue 12): memory-attachments.ts. */
   readonly attachments: AttachmentStore = new MemoryAttachments();
+
+  /** Invites and the funnel (issue 12): insights/memory.ts. */
+  readonly insights: InsightsStore = new MemoryInsights();
 
   /** Resolves while the store is open. */
   async ping(): Promise<void> {

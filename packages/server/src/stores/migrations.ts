@@ -173,6 +173,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attachments_orphans ON attachments (created_at) WHERE message_seq IS NULL;
     `,
   },
+  {
+    version: 7,
+    // Invites and the seller's funnel (issue 12, insights/): one invite code per user and room (the code
+    // alone travels in links), each signed-in viewer's first view and CHAT count, and every join and leave
+    // (by the seq of its SYSTEM message) with the inviter and the buyer count after it.
+    sql: `
+      CREATE TABLE invites (
+        code       TEXT    PRIMARY KEY,
+        room_id    TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id    TEXT    NOT NULL,
+        name       TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      -- One code per user and room: a second call (or a racing first) finds the stored one.
+      CREATE UNIQUE INDEX invites_room_user ON invites (room_id, user_id);
+      CREATE TABLE room_visitors (
+        room_id       TEXT    NOT NULL REFERENCES rooms (product_id),
+        user_id       TEXT    NOT NULL,
+        first_view_at INTEGER NOT NULL,
+        messages      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE membership_changes (
+        room_id           TEXT    NOT NULL REFERENCES rooms (product_id),
+        seq               INTEGER NOT NULL,
+        kind              TEXT    NOT NULL CHECK (kind IN ('JOIN', 'LEAVE')),
+        user_id           TEXT    NOT NULL,
+        at                INTEGER NOT NULL,
+        participant_count INTEGER NOT NULL,
+        inviter_id        TEXT,
+        fills             INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last migration. */
@@ -193,12 +228,15 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
         `The database is at schema version ${current} but this server knows only up to ${latest}; ` + 'it was written by a newer release.',
       );
     }
+    let reached = current;
     for (const m of migrations) {
       if (m.version <= current && m.catchUp !== true) continue;
       db.exec(m.sql);
       // user_version lives in the file header and is part of this transaction: a crash mid-step
-      // rolls back both the DDL and the bump.
-      db.pragma(`user_version = ${m.version}`);
+      // rolls back both the DDL and the bump. A catch-up step run on a database past it keeps the higher
+      // version (setting its own would make the next open run the later steps again).
+      reached = Math.max(reached, m.version);
+      db.pragma(`user_version = ${reached}`);
     }
     return Math.max(current, latest);
   });

@@ -36,10 +36,12 @@ import {
   type RoomRow,
 } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
+import { PostgresInsights } from '../insights/postgres.js';
+import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
 import type { AttachmentStore } from './attachment-types.js';
 import { PostgresAddresses } from './postgres/addresses.js';
 import type { AddressStore } from './addresses.js';
-import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest } from './types.js';
 
 export { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, migratePostgres } from './postgres/migrations.js';
 
@@ -85,6 +87,8 @@ export class PostgresStore implements ChatStore {
   private readonly reads: PostgresReads;
   /** The uploads (issue 12): postgres-attachments.ts. */
   readonly attachments: AttachmentStore;
+  /** Invites and the funnel (issue 12): insights/postgres.ts. */
+  readonly insights: InsightsStore;
   /** The shipping addresses (issue 11): postgres/addresses.ts, sealed under the address cipher. */
   readonly addresses: AddressStore;
 
@@ -99,6 +103,7 @@ export class PostgresStore implements ChatStore {
     this.contentCache = new DecryptedContentCache(cipher);
     this.reads = new PostgresReads(pool, schema);
     this.attachments = new PostgresAttachments(pool, schema);
+    this.insights = new PostgresInsights(pool, schema);
     this.moderation = new PostgresModeration(pool, schema, {
       insertMessages: (client, productId, afterSeq, drafts) => this.insertMessages(client, productId, afterSeq, drafts),
       decode: (row) => this.decode(row),
@@ -166,7 +171,7 @@ export class PostgresStore implements ChatStore {
   }
 
   /** Adds a buyer atomically against the cap; see {@link ChatStore.join}. */
-  async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
+  async join(productId: string, user: JoiningUser, nowMs: number): Promise<JoinResult> {
     return inTransaction(this.pool, async (client) => {
       const row = await this.lockRoom(client, productId);
       const alreadyIn = (await this.findParticipant(client, productId, user.userId)) !== null;
@@ -175,13 +180,7 @@ export class PostgresStore implements ChatStore {
 
       const count = outcome.participantCount;
       const max = row.max_participants;
-      const drafts = [
-        systemDraft(
-          { type: 'JOINED', userId: user.userId, name: user.name },
-          { status: 'ACTIVE', participantCount: count, maxParticipants: max },
-          nowMs,
-        ),
-      ];
+      const drafts = [systemDraft(joinedEvent(user), { status: 'ACTIVE', participantCount: count, maxParticipants: max }, nowMs)];
       // The join that reaches the cap closes the deal in the same transaction: no later join can observe
       // "ACTIVE and full", and the CLOSED message follows the JOINED one with no gap.
       const { fills } = outcome;

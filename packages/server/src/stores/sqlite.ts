@@ -42,10 +42,12 @@ import {
   type RoomRow,
 } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
+import { SqliteInsights } from '../insights/sqlite.js';
+import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
 import { SqliteAddresses } from './addresses-sqlite.js';
 import type { AddressStore } from './addresses.js';
 import type { AttachmentStore } from './attachment-types.js';
-import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest, UserRef } from './types.js';
+import type { AppendResult, ChatStore, JoinResult, LeaveResult, LifecycleResult, NewMessage, SettleRequest } from './types.js';
 
 /** How to open a {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -95,7 +97,7 @@ export class SqliteStore implements ChatStore {
   private readonly selectNextDeadline: Database.Statement<[], { next: number | null }>;
 
   private readonly txCreateRoom: Database.Transaction<(input: ValidCreateRoomInput, nowMs: number) => CreateRoomResult>;
-  private readonly txJoin: Database.Transaction<(productId: string, user: UserRef, nowMs: number) => JoinResult>;
+  private readonly txJoin: Database.Transaction<(productId: string, user: JoiningUser, nowMs: number) => JoinResult>;
   private readonly txLeave: Database.Transaction<(productId: string, userId: string, nowMs: number) => LeaveResult>;
   private readonly txAppend: Database.Transaction<(productId: string, message: NewMessage, nowMs: number) => AppendResult>;
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
@@ -164,7 +166,7 @@ export class SqliteStore implements ChatStore {
       const inserted = this.insertRoom.run(newRoomRow(input, nowMs));
       return { room: toRoom(this.mustGetRoom(input.productId)), created: inserted.changes === 1 };
     });
-    this.txJoin = db.transaction((productId: string, user: UserRef, nowMs: number): JoinResult => {
+    this.txJoin = db.transaction((productId: string, user: JoiningUser, nowMs: number): JoinResult => {
       const row = this.mustGetRoom(productId);
       const alreadyIn = this.selectParticipant.get(productId, user.userId) !== undefined;
       const outcome = orThrow(joinOutcome(ruleState(row), alreadyIn));
@@ -174,7 +176,7 @@ export class SqliteStore implements ChatStore {
       this.updateRoomCount.run(count, productId);
       const joined = this.writeSystem(
         productId,
-        { type: 'JOINED', userId: user.userId, name: user.name },
+        joinedEvent(user),
         { status: 'ACTIVE', participantCount: count, maxParticipants: row.max_participants },
         nowMs,
       );
@@ -286,7 +288,7 @@ export class SqliteStore implements ChatStore {
   }
 
   /** Adds a buyer atomically against the cap; see {@link ChatStore.join}. */
-  async join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult> {
+  async join(productId: string, user: JoiningUser, nowMs: number): Promise<JoinResult> {
     // better-sqlite3 is synchronous, so calls from this process never interleave; IMMEDIATE is for a
     // second process on the same file. A DEFERRED transaction would read the count under a shared lock
     // and then fail with SQLITE_BUSY (no busy wait) when upgrading to write; IMMEDIATE takes the write
@@ -388,6 +390,12 @@ export class SqliteStore implements ChatStore {
   /** The uploads (issue 12): sqlite-attachments.ts. Prepared on first use (after the migrations made the table). */
   get attachments(): AttachmentStore {
     return (this.attachmentStatements ??= new SqliteAttachments(this.db));
+  }
+
+  private insightStatements?: SqliteInsights;
+  /** Invites and the funnel (issue 12): insights/sqlite.ts. Prepared on first use, like attachments. */
+  get insights(): InsightsStore {
+    return (this.insightStatements ??= new SqliteInsights(this.db));
   }
 
   /** Resolves when the database file answers `SELECT 1` (throws once closed). */

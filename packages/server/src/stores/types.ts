@@ -1,4 +1,5 @@
 import type { ReadResult } from './reads.js';
+import type { InsightsStore, JoiningUser } from '../insights/types.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import type {
   ChatMessage,
@@ -97,8 +98,9 @@ export interface ChatStore {
    * Adds a buyer, atomically against the cap, and writes a SYSTEM JOINED message; the join that reaches
    * maxParticipants also moves the room to CLOSED (reason FILLED) with a SYSTEM CLOSED message.
    * Throws ChatError ROOM_NOT_FOUND, ROOM_NOT_ACTIVE or ROOM_FULL. Joining twice is `joined: false`.
+   * `user.invitedBy` (issue 12) goes into the JOINED event (insights/types.ts joinedEvent).
    */
-  join(productId: string, user: UserRef, nowMs: number): Promise<JoinResult>;
+  join(productId: string, user: JoiningUser, nowMs: number): Promise<JoinResult>;
   /** Removes a buyer while ACTIVE and writes a SYSTEM LEFT message. Throws ROOM_NOT_FOUND, ROOM_NOT_ACTIVE. */
   leave(productId: string, userId: string, nowMs: number): Promise<LeaveResult>;
   /** True when the user is a buyer in the room. */
@@ -140,6 +142,9 @@ export interface ChatStore {
   // ── Attachments (issue 12): uploaded images and the messages that carry them (attachment-types.ts) ──
   /** The uploads: records of images in the blob store, claimed by sends, bound to their messages. */
   readonly attachments: AttachmentStore;
+  // ── Invites and the funnel (issue 12): insights/ ──
+  /** Invite codes, first views, CHAT counts and membership changes (migration v7). */
+  readonly insights: InsightsStore;
   // ── Shipping addresses (issue 11): addresses.ts; addresses-sqlite.ts, postgres/addresses.ts, addresses-memory.ts ──
   /** The buyers' private shipping addresses, apart from chat and sealed under their own keys (ADDRESS_KEYS). */
   readonly addresses: AddressStore;

@@ -165,6 +165,38 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attachments_orphans ON attachments (created_at) WHERE message_seq IS NULL;
     `,
   },
+  {
+    version: 7,
+    // Invites and the seller's funnel (issue 12, insights/): as SQLite's v7.
+    sql: `
+      CREATE TABLE invites (
+        code       text   PRIMARY KEY,
+        room_id    text   NOT NULL REFERENCES rooms (product_id),
+        user_id    text   NOT NULL,
+        name       text   NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE UNIQUE INDEX invites_room_user ON invites (room_id, user_id);
+      CREATE TABLE room_visitors (
+        room_id       text    NOT NULL REFERENCES rooms (product_id),
+        user_id       text    NOT NULL,
+        first_view_at bigint  NOT NULL,
+        messages      integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE TABLE membership_changes (
+        room_id           text    NOT NULL REFERENCES rooms (product_id),
+        seq               bigint  NOT NULL,
+        kind              text    NOT NULL CHECK (kind IN ('JOIN', 'LEAVE')),
+        user_id           text    NOT NULL,
+        at                bigint  NOT NULL,
+        participant_count integer NOT NULL,
+        inviter_id        text,
+        fills             boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (room_id, seq)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes: the `version` of the last PostgreSQL migration. */
