@@ -17,9 +17,10 @@ export function renderConnectionBanner(ctl: RoomController, t: Strings): Templat
       <slot name="auth-required"></slot>
     </div>`;
   }
-  // Before a connection ever opened the state is `connecting`; with the restored sends on show after a
-  // failed load, the reader needs to hear that the chat keeps trying.
-  if (ctl.state === 'reconnecting' || (ctl.state === 'connecting' && restoredWhileDown(ctl))) {
+  // Before a connection ever opened the state is `connecting`, and a plain-WS transport is `open` before any
+  // socket is (its sockets open with the room's subscribe, after the load): with the restored sends on show
+  // after a failed load, the reader needs to hear that the chat keeps trying (the session loads again).
+  if (ctl.state === 'reconnecting' || ((ctl.state === 'connecting' || ctl.state === 'open') && restoredWhileDown(ctl))) {
     return html`<div class="banner warning" part="banner connection-banner"><span class="spinner" aria-hidden="true"></span><span class="banner-text">${t.reconnecting}</span></div>`;
   }
   if (ctl.state === 'offline') {
