@@ -31,4 +31,6 @@ export type {
   ViewMessage,
 } from './types.js';
 export * from './attachments.js';
+export { inviteRefFromUrl, inviteUrl, type JoinOptions } from './insights.js';
+export type { Invite, RoomStats } from '@groupbuy/protocol';
 export type { SendOptions } from './sends.js';

@@ -1,6 +1,7 @@
 import {
   toChatError,
   type ErrorInfo,
+  type JoinBody,
   type MessagePage,
   type Participant,
   type Room,
@@ -49,9 +50,9 @@ export class RoomRest {
     return (await this.call<ViewerList>('GET', '/viewers')).body.viewers;
   }
 
-  /** `POST /rooms/{id}/participants`: joins the deal; resolves with the room after the join. */
-  async join(): Promise<Room | undefined> {
-    return roomOf((await this.call('POST', '/participants')).body);
+  /** `POST /rooms/{id}/participants [{ref}]`: joins the deal (through an invite with `ref`, issue 12); resolves with the room after the join. */
+  async join(body?: JoinBody): Promise<Room | undefined> {
+    return roomOf((await this.call('POST', '/participants', body)).body);
   }
 
   /** `DELETE /rooms/{id}/participants/me`: leaves the deal; resolves with the room after it. */

@@ -4,8 +4,10 @@ import {
   toChatError,
   type ChatMessage,
   type ErrorInfo,
+  type Invite,
   type Participant,
   type Room,
+  type RoomStats,
   type ServerEvent,
   type Viewer,
 } from '@groupbuy/protocol';
@@ -22,6 +24,7 @@ import { TypingThrottle, TypingUsers } from './typing.js';
 import { UnreadCounter } from './unread.js';
 import { ModeratedSession, Moderation, applyModeration } from './moderation.js';
 import { ShippingAddresses } from './address.js';
+import { RoomInsights, joinBody, type JoinOptions } from './insights.js';
 import type { SessionHost } from './session-host.js';
 import type { ConnectionState, Listener, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
 
@@ -39,6 +42,8 @@ export class Session extends ModeratedSession implements RoomSession {
 
   private readonly lifecycle: SessionLifecycle;
   private readonly api: RoomRest;
+  // Issue 12: the invite and stats calls.
+  private readonly insights: RoomInsights;
   private readonly list = new MessageList();
   private readonly events = new Emitter<RoomSessionEvents>();
   private readonly roster: Roster;
@@ -62,6 +67,7 @@ export class Session extends ModeratedSession implements RoomSession {
   ) {
     super();
     this.api = new RoomRest(host.rest, productId, (error) => this.fail(error));
+    this.insights = new RoomInsights(this.api);
     this.moderation = new Moderation({
       list: this.list,
       api: this.api,
@@ -184,9 +190,19 @@ export class Session extends ModeratedSession implements RoomSession {
   }
 
   /** @inheritdoc */
-  async join(): Promise<void> {
-    this.applyRoom(await this.api.join());
+  async join(options?: JoinOptions): Promise<void> {
+    this.applyRoom(await this.api.join(joinBody(options)));
     await this.roster.refreshParticipants();
+  }
+
+  /** @inheritdoc */
+  invite(): Promise<Invite> {
+    return this.insights.invite();
+  }
+
+  /** @inheritdoc */
+  stats(): Promise<RoomStats> {
+    return this.insights.stats();
   }
 
   /** @inheritdoc */

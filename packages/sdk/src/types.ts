@@ -1,5 +1,6 @@
 import type { SendOptions } from './sends.js';
 import type { UploadOptions, UploadedImage } from './attachments.js';
+import type { JoinOptions } from './insights.js';
 import type {
   Ack,
   AddressList,
@@ -7,10 +8,12 @@ import type {
   ClientCommand,
   ErrorCode,
   ErrorInfo,
+  Invite,
   MessageReport,
   Participant,
   PrivateNotice,
   Room,
+  RoomStats,
   ServerEvent,
   ShippingAddress,
   ShippingAddressInput,
@@ -250,8 +253,16 @@ export interface RoomSession {
   on<K extends keyof RoomSessionEvents>(type: K, listener: Listener<RoomSessionEvents[K]>): () => void;
   /** Loads up to 50 older messages through REST; resolves with how many were added. */
   loadOlder(): Promise<number>;
-  /** Joins the deal as a buyer (rejects with ChatError ROOM_FULL, ROOM_NOT_ACTIVE …). */
-  join(): Promise<void>;
+  /**
+   * Joins the deal as a buyer (rejects with ChatError ROOM_FULL, ROOM_NOT_ACTIVE …). `options.ref` is the
+   * invite code the shopper came with (`inviteRefFromUrl(location.href)`): the JOINED event then names the
+   * inviter; an unknown or the user's own code is ignored and the join goes ahead (issue 12).
+   */
+  join(options?: JoinOptions): Promise<void>;
+  /** The signed-in user's invite link code for this room, the same on every call; `inviteUrl(page, invite)` builds the link. */
+  invite(): Promise<Invite>;
+  /** The room's funnel: viewers, chatters, joins, inviters, participants over time (host and service; FORBIDDEN otherwise). */
+  stats(): Promise<RoomStats>;
   /** Leaves the deal (while ACTIVE). */
   leave(): Promise<void>;
   /**
