@@ -23,6 +23,8 @@ export class DeadlineScheduler {
   private armedFor: number | null = null;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  // Apart from the deadline timer, so that one stays armed for the earliest deadline alone.
+  private housekeepingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: ChatStore,
@@ -36,6 +38,7 @@ export class DeadlineScheduler {
   async start(): Promise<void> {
     this.stopped = false;
     await this.tick();
+    this.armHousekeeping();
   }
 
   /** Re-arms if `deadlineMs` is earlier than the armed deadline (a room was created). */
@@ -48,7 +51,9 @@ export class DeadlineScheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
     this.timer = null;
+    this.housekeepingTimer = null;
     this.armedFor = null;
     await this.running;
   }
@@ -59,11 +64,8 @@ export class DeadlineScheduler {
       if (this.stopped) return;
       try {
         await this.settleDue();
-        // Housekeeping (expired shipping addresses) rides on the same tick, and keeps a tick at least every everyMs.
-        if (this.housekeeping) {
-          await this.housekeeping.run();
-          this.consider(this.clock.now() + this.housekeeping.everyMs);
-        }
+        // Housekeeping (expired shipping addresses) rides on every tick; its own timer adds one every everyMs.
+        await this.housekeeping?.run();
         const next = await this.store.nextDeadline();
         // A room created while this tick awaited the store may have armed an earlier timer through
         // consider(); arming unconditionally (or clearing on null) would drop that deadline.
@@ -74,6 +76,16 @@ export class DeadlineScheduler {
       }
     });
     return this.running;
+  }
+
+  private armHousekeeping(): void {
+    if (!this.housekeeping || this.stopped) return;
+    if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
+    this.housekeepingTimer = setTimeout(() => {
+      this.housekeepingTimer = null;
+      void this.tick().then(() => this.armHousekeeping());
+    }, this.housekeeping.everyMs);
+    this.housekeepingTimer.unref?.();
   }
 
   private arm(deadlineMs: number): void {
