@@ -1,8 +1,11 @@
 import type { FunnelData, InsightsStore, InsightsUser, MembershipChange } from './types.js';
 
-interface Visitor {
-  firstViewAtMs: number;
-  messages: number;
+/** What the in-memory insights read from their store's messages: type and sender only, never content. */
+export interface StoredMessageHead {
+  /** CHAT, SYSTEM or NOTIFICATION. */
+  type: string;
+  /** The sender's user id, or null. */
+  sender_id: string | null;
 }
 
 interface InviteRow extends InsightsUser {
@@ -17,10 +20,13 @@ export class MemoryInsights implements InsightsStore {
   // code → its owner; `${room}\u0000${user}` → code.
   private readonly invites = new Map<string, InviteRow>();
   private readonly codes = new Map<string, string>();
-  // room → user → first view and message count.
-  private readonly visitors = new Map<string, Map<string, Visitor>>();
+  // room → user → first view (epoch ms).
+  private readonly visitors = new Map<string, Map<string, number>>();
   // room → seq → change (Map keeps insertion order; changes are recorded in seq order per room).
   private readonly changes = new Map<string, Map<number, MembershipChange>>();
+
+  /** `messagesOf(productId)`: the room's stored messages (the store's own rows), for the chat counts. */
+  constructor(private readonly messagesOf: (productId: string) => Iterable<StoredMessageHead>) {}
 
   /** See InsightsStore.inviteCode. */
   async inviteCode(productId: string, user: InsightsUser, candidate: string): Promise<{ code: string; created: boolean }> {
@@ -43,13 +49,6 @@ export class MemoryInsights implements InsightsStore {
     return this.view(productId, userId, nowMs);
   }
 
-  /** See InsightsStore.recordChat. */
-  async recordChat(productId: string, userId: string, nowMs: number): Promise<void> {
-    this.view(productId, userId, nowMs);
-    const visitor = this.visitors.get(productId)?.get(userId);
-    if (visitor) visitor.messages += 1;
-  }
-
   /** See InsightsStore.recordChanges. */
   async recordChanges(productId: string, changes: readonly MembershipChange[]): Promise<void> {
     let room = this.changes.get(productId);
@@ -63,12 +62,13 @@ export class MemoryInsights implements InsightsStore {
 
   /** See InsightsStore.funnel. */
   async funnel(productId: string): Promise<FunnelData> {
-    const visitors = this.visitors.get(productId) ?? new Map<string, Visitor>();
-    let chatters = 0;
+    const visitors = this.visitors.get(productId) ?? new Map<string, number>();
+    const chatters = new Set<string | null>();
     let messages = 0;
-    for (const v of visitors.values()) {
-      if (v.messages > 0) chatters += 1;
-      messages += v.messages;
+    for (const m of this.messagesOf(productId)) {
+      if (m.type !== 'CHAT') continue;
+      chatters.add(m.sender_id);
+      messages += 1;
     }
     const names = new Map<string, string>();
     for (const row of this.invites.values()) if (row.roomId === productId) names.set(row.userId, row.name);
@@ -76,17 +76,17 @@ export class MemoryInsights implements InsightsStore {
       .sort((a, b) => a.seq - b.seq)
       .map((c) => ({
         ...c,
-        firstViewAtMs: visitors.get(c.userId)?.firstViewAtMs ?? null,
+        firstViewAtMs: visitors.get(c.userId) ?? null,
         inviterName: c.inviterId === null ? null : (names.get(c.inviterId) ?? null),
       }));
-    return { viewers: visitors.size, chatters, messages, changes };
+    return { viewers: visitors.size, chatters: chatters.size, messages, changes };
   }
 
   private view(productId: string, userId: string, nowMs: number): boolean {
     let room = this.visitors.get(productId);
-    if (!room) this.visitors.set(productId, (room = new Map<string, Visitor>()));
+    if (!room) this.visitors.set(productId, (room = new Map<string, number>()));
     if (room.has(userId)) return false;
-    room.set(userId, { firstViewAtMs: nowMs, messages: 0 });
+    room.set(userId, nowMs);
     return true;
   }
 }

@@ -10,9 +10,9 @@ export class PostgresInsights implements InsightsStore {
     inviteOf: string;
     inviter: string;
     insertView: string;
-    upsertChat: string;
     insertChange: string;
-    counts: string;
+    viewers: string;
+    chats: string;
     changes: string;
   };
 
@@ -30,13 +30,12 @@ export class PostgresInsights implements InsightsStore {
       inviter: `SELECT user_id, name FROM ${t('invites')} WHERE code = $1 AND room_id = $2`,
       insertView: `INSERT INTO ${t('room_visitors')} (room_id, user_id, first_view_at) VALUES ($1, $2, $3)
                    ON CONFLICT (room_id, user_id) DO NOTHING`,
-      upsertChat: `INSERT INTO ${t('room_visitors')} (room_id, user_id, first_view_at, messages) VALUES ($1, $2, $3, 1)
-                   ON CONFLICT (room_id, user_id) DO UPDATE SET messages = ${t('room_visitors')}.messages + 1`,
       insertChange: `INSERT INTO ${t('membership_changes')} (room_id, seq, kind, user_id, at, participant_count, inviter_id, fills)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (room_id, seq) DO NOTHING`,
-      counts: `SELECT COUNT(*)::int AS viewers, COUNT(*) FILTER (WHERE messages > 0)::int AS chatters,
-                      COALESCE(SUM(messages), 0)::int AS messages
-               FROM ${t('room_visitors')} WHERE room_id = $1`,
+      viewers: `SELECT COUNT(*)::int AS viewers FROM ${t('room_visitors')} WHERE room_id = $1`,
+      // An index range scan of the room's (room_id, seq) key.
+      chats: `SELECT COUNT(*)::int AS messages, COUNT(DISTINCT sender_id)::int AS chatters
+              FROM ${t('messages')} WHERE room_id = $1 AND type = 'CHAT'`,
       changes: funnelChangesSql(t, '$1'),
     };
   }
@@ -62,11 +61,6 @@ export class PostgresInsights implements InsightsStore {
     return (await this.pool.query(this.sql.insertView, [productId, userId, nowMs])).rowCount === 1;
   }
 
-  /** See InsightsStore.recordChat. */
-  async recordChat(productId: string, userId: string, nowMs: number): Promise<void> {
-    await this.pool.query(this.sql.upsertChat, [productId, userId, nowMs]);
-  }
-
   /** See InsightsStore.recordChanges. */
   async recordChanges(productId: string, changes: readonly MembershipChange[]): Promise<void> {
     if (changes.length === 0) return;
@@ -80,12 +74,13 @@ export class PostgresInsights implements InsightsStore {
 
   /** See InsightsStore.funnel. */
   async funnel(productId: string): Promise<FunnelData> {
-    const counts = (await this.pool.query<{ viewers: number; chatters: number; messages: number }>(this.sql.counts, [productId])).rows[0];
+    const viewers = (await this.pool.query<{ viewers: number }>(this.sql.viewers, [productId])).rows[0];
+    const chats = (await this.pool.query<{ chatters: number; messages: number }>(this.sql.chats, [productId])).rows[0];
     const { rows } = await this.pool.query<FunnelChangeRow>(this.sql.changes, [productId]);
     return {
-      viewers: counts?.viewers ?? 0,
-      chatters: counts?.chatters ?? 0,
-      messages: counts?.messages ?? 0,
+      viewers: viewers?.viewers ?? 0,
+      chatters: chats?.chatters ?? 0,
+      messages: chats?.messages ?? 0,
       changes: rows.map(toFunnelChange),
     };
   }

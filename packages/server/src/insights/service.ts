@@ -35,8 +35,8 @@ export function newInviteCode(): string {
 
 /**
  * Invite attribution and the seller's funnel (issue 12), for every transport. The funnel is counted from
- * what the server sees anyway: a signed-in subscription (a view), a stored CHAT message, the SYSTEM
- * messages of joins and leaves; nothing about anyone outside the room. Recording never fails the action
+ * what the server sees anyway: a signed-in subscription (a view), the stored CHAT messages (counted when the
+ * stats are asked for), the SYSTEM messages of joins and leaves; nothing about anyone outside the room. Recording never fails the action
  * it follows: an error is logged (code, room, user) and the action stands.
  */
 export class Insights {
@@ -82,11 +82,6 @@ export class Insights {
         this.deps.metrics.inc('groupbuy_room_views_total');
       }
     });
-  }
-
-  /** A stored (not duplicate) CHAT message by `userId`. */
-  async chatted(productId: string, userId: string): Promise<void> {
-    await this.quietly('chat', productId, userId, () => this.deps.store.insights.recordChat(productId, userId, this.deps.clock.now()));
   }
 
   /** A join or leave the store wrote: its JOINED / LEFT (and CLOSED FILLED) messages become membership changes. */

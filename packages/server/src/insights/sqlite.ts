@@ -8,9 +8,9 @@ export class SqliteInsights implements InsightsStore {
   private readonly selectInviteOf: Database.Statement<[string, string], { code: string }>;
   private readonly selectInviter: Database.Statement<[string, string], { user_id: string; name: string }>;
   private readonly insertView: Database.Statement<[string, string, number]>;
-  private readonly upsertChat: Database.Statement<[string, string, number]>;
   private readonly insertChange: Database.Statement<[string, number, string, string, number, number, string | null, number]>;
-  private readonly selectCounts: Database.Statement<[string], { viewers: number; chatters: number; messages: number }>;
+  private readonly selectViewers: Database.Statement<[string], { viewers: number }>;
+  private readonly selectChats: Database.Statement<[string], { chatters: number; messages: number }>;
   private readonly selectChanges: Database.Statement<[string], FunnelChangeRow>;
   private readonly txRecordChanges: Database.Transaction<(productId: string, changes: readonly MembershipChange[]) => void>;
 
@@ -25,17 +25,14 @@ export class SqliteInsights implements InsightsStore {
     this.insertView = db.prepare(
       'INSERT INTO room_visitors (room_id, user_id, first_view_at) VALUES (?, ?, ?) ON CONFLICT (room_id, user_id) DO NOTHING',
     );
-    this.upsertChat = db.prepare(
-      `INSERT INTO room_visitors (room_id, user_id, first_view_at, messages) VALUES (?, ?, ?, 1)
-       ON CONFLICT (room_id, user_id) DO UPDATE SET messages = messages + 1`,
-    );
     this.insertChange = db.prepare(
       `INSERT INTO membership_changes (room_id, seq, kind, user_id, at, participant_count, inviter_id, fills)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, seq) DO NOTHING`,
     );
-    this.selectCounts = db.prepare(
-      `SELECT COUNT(*) AS viewers, COALESCE(SUM(messages > 0), 0) AS chatters, COALESCE(SUM(messages), 0) AS messages
-       FROM room_visitors WHERE room_id = ?`,
+    this.selectViewers = db.prepare('SELECT COUNT(*) AS viewers FROM room_visitors WHERE room_id = ?');
+    // A range scan of the room's (room_id, seq) key; no content is read into the answer.
+    this.selectChats = db.prepare(
+      "SELECT COUNT(*) AS messages, COUNT(DISTINCT sender_id) AS chatters FROM messages WHERE room_id = ? AND type = 'CHAT'",
     );
     this.selectChanges = db.prepare(funnelChangesSql((name) => name, '?'));
     this.txRecordChanges = db.transaction((productId: string, changes: readonly MembershipChange[]) => {
@@ -65,11 +62,6 @@ export class SqliteInsights implements InsightsStore {
     return this.insertView.run(productId, userId, nowMs).changes === 1;
   }
 
-  /** See InsightsStore.recordChat. */
-  async recordChat(productId: string, userId: string, nowMs: number): Promise<void> {
-    this.upsertChat.run(productId, userId, nowMs);
-  }
-
   /** See InsightsStore.recordChanges. */
   async recordChanges(productId: string, changes: readonly MembershipChange[]): Promise<void> {
     if (changes.length > 0) this.txRecordChanges.immediate(productId, changes);
@@ -77,11 +69,11 @@ export class SqliteInsights implements InsightsStore {
 
   /** See InsightsStore.funnel. */
   async funnel(productId: string): Promise<FunnelData> {
-    const counts = this.selectCounts.get(productId);
+    const chats = this.selectChats.get(productId);
     return {
-      viewers: counts?.viewers ?? 0,
-      chatters: counts?.chatters ?? 0,
-      messages: counts?.messages ?? 0,
+      viewers: this.selectViewers.get(productId)?.viewers ?? 0,
+      chatters: chats?.chatters ?? 0,
+      messages: chats?.messages ?? 0,
       changes: this.selectChanges.all(productId).map(toFunnelChange),
     };
   }

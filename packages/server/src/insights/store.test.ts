@@ -69,22 +69,31 @@ function describeInsightsContract(name: string, open: () => Promise<Harness>): v
       expect(await store.insights.inviter('p1', newInviteCode())).toBeNull();
     });
 
-    it('counts first views, chatters and messages per room', async () => {
+    it('counts first views per room, and chatters and messages from the stored CHAT messages', async () => {
       expect(await store.insights.recordView('p1', MINJI.userId, T0 + 10)).toBe(true);
       expect(await store.insights.recordView('p1', MINJI.userId, T0 + 20)).toBe(false);
       await store.insights.recordView('p1', BORA.userId, T0 + 30);
-      await store.insights.recordChat('p1', MINJI.userId, T0 + 40);
-      await store.insights.recordChat('p1', MINJI.userId, T0 + 50);
-      // A chat with no view before it counts the view too.
-      await store.insights.recordChat('p1', CHUL.userId, T0 + 60);
       await store.insights.recordView('p2', BORA.userId, T0 + 70);
+      const chat = (sender: typeof MINJI | null, content: string) =>
+        ({ type: sender ? 'CHAT' : 'NOTIFICATION', sender, content, allowedStatuses: ['ACTIVE'] }) as const;
+      await store.append('p1', chat(MINJI, 'one'), T0 + 40);
+      await store.append('p1', chat(MINJI, 'two'), T0 + 50);
+      await store.append('p1', chat(CHUL, 'three'), T0 + 60);
+      await store.append('p1', chat(null, 'a notice is no chat'), T0 + 61);
+      await store.append('p2', chat(BORA, 'elsewhere'), T0 + 62);
+      await store.join('p1', BORA, T0 + 63);
       const funnel = await store.insights.funnel('p1');
       expect({ viewers: funnel.viewers, chatters: funnel.chatters, messages: funnel.messages }).toEqual({
-        viewers: 3,
+        viewers: 2,
         chatters: 2,
         messages: 3,
       });
-      expect((await store.insights.funnel('p2')).viewers).toBe(1);
+      const other = await store.insights.funnel('p2');
+      expect({ viewers: other.viewers, chatters: other.chatters, messages: other.messages }).toEqual({
+        viewers: 1,
+        chatters: 1,
+        messages: 1,
+      });
     });
 
     it('records joins (with the inviter in the JOINED event), leaves and the fill, once per seq', async () => {

@@ -53,17 +53,18 @@ export interface FunnelChange extends MembershipChange {
 export interface FunnelData {
   /** Distinct users with a recorded view. */
   viewers: number;
-  /** Distinct users with at least one CHAT message. */
+  /** Distinct senders of the room's stored CHAT messages. */
   chatters: number;
-  /** CHAT messages recorded. */
+  /** The room's stored CHAT messages (tombstones included: they were posted). */
   messages: number;
   /** Every membership change, by seq. */
   changes: FunnelChange[];
 }
 
 /**
- * The insights tables of a store (migration v7): invite codes and the funnel. Every method returns a
- * Promise; times are epoch ms. No method takes or keeps message content.
+ * The insights tables of a store (migration v7): invite codes and the funnel. Chatters and messages are
+ * counted from the stored CHAT messages themselves when asked (`funnel`), so a send writes nothing more.
+ * Every method returns a Promise; times are epoch ms. No method takes or reads message content.
  */
 export interface InsightsStore {
   /**
@@ -75,8 +76,6 @@ export interface InsightsStore {
   inviter(productId: string, code: string): Promise<InsightsUser | null>;
   /** Records a signed-in user's view of the room; true when it is their first. */
   recordView(productId: string, userId: string, nowMs: number): Promise<boolean>;
-  /** Counts one CHAT message by `userId` (a chatter has viewed the room: it records the view too). */
-  recordChat(productId: string, userId: string, nowMs: number): Promise<void>;
   /** Records membership changes (idempotent by seq); a join records the buyer's view when none was. */
   recordChanges(productId: string, changes: readonly MembershipChange[]): Promise<void>;
   /** What the room's stats are computed from (stats.ts). */

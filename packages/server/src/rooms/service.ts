@@ -264,7 +264,6 @@ export class RoomService {
       );
       if (!result.duplicate) await this.fanOut(productId, result.message);
       if (!result.duplicate) await this.moderation.accepted(access.room, principal.userId);
-      if (!result.duplicate) await this.insights.chatted(productId, principal.userId);
       // Only the sender is told (never stored): their message went out masked; the address form is the way.
       if (!result.duplicate && guarded.found.length > 0) {
         const notice = { kind: 'PII_MASKED', seq: result.message.seq, found: guarded.found } as const;

@@ -317,7 +317,7 @@ export class MemoryStore implements ChatStore {
   readonly attachments: AttachmentStore = new MemoryAttachments();
 
   /** Invites and the funnel (issue 12): insights/memory.ts. */
-  readonly insights: InsightsStore = new MemoryInsights();
+  readonly insights: InsightsStore = new MemoryInsights((productId) => this.rooms.get(productId)?.messages ?? []);
 
   /** Resolves while the store is open. */
   async ping(): Promise<void> {

@@ -176,7 +176,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 7,
     // Invites and the seller's funnel (issue 12, insights/): one invite code per user and room (the code
-    // alone travels in links), each signed-in viewer's first view and CHAT count, and every join and leave
+    // alone travels in links), each signed-in viewer's first view, and every join and leave
     // (by the seq of its SYSTEM message) with the inviter and the buyer count after it.
     sql: `
       CREATE TABLE invites (
@@ -192,7 +192,6 @@ export const MIGRATIONS: readonly Migration[] = [
         room_id       TEXT    NOT NULL REFERENCES rooms (product_id),
         user_id       TEXT    NOT NULL,
         first_view_at INTEGER NOT NULL,
-        messages      INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (room_id, user_id)
       ) WITHOUT ROWID;
       CREATE TABLE membership_changes (

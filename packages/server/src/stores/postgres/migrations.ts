@@ -181,7 +181,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         room_id       text    NOT NULL REFERENCES rooms (product_id),
         user_id       text    NOT NULL,
         first_view_at bigint  NOT NULL,
-        messages      integer NOT NULL DEFAULT 0,
         PRIMARY KEY (room_id, user_id)
       );
       CREATE TABLE membership_changes (
