@@ -66,6 +66,8 @@ export interface ServerConfig {
   attachmentDir?: string;
   /** Largest image upload, in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
   attachmentMaxBytes?: number;
+  /** Image uploads per user per instance, `N/MS` (ATTACHMENT_UPLOAD_LIMIT). @default 20/60000 */
+  attachmentUploadLimit?: RateLimit;
   /** Signs image URLs (ATTACHMENT_URL_SECRET), so they work on every instance. @default derived from JWT_SECRET */
   attachmentUrlSecret?: string;
   /** Lowest log level written (LOG_LEVEL). @default 'info' */
@@ -158,7 +160,7 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_URL_SECRET, ADDRESS_KEYS, ADDRESS_RETENTION_DAYS). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_UPLOAD_LIMIT, ATTACHMENT_URL_SECRET, ADDRESS_KEYS, ADDRESS_RETENTION_DAYS). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -261,6 +263,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     }
     config.attachmentMaxBytes = Number(attachmentMax);
   }
+  const uploadLimit = get('attachment-upload-limit', 'ATTACHMENT_UPLOAD_LIMIT');
+  if (uploadLimit) config.attachmentUploadLimit = parseRateLimit(uploadLimit);
   const attachmentSecret = get('attachment-url-secret', 'ATTACHMENT_URL_SECRET');
   if (attachmentSecret && attachmentSecret.length < 32) throw new Error('ATTACHMENT_URL_SECRET must be at least 32 characters.');
   if (attachmentSecret) config.attachmentUrlSecret = attachmentSecret;

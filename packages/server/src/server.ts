@@ -63,6 +63,8 @@ export interface StartServerOptions extends Pick<
   attachmentDir?: string;
   /** Largest image upload in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
   attachmentMaxBytes?: number;
+  /** Image uploads per user per instance (ATTACHMENT_UPLOAD_LIMIT). @default 20 per 60 000 ms */
+  attachmentUploadLimit?: RateLimit;
   /** Signs image URLs (ATTACHMENT_URL_SECRET). @default derived from the JWT secret */
   attachmentUrlSecret?: string;
   /** A ready store (PostgreSQL, tests); the server closes it on shutdown. */
@@ -237,6 +239,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     attachments: attachmentModule({
       blobs: new FsBlobStore(options.attachmentDir ?? defaultAttachmentDir(options.databaseUrl ?? './data/chat.db')),
       ...(options.attachmentMaxBytes !== undefined ? { maxBytes: options.attachmentMaxBytes } : {}),
+      ...(options.attachmentUploadLimit ? { uploadLimit: options.attachmentUploadLimit } : {}),
       ...(options.attachmentUrlSecret ? { urlSecret: options.attachmentUrlSecret } : {}),
     }),
     bus,

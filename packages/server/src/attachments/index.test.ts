@@ -6,32 +6,9 @@ import type { ChatMessage } from '@groupbuy/protocol';
 import { api, connectStomp, createRoom, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
 import { sweepOrphans } from './sweep.js';
 import { FsBlobStore } from './blobs.js';
+import { png, upload } from '../test-support/uploads.js';
 
 // Against a real server: a listening HTTP server, a real SQLite file, images under its data directory.
-
-async function upload(
-  server: TestServer,
-  productId: string,
-  token: string,
-  data: Uint8Array,
-  name: string,
-  type = 'application/octet-stream',
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(data)], { type }), name);
-  const res = await fetch(`${server.url}/api/chat/rooms/${productId}/attachments`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}` },
-    body: form,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-}
-
-const png = (w = 64, h = 48): Promise<Buffer> =>
-  sharp({ create: { width: w, height: h, channels: 3, background: '#3a6' } })
-    .png()
-    .toBuffer();
 
 describe('attachments', () => {
   let server: TestServer;

@@ -6,6 +6,8 @@ import { attachmentRoutes } from './routes.js';
 import { UrlSigner } from './signing.js';
 import { withAttachments } from './store-hook.js';
 import { OrphanSweeper } from './sweep.js';
+import { RateLimiter, type RateLimit } from '../rooms/rate-limit.js';
+import { DEFAULT_UPLOAD_LIMIT } from './upload-limit.js';
 
 /** How attachments (issue 12) are kept and served. */
 export interface AttachmentOptions {
@@ -17,6 +19,8 @@ export interface AttachmentOptions {
   urlSecret?: string;
   /** How long a minted image URL works, in ms. @default 24 h */
   urlTtlMs?: number;
+  /** Uploads per user, per instance (ATTACHMENT_UPLOAD_LIMIT). @default DEFAULT_UPLOAD_LIMIT (20 per minute) */
+  uploadLimit?: RateLimit;
 }
 
 /**
@@ -35,6 +39,7 @@ export function attachmentModule(options: AttachmentOptions): AttachmentModule {
         blobs: options.blobs,
         signer: signerFor(deps),
         maxBytes: options.maxBytes ?? LIMITS.attachmentMaxBytes,
+        uploadLimiter: new RateLimiter(options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT, deps.now),
       }),
     sweeper: (store, deps) => new OrphanSweeper(store, options.blobs, deps.now, deps.logger),
   };

@@ -8,6 +8,8 @@ import type { ChatStore } from '../stores/types.js';
 import type { BlobStore } from './blobs.js';
 import { processImage } from './image.js';
 import type { UrlSigner } from './signing.js';
+import type { Limiter } from '../rooms/rate-limit.js';
+import { takeUpload } from './upload-limit.js';
 
 /** What the attachment routes need. */
 export interface AttachmentRouteDeps {
@@ -23,6 +25,8 @@ export interface AttachmentRouteDeps {
   signer: UrlSigner;
   /** Largest upload, in bytes (ATTACHMENT_MAX_BYTES). */
   maxBytes: number;
+  /** Uploads per user (ATTACHMENT_UPLOAD_LIMIT, upload-limit.ts). */
+  uploadLimiter: Limiter;
   /** Epoch ms. */
   now: () => number;
   /** Structured logs (never the image, never a URL). */
@@ -54,6 +58,8 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Hono {
       const principal = await deps.verifier.verify(bearerToken(c.req.header('Authorization')) ?? null);
       const access = await deps.service.access(principal, c.req.param('productId'));
       orThrow(decide(access.relation, 'post', access.room));
+      // Before the image work (sharp) and the storage, which are what a flood would cost.
+      await takeUpload(deps.uploadLimiter, principal.userId);
       let file: unknown;
       try {
         file = (await c.req.parseBody())['file'];
