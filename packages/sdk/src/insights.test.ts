@@ -3,7 +3,7 @@
 // seller's alone; and the URL helpers a page uses to read and write `gb_ref`.
 import { describe, expect, it } from 'vitest';
 import { ChatError, INVITE_CODE_PATTERN } from '@groupbuy/protocol';
-import { inviteRefFromUrl, inviteUrl } from './insights.js';
+import { inviteRefFromUrl, inviteUrl, joinBody } from './insights.js';
 import { TRANSPORTS, live, testClient, useTestServer } from './test-support/clients.js';
 import { createRoom, waitFor } from './test-support/server.js';
 
@@ -26,6 +26,12 @@ describe('invite link helpers', () => {
     );
     expect(inviteUrl('https://shop.example/?gb_ref=OldOldOldOldOldOldOldO', invite)).toBe(`https://shop.example/?gb_ref=${CODE}`);
     expect(inviteRefFromUrl(inviteUrl('https://shop.example/p/1', invite))).toBe(CODE);
+  });
+
+  it('sends a ref shaped like a code and drops anything else, so the join still goes ahead', () => {
+    expect(joinBody({ ref: CODE })).toEqual({ ref: CODE });
+    for (const ref of [undefined, null, '', 'user-42', 'x'.repeat(500)]) expect(joinBody({ ref })).toBeUndefined();
+    expect(joinBody(undefined)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { INVITE_PARAM, isInviteCode, parseJoinBody, type Invite, type JoinBody, type RoomStats } from '@groupbuy/protocol';
+import { INVITE_PARAM, isInviteCode, type Invite, type JoinBody, type RoomStats } from '@groupbuy/protocol';
 import type { RoomRest } from './room-rest.js';
 
 // Invite links and the seller's funnel (issue 12), client side: the `gb_ref` parameter of a product page
@@ -6,7 +6,7 @@ import type { RoomRest } from './room-rest.js';
 
 /** Options of `session.join()`. */
 export interface JoinOptions {
-  /** The invite code the shopper arrived with (read it with {@link inviteRefFromUrl}); an unknown code is ignored by the server. */
+  /** The invite code the shopper arrived with (read it with {@link inviteRefFromUrl}); an unknown code is ignored by the server, a malformed one is not sent. */
   ref?: string | null;
 }
 
@@ -35,11 +35,14 @@ export function inviteUrl(pageUrl: string | URL, invite: Invite): string {
   return url.toString();
 }
 
-/** The join body for `options` (none without a ref). Throws ChatError INVALID_INPUT for a ref the server would refuse. */
+/**
+ * The join body for `options`: `{ ref }` when the ref is shaped like an invite code, none otherwise. A ref
+ * that cannot be a code is dropped here (the server would ignore it anyway), so a mangled link never costs
+ * the shopper their join.
+ */
 export function joinBody(options: JoinOptions | undefined): JoinBody | undefined {
   const ref = options?.ref;
-  if (ref === undefined || ref === null || ref === '') return undefined;
-  return parseJoinBody({ ref });
+  return isInviteCode(ref) ? { ref } : undefined;
 }
 
 /** One room's invite and stats calls (`session.invite()`, `session.stats()`). */

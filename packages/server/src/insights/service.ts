@@ -7,6 +7,9 @@ import type { ChatStore, LifecycleResult } from '../stores/types.js';
 import { computeRoomStats, membershipChanges } from './stats.js';
 import type { InsightsUser } from './types.js';
 
+/** How many (room, user) first views an instance remembers to skip writing them again. */
+export const VIEWS_REMEMBERED = 10_000;
+
 /** What invites and the funnel need from their RoomService (passed in by the service itself). */
 export interface InsightsHost {
   /** The room and how `principal` relates to it. */
@@ -40,6 +43,10 @@ export function newInviteCode(): string {
  * it follows: an error is logged (code, room, user) and the action stands.
  */
 export class Insights {
+  // (room, user) pairs whose first view this instance already recorded: a reconnect storm then writes nothing.
+  // Bounded: past VIEWS_REMEMBERED it starts over (the store's insert is idempotent anyway).
+  private readonly viewsSeen = new Set<string>();
+
   constructor(
     private readonly host: InsightsHost,
     private readonly deps: InsightsDeps,
@@ -76,11 +83,14 @@ export class Insights {
 
   /** A signed-in subscription to the room's chat: the user's first view is recorded (not the trade service's). */
   async viewed(principal: Principal, productId: string): Promise<void> {
-    if (principal.role === 'service') return;
+    const key = `${productId}\u0000${principal.userId}`;
+    if (principal.role === 'service' || this.viewsSeen.has(key)) return;
     await this.quietly('view', productId, principal.userId, async () => {
       if (await this.deps.store.insights.recordView(productId, principal.userId, this.deps.clock.now())) {
         this.deps.metrics.inc('groupbuy_room_views_total');
       }
+      if (this.viewsSeen.size >= VIEWS_REMEMBERED) this.viewsSeen.clear();
+      this.viewsSeen.add(key);
     });
   }
 
