@@ -112,8 +112,11 @@ describe('the seller’s funnel', () => {
         peers.push(peer);
         await peer.subscribe(id);
       }
-      // A second subscription is not a second view.
+      // A second subscription is not a second view, and the trade service's subscription is none at all.
       await peers[0]?.subscribe(id);
+      const servicePeer = await connectStomp(server, await tokenFor('trade-service', { role: 'service' }));
+      peers.push(servicePeer);
+      await servicePeer.subscribe(id);
       const [minjiPeer, boraPeer, chulPeer] = peers;
       if (!minjiPeer || !boraPeer || !chulPeer) throw new Error('peers');
       now = t0 + 6_000;
