@@ -8,6 +8,8 @@ import { LOG_LEVELS, type LogLevel } from './logger-core.js';
 import { parseContentKeys } from './stores/content-cipher.js';
 import { parsePiiGuard, type PiiGuardMode } from './rooms/pii-guard.js';
 import { parseAddressKeys, parseRetentionDays } from './addresses/keys.js';
+import { parseS3Settings } from './attachments/s3-select.js';
+import type { S3BlobSettings } from './attachments/s3.js';
 import { parseClusterNodes } from './bus/cluster-nodes.js';
 
 /** Everything the server reads from its environment and flags. */
@@ -66,6 +68,8 @@ export interface ServerConfig {
   attachmentDir?: string;
   /** Largest image upload, in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
   attachmentMaxBytes?: number;
+  /** Attachments in an S3-compatible bucket (ATTACHMENT_S3_BUCKET, _ENDPOINT, _REGION, _PREFIX; AWS credentials). @default the folder */
+  attachmentS3?: S3BlobSettings;
   /** Image uploads per user per instance, `N/MS` (ATTACHMENT_UPLOAD_LIMIT). @default 20/60000 */
   attachmentUploadLimit?: RateLimit;
   /** Signs image URLs (ATTACHMENT_URL_SECRET), so they work on every instance. @default derived from JWT_SECRET */
@@ -160,7 +164,7 @@ export function readLogLevel(argv: string[], env: NodeJS.ProcessEnv): LogLevel |
   return LOG_LEVELS.find((l) => l === raw);
 }
 
-/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_UPLOAD_LIMIT, ATTACHMENT_URL_SECRET, ADDRESS_KEYS, ADDRESS_RETENTION_DAYS). */
+/** Reads flags first, then environment variables (PORT, HOST, DATABASE_URL, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_USER_ID_CLAIM, JWT_NAME_CLAIM, JWT_ROLE_CLAIM, JWT_SERVICE_ROLE, ALLOWED_ORIGINS, DEV, RATE_LIMIT, LOG_LEVEL, METRICS_TOKEN, METRICS_PORT, SLOW_CONSUMER_BYTES, CHAT_CONTENT_KEY, CHAT_CONTENT_KEYS, REDIS_URL, REDIS_CLUSTER_NODES, WIDGET_DIR, ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_UPLOAD_LIMIT, ATTACHMENT_URL_SECRET, ATTACHMENT_S3_BUCKET, ATTACHMENT_S3_ENDPOINT, ATTACHMENT_S3_REGION, ATTACHMENT_S3_PREFIX, ADDRESS_KEYS, ADDRESS_RETENTION_DAYS). */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
   const args = parseArgs(argv);
   // An empty variable (`PORT=` in a compose file) means unset: it must not become port 0, an empty
@@ -263,6 +267,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     }
     config.attachmentMaxBytes = Number(attachmentMax);
   }
+  const s3 = parseS3Settings((name) => get(name.toLowerCase().replace(/_/g, '-'), name));
+  if (s3) config.attachmentS3 = s3;
   const uploadLimit = get('attachment-upload-limit', 'ATTACHMENT_UPLOAD_LIMIT');
   if (uploadLimit) config.attachmentUploadLimit = parseRateLimit(uploadLimit);
   const attachmentSecret = get('attachment-url-secret', 'ATTACHMENT_URL_SECRET');

@@ -1,4 +1,5 @@
-import { FsBlobStore } from './attachments/blobs.js';
+import { chooseBlobStore, closeBlobStore } from './attachments/s3-select.js';
+import type { S3BlobSettings } from './attachments/s3.js';
 import { attachmentModule } from './attachments/module.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -63,6 +64,8 @@ export interface StartServerOptions extends Pick<
   attachmentDir?: string;
   /** Largest image upload in bytes (ATTACHMENT_MAX_BYTES). @default 10 MB */
   attachmentMaxBytes?: number;
+  /** Attachments in an S3-compatible bucket instead of `attachmentDir` (ATTACHMENT_S3_*). @default unset: the folder */
+  attachmentS3?: S3BlobSettings;
   /** Image uploads per user per instance (ATTACHMENT_UPLOAD_LIMIT). @default 20 per 60 000 ms */
   attachmentUploadLimit?: RateLimit;
   /** Signs image URLs (ATTACHMENT_URL_SECRET). @default derived from the JWT secret */
@@ -234,10 +237,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         metrics,
       })
     : null;
+  const blobs = chooseBlobStore(
+    options.attachmentS3,
+    options.attachmentDir ?? defaultAttachmentDir(options.databaseUrl ?? './data/chat.db'),
+  );
   const { service, hub, scheduler, realtime, api, readiness, attachmentSweeper } = assembleCore({
     store,
     attachments: attachmentModule({
-      blobs: new FsBlobStore(options.attachmentDir ?? defaultAttachmentDir(options.databaseUrl ?? './data/chat.db')),
+      blobs,
       ...(options.attachmentMaxBytes !== undefined ? { maxBytes: options.attachmentMaxBytes } : {}),
       ...(options.attachmentUploadLimit ? { uploadLimit: options.attachmentUploadLimit } : {}),
       ...(options.attachmentUrlSecret ? { urlSecret: options.attachmentUrlSecret } : {}),
@@ -327,6 +334,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await clusterLimiter?.close();
         await bus.close();
         await store.close();
+        await closeBlobStore(blobs);
         logger.log('info', 'stopped');
       })()),
   };

@@ -15,7 +15,8 @@ export interface BlobStore {
 // can never climb out of the folder.
 const KEY = /^[0-9a-f-]{36}\.(?:full|preview)$/;
 
-function checkKey(key: string): string {
+/** `key` when it is a blob key (`<uuid>.full` / `<uuid>.preview`); throws otherwise. Every BlobStore checks it. */
+export function checkKey(key: string): string {
   if (!KEY.test(key)) throw new Error('Bad blob key.');
   return key;
 }
