@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskShippingAddress, normalizeKoreanPhone, parseShippingAddressInput } from './address.js';
+import { maskShippingAddress } from './address-mask.js';
+import { normalizeKoreanPhone, parseShippingAddressInput } from './address.js';
 import { ChatError } from './errors.js';
 
 const valid = { recipient: '김민수', phone: '010-1234-5678', postalCode: '06236', line1: '서울 강남구 테헤란로 152' };

@@ -11,5 +11,6 @@ export * from './rules.js';
 export * from './attachments.js';
 export * from './moderation-input.js';
 export * from './address.js';
+export * from './address-mask.js';
 export * from './pii.js';
 export * from './invites.js';
