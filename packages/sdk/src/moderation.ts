@@ -230,7 +230,9 @@ export class Moderation {
   // turn out to have must wait (the seller and the service never do).
   private wait(gate: SendGate): Refused | null {
     const now = this.host.serverNowMs();
-    const waits = this.host.relations().map((relation) => sendWait(relation, gate, now));
+    // The offset is measured to ±0.5 s: a message the server stored is never in its future.
+    const last = gate.lastChatAtMs === null ? null : Math.min(gate.lastChatAtMs, now);
+    const waits = this.host.relations().map((relation) => sendWait(relation, { ...gate, lastChatAtMs: last }, now));
     const first = waits[0];
     return first && waits.every((w) => w !== null) ? first : null;
   }
