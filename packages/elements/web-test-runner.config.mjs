@@ -110,6 +110,8 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: chromiumLaunchOptions,
+      // The invite button copies its link (issue 12): the tests read the real clipboard back.
+      createBrowserContext: ({ browser }) => browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] }),
     }),
   ],
   plugins: [

@@ -23,6 +23,14 @@ export interface Strings {
   joined: string;
   participantsButton(count: string): string;
   watchersButton(count: string): string;
+  /** Issue 12: the header button that shares or copies the shopper's invite link. */
+  invite: string;
+  /** Issue 12: said (politely) once the invite link is on the clipboard. */
+  linkCopied: string;
+  /** Issue 12: the label of the field showing the invite link when the clipboard was refused. */
+  copyLinkByHand: string;
+  /** Issue 12: the seller's header button that opens the deal's stats. */
+  statsButton: string;
   participantsTitle: string;
   messagesLabel: string;
   loading: string;
@@ -30,6 +38,12 @@ export interface Strings {
   startOfChat: string;
   emptyChat: string;
   newMessages(n: string): string;
+  /** Issue 12: the floating launcher's name while the chat is closed. */
+  launcherOpen: string;
+  /** Issue 12: the launcher panel's close button (and the launcher's name while open). */
+  launcherClose: string;
+  /** Issue 12: the launcher's unread badge, for screen readers (`n` > 0). */
+  unread(n: string): string;
   you: string;
   seller: string;
   notice: string;
@@ -40,6 +54,10 @@ export interface Strings {
   inputLabel: string;
   placeholder: string;
   send: string;
+  /** Issue 12: the composer's attach button. */
+  attach: string;
+  /** Issue 12: a message's photo without alt text, before its number. */
+  photo: string;
   composerHint: string;
   /** The composer hint on a touch screen, where there is no Shift+Enter. */
   composerHintTouch: string;
@@ -73,6 +91,8 @@ export interface Strings {
   watchersCount(count: string): string;
   /** Issue 12: who else is typing: one or two `names`, and with three or more the first two and how many `others`. */
   typing(names: readonly string[], others: string): string;
+  /** Issue 11: what a deleted message's bubble says (its content is gone). */
+  deleted: string;
 }
 
 const ko: Strings = {
@@ -94,6 +114,10 @@ const ko: Strings = {
   joined: '참여 완료',
   participantsButton: (c) => `참여자 ${c}명`,
   watchersButton: (c) => `구경 ${c}명`,
+  invite: '친구 초대',
+  linkCopied: '링크를 복사했어요',
+  copyLinkByHand: '링크를 복사해 주세요',
+  statsButton: '통계',
   participantsTitle: '참여자',
   messagesLabel: '채팅 메시지',
   loading: '대화를 불러오는 중…',
@@ -101,6 +125,9 @@ const ko: Strings = {
   startOfChat: '대화의 시작이에요',
   emptyChat: '아직 대화가 없어요. 첫 메시지를 남겨 보세요!',
   newMessages: (n) => `새 메시지 ${n}개`,
+  launcherOpen: '채팅 열기',
+  launcherClose: '채팅 닫기',
+  unread: (n) => `읽지 않은 메시지 ${n}개`,
   you: '나',
   seller: '판매자',
   notice: '공지',
@@ -111,6 +138,8 @@ const ko: Strings = {
   inputLabel: '메시지',
   placeholder: '메시지를 입력하세요',
   send: '보내기',
+  attach: '사진 첨부',
+  photo: '사진',
   composerHint: 'Enter로 보내기 · Shift+Enter로 줄바꿈',
   composerHintTouch: '보내기 버튼을 눌러 보내요',
   tooLong: (c, m) => `메시지가 너무 길어요 (${c}/${m}자)`,
@@ -149,7 +178,9 @@ const ko: Strings = {
     const name = event.name ?? '누군가';
     switch (event.type) {
       case 'JOINED':
-        return `${name}님이 참여했어요 (${c}/${m})`;
+        return event.invitedBy
+          ? `${name}님이 ${event.invitedBy.name}님 초대로 참여했어요 (${c}/${m})`
+          : `${name}님이 참여했어요 (${c}/${m})`;
       case 'LEFT':
         return `${name}님이 참여를 취소했어요 (${c}/${m})`;
       case 'CLOSED':
@@ -175,6 +206,7 @@ const ko: Strings = {
       : names.length === 2
         ? `${names[0]}님, ${names[1]}님이 입력 중…`
         : `${names[0]}님, ${names[1]}님 외 ${others}명이 입력 중…`,
+  deleted: '삭제된 메시지예요',
 };
 
 const en: Strings = {
@@ -196,6 +228,10 @@ const en: Strings = {
   joined: 'Joined',
   participantsButton: (c) => `${c} buyer${c === '1' ? '' : 's'}`,
   watchersButton: (c) => `${c} watching`,
+  invite: 'Invite friends',
+  linkCopied: 'Link copied',
+  copyLinkByHand: 'Copy this link',
+  statsButton: 'Stats',
   participantsTitle: 'Buyers',
   messagesLabel: 'Chat messages',
   loading: 'Loading the chat…',
@@ -203,6 +239,9 @@ const en: Strings = {
   startOfChat: 'This is the start of the chat',
   emptyChat: 'No messages yet. Say hello!',
   newMessages: (n) => `${n} new message${n === '1' ? '' : 's'}`,
+  launcherOpen: 'Open chat',
+  launcherClose: 'Close chat',
+  unread: (n) => `${n} unread message${n === '1' ? '' : 's'}`,
   you: 'You',
   seller: 'Seller',
   notice: 'Notice',
@@ -213,6 +252,8 @@ const en: Strings = {
   inputLabel: 'Message',
   placeholder: 'Write a message',
   send: 'Send',
+  attach: 'Attach photos',
+  photo: 'Photo',
   composerHint: 'Enter to send · Shift+Enter for a new line',
   composerHintTouch: 'Tap the send button to send',
   tooLong: (c, m) => `Message too long (${c}/${m} characters)`,
@@ -251,7 +292,7 @@ const en: Strings = {
     const name = event.name ?? 'Someone';
     switch (event.type) {
       case 'JOINED':
-        return `${name} joined the deal (${c}/${m})`;
+        return event.invitedBy ? `${name} joined, invited by ${event.invitedBy.name} (${c}/${m})` : `${name} joined the deal (${c}/${m})`;
       case 'LEFT':
         return `${name} left the deal (${c}/${m})`;
       case 'CLOSED':
@@ -275,6 +316,7 @@ const en: Strings = {
       : names.length === 2
         ? `${names[0]} and ${names[1]} are typing…`
         : `${names[0]}, ${names[1]} and ${others} more are typing…`,
+  deleted: 'This message was deleted',
 };
 
 /** The strings of `lang`. */

@@ -110,13 +110,14 @@ export function prepared(server: InProcessServer): Promise<unknown> {
 export function storyClient(
   server: InProcessServer,
   user: TestUser,
-  options: { online?: boolean; ackTimeoutMs?: number; token?: Promise<string> } = {},
+  options: { online?: boolean; ackTimeoutMs?: number; token?: Promise<string>; fetch?: typeof fetch } = {},
 ): ChatClient {
   const online = options.online ?? true;
   const client = createChatClient({
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
     baseUrl: server.baseUrl,
-    fetch: server.fetch,
+    // `fetch` wraps the server's to hold an answer back (a loading state); the server stays real.
+    fetch: options.fetch ?? server.fetch,
     transport: server.transport,
     // With `token`, the page's one token and no renewal (a page without a tokenProvider).
     getToken: async () => {
@@ -150,6 +151,16 @@ export function storyDeal(server: InProcessServer, productId: string, script: De
 export function storyLater(ms: number, fn: () => void): void {
   const timer = setTimeout(fn, ms);
   live.push({ close: () => clearTimeout(timer) });
+}
+
+/** Clicks `part` in the shadow root of the element with `id` once it is shown and enabled (polling), unless the story was re-rendered. */
+export function storyClick(id: string, part: string): void {
+  const attempt = (): void => {
+    const target = document.getElementById(id)?.shadowRoot?.querySelector<HTMLButtonElement>(`[part~="${part}"]`);
+    if (target && !target.disabled) target.click();
+    else storyLater(150, attempt);
+  };
+  storyLater(150, attempt);
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ChatHeaderView {
   readonly join: () => void;
   /** The Leave button. */
   readonly leave: () => void;
+  /** Buttons after the buyers button (issue 12: invite, the seller's stats), or nothing. */
+  readonly controls?: TemplateResult | typeof nothing;
 }
 
 /**
@@ -142,6 +144,7 @@ export class ChatHeader implements ReactiveController {
         </button>`
             : nothing
         }
+        ${view.controls ?? nothing}
       </div>
       <div class="progress-row">
         <div class="progress-block">

@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { themeStyles } from '../../internal/theme.styles.js';
 import { bannerStyles } from './banners.styles.js';
 import { headerStyles } from './chat-header.styles.js';
+import { inviteStyles } from './invite-button.styles.js';
 import { composerStyles } from './composer.styles.js';
 import { listStyles } from './message-list.styles.js';
 import { rowStyles } from './message-row.styles.js';
@@ -23,6 +24,11 @@ const chatStyles = css`
     /* Korean wraps between words (어절), never inside one; a long URL still breaks rather than overflow. */
     word-break: keep-all;
     overflow-wrap: break-word;
+  }
+
+  /* Launcher mode: no card in the page, even before the launcher's chunk (and its styles) arrived. */
+  :host([mode='launcher']) {
+    display: contents;
   }
 
   /* The layout lives on this frame, not on :host: a page that sets "display" on the element (block,
@@ -122,4 +128,14 @@ const chatStyles = css`
  * Styles of `<groupbuy-chat>`, in cascade order: the shared tokens ({@link themeStyles}), the card, then
  * each part's own sheet beside its module.
  */
-export const styles = [themeStyles, chatStyles, headerStyles, panelStyles, bannerStyles, listStyles, rowStyles, composerStyles];
+export const styles = [
+  themeStyles,
+  chatStyles,
+  headerStyles,
+  inviteStyles,
+  panelStyles,
+  bannerStyles,
+  listStyles,
+  rowStyles,
+  composerStyles,
+];
