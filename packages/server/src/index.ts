@@ -32,6 +32,10 @@ export {
   type ContentCipher,
   type ContentKey,
 } from './stores/content-cipher.js';
+export { addressCipherFor, parseAddressKeys } from './addresses/keys.js';
+export type { AddressStore, StoredAddress } from './stores/addresses.js';
+export { FsBlobStore, type BlobStore } from './attachments/blobs.js';
+export { S3BlobStore, type S3BlobSettings } from './attachments/s3.js';
 export { rekeyFromConfig, rekeyPostgres, rekeySqlite, type RekeyOptions, type RekeyProgress, type RekeyResult } from './rekey.js';
 export type * from './stores/types.js';
 export { createJsonLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
