@@ -23,6 +23,7 @@ export type {
   RoomSession,
   RoomSessionEvents,
   ServerEvent,
+  ShippingAddressApi,
   Transport,
   TransportCallbacks,
   TransportCloseInfo,
