@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
+import { openStore } from '../server.js';
 import { addressCipherFor, parseAddressKeys, parseRetentionDays } from './keys.js';
 
 // Where the shipping-address keys come from (ADDRESS_KEYS, the key file, PostgreSQL's refusal) and the
@@ -38,9 +39,11 @@ describe('address keys', () => {
     expect(rotated.decrypt(sealed, 'old')).toBe('서울');
   });
 
-  it('refuses PostgreSQL without ADDRESS_KEYS', () => {
+  it('refuses PostgreSQL without ADDRESS_KEYS, before connecting', async () => {
     expect(() => addressCipherFor('postgres://db/chat', undefined, silentLogger)).toThrow(/ADDRESS_KEYS is required with PostgreSQL/);
     expect(() => addressCipherFor('postgresql://db/chat', undefined, silentLogger)).toThrow(/ADDRESS_KEYS/);
+    // The start path: content keys alone do not open a PostgreSQL store.
+    await expect(openStore('postgres://postgres@127.0.0.1:1/none', KEY, silentLogger)).rejects.toThrow(/ADDRESS_KEYS is required/);
   });
 
   it('beside a SQLite file makes <db>.address-key once (0600) and reuses it', () => {
