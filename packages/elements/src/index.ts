@@ -8,4 +8,6 @@ export { GroupbuyLeaveEvent } from './events/groupbuy-leave-event.js';
 export { GroupbuySendEvent } from './events/groupbuy-send-event.js';
 export { GroupbuyErrorEvent } from './events/groupbuy-error-event.js';
 export { GroupbuyAuthRequiredEvent, type GroupbuyAuthRequiredDetail } from './events/groupbuy-auth-required-event.js';
+export { GroupbuyOpenEvent } from './events/groupbuy-open-event.js';
+export { GroupbuyCloseEvent } from './events/groupbuy-close-event.js';
 export type { TransportName } from './internal/client-factory.js';

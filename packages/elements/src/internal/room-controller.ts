@@ -223,6 +223,8 @@ export class RoomController implements ReactiveController {
       session.on('participants', update),
       session.on('viewers', update),
       session.on('typing', update),
+      // The launcher's badge: a read on another device changes the count without a message.
+      session.on('unread', update),
       session.on('state', (state) => {
         this.hooks.state?.(state);
         // Back after a load failed (e.g. the token was refused before anything loaded): load again.
