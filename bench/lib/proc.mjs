@@ -44,6 +44,9 @@ export const SERVER_BUILT =
 export function startPeer(name, env = {}) {
   const nodeArgs = ['--max-old-space-size=4096'];
   if (name.startsWith('groupbuy') && !SERVER_BUILT) nodeArgs.push('--conditions=@groupbuy/source', '--import', 'tsx');
+  // BENCH_PROFILE=<dir>: a CPU profile of each server child, written when stop() ends it with SIGTERM.
+  const profile = process.env.BENCH_PROFILE;
+  if (profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profile}`);
   const script = join(BENCH_DIR, 'peers', `${name}.mjs`);
   const [cmd, args] = PINNED
     ? ['taskset', ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs, script]]
@@ -65,7 +68,7 @@ export function startPeer(name, env = {}) {
           new Promise((r) => {
             if (child.exitCode !== null) return r();
             child.once('exit', () => r());
-            child.kill('SIGKILL');
+            child.kill(profile ? 'SIGTERM' : 'SIGKILL');
           }),
       });
     };

@@ -1,5 +1,6 @@
 // Scenario 3 — acked sends: STOMP SEND with a receipt (the RECEIPT comes once the message is stored and
 // broadcast) with 1 / 10 / 50 in flight on one connection, against a raw better-sqlite3 insert loop.
+// BENCH_PROFILE=<dir>: the server children run with --cpu-prof into <dir> (see lib/proc.mjs).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -71,35 +72,47 @@ async function ackedRun(ws, room, inFlight, ms, tag) {
   return { rate, p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
+// Paired in the same run: the SQLite store with group commit off (one transaction per send, as before)
+// and on (the sends that arrive in one event-loop turn share a transaction; each RECEIPT after the COMMIT).
+const variants = [
+  { name: 'one commit per send', env: { BENCH_GROUP_COMMIT: '0' } },
+  { name: 'group commit', env: { BENCH_GROUP_COMMIT: '1' } },
+];
+
 export async function run({ quick, report }) {
-  const ms = quick ? 1500 : 5000;
+  const ms = quick ? 1000 : 5000;
   const raw = await sqliteLoop(ms);
   report({ scenario: 3, case: 'raw better-sqlite3 insert loop', value: raw.rate, unit: 'inserts/s', p50: raw.p50, p99: raw.p99 });
-  const server = await startPeer('groupbuy');
-  try {
-    const room = 'acked';
-    await createRoom(`http://127.0.0.1:${server.port}`, room);
-    const ws = await stompSender(server.port);
-    await ackedRun(ws, room, 10, 500, 'warm');
-    for (const inFlight of [1, 10, 50]) {
-      const cpu = cpuMeter(server.pid);
-      const r = await ackedRun(ws, room, inFlight, ms, `w${inFlight}`);
-      report({
-        scenario: 3,
-        case: `groupbuy STOMP SEND+receipt, ${inFlight} in flight`,
-        value: r.rate,
-        unit: 'sends/s',
-        p50: r.p50,
-        p99: r.p99,
-        serverCpu: cpu.read(),
-        rssMB: rssBytes(server.pid) / 2 ** 20,
-        ratio: r.rate / raw.rate,
-        baseline: 'raw inserts',
-      });
-      await sleep(200);
+  const before = {};
+  for (const v of variants) {
+    const server = await startPeer('groupbuy', v.env);
+    try {
+      const room = 'acked';
+      await createRoom(`http://127.0.0.1:${server.port}`, room);
+      const ws = await stompSender(server.port);
+      await ackedRun(ws, room, 10, 500, 'warm');
+      for (const inFlight of quick ? [1, 50] : [1, 10, 50]) {
+        const cpu = cpuMeter(server.pid);
+        const r = await ackedRun(ws, room, inFlight, ms, `w${inFlight}`);
+        before[inFlight] ??= r.rate;
+        report({
+          scenario: 3,
+          case: `groupbuy STOMP SEND+receipt, ${inFlight} in flight, ${v.name}`,
+          value: r.rate,
+          unit: 'sends/s',
+          p50: r.p50,
+          p99: r.p99,
+          serverCpu: cpu.read(),
+          rssMB: rssBytes(server.pid) / 2 ** 20,
+          ratio: r.rate / raw.rate,
+          baseline: 'raw inserts',
+          ...(v.env.BENCH_GROUP_COMMIT === '1' ? { note: `×${(r.rate / before[inFlight]).toFixed(2)} vs one commit per send` } : {}),
+        });
+        await sleep(200);
+      }
+      ws.close();
+    } finally {
+      await server.stop();
     }
-    ws.close();
-  } finally {
-    await server.stop();
   }
 }

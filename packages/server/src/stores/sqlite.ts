@@ -24,6 +24,7 @@ import { migrate } from './migrations.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 import type { ReadResult } from './reads.js';
 import {
   MESSAGE_COLUMNS,
@@ -59,6 +60,8 @@ export interface SqliteStoreOptions {
   addressCipher?: ContentCipher;
   /** How long a write waits for another connection's write lock before failing, in ms. @default 5000 */
   busyTimeoutMs?: number;
+  /** Commits the appends asked for in the same event-loop turn in one transaction (see GroupCommit); false: one each. @default true */
+  groupCommit?: boolean;
 }
 
 type CreateRoomResult = { room: Room; created: boolean };
@@ -100,6 +103,7 @@ export class SqliteStore implements ChatStore {
   private readonly txJoin: Database.Transaction<(productId: string, user: JoiningUser, nowMs: number) => JoinResult>;
   private readonly txLeave: Database.Transaction<(productId: string, userId: string, nowMs: number) => LeaveResult>;
   private readonly txAppend: Database.Transaction<(productId: string, message: NewMessage, nowMs: number) => AppendResult>;
+  private readonly appends: GroupCommit<[productId: string, message: NewMessage, nowMs: number], AppendResult> | null;
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
   private readonly moderation: SqliteModeration;
@@ -233,6 +237,7 @@ export class SqliteStore implements ChatStore {
       });
       return { message: stored, duplicate: false };
     });
+    this.appends = options.groupCommit === false ? null : new GroupCommit(db, this.txAppend);
     this.txSettle = db.transaction((productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
       const row = this.mustGetRoom(productId);
       const status = settleOutcome(ruleState(row), 'status' in request ? request.status : 'DEADLINE');
@@ -313,7 +318,7 @@ export class SqliteStore implements ChatStore {
 
   /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
   async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
-    return this.txAppend.immediate(productId, message, nowMs);
+    return this.appends ? this.appends.run(productId, message, nowMs) : this.txAppend.immediate(productId, message, nowMs);
   }
 
   /** A page of history, ascending by seq; see {@link ChatStore.page}. */
@@ -405,6 +410,7 @@ export class SqliteStore implements ChatStore {
 
   /** Closes the database; calling it again does nothing. */
   async close(): Promise<void> {
+    if (this.db.open) this.appends?.flush();
     if (this.db.open) this.db.close();
   }
 
