@@ -8,6 +8,16 @@ export const ATTACHMENT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 /** The image types an upload may be, recognised by their bytes (not by name or declared type). */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
+/**
+ * Why a file a user picked cannot go up, told before it is sent: `'type'` when its declared type is not one
+ * of {@link ATTACHMENT_TYPES}, `'size'` when it is over `maxBytes` (@default `LIMITS.attachmentMaxBytes`),
+ * null when it may. The server still recognises the image by its bytes and answers 415 or 413 itself.
+ */
+export function uploadProblem(file: { size: number; type: string }, maxBytes: number = LIMITS.attachmentMaxBytes): 'type' | 'size' | null {
+  if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type)) return 'type';
+  return file.size > maxBytes ? 'size' : null;
+}
+
 /** A validated attachment ref: alt text always present (possibly ''). */
 export interface ValidAttachmentRef {
   /** The upload id. */

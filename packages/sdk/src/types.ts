@@ -321,6 +321,8 @@ export interface RoomSession {
 
 /** The client: one connection shared by every room session. */
 export interface ChatClient {
+  /** The server's base URL it was created with (REST, realtime, and what a message's image paths are relative to). */
+  readonly baseUrl: string;
   /** The connection state. */
   readonly state: ConnectionState;
   /** The signed-in user, once the first token was read (null before). */

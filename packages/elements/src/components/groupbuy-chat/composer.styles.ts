@@ -68,6 +68,23 @@ export const composerStyles = css`
     opacity: 0.4;
   }
 
+  /* Issue 12: the attach button (attach.ts), quiet beside the textarea. */
+  .attach {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 36px;
+    height: 44px;
+    padding: 0;
+    border: none;
+    color: var(--_muted);
+    background: none;
+  }
+
+  .attach:disabled {
+    opacity: 0.4;
+  }
+
   /* The typing line (typing-indicator.ts, issue 12): one muted line above the composer, its height kept
      when empty so the list above does not jump each time someone starts or stops typing. */
   .typing {

@@ -1,10 +1,11 @@
 import { html, type ReactiveController, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { LIMITS, toChatError, type ErrorInfo } from '@groupbuy/protocol';
-import type { ViewMessage } from '@groupbuy/sdk';
+import type { AttachmentInput, ViewMessage } from '@groupbuy/sdk';
 import { sendIcon } from '../../internal/icons.js';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
+import { Attach } from './attach.js';
 import type { PartHost } from './part-host.js';
 
 /** The tallest the textarea grows to, in px, before it scrolls. */
@@ -22,6 +23,16 @@ export interface ComposerOptions {
   readonly sent: (message: ViewMessage) => void;
   /** Sending failed before it started (shown in the error banner, told to the page). */
   readonly onError: (error: ErrorInfo) => void;
+  /** Issue 11: the slow-mode words (a lazily loaded chunk), or null until they are there. */
+  readonly moderation?: () => ComposerModeration | null;
+}
+
+/** What the composer shows of slow mode (issue 11), from the moderation chunk. */
+export interface ComposerModeration {
+  /** "Slow mode: one every 10 s" while slow mode holds the reader (not the exempt seller), or null. */
+  slowModeHint(): string | null;
+  /** The send button's cooldown label for `seconds` (`5초`). */
+  cooldown(seconds: string): string;
 }
 
 /**
@@ -36,12 +47,15 @@ export class Composer implements ReactiveController {
   private announcement = '';
   private rateLimitUntil = 0;
   private rateTimer: ReturnType<typeof setInterval> | undefined;
+  /** The photos of the next message (issue 12): attach button, paste, drop, and the tray (loaded on use). */
+  readonly attach: Attach;
 
   constructor(
     private readonly host: PartHost,
     private readonly options: ComposerOptions,
   ) {
     host.addController(this);
+    this.attach = new Attach(host, options.room, options.locale, () => options.readOnlyReason() === null && options.room.phase === 'ready');
   }
 
   /** Stops the rate-limit countdown. */
@@ -65,12 +79,19 @@ export class Composer implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  // Until when a send must wait: a refusal's countdown, or slow mode's cooldown (issue 11; the moderation
+  // chunk re-renders each second while it runs), whichever ends later.
+  private waitUntil(): number {
+    return Math.max(this.rateLimitUntil, this.options.room.session?.cooldownUntil ?? 0);
+  }
+
   /** The composer row, its hint and the live region. */
   render(): TemplateResult {
     const { t, format: f } = this.options.locale;
     const reason = this.options.readOnlyReason();
     const disabled = reason !== null || this.options.room.phase !== 'ready';
-    const secondsLeft = Math.ceil((this.rateLimitUntil - Date.now()) / 1000);
+    const secondsLeft = Math.ceil((this.waitUntil() - Date.now()) / 1000);
+    const moderation = this.options.moderation?.();
     const length = this.draft.trim().length;
     const tooLong = length > LIMITS.contentMaxChars;
     // Touch screens have no Shift+Enter: the hint follows the pointer, not the width (a narrow desktop
@@ -81,7 +102,7 @@ export class Composer implements ReactiveController {
     if (reason) {
       hint = reason;
       hintKind = 'reason';
-    } else if (secondsLeft > 0) {
+    } else if (this.rateLimitUntil > Date.now()) {
       hint = t.rateLimited(f.count(secondsLeft));
       hintKind = 'error';
     } else if (tooLong) {
@@ -89,10 +110,13 @@ export class Composer implements ReactiveController {
       hintKind = 'error';
     } else if (length > LIMITS.contentMaxChars * 0.9) {
       hint = `${f.count(length)}/${f.count(LIMITS.contentMaxChars)}`;
+    } else {
+      hint = moderation?.slowModeHint() ?? hint;
     }
-    const canSend = !disabled && length > 0 && !tooLong && secondsLeft <= 0;
-    return html`<form class="composer ${disabled ? 'disabled' : ''}" part="composer" @submit=${this.onSubmit}>
+    const canSend = !disabled && (length > 0 || this.attach.count > 0) && !tooLong && secondsLeft <= 0;
+    return html`${this.attach.renderTray()}<form class="composer ${disabled ? 'disabled' : ''}" part="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${t.inputLabel}</label>
+        ${this.attach.button(disabled)}
         <textarea
           id="input"
           part="input"
@@ -106,8 +130,11 @@ export class Composer implements ReactiveController {
           @input=${this.onInput}
           @compositionend=${this.onCompositionEnd}
           @keydown=${this.onKeydown}
+          @paste=${this.attach.onPaste}
         ></textarea>
-        <button class="send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!canSend}>${sendIcon}</button>
+        <button class="send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!canSend}>
+          ${secondsLeft > 0 && !disabled ? html`<span class="cooldown" part="cooldown">${moderation?.cooldown(f.count(secondsLeft))}</span>` : sendIcon}
+        </button>
       </form>
       <div id="composer-hint" class="hint ${hintKind}" part="composer-hint">${hint}</div>
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>`;
@@ -162,21 +189,27 @@ export class Composer implements ReactiveController {
     this.sendDraft();
   };
 
-  private sendDraft(): void {
+  // With photos, the send waits for their uploads and comes back here with what to attach.
+  private sendDraft(attachments?: AttachmentInput[]): void {
     const ctl = this.options.room;
     const session = ctl.session;
     const text = this.draft;
     if (!session || this.options.readOnlyReason() || ctl.phase !== 'ready') return;
-    if (text.trim().length === 0 || text.trim().length > LIMITS.contentMaxChars) return;
-    if (this.rateLimitUntil > Date.now()) return;
+    if ((text.trim().length === 0 && this.attach.count === 0) || text.trim().length > LIMITS.contentMaxChars) return;
+    if (this.waitUntil() > Date.now()) return;
+    if (!attachments && this.attach.count > 0) {
+      void this.attach.collect().then((ready) => ready && this.sendDraft(ready));
+      return;
+    }
     let message: ViewMessage;
     try {
-      message = session.send(text);
+      message = session.send(text, attachments && { attachments });
     } catch (err) {
       this.options.onError(toChatError(err).toInfo());
       return;
     }
     this.draft = '';
+    this.attach.clear();
     this.host.requestUpdate();
     void this.host.updateComplete.then(() => this.resizeInput());
     this.options.sent(message);

@@ -7,7 +7,7 @@ import { alertIcon, arrowDownIcon, chatIcon } from '../../internal/icons.js';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { PublicFeedController } from '../../internal/public-feed.js';
 import type { RoomController } from '../../internal/room-controller.js';
-import { renderMessage, type RowContext } from './message-row.js';
+import { renderMessage, type RowContext, type RowMenu } from './message-row.js';
 import type { PartHost } from './part-host.js';
 import { ReadMarker } from './read-marker.js';
 
@@ -35,6 +35,8 @@ export interface MessageListOptions {
   readonly locale: LocaleController;
   /** Shows a failure in the chat's error banner (and tells the page). */
   readonly onError: (error: ErrorInfo) => void;
+  /** Issue 11: each stored message's menu (moderation, report), when the chat has one. */
+  readonly menu?: RowMenu;
 }
 
 /**
@@ -74,6 +76,11 @@ export class MessageList implements ReactiveController {
       isOwn: (m) => room.isOwn(m),
       retry: (m) => this.retry(m),
       discard: (m) => room.session?.discard(m.clientMsgId ?? m.id),
+      menu: (m) => options.menu?.render(m),
+      get baseUrl() {
+        return room.client?.baseUrl;
+      },
+      systemText: (m) => options.menu?.systemText(m),
     };
   }
 
@@ -209,7 +216,7 @@ export class MessageList implements ReactiveController {
 
   private renderMessages(messages: readonly ViewMessage[]): unknown {
     const ctl = this.options.room;
-    return guard([messages, this.options.locale.locale, ctl.userId, ctl.room?.hostId], () =>
+    return guard([messages, this.options.locale.locale, ctl.userId, ctl.room?.hostId, this.options.menu?.version], () =>
       // The list is the same array until a message changes: typing, the rate-limit tick and the
       // header's updates re-render the widget without going through every message again.
       repeat(

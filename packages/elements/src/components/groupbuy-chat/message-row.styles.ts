@@ -105,6 +105,47 @@ export const rowStyles = css`
     box-shadow: inset 0 0 0 1px var(--_danger);
   }
 
+  /* Issue 12: a message's photos (image-grid.ts); a photo-only message's bubble holds only its sender for screen readers. */
+  .bubble.bare {
+    padding: 0;
+    background: none;
+    box-shadow: none;
+  }
+
+  .images {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 3px;
+    width: min(260px, 100%);
+    margin-bottom: 4px;
+    border-radius: 12px;
+    overflow: hidden;
+  }
+
+  .images.n1 {
+    grid-template-columns: 1fr;
+  }
+
+  .image {
+    padding: 0;
+    border: 0;
+    background: var(--_surface);
+    cursor: zoom-in;
+    outline-offset: -3px;
+  }
+
+  .image img {
+    display: block;
+    width: 100%;
+    height: 100%;
+    max-height: 320px;
+    object-fit: cover;
+  }
+
+  .images:not(.n1) img {
+    aspect-ratio: 1;
+  }
+
   .meta {
     flex: none;
     display: inline-flex;

@@ -5,6 +5,7 @@ import type { Formats, Strings } from '../../internal/i18n.js';
 import { alertIcon, noticeIcon } from '../../internal/icons.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
 import { linkify, noticeContent } from '../../internal/rich-text.js';
+import { renderImages } from './image-grid.js';
 
 /** Consecutive messages of one sender within this many ms share one avatar and name. */
 const GROUP_MS = 5 * 60_000;
@@ -25,6 +26,22 @@ export interface RowContext {
   retry(message: ViewMessage): void;
   /** Discard on a failed message. */
   discard(message: ViewMessage): void;
+  /** Issue 12: the chat server's base URL, which a message's photo URLs are relative to. @default the page's origin */
+  readonly baseUrl?: string | undefined;
+  /** Issue 11: a stored message's menu button (and its menu while open), when the reader may act on it. */
+  menu?(message: ViewMessage): unknown;
+  /** Issue 11: the SYSTEM line of a moderation event (MESSAGE_DELETED …), or undefined for the others. */
+  systemText?(message: ViewMessage): string | undefined;
+}
+
+/** Issue 11: the per-message menu a chat hands its list (moderation-menu.ts). */
+export interface RowMenu {
+  /** A stored message's menu button, and its menu while open (nothing when the reader has no action on it). */
+  render(message: ViewMessage): unknown;
+  /** Changes whenever a menu must render again (the list re-renders its rows then). */
+  readonly version: number;
+  /** The SYSTEM line of a moderation event, or undefined for the others. */
+  systemText(message: ViewMessage): string | undefined;
 }
 
 /**
@@ -39,10 +56,11 @@ export function renderMessage(ctx: RowContext, m: ViewMessage, prev: ViewMessage
   const separator = newDay ? html`<div class="day" part="day"><span>${day}</span></div>` : nothing;
   if (m.type === 'SYSTEM') {
     const text =
-      m.event && m.room ? t.system(m.event, m.room, f.count(m.room.participantCount), f.count(m.room.maxParticipants)) : m.content;
+      ctx.systemText?.(m) ??
+      (m.event && m.room ? t.system(m.event, m.room, f.count(m.room.participantCount), f.count(m.room.maxParticipants)) : m.content);
     return html`${separator}<div class="row system" part="message message-system"><span class="system-text">${text}</span></div>`;
   }
-  if (m.type === 'NOTIFICATION') {
+  if (m.type === 'NOTIFICATION' && !m.deleted) {
     return html`${separator}<div class="row notification" part="message message-notification">
         <div class="notice-card" part="notice">
           <span class="notice-icon">${noticeIcon}</span>
@@ -51,6 +69,7 @@ export function renderMessage(ctx: RowContext, m: ViewMessage, prev: ViewMessage
             <div class="content">${noticeContent(m.content)}</div>
           </div>
           <time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>
+          ${ctx.menu?.(m) ?? nothing}
         </div>
       </div>`;
   }
@@ -69,6 +88,8 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
     Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
   const isSeller = senderId !== '' && senderId === ctx.hostId;
   const failed = m.status === 'failed';
+  // Issue 11: a tombstone keeps its place, sender and time; its content is gone and nothing acts on it.
+  const deleted = m.deleted === true;
   // Like the big chat apps: a burst of one sender within one clock minute shows its time once, on the
   // last message (the next one, when it is the same sender's in the same minute, carries it).
   const timeShown =
@@ -78,8 +99,8 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
     (next.sender?.userId ?? '') !== senderId ||
     Math.floor(Date.parse(next.createdAt) / TIME_BUCKET_MS) !== Math.floor(Date.parse(m.createdAt) / TIME_BUCKET_MS);
   return html`<div
-    class="row chat ${own ? 'own' : 'other'} ${grouped ? 'grouped' : ''} ${m.status}"
-    part="message message-chat ${own ? 'message-own' : ''}"
+    class="row chat ${own ? 'own' : 'other'} ${grouped ? 'grouped' : ''} ${m.status} ${deleted ? 'deleted' : ''}"
+    part="message message-chat ${own ? 'message-own' : ''} ${deleted ? 'message-deleted' : ''}"
   >
     ${
       own
@@ -96,9 +117,10 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
           </div>`
           : nothing
       }
+      ${renderImages(m, ctx.baseUrl ?? location.origin, t, f)}
       <div class="line">
         <!-- pre-wrap keeps the message's own line breaks, so nothing else may sit in the bubble's text -->
-        <div class="bubble" part="bubble"><span class="sr-only">${own ? t.you : isSeller ? `${name} (${t.seller})` : name}: </span>${linkify(m.content)}</div>
+        <div class="bubble ${!deleted && !m.content && m.attachments?.length ? 'bare' : ''}" part="bubble"><span class="sr-only">${own ? t.you : isSeller ? `${name} (${t.seller})` : name}: </span>${deleted ? t.deleted : linkify(m.content)}</div>
         <span class="meta">
           ${
             m.status === 'pending'
@@ -108,6 +130,7 @@ function renderChat(ctx: RowContext, m: ViewMessage, prev: ViewMessage | undefin
                 : html`<time class="time" part="time" datetime=${m.createdAt}>${f.clock(m.createdAt)}</time>`
           }
         </span>
+        ${deleted ? nothing : (ctx.menu?.(m) ?? nothing)}
       </div>
       ${
         failed
