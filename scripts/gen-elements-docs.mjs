@@ -294,6 +294,42 @@ the seller's notices from the room's public feed, with the \`signed-out\` slot a
 `;
 
 const TEMPLATE_THEMING = `
+## Launcher mode
+
+\`<groupbuy-chat mode="launcher">\` is the chat as a floating round button in a corner of the page, as
+shops embed chat most often. The button shows the deal's progress as a ring (buyers / cap, labelled
+"12/20명 참여" for screen readers) and an unread badge: messages from other people (not SYSTEM lines) after
+the reader's read position, "99+" above 99, hidden at 0, announced politely ("읽지 않은 메시지 3개").
+
+\`\`\`html
+<style>
+  groupbuy-chat[mode='launcher'] {
+    --groupbuy-launcher-bottom: 24px;   /* default 20px */
+    --groupbuy-launcher-left: 24px;     /* set it to use the left corner; unset, --groupbuy-launcher-right */
+    --groupbuy-launcher-size: 60px;     /* default 56px */
+    --groupbuy-launcher-z: 1000;        /* default 2147483000 */
+    --groupbuy-height: 640px;           /* the open panel's height, at most the window's */
+  }
+  groupbuy-chat::part(launcher) { box-shadow: none; }
+</style>
+<groupbuy-chat mode="launcher" product-id="tangerine-5kg" base-url="https://chat.example.com"></groupbuy-chat>
+<script type="module">
+  const chat = document.querySelector('groupbuy-chat');
+  chat.addEventListener('groupbuy-open', () => analytics.track('chat_open'));
+  document.querySelector('#ask-seller').onclick = () => (chat.open = true);   // open from the page
+</script>
+\`\`\`
+
+- Pressing the button opens the chat (\`open\` reflects it, \`groupbuy-open\` fires) in a dialog panel above the
+  button, 380 px wide; on a screen up to 480 px wide it takes the whole screen. The panel has a close button;
+  Escape closes it too, and focus goes back to the button (\`groupbuy-close\`). While it is open Tab stays inside.
+- Closing only hides the chat: the element keeps its connection and subscription, so the badge counts what
+  arrives while it is closed. Once open with the list at its end (in a visible tab), the room is marked read
+  on the server (\`POST …/read\`), which also clears the badge on the reader's other tabs and devices.
+- A closed launcher paints only its button: the launcher's code and styles are a chunk of their own, fetched on
+  the first render in launcher mode (a chat in panel mode never downloads it), and the chat's own parts render
+  on first open. Parts: \`launcher\`, \`launcher-ring\`, \`launcher-badge\`, \`launcher-panel\`, \`launcher-close\`.
+
 ## Theming
 
 The widgets live in shadow DOM: the page's CSS does not leak in, and only three things reach inside —

@@ -7,11 +7,6 @@ import { css } from 'lit';
  */
 export const launcherStyles = css`
   :host([mode='launcher']) {
-    --_l-size: var(--groupbuy-launcher-size, 56px);
-    --_l-bottom: var(--groupbuy-launcher-bottom, 20px);
-    --_l-right: var(--groupbuy-launcher-right, 20px);
-    --_l-left: var(--groupbuy-launcher-left, auto);
-    --_l-z: var(--groupbuy-launcher-z, 2147483000);
     /* The element takes no room in the page: the button and the panel float over it. A page that sets
        "display" on the element still gets no card around them. */
     display: contents;
@@ -28,17 +23,17 @@ export const launcherStyles = css`
   .launcher,
   .launcher-panel {
     position: fixed;
-    left: var(--_l-left);
-    right: var(--_l-right);
-    z-index: var(--_l-z);
+    left: var(--groupbuy-launcher-left, auto);
+    right: var(--groupbuy-launcher-right, 20px);
+    z-index: var(--groupbuy-launcher-z, 2147483000);
   }
 
   .launcher {
-    bottom: var(--_l-bottom);
+    bottom: var(--groupbuy-launcher-bottom, 20px);
     display: grid;
     place-items: center;
-    width: var(--_l-size);
-    height: var(--_l-size);
+    width: var(--groupbuy-launcher-size, 56px);
+    height: var(--groupbuy-launcher-size, 56px);
     padding: 0;
     border: 0;
     border-radius: 50%;
@@ -110,11 +105,11 @@ export const launcherStyles = css`
 
   /* Above the button, in its corner; as tall as the chat would be, but never taller than the window. */
   .launcher-panel {
-    bottom: calc(var(--_l-bottom) + var(--_l-size) + 12px);
+    bottom: calc(var(--groupbuy-launcher-bottom, 20px) + var(--groupbuy-launcher-size, 56px) + 12px);
     display: flex;
     flex-direction: column;
     width: min(380px, calc(100vw - 32px));
-    height: min(var(--groupbuy-height, 600px), calc(100vh - var(--_l-bottom) - var(--_l-size) - 28px));
+    height: min(var(--groupbuy-height, 600px), calc(100vh - var(--groupbuy-launcher-bottom, 20px) - var(--groupbuy-launcher-size, 56px) - 28px));
     min-height: 320px;
     overflow: hidden;
     background: var(--_bg);
