@@ -1,0 +1,93 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { elementArgTypes, type ElementArgs, PEOPLE, storyLater } from '../../test-support/story-kit.js';
+import { moderationStory } from './moderation-story-kit.js';
+
+// Issue 11's moderation states on the real core in the page: a deleted message, a muted buyer, slow mode's
+// countdown on the send button, and the seller's menu open on a buyer's message.
+
+const meta: Meta<ElementArgs> = {
+  title: 'Elements/groupbuy-chat/Moderation',
+  argTypes: elementArgTypes,
+  args: { lang: 'ko', theme: 'auto' },
+};
+export default meta;
+
+/** The seller deleted Alex's message: its bubble says so, with no content and no menu. */
+export const DeletedMessage: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    void story.post(PEOPLE.alex, '싸게 팝니다 연락 주세요').then((m) => story.call(PEOPLE.seller, 'DELETE', `/messages/${m.seq}`));
+    return story.widget(PEOPLE.minji, args);
+  },
+};
+
+/** The seller muted Minji for an hour: her composer is disabled until then, and comes back by itself. */
+export const MutedComposer: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    // While Minji has the chat open: the mute reaches her as a private notice.
+    story.whenLoaded(
+      'moderation-story',
+      () => void story.call(PEOPLE.seller, 'POST', '/mutes', { userId: PEOPLE.minji.userId, durationMs: 60 * 60_000 }),
+    );
+    return story.widget(PEOPLE.minji, args, 'moderation-story');
+  },
+};
+
+/** Slow mode (one message every 30 s): Minji just sent one, the send button counts down. */
+export const SlowModeCountdown: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    void story.call(PEOPLE.seller, 'PUT', '/slow-mode', { slowModeMs: 30_000 });
+    // Minji sends from the widget once it is open (the cooldown starts from her own send).
+    story.whenLoaded('moderation-story', () => {
+      const input = document.getElementById('moderation-story')?.shadowRoot?.querySelector('textarea');
+      if (!input) return;
+      input.value = '몇 시에 출고되나요?';
+      input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    });
+    return story.widget(PEOPLE.minji, args, 'moderation-story');
+  },
+};
+
+/** The seller's menu open on a buyer's message: Delete, Mute for 10 min / 1 h / 24 h; the slow-mode selector above. */
+export const HostMenuOpen: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    void story.post(PEOPLE.alex, '다른 데서 더 싸게 팔던데요?');
+    // The last message's menu button is the buyer's message just posted.
+    storyLater(300, () => {
+      const attempt = (): void => {
+        const buttons = document
+          .getElementById('moderation-story')
+          ?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="message-menu-button"]');
+        const last = buttons?.[buttons.length - 1];
+        if (last) last.click();
+        else storyLater(150, attempt);
+      };
+      attempt();
+    });
+    return story.widget(PEOPLE.seller, args, 'moderation-story');
+  },
+};
+
+/** A buyer's menu on someone else's message: Report, then the reason form. */
+export const ReportForm: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    void story.post(PEOPLE.alex, '광고 보고 연락 주세요');
+    storyLater(300, () => {
+      const root = (): ShadowRoot | null | undefined => document.getElementById('moderation-story')?.shadowRoot;
+      const attempt = (): void => {
+        const buttons = root()?.querySelectorAll<HTMLButtonElement>('[part~="message-menu-button"]');
+        const last = buttons?.[buttons.length - 1];
+        if (!last) return storyLater(150, attempt);
+        last.click();
+        storyLater(300, () => root()?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.click());
+      };
+      attempt();
+    });
+    return story.widget(PEOPLE.minji, args, 'moderation-story');
+  },
+};
