@@ -330,6 +330,43 @@ the reader's read position, "99+" above 99, hidden at 0, announced politely ("�
   the first render in launcher mode (a chat in panel mode never downloads it), and the chat's own parts render
   on first open. Parts: \`launcher\`, \`launcher-ring\`, \`launcher-badge\`, \`launcher-panel\`, \`launcher-close\`.
 
+## Moderation, the pinned notice and shipping addresses (issue 11)
+
+What the widget shows of the room's moderation and of a buyer's private shipping address; every action goes
+through the SDK session (\`deleteMessage\`, \`mute\`, \`report\`, \`setSlowMode\`, \`pin\`, \`unpin\`,
+\`address.save\` …, docs/sdk.md), every rule is the protocol's (\`decideDelete\`, \`decideModeration\`,
+\`sendWait\`, \`parseShippingAddressInput\`, \`maskShippingAddress\`), and a refusal shows in the error banner.
+
+- **Deleted messages** keep their place, sender and time: the bubble says "삭제된 메시지예요" / "This message
+  was deleted" (part \`message-deleted\`), with no content and no menu; a live \`MESSAGE_DELETED\` turns an open
+  bubble into it, and the SYSTEM line says "메시지가 삭제됐어요".
+- **The message menu** (\`message-menu-button\`, a real \`<button aria-haspopup="menu" aria-expanded>\`; the
+  menu \`message-menu\` moves with the arrow keys, Home/End, and closes on Escape with the focus back on its
+  button): Delete (the seller and the service; a sender within five minutes of sending), Pin (a notice), Mute
+  for 10 min / 1 h / 24 h (a buyer's message); everyone else gets Report, with a reason (\`report-form\`).
+- **The seller's slow-mode selector** (\`slow-mode-control\`: off, 10 s, 30 s, 60 s, and any other value the
+  server set) sits in the row under the header (\`tools\`).
+- **A muted buyer's composer** is disabled with "오후 3:12까지 채팅이 제한되었어요" / "You can chat again at
+  3:12 PM" (date and time when the mute ends another day), and comes back by itself when it passes.
+- **Slow mode**: the hint says "슬로우 모드: 10초마다 1개" and, after a send, the send button counts down
+  (\`cooldown\`, "5초"); the seller and the service are exempt and see neither.
+- **The pinned notice** (\`pinned-notice\`) shows under the header for everyone, signed-out visitors included,
+  rendered like any notice (light Markdown through the lazily loaded sanitiser). Its heading
+  (\`pinned-toggle\`, \`aria-expanded\`) folds it to one line; the fold is remembered per room for the tab
+  (sessionStorage). The seller has Unpin (\`unpin-button\`).
+- **Shipping address**: a buyer (while the deal is open or closed) has "배송지 입력" / "Add shipping address"
+  (\`address-button\`), which opens a short form over the messages (\`address-form\`: recipient, phone,
+  postal code, address, unit, note; \`autocomplete\` name, tel, postal-code, address-line1/2). The protocol's
+  check runs before anything is sent; the field it names carries the error (\`address-error\`, \`aria-invalid\`,
+  focus). Saved, it is shown back masked (\`address-saved\`: "김*지", "010-****-5678", the unit hidden) with Edit
+  and Delete. The seller sees "배송지 N명 입력" (\`address-count\`) and "CSV 내려받기" (\`csv-button\`). When the
+  PII guard masked a phone number or an address in the user's own message, a private hint (\`pii-hint\`) points
+  to the form.
+- **Bundle**: the initial widget carries only the loader (moderation-loader.ts) and the tombstone; the menu,
+  the pinned notice, the mute and slow-mode words and the address entry are a chunk fetched once the chat
+  has a session (or a signed-out visitor's room has a pinned notice); the menu's actions and the address form
+  are chunks of their own, fetched on first use.
+
 ## Theming
 
 The widgets live in shadow DOM: the page's CSS does not leak in, and only three things reach inside —
