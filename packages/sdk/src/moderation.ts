@@ -1,9 +1,5 @@
 import {
   decide,
-  parseMuteInput,
-  parsePinBody,
-  parseReportBody,
-  parseSlowModeBody,
   sendWait,
   type ChatMessage,
   type AddressList,
@@ -71,9 +67,9 @@ export interface ModerationHost {
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * One room's moderation as this user sees it (issue 11): the host's and the service's moderation calls, the
- * user's own mute and slow-mode cooldown (decided by the protocol's `sendWait`, never re-derived here), the
- * private notices, and the moderation SYSTEM messages applied to the room and the list.
+ * One room's moderation as this user sees it (issue 11): the user's own mute and slow-mode cooldown (decided by
+ * the protocol's `sendWait`, never re-derived here), the send gate, the private notices, and the moderation
+ * SYSTEM messages applied to the list (the calls themselves are in moderation-calls.ts).
  */
 export class Moderation {
   // When the user's mute ends on the server's clock, or null.
@@ -180,50 +176,20 @@ export class Moderation {
     this.host.emit('moderation', { ...now });
   }
 
+  /** The room's REST endpoints, for the moderation calls (moderation-calls.ts). */
+  get api(): RoomRest {
+    return this.host.api;
+  }
+
+  /** A moderation call answered the room after the change. */
+  answered(room: Room | undefined): void {
+    this.host.roomChanged(room);
+  }
+
   /** The session is gone: no timer, no more events. */
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-  }
-
-  /** `DELETE …/messages/{seq}`: erases a message (the host, the service, or its sender within 5 minutes). */
-  async deleteMessage(seq: number): Promise<void> {
-    await this.host.api.call('DELETE', `/messages/${String(seq)}`);
-  }
-
-  /** `POST …/mutes {userId, durationMs}` (host, service). */
-  async mute(userId: string, durationMs: number): Promise<void> {
-    await this.host.api.call('POST', '/mutes', parseMuteInput({ userId, durationMs }));
-  }
-
-  /** `DELETE …/mutes/{userId}` (host, service). */
-  async unmute(userId: string): Promise<void> {
-    await this.host.api.call('DELETE', `/mutes/${encodeURIComponent(userId)}`);
-  }
-
-  /** `POST …/messages/{seq}/reports {reason}`. */
-  async report(seq: number, reason: string): Promise<void> {
-    await this.host.api.call('POST', `/messages/${String(seq)}/reports`, parseReportBody({ reason }));
-  }
-
-  /** `GET …/reports` (host, service): the room's reports. */
-  async reports(): Promise<MessageReport[]> {
-    return (await this.host.api.call<{ reports: MessageReport[] }>('GET', '/reports')).body.reports;
-  }
-
-  /** `PUT …/slow-mode {slowModeMs}` (host, service); 0 turns it off. */
-  async setSlowMode(slowModeMs: number): Promise<void> {
-    this.host.roomChanged((await this.host.api.call<Room>('PUT', '/slow-mode', parseSlowModeBody({ slowModeMs }))).body);
-  }
-
-  /** `PUT …/pin {seq}` (host, service): pins a NOTIFICATION. */
-  async pin(seq: number): Promise<void> {
-    this.host.roomChanged((await this.host.api.call<Room>('PUT', '/pin', parsePinBody({ seq }))).body);
-  }
-
-  /** `DELETE …/pin` (host, service). */
-  async unpin(): Promise<void> {
-    this.host.roomChanged((await this.host.api.call<Room>('DELETE', '/pin')).body);
   }
 
   // The protocol's wait for a send now, or null when it may go: only when every relation the user may
@@ -237,6 +203,9 @@ export class Moderation {
     return first && waits.every((w) => w !== null) ? first : null;
   }
 }
+
+// The moderation calls load on first use: a chat's first paint needs none of them.
+const calls = () => import('./moderation-calls.js');
 
 /** The members of {@link RoomSession} that {@link ModeratedSession} provides. */
 type ModerationMembers =
@@ -256,7 +225,8 @@ type ModerationMembers =
 
 /**
  * The moderation and shipping-address half of the {@link RoomSession} API (issue 11), which the session class
- * extends: every member hands over to the session's {@link Moderation} or {@link ShippingAddresses}.
+ * extends: the state comes from the session's {@link Moderation}, the calls from moderation-calls.ts and
+ * {@link ShippingAddresses}, both loaded on first use.
  */
 export abstract class ModeratedSession implements Pick<RoomSession, ModerationMembers> {
   /** The room's moderation state and calls. */
@@ -275,43 +245,43 @@ export abstract class ModeratedSession implements Pick<RoomSession, ModerationMe
   }
 
   /** @inheritdoc */
-  deleteMessage(seq: number): Promise<void> {
-    return this.moderation.deleteMessage(seq);
+  async deleteMessage(seq: number): Promise<void> {
+    return (await calls()).deleteMessage(this.moderation.api, seq);
   }
 
   /** @inheritdoc */
-  mute(userId: string, durationMs: number): Promise<void> {
-    return this.moderation.mute(userId, durationMs);
+  async mute(userId: string, durationMs: number): Promise<void> {
+    return (await calls()).mute(this.moderation.api, userId, durationMs);
   }
 
   /** @inheritdoc */
-  unmute(userId: string): Promise<void> {
-    return this.moderation.unmute(userId);
+  async unmute(userId: string): Promise<void> {
+    return (await calls()).unmute(this.moderation.api, userId);
   }
 
   /** @inheritdoc */
-  report(seq: number, reason: string): Promise<void> {
-    return this.moderation.report(seq, reason);
+  async report(seq: number, reason: string): Promise<void> {
+    return (await calls()).report(this.moderation.api, seq, reason);
   }
 
   /** @inheritdoc */
-  reports(): Promise<MessageReport[]> {
-    return this.moderation.reports();
+  async reports(): Promise<MessageReport[]> {
+    return (await calls()).reports(this.moderation.api);
   }
 
   /** @inheritdoc */
-  setSlowMode(slowModeMs: number): Promise<void> {
-    return this.moderation.setSlowMode(slowModeMs);
+  async setSlowMode(slowModeMs: number): Promise<void> {
+    this.moderation.answered(await (await calls()).setSlowMode(this.moderation.api, slowModeMs));
   }
 
   /** @inheritdoc */
-  pin(seq: number): Promise<void> {
-    return this.moderation.pin(seq);
+  async pin(seq: number): Promise<void> {
+    this.moderation.answered(await (await calls()).pin(this.moderation.api, seq));
   }
 
   /** @inheritdoc */
-  unpin(): Promise<void> {
-    return this.moderation.unpin();
+  async unpin(): Promise<void> {
+    this.moderation.answered(await (await calls()).unpin(this.moderation.api));
   }
 
   /** @inheritdoc */
