@@ -84,7 +84,7 @@ export const launcherStyles = css`
     transition: stroke-dasharray 0.4s ease;
   }
 
-  .badge {
+  .launcher-badge {
     position: absolute;
     top: -4px;
     right: -4px;

@@ -103,7 +103,7 @@ export class Launcher implements ReactiveController {
         ${chatIcon}
         ${
           unread > 0
-            ? html`<span class="badge" part="launcher-badge" aria-hidden="true">${unread > BADGE_MAX ? `${f.count(BADGE_MAX)}+` : f.count(unread)}</span>`
+            ? html`<span class="launcher-badge" part="launcher-badge" aria-hidden="true">${unread > BADGE_MAX ? `${f.count(BADGE_MAX)}+` : f.count(unread)}</span>`
             : nothing
         }
       </button>
