@@ -59,7 +59,8 @@ export function createApiApp(deps: ApiDeps): Hono {
     cors({
       origin: (origin, c) => (deps.isOriginAllowed(origin, c.req.header('host')) ? origin : null),
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      // PUT: slow mode, the pin and a buyer's shipping address (issue 11) from a page on another origin.
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['Date', 'Retry-After', 'X-Request-Id'],
       maxAge: 600,
     }),

@@ -384,6 +384,8 @@ describe('ALLOWED_ORIGINS through loadConfig + startFromConfig (the CLI and `pnp
     const listed = await preflight(SHOP);
     expect(listed.headers['access-control-allow-origin']).toBe(SHOP);
     expect(String(listed.headers['access-control-allow-headers'])).toMatch(/Authorization/i);
+    // The widget PUTs slow mode, the pin and a buyer's shipping address (issue 11).
+    expect(String(listed.headers['access-control-allow-methods'])).toMatch(/\bPUT\b/);
     const other = await preflight(OTHER);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
