@@ -17,7 +17,7 @@ const peers = [
 
 export async function run({ quick, report, log }) {
   const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-  const stepMs = quick ? 500 : 1500;
+  const stepMs = quick ? 400 : 1500;
   const rabbit = !quick && (await rabbitReachable());
   if (quick) log('RabbitMQ Web-STOMP skipped in --quick (the full run tries it)');
   else if (!rabbit) log('RabbitMQ Web-STOMP not reachable on 127.0.0.1:15674 — skipped (try `rabbitmq-plugins enable rabbitmq_web_stomp`)');
@@ -25,8 +25,10 @@ export async function run({ quick, report, log }) {
   const pick = process.env.BENCH_PEERS?.split(',');
   for (const subs of process.env.BENCH_SUBS ? process.env.BENCH_SUBS.split(',').map(Number) : sizes) {
     let bareKnee = null;
-    // --quick: every peer at 1,000 subscribers, bare ws and STOMP only at 100.
-    const quickSkip = (x) => quick && subs < 1000 && x.peer !== 'bare-ws' && x.name !== 'groupbuy STOMP';
+    // --quick (under two minutes for all scenarios): bare ws and STOMP at 100, plus plain WS at 1,000; the
+    // insert-per-message and Socket.IO peers only in the full run.
+    const quickPeers = subs < 1000 ? ['bare ws', 'groupbuy STOMP'] : ['bare ws', 'groupbuy STOMP', 'groupbuy plain WS'];
+    const quickSkip = (x) => quick && !quickPeers.includes(x.name);
     for (const p of list.filter((x) => (!pick || pick.includes(x.peer ?? 'rabbit')) && !quickSkip(x))) {
       let server = null;
       let pid;
@@ -47,7 +49,7 @@ export async function run({ quick, report, log }) {
           subs,
           stepMs,
           coarse: quick ? 2.44140625 : 1.953125,
-          drainMs: 10000,
+          drainMs: quick ? 3000 : 10000,
           retry: !quick,
           log: process.env.BENCH_VERBOSE ? log : undefined,
         });

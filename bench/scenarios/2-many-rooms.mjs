@@ -1,4 +1,4 @@
-// Scenario 2 — many rooms: 1,000 rooms × 5 members (quick: 300 × 5), each message sent by one of its room's
+// Scenario 2 — many rooms: 1,000 rooms × 5 members (quick: 200 × 5), each message sent by one of its room's
 // members and delivered to all five (the sender's own copy is its acknowledgement on our endpoints). The
 // rooms' rates are a long tail — Zipf (s = 1) over the rooms, so the busiest room carries ~13% of the
 // traffic and most rooms a message now and then — drawn from a seeded generator so every peer gets the
@@ -16,7 +16,7 @@ const peers = [
   { name: 'bare ws', peer: 'bare-ws', client: bareWsRooms },
   { name: 'bare ws + sqlite insert', peer: 'bare-ws-sqlite', client: bareWsRooms, full: true },
   { name: 'groupbuy STOMP', peer: 'groupbuy', rooms: true, client: groupbuyStompRooms },
-  { name: 'groupbuy plain WS', peer: 'groupbuy', rooms: true, client: groupbuyWsRooms },
+  { name: 'groupbuy plain WS', peer: 'groupbuy', rooms: true, client: groupbuyWsRooms, full: true },
 ];
 
 /** mulberry32: a small seeded PRNG, so every peer sees the same room sequence. */
@@ -67,7 +67,7 @@ function roomsSession(target, rooms) {
 }
 
 export async function run({ quick, report, log }) {
-  const rooms = quick ? 300 : 1000;
+  const rooms = quick ? 200 : 1000;
   let bare = null;
   for (const p of peers.filter((x) => !(quick && x.full))) {
     let server = null;
@@ -81,9 +81,9 @@ export async function run({ quick, report, log }) {
         subs: rooms * PER_ROOM,
         connect: roomsSession(target, rooms),
         start: 200,
-        stepMs: quick ? 600 : 1500,
+        stepMs: quick ? 400 : 1500,
         coarse: quick ? 2.44140625 : 1.953125,
-        drainMs: 10000,
+        drainMs: quick ? 3000 : 10000,
         retry: !quick,
         log: process.env.BENCH_VERBOSE ? log : undefined,
       });

@@ -80,7 +80,7 @@ const variants = [
 ];
 
 export async function run({ quick, report }) {
-  const ms = quick ? 1000 : 5000;
+  const ms = quick ? 700 : 5000;
   const raw = await sqliteLoop(ms);
   report({ scenario: 3, case: 'raw better-sqlite3 insert loop', value: raw.rate, unit: 'inserts/s', p50: raw.p50, p99: raw.p99 });
   const before = {};

@@ -55,7 +55,7 @@ export async function run({ quick, report, log }) {
     );
     await page.goto(`${base}/bench-page`);
     await page.waitForFunction(() => customElements.get('groupbuy-chat') !== undefined);
-    const runs = quick ? 10 : 20;
+    const runs = quick ? 5 : 20;
     const times = [];
     for (let i = 0; i < runs; i++) {
       const ms = await page.evaluate(
