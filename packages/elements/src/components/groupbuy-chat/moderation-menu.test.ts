@@ -99,6 +99,16 @@ describe('moderation in the widget', () => {
     await waitUntil(() => !(q(alex, 'textarea') as HTMLTextAreaElement).disabled, "Alex's composer to come back");
   });
 
+  it('disables the composer with the mute time when a send is refused MUTED (a mute from before the chat opened)', async () => {
+    const seller = await sessionAs(backend, P, PEOPLE.seller);
+    await seller.mute(PEOPLE.alex.userId, 60 * 60_000);
+    const alex = await openAs(backend, P, PEOPLE.alex, 'en');
+    expect((q(alex, 'textarea') as HTMLTextAreaElement).disabled).to.equal(false); // nothing tells the widget yet
+    await send(alex, 'hello?');
+    await waitUntil(() => (q(alex, 'textarea') as HTMLTextAreaElement).disabled, 'the composer to be disabled');
+    expect(textOf(q(alex, '[part~="composer-hint"]'))).to.match(/^You can chat again at \d{1,2}:\d{2}\s?[AP]M$/);
+  });
+
   it('shows slow mode and the cooldown on the send button to a buyer, not to the exempt seller', async () => {
     const minji = await openAs(backend, P, PEOPLE.minji, 'ko');
     const seller = await openAs(backend, P, PEOPLE.seller, 'en');
