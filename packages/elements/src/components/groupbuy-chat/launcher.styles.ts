@@ -157,6 +157,10 @@ export const launcherStyles = css`
       min-height: 0;
       border: 0;
       border-radius: 0;
+      /* Clear of a notch and the home indicator (with viewport-fit=cover). */
+      padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) env(safe-area-inset-bottom, 0px)
+        env(safe-area-inset-left, 0px);
+      box-sizing: border-box;
     }
   }
 
