@@ -1,32 +1,14 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import type { InProcessServer } from '@groupbuy/testing';
-import { PEOPLE, testServer } from '../../test-support/server.js';
+import { PEOPLE } from '../../test-support/server.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { closeAll, openAs, q, qa, send, sessionAs, textOf } from './moderation-test-kit.js';
+import { openAs, q, qa, roomPerTest, send, sessionAs, textOf } from './moderation-test-kit.js';
 
 // Issue 11's shipping address in the widget, in Chromium on the real core: a buyer fills the lazily loaded
 // form (checked with the protocol's parseShippingAddressInput, the field's error inline), sees it masked,
 // edits and deletes it; the seller sees how many gave one; the PII guard's private hint opens the form.
 
 const P = 'p-address';
-let backend: InProcessServer;
-
-beforeEach(async () => {
-  backend = testServer({ rateLimit: false });
-  await backend.addRoom({
-    productId: P,
-    title: '제주 햇귤 5kg',
-    maxParticipants: 10,
-    hostId: PEOPLE.seller.userId,
-    participants: [PEOPLE.minji],
-  });
-});
-
-afterEach(async () => {
-  closeAll();
-  await backend.dispose();
-  localStorage.clear();
-});
+const room = roomPerTest(P, { participants: [PEOPLE.minji] });
 
 const form = (el: GroupbuyChat) => q(el, '[part~="address-form"]');
 const field = (el: GroupbuyChat, name: string) => q(el, `#address-${name}`) as HTMLInputElement;
@@ -47,7 +29,7 @@ async function save(el: GroupbuyChat): Promise<void> {
 
 describe('shipping address form', () => {
   it('validates with the field named inline, saves, shows the address masked, edits and deletes it', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'ko');
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'ko');
     await waitUntil(() => q(minji, '[part~="address-button"]'), 'the address button');
     const button = q(minji, '[part~="address-button"]')!;
     expect(textOf(button)).to.equal('배송지 입력');
@@ -75,7 +57,7 @@ describe('shipping address form', () => {
     expect(field(minji, 'phone').getAttribute('aria-describedby')).to.equal('address-phone-error');
     expect(minji.shadowRoot!.activeElement).to.equal(field(minji, 'phone'));
     expect(field(minji, 'recipient').getAttribute('aria-invalid')).to.equal('false');
-    const me = await sessionAs(backend, P, PEOPLE.minji);
+    const me = await sessionAs(room.server, P, PEOPLE.minji);
     expect(await me.address.get()).to.equal(null);
     await expect(minji).to.be.accessible();
 
@@ -91,7 +73,7 @@ describe('shipping address form', () => {
     expect((await me.address.get())?.phone).to.equal('010-1234-5678');
 
     // The seller sees one address and can download them.
-    const seller = await openAs(backend, P, PEOPLE.seller, 'ko');
+    const seller = await openAs(room.server, P, PEOPLE.seller, 'ko');
     await waitUntil(() => q(seller, '[part~="address-count"]'), "the seller's count");
     expect(textOf(q(seller, '[part~="address-count"]'))).to.equal('배송지 1명 입력');
     expect(textOf(q(seller, '[part~="csv-button"]'))).to.equal('CSV 내려받기');
@@ -118,13 +100,13 @@ describe('shipping address form', () => {
   });
 
   it('points a buyer whose message had a phone number masked to the form, privately', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'en');
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'en');
     await send(minji, 'call me at 010-1234-5678');
     await waitUntil(() => q(minji, '[part~="pii-hint"]'), 'the private hint');
     expect(textOf(q(minji, '[part~="pii-hint"] .banner-text'))).to.equal(
       'Please send phone numbers and addresses with the shipping address form',
     );
-    const seller = await openAs(backend, P, PEOPLE.seller, 'en');
+    const seller = await openAs(room.server, P, PEOPLE.seller, 'en');
     expect(q(seller, '[part~="pii-hint"]')).to.equal(null); // only the sender is told
     q(minji, '[part~="pii-hint"] .link-button')!.click();
     await waitUntil(() => q(minji, '#address-recipient'), 'the form');

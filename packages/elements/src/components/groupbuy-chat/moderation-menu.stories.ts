@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { elementArgTypes, type ElementArgs, PEOPLE, storyLater } from '../../test-support/story-kit.js';
+import { elementArgTypes, type ElementArgs, PEOPLE } from '../../test-support/story-kit.js';
 import { moderationStory } from './moderation-story-kit.js';
 
 // Issue 11's moderation states on the real core in the page: a deleted message, a muted buyer, slow mode's
@@ -57,17 +57,7 @@ export const HostMenuOpen: StoryObj<ElementArgs> = {
     const story = moderationStory();
     void story.post(PEOPLE.alex, '다른 데서 더 싸게 팔던데요?');
     // The last message's menu button is the buyer's message just posted.
-    storyLater(300, () => {
-      const attempt = (): void => {
-        const buttons = document
-          .getElementById('moderation-story')
-          ?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="message-menu-button"]');
-        const last = buttons?.[buttons.length - 1];
-        if (last) last.click();
-        else storyLater(150, attempt);
-      };
-      attempt();
-    });
+    story.openLastMenu('moderation-story');
     return story.widget(PEOPLE.seller, args, 'moderation-story');
   },
 };
@@ -77,17 +67,7 @@ export const ReportForm: StoryObj<ElementArgs> = {
   render: (args) => {
     const story = moderationStory();
     void story.post(PEOPLE.alex, '광고 보고 연락 주세요');
-    storyLater(300, () => {
-      const root = (): ShadowRoot | null | undefined => document.getElementById('moderation-story')?.shadowRoot;
-      const attempt = (): void => {
-        const buttons = root()?.querySelectorAll<HTMLButtonElement>('[part~="message-menu-button"]');
-        const last = buttons?.[buttons.length - 1];
-        if (!last) return storyLater(150, attempt);
-        last.click();
-        storyLater(300, () => root()?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.click());
-      };
-      attempt();
-    });
+    story.openLastMenu('moderation-story', (root) => root.querySelector<HTMLButtonElement>('[role="menuitem"]')?.click());
     return story.widget(PEOPLE.minji, args, 'moderation-story');
   },
 };

@@ -1,33 +1,16 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import type { InProcessServer } from '@groupbuy/testing';
-import { PEOPLE, testServer } from '../../test-support/server.js';
+import { PEOPLE } from '../../test-support/server.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { closeAll, openAs, press, q, qa, rowWith, send, sessionAs, textOf } from './moderation-test-kit.js';
+import { openAs, press, q, qa, roomPerTest, rowWith, send, sessionAs, textOf } from './moderation-test-kit.js';
 
 // Issue 11's moderation in the widget, in Chromium on the real server core in this page: tombstones, the
 // per-message menu (keyboard, Escape), mute, slow mode and reports, each driven through the real SDK.
 
 const P = 'p-moderation';
-let backend: InProcessServer;
-
-beforeEach(async () => {
-  backend = testServer({ rateLimit: false });
-  await backend.addRoom({
-    productId: P,
-    title: '제주 햇귤 5kg',
-    maxParticipants: 10,
-    hostId: PEOPLE.seller.userId,
-    participants: [PEOPLE.minji, PEOPLE.alex],
-    // Ten minutes old: past the sender's own delete window (LIMITS.ownDeleteWindowMs).
-    messages: [{ sender: PEOPLE.alex, content: '광고 보고 연락 주세요', createdAt: Date.now() - 10 * 60_000 }],
-  });
-});
-
-afterEach(async () => {
-  closeAll();
-  await backend.dispose();
-  localStorage.clear();
-  sessionStorage.clear();
+const room = roomPerTest(P, {
+  participants: [PEOPLE.minji, PEOPLE.alex],
+  // Ten minutes old: past the sender's own delete window (LIMITS.ownDeleteWindowMs).
+  messages: [{ sender: PEOPLE.alex, content: '광고 보고 연락 주세요', createdAt: Date.now() - 10 * 60_000 }],
 });
 
 const menuButton = (el: GroupbuyChat, content: string) =>
@@ -37,8 +20,8 @@ const activeIn = (el: GroupbuyChat) => el.shadowRoot!.activeElement;
 
 describe('moderation in the widget', () => {
   it('turns a bubble into "삭제된 메시지예요" when the seller deletes it, live and after a reload, with no content and no menu', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'ko');
-    const seller = await sessionAs(backend, P, PEOPLE.seller);
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'ko');
+    const seller = await sessionAs(room.server, P, PEOPLE.seller);
     const target = seller.messages.find((m) => m.content === '광고 보고 연락 주세요');
     await waitUntil(() => menuButton(minji, '광고 보고'), 'the menu button (minji may report it)'); // a lazy chunk
     await seller.deleteMessage(target!.status === 'sent' ? target!.seq : -1);
@@ -53,15 +36,15 @@ describe('moderation in the widget', () => {
 
     // Another reader opening the chat later gets the tombstone from history (alone on the page, for the audit).
     minji.remove();
-    const alex = await openAs(backend, P, PEOPLE.alex, 'en');
+    const alex = await openAs(room.server, P, PEOPLE.alex, 'en');
     await waitUntil(() => q(alex, '[part~="message-deleted"]'), 'the tombstone from history');
     expect(textOf(q(alex, '[part~="message-deleted"] .bubble'))).to.equal('You: This message was deleted');
     await expect(alex).to.be.accessible();
   });
 
   it("opens the seller's menu from a real button (aria-haspopup, aria-expanded), moves with the arrows, closes on Escape, and mutes for 10 minutes", async () => {
-    const alex = await openAs(backend, P, PEOPLE.alex, 'ko');
-    const seller = await openAs(backend, P, PEOPLE.seller, 'en');
+    const alex = await openAs(room.server, P, PEOPLE.alex, 'ko');
+    const seller = await openAs(room.server, P, PEOPLE.seller, 'en');
     await waitUntil(() => menuButton(seller, '광고 보고'), 'the menu button');
     const button = menuButton(seller, '광고 보고')!;
     expect(button.tagName).to.equal('BUTTON');
@@ -94,15 +77,15 @@ describe('moderation in the widget', () => {
     expect(items(seller)).to.have.length(0); // the menu closed after the action
 
     // The seller lifts it: Alex's composer comes back by itself.
-    const sellerSession = await sessionAs(backend, P, PEOPLE.seller);
+    const sellerSession = await sessionAs(room.server, P, PEOPLE.seller);
     await sellerSession.unmute(PEOPLE.alex.userId);
     await waitUntil(() => !(q(alex, 'textarea') as HTMLTextAreaElement).disabled, "Alex's composer to come back");
   });
 
   it('disables the composer with the mute time when a send is refused MUTED (a mute from before the chat opened)', async () => {
-    const seller = await sessionAs(backend, P, PEOPLE.seller);
+    const seller = await sessionAs(room.server, P, PEOPLE.seller);
     await seller.mute(PEOPLE.alex.userId, 60 * 60_000);
-    const alex = await openAs(backend, P, PEOPLE.alex, 'en');
+    const alex = await openAs(room.server, P, PEOPLE.alex, 'en');
     expect((q(alex, 'textarea') as HTMLTextAreaElement).disabled).to.equal(false); // nothing tells the widget yet
     await send(alex, 'hello?');
     await waitUntil(() => (q(alex, 'textarea') as HTMLTextAreaElement).disabled, 'the composer to be disabled');
@@ -110,8 +93,8 @@ describe('moderation in the widget', () => {
   });
 
   it('shows slow mode and the cooldown on the send button to a buyer, not to the exempt seller', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'ko');
-    const seller = await openAs(backend, P, PEOPLE.seller, 'en');
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'ko');
+    const seller = await openAs(room.server, P, PEOPLE.seller, 'en');
     await waitUntil(() => q(seller, '[part~="slow-mode-control"] select'), "the seller's slow-mode selector");
     const select = q(seller, '[part~="slow-mode-control"] select') as HTMLSelectElement;
     expect([...select.options].map((o) => o.textContent?.trim())).to.deep.equal([
@@ -140,7 +123,7 @@ describe('moderation in the widget', () => {
   });
 
   it('lets a buyer report a message with a reason, which the seller then lists', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'en');
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'en');
     await waitUntil(() => menuButton(minji, '광고 보고'), 'the menu button');
     menuButton(minji, '광고 보고')!.click();
     await waitUntil(() => items(minji).length > 0, 'the menu');
@@ -157,13 +140,13 @@ describe('moderation in the widget', () => {
     (q(minji, '[part~="report-form"] button[type="submit"]') as HTMLButtonElement).click();
     await waitUntil(() => !q(minji, '[part~="report-form"]'), 'the form to close');
 
-    const seller = await sessionAs(backend, P, PEOPLE.seller);
+    const seller = await sessionAs(room.server, P, PEOPLE.seller);
     const reports = await seller.reports();
     expect(reports.map((r) => r.reason)).to.deep.equal(['spam']);
   });
 
   it('offers a buyer Delete on their own fresh message only', async () => {
-    const alex = await openAs(backend, P, PEOPLE.alex, 'en');
+    const alex = await openAs(room.server, P, PEOPLE.alex, 'en');
     await send(alex, 'oops, wrong room');
     await waitUntil(
       () => rowWith(alex, 'oops, wrong room')?.querySelector('[part~="message-menu-button"]'),

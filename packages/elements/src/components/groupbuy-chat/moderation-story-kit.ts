@@ -32,6 +32,8 @@ export interface ModerationStory {
   widget(user: TestUser, args: ElementArgs, id?: string): TemplateResult;
   /** Runs `fn` once the widget `id` shows its messages (a live change its reader must see arrive). */
   whenLoaded(id: string, fn: () => void): void;
+  /** Opens the menu of the last message in the widget `id` once it has one, then runs `then` on its shadow root. */
+  openLastMenu(id: string, then?: (root: ShadowRoot) => void): void;
 }
 
 /** Minji's address in the address stories. */
@@ -77,6 +79,17 @@ export function moderationStory(): ModerationStory {
         else storyLater(150, attempt);
       };
       attempt();
+    },
+    openLastMenu: (id, then) => {
+      const attempt = (): void => {
+        const root = document.getElementById(id)?.shadowRoot;
+        const buttons = root?.querySelectorAll<HTMLButtonElement>('[part~="message-menu-button"]');
+        const last = buttons?.[buttons.length - 1];
+        if (!root || !last) return storyLater(150, attempt);
+        last.click();
+        if (then) storyLater(300, () => then(root));
+      };
+      storyLater(300, attempt);
     },
     widget: (user, args, id) => {
       const client = storyClient(server, user);

@@ -1,15 +1,40 @@
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import type { ChatClient, RoomSession } from '@groupbuy/sdk';
-import type { InProcessServer, TestUser } from '@groupbuy/testing';
+import type { InProcessServer, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { testClient } from '../../test-support/server.js';
+import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
 
 /**
  * What the Chromium tests of issue 11's widget parts share (moderation-menu, pinned-notice, address-form):
  * widgets and bare SDK sessions on one in-process server, closed after each test by {@link closeAll}.
  */
 const clients: ChatClient[] = [];
+
+/**
+ * A fresh in-process server per test holding `productId`, the seller's deal '제주 햇귤 5kg' with `seed`
+ * over it (buyers, history), and everything closed and forgotten after the test.
+ */
+export function roomPerTest(productId: string, seed: Partial<RoomSeed> = {}): { readonly server: InProcessServer } {
+  let server: InProcessServer | undefined;
+  beforeEach(async () => {
+    server = testServer({ rateLimit: false });
+    await server.addRoom({ productId, title: '제주 햇귤 5kg', maxParticipants: 10, hostId: PEOPLE.seller.userId, ...seed });
+  });
+  afterEach(async () => {
+    closeAll();
+    await server?.dispose();
+    server = undefined;
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  return {
+    get server(): InProcessServer {
+      if (!server) throw new Error('roomPerTest: the server exists only while a test runs');
+      return server;
+    },
+  };
+}
 
 /** Closes every client the kit opened. */
 export function closeAll(): void {

@@ -1,8 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import type { InProcessServer } from '@groupbuy/testing';
-import { PEOPLE, testServer } from '../../test-support/server.js';
+import { PEOPLE } from '../../test-support/server.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { closeAll, openAs, q, qa, rowWith, textOf } from './moderation-test-kit.js';
+import { openAs, q, qa, roomPerTest, rowWith, textOf } from './moderation-test-kit.js';
 import { pinnedStorageKey } from './pinned-notice.js';
 
 // Issue 11's pinned notice in Chromium on the real core: the seller pins a notice from its menu, every
@@ -11,33 +10,14 @@ import { pinnedStorageKey } from './pinned-notice.js';
 
 const P = 'p-pinned';
 const NOTICE = '**금요일** 출고 예정입니다\n- 제주 직송';
-let backend: InProcessServer;
-
-beforeEach(async () => {
-  backend = testServer();
-  await backend.addRoom({
-    productId: P,
-    title: '제주 햇귤 5kg',
-    maxParticipants: 10,
-    hostId: PEOPLE.seller.userId,
-    participants: [PEOPLE.minji],
-    messages: [{ sender: null, content: NOTICE }],
-  });
-});
-
-afterEach(async () => {
-  closeAll();
-  await backend.dispose();
-  localStorage.clear();
-  sessionStorage.clear();
-});
+const room = roomPerTest(P, { participants: [PEOPLE.minji], messages: [{ sender: null, content: NOTICE }] });
 
 const pinned = (el: GroupbuyChat) => q(el, '[part~="pinned-notice"]');
 
 describe('pinned notice', () => {
   it('is pinned from the seller’s menu, shows under the header as Markdown, folds (remembered), and is unpinned', async () => {
-    const minji = await openAs(backend, P, PEOPLE.minji, 'ko');
-    let seller = await openAs(backend, P, PEOPLE.seller, 'en');
+    const minji = await openAs(room.server, P, PEOPLE.minji, 'ko');
+    let seller = await openAs(room.server, P, PEOPLE.seller, 'en');
     expect(pinned(minji)).to.equal(null);
 
     const button = () => rowWith(seller, '출고 예정')?.querySelector<HTMLButtonElement>('[part~="message-menu-button"]');
@@ -68,12 +48,12 @@ describe('pinned notice', () => {
     expect(textOf(card.querySelector('.pinned-preview'))).to.equal('**금요일** 출고 예정입니다');
     expect(sessionStorage.getItem(pinnedStorageKey(P))).to.match(/^\d+$/);
     minji.remove();
-    const again = await openAs(backend, P, PEOPLE.minji, 'ko');
+    const again = await openAs(room.server, P, PEOPLE.minji, 'ko');
     await waitUntil(() => pinned(again), 'the pinned notice after reopening');
     expect(pinned(again)!.querySelector('[part~="pinned-toggle"]')!.getAttribute('aria-expanded')).to.equal('false');
 
     // The seller takes it down: it goes from every reader's chat.
-    seller = await openAs(backend, P, PEOPLE.seller, 'en');
+    seller = await openAs(room.server, P, PEOPLE.seller, 'en');
     await waitUntil(() => pinned(seller)?.querySelector('[part~="unpin-button"]'), "the seller's Unpin");
     const unpin = pinned(seller)!.querySelector<HTMLButtonElement>('[part~="unpin-button"]')!;
     expect(textOf(unpin)).to.equal('Unpin');
