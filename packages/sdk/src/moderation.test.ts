@@ -84,6 +84,11 @@ describe('Moderation: the user’s mute and slow-mode cooldown', () => {
     });
     return { state, events, moderation };
   }
+  // The waits load on first need (moderation-state.ts): lets that import and the calls queued on it settle.
+  async function loaded(): Promise<void> {
+    await import('./moderation-state.js');
+    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  }
   const own = (at: number): ChatMessage => ({
     id: `c${at}`,
     roomId: 'p1',
@@ -94,11 +99,12 @@ describe('Moderation: the user’s mute and slow-mode cooldown', () => {
     createdAt: new Date(at).toISOString(),
   });
 
-  it('counts the cooldown from the user’s last stored CHAT by the protocol’s sendWait, and clears it when it passes', () => {
+  it('counts the cooldown from the user’s last stored CHAT by the protocol’s sendWait, and clears it when it passes', async () => {
     const { moderation, events } = moderationFor('participant', 10_000);
     expect(moderation.cooldownUntil).toBeNull(); // nothing sent yet
     const now = Date.now();
     moderation.ingested(own(now - 4000), false);
+    await loaded();
     expect(moderation.cooldownUntil).toBe(now + 6000);
     expect(moderation.refusal()).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 6000 });
     vi.advanceTimersByTime(6001);
@@ -110,9 +116,10 @@ describe('Moderation: the user’s mute and slow-mode cooldown', () => {
     ]);
   });
 
-  it('has no cooldown for the seller, nor while slow mode is off', () => {
+  it('has no cooldown for the seller, nor while slow mode is off', async () => {
     const host = moderationFor('host', 10_000);
     host.moderation.ingested(own(Date.now()), false);
+    await loaded();
     expect(host.moderation.cooldownUntil).toBeNull();
     expect(host.moderation.refusal()).toBeUndefined();
     const off = moderationFor('participant', 0);
@@ -121,19 +128,23 @@ describe('Moderation: the user’s mute and slow-mode cooldown', () => {
     expect(off.events).toEqual([]);
   });
 
-  it('keeps a RATE_LIMITED refusal’s wait while slow mode is on', () => {
+  it('keeps a RATE_LIMITED refusal’s wait while slow mode is on', async () => {
     const { moderation } = moderationFor('participant', 30_000);
     moderation.refused({ code: 'RATE_LIMITED', message: 'Slow mode', retryAfterMs: 12_000 });
+    await loaded();
     expect(moderation.cooldownUntil).toBe(Date.now() + 12_000);
   });
 
-  it('a MUTED notice mutes until its time, UNMUTED lifts it; each notice is emitted', () => {
+  it('a MUTED notice mutes until its time, UNMUTED lifts it; each notice is emitted', async () => {
     const { moderation, events } = moderationFor('participant');
     const until = new Date(Date.now() + 60_000).toISOString();
     moderation.notice({ kind: 'MUTED', until });
+    expect(events).toEqual([{ type: 'notice', payload: { kind: 'MUTED', until } }]); // at once
+    await loaded();
     expect(moderation.mutedUntil).toBe(until);
     expect(moderation.refusal()).toMatchObject({ code: 'MUTED', retryAfterMs: 60_000 });
     moderation.notice({ kind: 'UNMUTED' });
+    await loaded();
     expect(moderation.mutedUntil).toBeNull();
     expect(events).toEqual([
       { type: 'notice', payload: { kind: 'MUTED', until } },
@@ -143,14 +154,16 @@ describe('Moderation: the user’s mute and slow-mode cooldown', () => {
     ]);
   });
 
-  it('a MUTED refusal’s retryAfterMs sets the mute, which ends by itself; closing stops the timer', () => {
+  it('a MUTED refusal’s retryAfterMs sets the mute, which ends by itself; closing stops the timer', async () => {
     const { moderation, events } = moderationFor('signed-in');
     moderation.refused({ code: 'MUTED', message: 'Muted', retryAfterMs: 5000 });
+    await loaded();
     expect(moderation.mutedUntil).toBe(new Date(Date.now() + 5000).toISOString());
     vi.advanceTimersByTime(5001);
     expect(moderation.mutedUntil).toBeNull();
     expect(events).toHaveLength(2);
     moderation.refused({ code: 'MUTED', message: 'Muted', retryAfterMs: 5000 });
+    await loaded();
     moderation.close();
     vi.advanceTimersByTime(10_000);
     expect(events).toHaveLength(3);

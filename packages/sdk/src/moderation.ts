@@ -1,17 +1,15 @@
 import {
   decide,
-  sendWait,
-  type ChatMessage,
   type AddressList,
+  type ChatMessage,
   type ErrorInfo,
   type MessageReport,
   type PrivateNotice,
-  type Refused,
   type Room,
   type RoomRelation,
-  type SendGate,
 } from '@groupbuy/protocol';
 import type { ShippingAddresses } from './address.js';
+import type { ModerationState } from './moderation-state.js';
 import type { MessageList } from './message-list.js';
 import type { RoomRest } from './room-rest.js';
 import type { RoomSession, RoomSessionEvents } from './types.js';
@@ -63,50 +61,29 @@ export interface ModerationHost {
   emit<K extends 'notice' | 'moderation'>(type: K, payload: RoomSessionEvents[K]): void;
 }
 
-// setTimeout's delay is a signed 32-bit number of ms: a later expiry is re-checked after this long.
-const MAX_TIMER_MS = 2_147_483_647;
-
 /**
- * One room's moderation as this user sees it (issue 11): the user's own mute and slow-mode cooldown (decided by
- * the protocol's `sendWait`, never re-derived here), the send gate, the private notices, and the moderation
- * SYSTEM messages applied to the list (the calls themselves are in moderation-calls.ts).
+ * One room's moderation as this user sees it (issue 11): the send gate, the moderation SYSTEM messages applied to
+ * the list, the private notices, and the user's own mute and slow-mode cooldown. The waits are kept by a
+ * {@link ModerationState} loaded on first need (a MUTED / UNMUTED notice, a MUTED or RATE_LIMITED refusal, slow
+ * mode on): until then nothing is known to wait for, and a chat that never meets moderation never loads it.
  */
 export class Moderation {
-  // When the user's mute ends on the server's clock, or null.
-  private muteUntilMs: number | null = null;
   // When the user's last CHAT message was stored, on the server's clock (the cooldown counts from it).
   private lastChatAtMs: number | null = null;
-  // A RATE_LIMITED refusal's end, on this device's clock (the server may know of a send this client did not see).
-  private refusedUntil: number | null = null;
-  private reported: RoomSessionEvents['moderation'] = { mutedUntil: null, cooldownUntil: null };
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private state: ModerationState | undefined;
+  private loading: Promise<ModerationState> | undefined;
   private closed = false;
 
   constructor(private readonly host: ModerationHost) {}
 
   /** When the user's mute ends (ISO-8601, server clock), or null when they are not muted. */
   get mutedUntil(): string | null {
-    const until = this.muteUntilMs;
-    return until !== null && until > this.host.serverNowMs() ? new Date(until).toISOString() : null;
+    return this.state?.mutedUntil ?? null;
   }
 
   /** Epoch ms on this device's clock until which slow mode refuses the user's next send, or null. */
   get cooldownUntil(): number | null {
-    const room = this.host.room();
-    const now = Date.now();
-    // Off, or the user is exempt (a send right after their last one would go).
-    if (
-      !room ||
-      room.slowModeMs <= 0 ||
-      this.wait({ muteUntilMs: null, slowModeMs: room.slowModeMs, lastChatAtMs: this.host.serverNowMs() }) === null
-    ) {
-      return null;
-    }
-    const wait = this.wait({ muteUntilMs: null, slowModeMs: room.slowModeMs, lastChatAtMs: this.lastChatAtMs });
-    const fromRule = wait?.error.retryAfterMs === undefined ? null : now + wait.error.retryAfterMs;
-    const refused = this.refusedUntil !== null && this.refusedUntil > now ? this.refusedUntil : null;
-    if (fromRule === null) return refused;
-    return refused === null ? fromRule : Math.max(fromRule, refused);
+    return this.state?.cooldownUntil ?? null;
   }
 
   /**
@@ -119,8 +96,7 @@ export class Moderation {
     const decisions = room ? this.host.relations().map((relation) => decide(relation, 'post', room)) : [];
     const first = decisions[0];
     if (first && !first.ok && decisions.every((d) => !d.ok)) return first.error;
-    const wait = room ? this.wait({ muteUntilMs: this.muteUntilMs, slowModeMs: room.slowModeMs, lastChatAtMs: this.lastChatAtMs }) : null;
-    return wait ? { ...wait.error } : this.host.endedWith();
+    return this.state?.refusal() ?? this.host.endedWith();
   }
 
   /** A stored message came in: a MESSAGE_DELETED (when `live`) erases its target; the user's own CHAT starts the cooldown. */
@@ -137,43 +113,21 @@ export class Moderation {
 
   /** A private notice for this user: emitted as `notice`; MUTED and UNMUTED set the mute. */
   notice(notice: PrivateNotice): void {
-    if (notice.kind === 'MUTED') {
-      const until = Date.parse(notice.until);
-      this.muteUntilMs = Number.isFinite(until) ? until : null;
-    } else if (notice.kind === 'UNMUTED') this.muteUntilMs = null;
     this.host.emit('notice', notice);
-    this.changed();
+    if (notice.kind !== 'PII_MASKED') this.withState((state) => state.notice(notice));
   }
 
   /** An error was reported: a MUTED or RATE_LIMITED refusal with `retryAfterMs` says how long the user must wait. */
   refused(error: ErrorInfo): void {
-    const after = error.retryAfterMs;
-    if (after === undefined || after <= 0) return;
-    if (error.code === 'MUTED') this.muteUntilMs = this.host.serverNowMs() + after;
-    else if (error.code === 'RATE_LIMITED') this.refusedUntil = Date.now() + after;
-    else return;
-    this.changed();
+    if ((error.code === 'MUTED' || error.code === 'RATE_LIMITED') && (error.retryAfterMs ?? 0) > 0) {
+      this.withState((state) => state.refused(error));
+    }
   }
 
-  /**
-   * Something the mute or cooldown depends on may have changed (the room's slow mode, the user's relation, the
-   * clock): emits `moderation` when either value differs from the last one emitted, and arms the timer that
-   * clears them when they pass.
-   */
+  /** The room (its slow mode), the user's relation or the last send changed: the waits are looked at again. */
   changed(): void {
-    if (this.closed) return;
-    const now = { mutedUntil: this.mutedUntil, cooldownUntil: this.cooldownUntil };
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const ends = [
-      now.mutedUntil === null ? null : Date.parse(now.mutedUntil) - this.host.serverNowMs(),
-      now.cooldownUntil === null ? null : now.cooldownUntil - Date.now(),
-    ];
-    const next = Math.min(...ends.filter((ms): ms is number => ms !== null));
-    if (Number.isFinite(next)) this.timer = setTimeout(() => this.changed(), Math.min(Math.max(next, 0) + 1, MAX_TIMER_MS));
-    if (now.mutedUntil === this.reported.mutedUntil && now.cooldownUntil === this.reported.cooldownUntil) return;
-    this.reported = now;
-    this.host.emit('moderation', { ...now });
+    if (this.state) this.state.changed();
+    else if ((this.host.room()?.slowModeMs ?? 0) > 0) this.withState(() => undefined);
   }
 
   /** The room's REST endpoints, for the moderation calls (moderation-calls.ts). */
@@ -189,18 +143,24 @@ export class Moderation {
   /** The session is gone: no timer, no more events. */
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.state?.close();
   }
 
-  // The protocol's wait for a send now, or null when it may go: only when every relation the user may
-  // turn out to have must wait (the seller and the service never do).
-  private wait(gate: SendGate): Refused | null {
-    const now = this.host.serverNowMs();
-    // The offset is measured to ±0.5 s: a message the server stored is never in its future.
-    const last = gate.lastChatAtMs === null ? null : Math.min(gate.lastChatAtMs, now);
-    const waits = this.host.relations().map((relation) => sendWait(relation, { ...gate, lastChatAtMs: last }, now));
-    const first = waits[0];
-    return first && waits.every((w) => w !== null) ? first : null;
+  // Runs `use` on the state once it is loaded (at once when it is); a chunk that failed to load is tried again next time.
+  private withState(use: (state: ModerationState) => void): void {
+    this.loading ??= import('./moderation-state.js').then((m) => {
+      const state = new m.ModerationState(this.host, () => this.lastChatAtMs);
+      this.state = state;
+      if (this.closed) state.close();
+      return state;
+    });
+    this.loading.then(
+      (state) => {
+        use(state);
+        state.changed();
+      },
+      () => (this.loading = undefined),
+    );
   }
 }
 

@@ -1,6 +1,5 @@
 import {
   ChatError,
-  PII_KINDS,
   isErrorCode,
   type Ack,
   type ChatMessage,
@@ -41,22 +40,13 @@ export function parseJson(data: unknown): unknown {
 /** The four kinds of frame every realtime transport carries, whatever each calls them on its wire. */
 export type FrameKind = 'message' | 'replay-truncated' | 'subscription-ended' | 'viewers' | 'error' | 'typing' | 'read' | 'notice';
 
-/** A wire value as a {@link PrivateNotice} (issue 11), or undefined when it is not one. */
+/**
+ * A wire value as a {@link PrivateNotice} (issue 11), or undefined when its kind is not one. Its fields are the
+ * server's: the session checks what it relies on (a MUTED notice's `until` is parsed, and ignored when it is no time).
+ */
 export function privateNotice(value: unknown): PrivateNotice | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const found = v['found'];
-  switch (v['kind']) {
-    case 'PII_MASKED':
-      if (typeof v['seq'] !== 'number' || !Array.isArray(found)) return undefined;
-      return { kind: 'PII_MASKED', seq: v['seq'], found: PII_KINDS.filter((k) => found.includes(k)) };
-    case 'MUTED':
-      return typeof v['until'] === 'string' ? { kind: 'MUTED', until: v['until'] } : undefined;
-    case 'UNMUTED':
-      return { kind: 'UNMUTED' };
-    default:
-      return undefined;
-  }
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  return kind === 'PII_MASKED' || kind === 'MUTED' || kind === 'UNMUTED' ? (value as PrivateNotice) : undefined;
 }
 
 /**
