@@ -24,6 +24,10 @@ export const offlineIcon = icon(svg`<path d="M6 15.5h8a3.5 3.5 0 0 0 .6-6.95A5 5
 export const chevronIcon = icon(svg`<path d="m6 8 4 4 4-4"/>`);
 /** Close (dismiss). */
 export const closeIcon = icon(svg`<path d="m5.5 5.5 9 9M14.5 5.5l-9 9"/>`);
+/** Paper clip (attach photos, issue 12). */
+export const clipIcon = icon(
+  svg`<path d="m16 9.5-6 6a3.9 3.9 0 0 1-5.5-5.5l6.3-6.3a2.6 2.6 0 0 1 3.7 3.7l-6.2 6.2a1.3 1.3 0 0 1-1.8-1.8l5.6-5.6"/>`,
+);
 /** Speech bubbles (chat). */
 export const chatIcon = icon(
   svg`<path d="M3.5 5.5a2 2 0 0 1 2-2h7a2 2 0 0 1 2 2v4.5a2 2 0 0 1-2 2H8l-3 2.5V12a2 2 0 0 1-1.5-2z"/><path d="M14.5 7.5h0a2 2 0 0 1 2 2v4a2 2 0 0 1-1 1.7V17l-2.5-1.8H10"/>`,

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { ChatError, LIMITS, toChatError, uploadProblem } from '@groupbuy/protocol';
 import type { AttachmentInput, RoomSession, UploadedImage } from '@groupbuy/sdk';
@@ -58,7 +58,7 @@ export function defaultAlt(name: string): string {
  * is not a JPEG/PNG/WebP or is too large is refused with a message before anything goes up. `collect()`
  * waits for the uploads and hands the send what to attach.
  */
-export class PhotoTray {
+export class PhotoTray implements ReactiveController {
   private photos: PickedPhoto[] = [];
   private notice: { text: string; waiting: boolean } | null = null;
   private waiting = false;
@@ -69,6 +69,12 @@ export class PhotoTray {
     private readonly options: TrayOptions,
   ) {
     adoptLazyStyles(host.renderRoot, trayStyles);
+    host.addController(this);
+  }
+
+  /** The chat left the page: cancel the uploads, free the thumbnails. */
+  hostDisconnected(): void {
+    this.dispose();
   }
 
   private get s(): PhotoStrings {

@@ -1,21 +1,19 @@
-import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { ATTACHMENT_TYPES } from '@groupbuy/protocol';
-import type { AttachmentInput } from '@groupbuy/sdk';
+import { clipIcon } from '../../internal/icons.js';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
 import type { PhotoTray } from './attach-tray.js';
 import type { PartHost } from './part-host.js';
 
-/** Paper clip (attach photos). */
-const clipIcon = svg`<svg class="icon" viewBox="0 0 20 20" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" aria-hidden="true" focusable="false"><path d="m16 9.5-6 6a3.9 3.9 0 0 1-5.5-5.5l6.3-6.3a2.6 2.6 0 0 1 3.7 3.7l-6.2 6.2a1.3 1.3 0 0 1-1.8-1.8l5.6-5.6"/></svg>`;
-
 /**
  * The composer's photos (issue 12), as little as the first paint needs: the attach button with its file
  * input, and the paste and drop handlers. The tray (previews, uploads, alt text: attach-tray.ts) is a
- * chunk of its own, loaded on the first click, paste or drop.
+ * chunk of its own, loaded on the first click, paste or drop; it cancels its uploads when the chat leaves the page.
  */
-export class Attach implements ReactiveController {
-  private tray: PhotoTray | null = null;
+export class Attach {
+  /** The tray (previews, uploads, alt text), once the first pick, paste or drop loaded it. */
+  tray: PhotoTray | null = null;
   private loading: Promise<PhotoTray> | null = null;
 
   constructor(
@@ -24,29 +22,7 @@ export class Attach implements ReactiveController {
     private readonly locale: LocaleController,
     /** True while the reader may write (so may attach). */
     private readonly writable: () => boolean,
-  ) {
-    host.addController(this);
-  }
-
-  /** Cancels running uploads and frees the previews. */
-  hostDisconnected(): void {
-    this.tray?.dispose();
-  }
-
-  /** How many photos the next message carries. */
-  get count(): number {
-    return this.tray?.count ?? 0;
-  }
-
-  /** Waits for the uploads and answers what to attach ([] without photos), or null when the send must wait. */
-  collect(): Promise<AttachmentInput[] | null> {
-    return this.tray ? this.tray.collect() : Promise.resolve([]);
-  }
-
-  /** Empties the tray after a send. */
-  clear(): void {
-    this.tray?.clear();
-  }
+  ) {}
 
   /** Adds files (picked, pasted or dropped): loads the tray first. */
   add(files: readonly File[]): void {
@@ -55,38 +31,25 @@ export class Attach implements ReactiveController {
 
   /** The attach button and its hidden file input. */
   button(disabled: boolean): TemplateResult {
-    return html`<button type="button" class="attach" part="attach-button" aria-label=${this.locale.t.attach} ?disabled=${disabled} @click=${this.pick}>
+    return html`<button type="button" class="send attach" part="attach-button" aria-label=${this.locale.t.attach} ?disabled=${disabled} @click=${this.pick}>
         ${clipIcon}</button
       ><input type="file" accept=${ATTACHMENT_TYPES.join()} multiple hidden @change=${this.picked} />`;
   }
 
-  /** The tray above the composer, once loaded. */
-  renderTray(): unknown {
-    return this.tray?.render() ?? nothing;
-  }
-
-  /** Paste on the textarea: clipboard images join the tray; text pastes as usual. */
-  readonly onPaste = (e: ClipboardEvent): void => {
-    const data = e.clipboardData;
-    const files = [...(data?.files ?? [])];
-    if (files.length === 0) return;
-    if (!data?.types.includes('text/plain')) e.preventDefault();
-    this.add(files);
+  /**
+   * Paste on the textarea and drop on the chat: clipboard or dropped images join the tray; a paste that
+   * carries text as well (from a web page, a document) pastes the text as usual.
+   */
+  readonly onFiles = (e: ClipboardEvent | DragEvent): void => {
+    const data = e instanceof DragEvent ? e.dataTransfer : e.clipboardData;
+    if (!data?.files.length) return;
+    if (!data.types.includes('text/plain')) e.preventDefault();
+    this.add([...data.files]);
   };
 
-  /** Dragging files over the chat: allow the drop. */
+  /** Dragging over the chat: allow the drop while the reader may write. */
   readonly onDragOver = (e: DragEvent): void => {
-    if (!e.dataTransfer?.types.includes('Files') || !this.writable()) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-  };
-
-  /** Files dropped on the chat join the tray. */
-  readonly onDrop = (e: DragEvent): void => {
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length === 0) return;
-    e.preventDefault();
-    this.add(files);
+    if (this.writable()) e.preventDefault();
   };
 
   private load(): Promise<PhotoTray> {

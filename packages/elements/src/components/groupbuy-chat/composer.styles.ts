@@ -68,21 +68,11 @@ export const composerStyles = css`
     opacity: 0.4;
   }
 
-  /* Issue 12: the attach button (attach.ts), quiet beside the textarea. */
+  /* Issue 12: the attach button (attach.ts): a send button's shape, quiet. */
   .attach {
-    flex: none;
-    display: inline-grid;
-    place-items: center;
     width: 36px;
-    height: 44px;
-    padding: 0;
-    border: none;
     color: var(--_muted);
     background: none;
-  }
-
-  .attach:disabled {
-    opacity: 0.4;
   }
 
   /* The typing line (typing-indicator.ts, issue 12): one muted line above the composer, its height kept

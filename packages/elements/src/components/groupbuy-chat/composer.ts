@@ -113,8 +113,8 @@ export class Composer implements ReactiveController {
     } else {
       hint = moderation?.slowModeHint() ?? hint;
     }
-    const canSend = !disabled && (length > 0 || this.attach.count > 0) && !tooLong && secondsLeft <= 0;
-    return html`${this.attach.renderTray()}<form class="composer ${disabled ? 'disabled' : ''}" part="composer" @submit=${this.onSubmit}>
+    const canSend = !disabled && (length > 0 || !!this.attach.tray?.count) && !tooLong && secondsLeft <= 0;
+    return html`${this.attach.tray?.render()}<form class="composer ${disabled ? 'disabled' : ''}" part="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${t.inputLabel}</label>
         ${this.attach.button(disabled)}
         <textarea
@@ -130,7 +130,7 @@ export class Composer implements ReactiveController {
           @input=${this.onInput}
           @compositionend=${this.onCompositionEnd}
           @keydown=${this.onKeydown}
-          @paste=${this.attach.onPaste}
+          @paste=${this.attach.onFiles}
         ></textarea>
         <button class="send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!canSend}>
           ${secondsLeft > 0 && !disabled ? html`<span class="cooldown" part="cooldown">${moderation?.cooldown(f.count(secondsLeft))}</span>` : sendIcon}
@@ -195,10 +195,11 @@ export class Composer implements ReactiveController {
     const session = ctl.session;
     const text = this.draft;
     if (!session || this.options.readOnlyReason() || ctl.phase !== 'ready') return;
-    if ((text.trim().length === 0 && this.attach.count === 0) || text.trim().length > LIMITS.contentMaxChars) return;
+    if ((text.trim().length === 0 && !this.attach.tray?.count) || text.trim().length > LIMITS.contentMaxChars) return;
     if (this.waitUntil() > Date.now()) return;
-    if (!attachments && this.attach.count > 0) {
-      void this.attach.collect().then((ready) => ready && this.sendDraft(ready));
+    const tray = this.attach.tray;
+    if (!attachments && tray?.count) {
+      void tray.collect().then((ready) => ready && this.sendDraft(ready));
       return;
     }
     let message: ViewMessage;
@@ -209,7 +210,7 @@ export class Composer implements ReactiveController {
       return;
     }
     this.draft = '';
-    this.attach.clear();
+    tray?.clear();
     this.host.requestUpdate();
     void this.host.updateComplete.then(() => this.resizeInput());
     this.options.sent(message);

@@ -60,6 +60,9 @@ const NOTICE_MS = 8000;
  * chatters, joins, leaves, messages per minute, view→join, time to fill, top inviters) and a sparkline of
  * buyers over time, in a view loaded on first use.
  *
+ * @attr invite-url - The product page an invite link points at (the shop's canonical URL), `gb_ref` added; unset, this page's URL (any `gb_ref` it came with replaced).
+ * @attr invite-ref - The invite code a join passes on to the server; unset, the page URL's `gb_ref` parameter.
+ *
  * @slot empty - Shown when the room has no messages yet.
  * @slot signed-out - Shown in the message area when there is no token or client (e.g. a sign-in button).
  * @slot auth-required - Shown under "sign in again" when the server refused the token (e.g. a sign-in button).
@@ -165,15 +168,6 @@ export class GroupbuyChat extends RoomElement {
   /** Launcher mode: whether the chat is open. Set it to open or close the chat from the page. @default false */
   @property({ type: Boolean, reflect: true }) open = false;
 
-  /**
-   * The product page an invite link points at (the shop's canonical URL); `gb_ref` is added to it. Unset,
-   * the link is this page's own URL without any `gb_ref` it came with.
-   */
-  @property({ attribute: 'invite-url' }) inviteUrl: string | undefined;
-
-  /** The invite code a join passes on to the server. Unset, the page URL's `gb_ref` parameter. */
-  @property({ attribute: 'invite-ref' }) inviteRef: string | undefined;
-
   @state() private panelOpen = false;
   @state() private busy: 'join' | 'leave' | null = null;
   @state() private notice: string | null = null;
@@ -218,7 +212,7 @@ export class GroupbuyChat extends RoomElement {
   private readonly invite = new InviteButton(this, {
     room: this.roomCtl,
     locale: this.locale,
-    pageUrl: () => this.inviteUrl || location.href,
+    pageUrl: () => this.getAttribute('invite-url') || location.href,
     onError: (e) => this.showError(e),
   });
   private readonly stats = new HostStatsToggle(this, { room: this.roomCtl, locale: this.locale, onError: (e) => this.showError(e) });
@@ -257,7 +251,7 @@ export class GroupbuyChat extends RoomElement {
     // Everything sits in one flex column of its own, so a page's `display` on the element (block, grid,
     // inline-block …) cannot pull the composer up into the middle of the card.
     // Photos dropped anywhere on the chat join the composer's tray (issue 12).
-    return html`<div class="frame" @dragover=${this.composer.attach.onDragOver} @drop=${this.composer.attach.onDrop}>
+    return html`<div class="frame" @dragover=${this.composer.attach.onDragOver} @drop=${this.composer.attach.onFiles}>
       ${this.header.render({
         room: ctl.room ?? this.feed.room,
         panelOpen: this.panelOpen,
@@ -300,7 +294,8 @@ export class GroupbuyChat extends RoomElement {
     try {
       // The invite code the shopper arrived with, so the join is attributed to whoever shared the link.
       // A mangled code is dropped here rather than refused by the server: it must never cost the seat.
-      const ref = isInviteCode(this.inviteRef) ? this.inviteRef : inviteRefFromUrl(location.href);
+      const given = this.getAttribute('invite-ref');
+      const ref = isInviteCode(given) ? given : inviteRefFromUrl(location.href);
       await (kind === 'join' ? session.join({ ref }) : session.leave());
       this.emit(kind === 'join' ? new GroupbuyJoinEvent(session.room) : new GroupbuyLeaveEvent(session.room));
     } catch (err) {

@@ -10,9 +10,15 @@ import { lightboxStyles } from './lightbox.styles.js';
  * Opens the photos of one message full size in a modal `<dialog>` (part `lightbox`) beside `trigger`: the
  * full image (`url`) with its alt text as caption, previous/next buttons and the arrow keys, a close button,
  * Escape and a click on the backdrop to close. The modal dialog keeps focus inside it (the rest of the page
- * is inert while it is open); closing returns focus to `trigger`. `images` carry absolute URLs.
+ * is inert while it is open); closing returns focus to `trigger`. The image URLs are resolved against `baseUrl`.
  */
-export function openLightbox(trigger: HTMLElement, images: readonly Attachment[], start: number, lang: Lang): HTMLDialogElement {
+export function openLightbox(
+  trigger: HTMLElement,
+  images: readonly Attachment[],
+  start: number,
+  baseUrl: string,
+  lang: Lang,
+): HTMLDialogElement {
   const s = photoStrings(lang);
   const root = trigger.getRootNode();
   adoptLazyStyles(root, lightboxStyles);
@@ -31,7 +37,7 @@ export function openLightbox(trigger: HTMLElement, images: readonly Attachment[]
     if (!a) return;
     render(
       html`<figure class="lb-figure">
-          <img class="lb-image" part="lightbox-image" src=${a.url} width=${a.width} height=${a.height} alt=${a.alt} />
+          <img class="lb-image" part="lightbox-image" src=${new URL(a.url, baseUrl).href} width=${a.width} height=${a.height} alt=${a.alt} />
           <figcaption class="lb-caption" part="lightbox-caption">
             ${a.alt}${many ? html`<span class="lb-position">${s.position(String(index + 1), String(images.length))}</span>` : nothing}
           </figcaption>

@@ -106,10 +106,8 @@ export const rowStyles = css`
   }
 
   /* Issue 12: a message's photos (image-grid.ts); a photo-only message's bubble holds only its sender for screen readers. */
-  .bubble.bare {
+  .bare {
     padding: 0;
-    background: none;
-    box-shadow: none;
   }
 
   .images {
@@ -122,15 +120,13 @@ export const rowStyles = css`
     overflow: hidden;
   }
 
-  .images.n1 {
+  .n1 {
     grid-template-columns: 1fr;
   }
 
   .image {
     padding: 0;
     border: 0;
-    background: var(--_surface);
-    cursor: zoom-in;
     outline-offset: -3px;
   }
 
