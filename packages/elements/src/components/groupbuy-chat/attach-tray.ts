@@ -38,8 +38,8 @@ export interface PickedPhoto {
 
 /** What the tray needs from the chat. */
 export interface TrayOptions {
-  /** The room session to upload to, when there is one. */
-  readonly session: () => RoomSession | null;
+  /** The room session to upload to, when there is one (only its `upload` is used). */
+  readonly session: () => Pick<RoomSession, 'upload'> | null;
   /** The formatters (and language) of the chat. */
   readonly format: () => Formats;
 }
