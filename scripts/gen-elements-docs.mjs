@@ -367,6 +367,40 @@ through the SDK session (\`deleteMessage\`, \`mute\`, \`report\`, \`setSlowMode\
   has a session (or a signed-out visitor's room has a pinned notice); the menu's actions and the address form
   are chunks of their own, fetched on first use.
 
+## Product photos (issue 12)
+
+A shopper attaches photos to a message; everyone in the room sees them and opens them full size. Uploads go
+through the SDK (\`session.upload(file, { onProgress, signal })\`, then \`session.send(text, { attachments })\`,
+docs/sdk.md); the server recognises JPEG, PNG and WebP by their bytes, strips EXIF and makes a 512-px preview.
+
+- **Attach**: the composer's paper-clip button (\`attach-button\`, "사진 첨부" / "Attach photos") opens the file
+  picker (\`<input type="file" accept="image/jpeg,image/png,image/webp" multiple>\`); pasting an image into the
+  textarea (a screenshot, a copied photo) or dropping files anywhere on the chat does the same. Up to
+  \`LIMITS.attachmentsPerMessage\` (4) photos per message.
+- **The tray** above the composer (\`attachments\`) shows each photo (\`attachment\`, also \`attachment-uploading\`,
+  \`attachment-done\`, \`attachment-failed\`) as a thumbnail from an object URL (revoked when it leaves the tray),
+  with an upload \`<progress>\`, an alt-text field (\`attachment-alt\`, "사진 설명"; starts as the file name without
+  its extension, at most \`LIMITS.altMaxChars\`) and a remove button (\`attachment-remove\`). Uploads start on the
+  pick; pressing Send with uploads still running waits for them ("사진을 다 올리면 보낼게요…"), and a photo alone
+  (no text) can be sent.
+- **Refusals**: a file that is not a JPEG/PNG/WebP by its declared type, or is over
+  \`LIMITS.attachmentMaxBytes\` (10 MB), is refused before anything is uploaded, with a line naming the file
+  (\`attachments-notice\`, \`role="alert"\`; the protocol's \`uploadProblem\` decides). What the server refuses
+  (an HTML file named \`.png\`, a server limit set lower: 413, too many uploads: 429) shows the server's own
+  message on that photo, with Retry (\`attachment-retry\`); the send waits until the photo is removed or
+  uploaded.
+- **In the message list**, a message's photos (\`images\`) are a grid of the previews (\`image\`: a button around
+  an \`<img>\` with the photo's \`width\`/\`height\`, \`loading="lazy"\` and its alt text — "사진 1" / "Photo 1"
+  without one). The image paths the server sends are resolved against the client's \`baseUrl\`. A deleted
+  message shows none.
+- **The lightbox** (\`lightbox\`, a modal \`<dialog>\`): the full image (\`lightbox-image\`), its alt text as the
+  caption with "2 / 4" (\`lightbox-caption\`), previous/next buttons (\`lightbox-previous\`, \`lightbox-next\`) and
+  the arrow keys, a close button (\`lightbox-close\`), Escape or a click beside the picture to close. The rest of
+  the page is inert while it is open; closing returns the focus to the photo that opened it.
+- **Bundle**: the initial widget carries the button, the paste/drop handlers and the grid; the tray (with
+  its strings and styles) and the lightbox are chunks fetched on the first pick/paste/drop and on the first
+  photo opened.
+
 ## Theming
 
 The widgets live in shadow DOM: the page's CSS does not leak in, and only three things reach inside —
