@@ -26,6 +26,7 @@ describe('photo stories', () => {
     ] as const) {
       const root = await show(story);
       await waitUntil(() => root.querySelectorAll(`[part~="attachment-${state}"]`).length === 2, `two photos ${state}`);
+      await expect(root.querySelector('[part~="attachments"]')).to.be.accessible();
     }
     const root = await show(stories.ComposerUploadFailed);
     await waitUntil(() => root.querySelector('.tray-error'));
@@ -40,6 +41,7 @@ describe('photo stories', () => {
     ] as const) {
       const root = await show(story);
       await waitUntil(() => root.querySelectorAll('[part~="images"] img').length === n, `${String(n)} photos`);
+      await expect(root.querySelector('[part~="images"]')).to.be.accessible();
     }
   });
 
@@ -47,6 +49,7 @@ describe('photo stories', () => {
     const root = await show(stories.LightboxOpen);
     await waitUntil(() => root.querySelector<HTMLDialogElement>('dialog[part~="lightbox"]')?.open, 'the lightbox', { timeout: 5000 });
     expect(root.querySelector('.lb-position')!.textContent).to.equal('1 of 4');
+    await expect(root.querySelector('dialog')).to.be.accessible();
     root.querySelector<HTMLElement>('[part~="lightbox-close"]')!.click();
   });
 });

@@ -173,6 +173,21 @@ describe('<groupbuy-chat> product photos with the reference server', () => {
     await waitUntil(() => !lightbox(ben), 'the close button did not close the lightbox');
   });
 
+  it('takes photos dropped anywhere on the chat', async () => {
+    const [ana] = await twoChats();
+    const dt = new DataTransfer();
+    dt.items.add(await png('dropped.png'));
+    const log = q(ana, '.log')!;
+    const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true });
+    log.dispatchEvent(over);
+    expect(over.defaultPrevented).to.equal(true);
+    const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true });
+    log.dispatchEvent(drop);
+    expect(drop.defaultPrevented).to.equal(true);
+    await waitUntil(() => q(ana, '[part~="attachment-done"]'), 'the dropped photo did not upload', { timeout: 8000 });
+    expect(ana.shadowRoot!.querySelector<HTMLInputElement>('[part~="attachment-alt"]')?.value).to.equal('dropped');
+  });
+
   it('refuses a file that is too large and one that is not an image before uploading anything', async () => {
     const [ana] = await twoChats();
     const before = uploadsSoFar();
