@@ -23,14 +23,6 @@ export interface Strings {
   joined: string;
   participantsButton(count: string): string;
   watchersButton(count: string): string;
-  /** Issue 12: the header button that shares or copies the shopper's invite link. */
-  invite: string;
-  /** Issue 12: said (politely) once the invite link is on the clipboard. */
-  linkCopied: string;
-  /** Issue 12: the label of the field showing the invite link when the clipboard was refused. */
-  copyLinkByHand: string;
-  /** Issue 12: the seller's header button that opens the deal's stats. */
-  statsButton: string;
   participantsTitle: string;
   messagesLabel: string;
   loading: string;
@@ -114,10 +106,6 @@ const ko: Strings = {
   joined: '참여 완료',
   participantsButton: (c) => `참여자 ${c}명`,
   watchersButton: (c) => `구경 ${c}명`,
-  invite: '친구 초대',
-  linkCopied: '링크를 복사했어요',
-  copyLinkByHand: '링크를 복사해 주세요',
-  statsButton: '통계',
   participantsTitle: '참여자',
   messagesLabel: '채팅 메시지',
   loading: '대화를 불러오는 중…',
@@ -228,10 +216,6 @@ const en: Strings = {
   joined: 'Joined',
   participantsButton: (c) => `${c} buyer${c === '1' ? '' : 's'}`,
   watchersButton: (c) => `${c} watching`,
-  invite: 'Invite friends',
-  linkCopied: 'Link copied',
-  copyLinkByHand: 'Copy this link',
-  statsButton: 'Stats',
   participantsTitle: 'Buyers',
   messagesLabel: 'Chat messages',
   loading: 'Loading the chat…',

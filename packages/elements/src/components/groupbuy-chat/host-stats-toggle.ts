@@ -1,4 +1,4 @@
-import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
+import { nothing, type TemplateResult } from 'lit';
 import type { ErrorInfo } from '@groupbuy/protocol';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
@@ -15,74 +15,37 @@ export interface HostStatsOptions {
   readonly onError: (error: ErrorInfo) => void;
 }
 
-// Decorative: the button's text names it.
-const chartIcon = svg`<svg class="icon" viewBox="0 0 20 20" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M3 16.5h14M4.5 13l4-4.5 3 2.5 4.5-5.5"/></svg>`;
-
 /**
- * The seller's "Stats" button in the header and the open/closed state of the stats view. The view itself
- * ({@link HostStatsPanel}: the numbers, the sparkline, its styles) is a chunk of its own, fetched on the
- * first open: shoppers, who never see it, never download it.
+ * The seller's "Stats" button in the header and the view behind it. Both ({@link HostStatsPanel}: the
+ * button, the numbers, the sparkline, their styles and words) are a chunk of their own, fetched once the
+ * signed-in user turns out to be the room's seller: shoppers never download it.
  */
-export class HostStatsToggle implements ReactiveController {
-  /** The view is open (or opening: its chunk is on its way). */
-  open = false;
-
+export class HostStatsToggle {
   private panel: HostStatsPanel | null = null;
+  private fetching = false;
 
   constructor(
     private readonly host: PartHost,
     private readonly options: HostStatsOptions,
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
-  /** A new room (another session) starts closed. */
-  hostUpdate(): void {
-    if (this.open && !this.options.room.session?.isHost) this.open = false;
-  }
-
-  /** The "Stats" button, for the room's seller only. */
+  /** The "Stats" button, for the room's seller only (nothing until its chunk arrived). */
   renderButton(): TemplateResult | typeof nothing {
     const ctl = this.options.room;
     if (!ctl.session?.isHost || ctl.phase !== 'ready') return nothing;
-    return html`<button
-      class="chip-button"
-      part="stats-button"
-      aria-expanded=${this.open ? 'true' : 'false'}
-      aria-controls="host-stats"
-      @click=${this.toggle}
-    >
-      ${chartIcon}<span>${this.options.locale.t.statsButton}</span>
-    </button>`;
+    if (!this.panel && !this.fetching) {
+      this.fetching = true;
+      void import('./host-stats.js').then(({ HostStatsPanel }) => {
+        this.panel = new HostStatsPanel(this.host, this.options);
+        // A widget taken off the page meanwhile is not rendered again (its controllers let go of the room).
+        if (this.host.isConnected) this.host.requestUpdate();
+      });
+    }
+    return this.panel?.renderButton() ?? nothing;
   }
 
   /** The open view (over the message list), or nothing. */
   renderPanel(): TemplateResult | typeof nothing {
-    return this.open && this.panel ? this.panel.render({ close: this.close }) : nothing;
+    return this.panel?.render() ?? nothing;
   }
-
-  private readonly toggle = async (): Promise<void> => {
-    if (this.open) {
-      this.close();
-      return;
-    }
-    this.open = true;
-    this.host.requestUpdate();
-    if (!this.panel) {
-      const { HostStatsPanel } = await import('./host-stats.js');
-      this.panel ??= new HostStatsPanel(this.host, this.options);
-    }
-    if (!this.open) return;
-    void this.panel.load();
-    this.host.requestUpdate();
-    await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>('#host-stats')?.focus();
-  };
-
-  /** Closes the view and gives focus back to the button (Escape, the close button, the button again). */
-  private readonly close = (): void => {
-    this.open = false;
-    this.host.requestUpdate();
-    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('[part~="stats-button"]')?.focus());
-  };
 }

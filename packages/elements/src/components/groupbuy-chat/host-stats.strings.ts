@@ -2,10 +2,12 @@ import type { Lang } from '../../internal/i18n.js';
 
 /**
  * The words of the seller's stats view (issue 12). They live beside host-stats.ts, in its lazily loaded
- * chunk, rather than in internal/i18n.ts: shoppers never open the view, so they never download them. Only
- * the header's "Stats" button label is in i18n.ts.
+ * chunk, rather than in internal/i18n.ts: shoppers never open the view, so they never download them (the
+ * "Stats" button comes with the chunk, fetched for the seller alone).
  */
 export interface HostStatsStrings {
+  /** The header button that opens the view. */
+  button: string;
   /** The view's heading. */
   title: string;
   /** Asks for the numbers again. */
@@ -33,6 +35,7 @@ export interface HostStatsStrings {
 }
 
 const ko: HostStatsStrings = {
+  button: '통계',
   title: '공동구매 통계',
   refresh: '새로고침',
   loading: '통계를 불러오는 중…',
@@ -53,6 +56,7 @@ const ko: HostStatsStrings = {
 };
 
 const en: HostStatsStrings = {
+  button: 'Stats',
   title: 'Deal stats',
   refresh: 'Refresh',
   loading: 'Loading the numbers…',

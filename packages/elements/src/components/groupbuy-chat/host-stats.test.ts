@@ -75,7 +75,7 @@ async function openAsSeller(lang = 'en'): Promise<GroupbuyChat> {
   const el = await fixture<GroupbuyChat>(
     html`<groupbuy-chat product-id=${PRODUCT} lang=${lang} .client=${client} style="height: 640px"></groupbuy-chat>`,
   );
-  await waitUntil(() => $(el, '[part~="stats-button"]'), 'no stats button');
+  await waitUntil(() => $(el, '[part~="stats-button"]'), 'no stats button', { timeout: 5000 });
   return el;
 }
 
@@ -86,7 +86,7 @@ const sparkPoints = (el: GroupbuyChat): string[] => ($(el, '.spark-line')?.getAt
 
 async function openStats(el: GroupbuyChat): Promise<void> {
   $(el, '[part~="stats-button"]')!.click();
-  await waitUntil(() => $(el, '[data-stat="joiners"]'), 'the stats did not show');
+  await waitUntil(() => $(el, '[data-stat="joiners"]'), 'the stats did not show', { timeout: 5000 });
 }
 
 describe('host stats view', () => {
@@ -123,7 +123,7 @@ describe('host stats view', () => {
     await backend.advance(MINUTE);
     await (await shopper(PEOPLE.priya)).join();
     $(el, '[part~="stats-refresh"]')!.click();
-    await waitUntil(() => stat(el, 'joiners') === '4', 'the refresh did not show the fourth join');
+    await waitUntil(() => stat(el, 'joiners') === '4', 'the refresh did not show the fourth join', { timeout: 5000 });
     expect(stat(el, 'timeToFillMs')).to.equal(formatsFor('ko').duration(4 * MINUTE));
     expect(sparkPoints(el)).to.have.length(5);
     expect(text($(el, '#host-stats-title'))).to.equal('공동구매 통계');
@@ -144,11 +144,11 @@ describe('host stats view', () => {
     const el = await openAsSeller();
     backend.disconnect({ rest: true });
     $(el, '[part~="stats-button"]')!.click();
-    await waitUntil(() => $(el, '[part~="stats-error"]'), 'no error in the view');
+    await waitUntil(() => $(el, '[part~="stats-error"]'), 'no error in the view', { timeout: 5000 });
     expect(text($(el, '[part~="error-banner"]'))).to.equal('The chat server cannot be reached.');
     backend.reconnect();
     $(el, '[part~="stats-refresh"]')!.click();
-    await waitUntil(() => $(el, '[data-stat="joiners"]'), 'the retry did not load');
+    await waitUntil(() => $(el, '[data-stat="joiners"]'), 'the retry did not load', { timeout: 5000 });
   });
 
   it('is the seller’s alone: a shopper has no Stats button, and the server refuses them', async () => {

@@ -1,8 +1,9 @@
-import { html, nothing, type CSSResult, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { toChatError, type ErrorInfo, type RoomStats } from '@groupbuy/protocol';
 import type { Formats } from '../../internal/i18n.js';
 import { hostStatsStrings, type HostStatsStrings } from './host-stats.strings.js';
 import { closeIcon } from '../../internal/icons.js';
+import { adoptLazyStyles } from './attach-lazy-styles.js';
 import type { HostStatsOptions } from './host-stats-toggle.js';
 import { hostStatsStyles } from './host-stats.styles.js';
 import type { PartHost } from './part-host.js';
@@ -14,21 +15,18 @@ export type HostStatsState =
   | { readonly kind: 'ready'; readonly stats: RoomStats; readonly at: string }
   | { readonly kind: 'failed'; readonly error: ErrorInfo };
 
-/** What the chat adds to the view on each render. */
-export interface HostStatsView {
-  /** The close button and Escape. */
-  readonly close: () => void;
-}
-
 /**
  * The seller's funnel inside the widget (a chunk of its own, see host-stats-toggle.ts): unique viewers,
  * chatters, joins, leaves, messages per minute, median time from first view to join, time to fill, the top
- * three inviters and one sparkline of participants over time, from `session.stats()`. Refresh asks again;
- * a refusal (FORBIDDEN …) shows in the view and in the chat's error banner.
+ * three inviters and one sparkline of participants over time, from `session.stats()`. Opening asks the
+ * server, so does Refresh; a refusal (FORBIDDEN …) shows in the view and in the chat's error banner.
+ * Escape, the close button and the Stats button close it, and focus goes back to the Stats button.
  */
 export class HostStatsPanel {
   /** Where the view is. */
   state: HostStatsState = { kind: 'loading', last: null };
+  /** The view is open. */
+  open = false;
 
   private generation = 0;
 
@@ -36,8 +34,26 @@ export class HostStatsPanel {
     private readonly host: PartHost,
     private readonly options: HostStatsOptions,
   ) {
-    adoptStyles(host.renderRoot, hostStatsStyles);
+    adoptLazyStyles(host.renderRoot, hostStatsStyles);
   }
+
+  /** The header's "Stats" button (`aria-expanded` while the view is open). */
+  renderButton(): TemplateResult {
+    return html`<button class="chip-button" part="stats-button" aria-expanded=${this.open} aria-controls="host-stats" @click=${this.toggle}>
+      ${hostStatsStrings(this.options.locale.format.lang).button}
+    </button>`;
+  }
+
+  /** Opens the view (and asks for the numbers, focusing the view), or closes it. */
+  private readonly toggle = (): void => {
+    if (this.open) {
+      this.close();
+      return;
+    }
+    this.open = true;
+    void this.load();
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('#host-stats')?.focus());
+  };
 
   /** Asks the server for the numbers (again); an answer to an older request is dropped. */
   async load(): Promise<void> {
@@ -59,8 +75,9 @@ export class HostStatsPanel {
     }
   }
 
-  /** The view: a labelled dialog over the message list. */
-  render(view: HostStatsView): TemplateResult {
+  /** The view, a labelled dialog over the message list; nothing while closed (or when the session is not the seller's any more). */
+  render(): TemplateResult | typeof nothing {
+    if (!this.open || !this.options.room.session?.isHost) return nothing;
     const { t, format: f } = this.options.locale;
     const s = hostStatsStrings(f.lang);
     const state = this.state;
@@ -68,7 +85,7 @@ export class HostStatsPanel {
     const keydown = (e: KeyboardEvent): void => {
       if (e.key !== 'Escape') return;
       e.stopPropagation();
-      view.close();
+      this.close();
     };
     return html`<section
       id="host-stats"
@@ -85,7 +102,7 @@ export class HostStatsPanel {
         <button class="link-button" part="stats-refresh" ?disabled=${state.kind === 'loading'} @click=${() => void this.load()}>
           ${s.refresh}
         </button>
-        <button class="icon-button" aria-label=${t.dismiss} @click=${view.close}>${closeIcon}</button>
+        <button class="icon-button" aria-label=${t.dismiss} @click=${this.close}>${closeIcon}</button>
       </div>
       ${
         stats
@@ -98,9 +115,15 @@ export class HostStatsPanel {
     </section>`;
   }
 
+  private readonly close = (): void => {
+    this.open = false;
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('[part~="stats-button"]')?.focus());
+  };
+
   private set(state: HostStatsState): void {
     this.state = state;
-    this.host.requestUpdate();
+    if (this.host.isConnected) this.host.requestUpdate();
   }
 }
 
@@ -143,22 +166,4 @@ export function renderNumbers(stats: RoomStats, max: number, s: HostStatsStrings
         </ol>`
         : html`<p class="stats-note">${s.noInviters}</p>`
     }`;
-}
-
-/**
- * Adds `sheet` to the chat's shadow root once: the view's styles come with its chunk instead of the first
- * paint's. Where constructable sheets are missing, a `<style>` goes first in the root, before Lit's content.
- */
-function adoptStyles(root: HTMLElement | DocumentFragment, sheet: CSSResult): void {
-  if (!(root instanceof ShadowRoot)) return;
-  const constructed = sheet.styleSheet;
-  if (constructed && 'adoptedStyleSheets' in root) {
-    if (!root.adoptedStyleSheets.includes(constructed)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, constructed];
-    return;
-  }
-  if (root.querySelector('style[data-host-stats]')) return;
-  const style = document.createElement('style');
-  style.dataset['hostStats'] = '';
-  style.textContent = sheet.cssText;
-  root.prepend(style);
 }

@@ -6,38 +6,4 @@ export const inviteStyles = css`
   .meta-row > .chip-button {
     margin-left: auto;
   }
-
-
-  .invite {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-  }
-
-  .invite-status:empty {
-    display: none;
-  }
-
-  .invite-status {
-    color: var(--_success);
-    font-weight: 600;
-  }
-
-  .invite-manual {
-    display: flex;
-    flex: 1 0 100%;
-    align-items: center;
-    gap: 6px;
-  }
-
-  .invite-manual input {
-    flex: 1;
-    min-width: 0;
-    padding: 4px 8px;
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-  }
 `;

@@ -41,7 +41,7 @@ async function open(user: TestUser, lang: string, attrs: { inviteUrl?: string } 
   const el = await fixture<GroupbuyChat>(
     html`<groupbuy-chat product-id=${PRODUCT} lang=${lang} invite-url=${attrs.inviteUrl ?? nothing} .client=${client} style="height: 480px"></groupbuy-chat>`,
   );
-  await waitUntil(() => el.shadowRoot!.querySelector('[part~="invite-button"]'), 'the invite button did not show');
+  await waitUntil(() => el.shadowRoot!.querySelector('[part~="invite-button"]'), 'the invite button did not show', { timeout: 5000 });
   return el;
 }
 
@@ -69,7 +69,7 @@ describe('invite button', () => {
     const el = await open(PEOPLE.minji, 'ko');
     expect(text($(el, '[part~="invite-button"]'))).to.equal('친구 초대');
     $(el, '[part~="invite-button"]')!.click();
-    await waitUntil(() => text($(el, '[part~="invite-status"]')) === '링크를 복사했어요', 'no "link copied"');
+    await waitUntil(() => text($(el, '[part~="invite-status"]')) === '링크를 복사했어요', 'no "link copied"', { timeout: 5000 });
     expect($(el, '[part~="invite-status"]')!.getAttribute('role')).to.equal('status');
     const copied = new URL(await navigator.clipboard.readText());
     expect(copied.origin + copied.pathname).to.equal(location.origin + location.pathname);
@@ -85,7 +85,7 @@ describe('invite button', () => {
       const el = await open(PEOPLE.minji, 'en', { inviteUrl: 'https://shop.example/products/tangerine?utm=chat' });
       expect(text($(el, '[part~="invite-button"]'))).to.equal('Invite friends');
       $(el, '[part~="invite-button"]')!.click();
-      await waitUntil(() => shared.length === 1, 'navigator.share was not called');
+      await waitUntil(() => shared.length === 1, 'navigator.share was not called', { timeout: 5000 });
       expect(shared[0]!.title).to.equal('제주 햇귤 5kg');
       expect(shared[0]!.url).to.equal(`https://shop.example/products/tangerine?utm=chat&gb_ref=${await codeOf(PEOPLE.minji)}`);
       // Shared, not copied: nothing to announce.
@@ -102,7 +102,7 @@ describe('invite button', () => {
     try {
       const el = await open(PEOPLE.minji, 'en');
       $(el, '[part~="invite-button"]')!.click();
-      await waitUntil(() => $(el, '[part~="invite-link"]'), 'no link field');
+      await waitUntil(() => $(el, '[part~="invite-link"]'), 'no link field', { timeout: 5000 });
       const field = $(el, '[part~="invite-link"]') as HTMLInputElement;
       expect(new URL(field.value).searchParams.get('gb_ref')).to.equal(await codeOf(PEOPLE.minji));
       expect(field.readOnly).to.equal(true);
@@ -118,7 +118,7 @@ describe('invite button', () => {
   it('a shopper who opens the link and joins shows up as invited by the sender, in both languages', async () => {
     const minji = await open(PEOPLE.minji, 'ko');
     $(minji, '[part~="invite-button"]')!.click();
-    await waitUntil(() => text($(minji, '[part~="invite-status"]')) !== '', 'no "link copied"');
+    await waitUntil(() => text($(minji, '[part~="invite-status"]')) !== '', 'no "link copied"', { timeout: 5000 });
     const link = new URL(await navigator.clipboard.readText());
     // Alex opens the product page from the link.
     history.replaceState(null, '', link.pathname + link.search);
@@ -134,7 +134,7 @@ describe('invite button', () => {
   it('an invite-ref attribute wins over the page URL, and a join without any ref names no inviter', async () => {
     const code = await codeOf(PEOPLE.minji);
     const seojun = await open(PEOPLE.seojun, 'en');
-    seojun.inviteRef = code;
+    seojun.setAttribute('invite-ref', code);
     await join(seojun);
     await waitUntil(
       () => systemLines(seojun).includes('서준 joined, invited by 민지 (1/10)'),
