@@ -15,7 +15,7 @@ import { CatchUp } from './catch-up.js';
 import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import { RoomRest } from './room-rest.js';
-import { uploadImage, type UploadOptions, type UploadedImage } from './attachments.js';
+import type { UploadOptions, UploadedImage } from './attachments.js';
 import type { SendOptions } from './sends.js';
 import { Roster, type RosterUpdate } from './roster.js';
 import { Sends } from './sends.js';
@@ -220,7 +220,8 @@ export class Session extends ModeratedSession implements RoomSession {
   }
 
   /** @inheritdoc */
-  upload(file: Blob, options?: UploadOptions): Promise<UploadedImage> {
+  async upload(file: Blob, options?: UploadOptions): Promise<UploadedImage> {
+    const { uploadImage } = await import('./attachments-upload.js');
     return uploadImage(this.host.rest.config, this.productId, file, options);
   }
 
