@@ -18,6 +18,8 @@ const only = argv
 const writeReadme = argv.includes('--readme');
 
 pinSelf();
+// A client promise a scenario dropped (a socket that timed out after the step moved on) must not end the whole run.
+process.on('unhandledRejection', (err) => console.log(`  (unhandled in a scenario: ${err instanceof Error ? err.message : String(err)})`));
 const results = [];
 const log = (line) => console.log(`  ${line}`);
 const report = (r) => {

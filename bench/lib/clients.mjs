@@ -10,6 +10,8 @@ const open = (url, protocols, first) =>
   new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
     const firstFrame = first ? waitFor(ws, first, 'first frame') : null;
+    // A socket that never opens rejects through `reject` below; its first-frame timer must not crash the run.
+    firstFrame?.catch(() => {});
     ws.once('open', () => resolve(firstFrame ? firstFrame.then(() => ws) : ws));
     ws.once('error', reject);
   });
