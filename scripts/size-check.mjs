@@ -23,10 +23,14 @@ const DEFAULT_TRANSPORT = /^chunks\/ws-[\w-]+\.js$/;
 /** Issue 10's target for a working chat's initial download, gzipped. */
 export const BUDGET = 25 * 1024;
 /**
- * What the check fails past today (37.2 KB measured on 2026-12-02 with typing, unread and attachments in): the measured size with a little room, lowered as the widget shrinks
- * (a ratchet), until it reaches BUDGET. The widget is over BUDGET today; this keeps it from growing.
+ * What the check fails past today: the measured size with a little room, lowered as the widget shrinks (a
+ * ratchet), until it reaches BUDGET. The widget is over BUDGET; this keeps it from growing unnoticed.
+ * 37.2 KB on 2026-12-02 (typing, unread, attachments); 40.7 KB after issues 11 and 12 put their entry points
+ * in (tombstones, the moderation loader, the photo button and grid, the invite and stats loaders, the
+ * launcher loader: +3.5 KB) with their UIs in lazy chunks (moderation 4.2, address form 3.3, host tools 2.2,
+ * stats 2.9, launcher 2.5, photo tray 2.1, lightbox 1.3, invite 1.3 KB gz).
  */
-export const CEILING = 38 * 1024;
+export const CEILING = 41 * 1024;
 
 /** Static imports and re-exports of a minified ES module (not `import(...)`). */
 function staticImports(code) {
