@@ -33,7 +33,7 @@ describe('SqliteStore group commit (appends asked for in one tick)', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'groupbuy-group-commit-'));
     path = join(dir, 'chat.db');
-    store = SqliteStore.open({ path });
+    store = SqliteStore.open({ path, groupCommit: true });
     for (const productId of ['g1', 'g2']) {
       await store.createRoom(
         {
@@ -105,7 +105,7 @@ describe('SqliteStore group commit (appends asked for in one tick)', () => {
     await store.close();
     const [a, b] = await pending;
     expect(b.message.seq).toBe(a.message.seq + 1);
-    store = SqliteStore.open({ path });
+    store = SqliteStore.open({ path, groupCommit: true });
     const page = await store.page('g1', { limit: 10 });
     expect(page.messages.map((m) => m.clientMsgId)).toEqual(['l1', 'l2']);
   });
