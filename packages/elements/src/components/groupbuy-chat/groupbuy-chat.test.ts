@@ -106,6 +106,9 @@ describe('<groupbuy-chat>', () => {
     el.theme = 'dark';
     await backend.post('p-1', { sender: PEOPLE.alex, content: 'Dark mode check' });
     await waitUntil(() => chatBubbles(el).includes('Dark mode check'));
+    // The buttons fade to their dark colours (0.15 s) while their text switches at once: judge the contrast
+    // the reader sees once the fade is over, not a frame in the middle of it.
+    await Promise.all(el.shadowRoot!.getAnimations().map((a) => a.finished));
     await expect(el).to.be.accessible();
     expect(getComputedStyle(el).backgroundColor).to.equal('rgb(22, 24, 29)');
   });
