@@ -1,20 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, escapeIdentifier } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ValidCreateRoomInput } from '@groupbuy/protocol';
-import { MemoryStore } from '../stores/memory.js';
-import { PostgresStore } from '../stores/postgres.js';
-import { SqliteStore } from '../stores/sqlite.js';
 import type { ChatStore } from '../stores/types.js';
 import { computeRoomStats, membershipChanges } from './stats.js';
 import { newInviteCode } from './service.js';
+import { memoryHarness, postgresHarness, sqliteHarness } from '../stores/test-support/harnesses.js';
 
 // The insights tables (migration v7) against the three stores: the same suite, one line each.
 
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const T0 = Date.parse('2030-03-01T09:00:00.000Z');
 const MINJI = { userId: 'minji', name: '민지' };
 const BORA = { userId: 'bora', name: 'Bora' };
@@ -140,41 +132,6 @@ function describeInsightsContract(name: string, open: () => Promise<Harness>): v
   });
 }
 
-describeInsightsContract('MemoryStore', async () => {
-  const store = new MemoryStore();
-  return { store, cleanup: () => store.close() };
-});
-
-describeInsightsContract('SqliteStore (durable file)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'groupbuy-insights-'));
-  const open = () => SqliteStore.open({ path: join(dir, 'chat.db') });
-  let current: ChatStore = open();
-  return {
-    store: current,
-    reopen: async () => (current = open()),
-    cleanup: async () => {
-      await current.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describeInsightsContract('PostgresStore (fresh schema)', async () => {
-  const schema = `gb_insights_${randomBytes(6).toString('hex')}`;
-  const open = () => PostgresStore.open({ connectionString: DATABASE_URL, schema });
-  let current: ChatStore = await open();
-  return {
-    store: current,
-    reopen: async () => (current = await open()),
-    cleanup: async () => {
-      await current.close();
-      const admin = new Client({ connectionString: DATABASE_URL });
-      await admin.connect();
-      try {
-        await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
-});
+describeInsightsContract('MemoryStore', memoryHarness());
+describeInsightsContract('SqliteStore (durable file)', sqliteHarness('insights'));
+describeInsightsContract('PostgresStore (fresh schema)', postgresHarness('insights'));

@@ -6,12 +6,11 @@ import Database from 'better-sqlite3';
 import { Client, escapeIdentifier } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAesGcmCipher, createKeyring } from './content-cipher.js';
-import { MemoryStore } from './memory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { POSTGRES_MIGRATIONS, PostgresStore, migratePostgres } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import { describeAddressesContract, MINSU_ADDRESS } from './test-support/addresses-contract.js';
-import type { ChatStore } from './types.js';
+import { memoryHarness, postgresHarness, sqliteHarness } from './test-support/harnesses.js';
 
 // Shipping addresses (issue 11) against the three stores, the sealing at rest, and migration v4 reaching a
 // database that was already at v6 without it (v4 landed after v5 and v6).
@@ -38,50 +37,17 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-describeAddressesContract(
-  'MemoryStore',
-  async () => {
-    const store = new MemoryStore();
-    return { store, cleanup: () => store.close() };
-  },
-  { durable: false },
-);
-
+describeAddressesContract('MemoryStore', memoryHarness(), { durable: false });
 describeAddressesContract(
   'SqliteStore (durable file, sealed)',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'groupbuy-addresses-'));
-    const addressCipher = addressKey();
-    const open = () => SqliteStore.open({ path: join(dir, 'chat.db'), addressCipher });
-    let current: ChatStore = open();
-    return {
-      store: current,
-      reopen: async () => (current = open()),
-      cleanup: async () => {
-        await current.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+  sqliteHarness('addresses', () => ({ addressCipher: addressKey() })),
+  {
+    durable: true,
   },
-  { durable: true },
 );
-
 describeAddressesContract(
   'PostgresStore (durable, fresh schema, sealed)',
-  async () => {
-    const schema = `gb_addr_${randomBytes(6).toString('hex')}`;
-    const addressCipher = addressKey();
-    const open = () => PostgresStore.open({ connectionString: DATABASE_URL, schema, addressCipher });
-    let current: ChatStore = await open();
-    return {
-      store: current,
-      reopen: async () => (current = await open()),
-      cleanup: async () => {
-        await current.close();
-        await dropSchema(schema);
-      },
-    };
-  },
+  postgresHarness('addr', () => ({ addressCipher: addressKey() })),
   { durable: true },
 );
 
