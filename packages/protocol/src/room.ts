@@ -49,6 +49,11 @@ export interface Room {
    * subscribe acknowledgement). Absent for signed-out readers and inside SYSTEM snapshots.
    */
   unreadCount?: number;
+  /**
+   * Until when the caller is muted in this room (ISO-8601), while a mute lasts; in the same answers as
+   * `unreadCount`, so a chat opened after the mute's notice still shows why its composer is closed.
+   */
+  mutedUntil?: string;
 }
 
 /** The slice of a room that travels inside SYSTEM messages, so state changes are ordered with chat. */

@@ -198,7 +198,7 @@ describe('moderation over the session (stomp)', () => {
 describe.each(TRANSPORTS)('a refused send teaches the session over $name', (entry) => {
   const env = useTestServer({ inProcess: entry.inProcess ?? false });
 
-  it('a session that missed the mute notice learns the mute from the MUTED refusal', async () => {
+  it('a session that missed the mute notice learns it from the room, and its send is refused MUTED', async () => {
     const { productId, seller } = await deal(env, () => entry.factory(env));
     await seller.mute('ann', 120_000);
     // A fresh session of ann's: the notice went out before it existed.
@@ -206,7 +206,9 @@ describe.each(TRANSPORTS)('a refused send teaches the session over $name', (entr
     const errors: ErrorInfo[] = [];
     ann.on('error', (e) => errors.push(e));
     await ann.ready();
-    expect(ann.mutedUntil).toBeNull();
+    // The room snapshot of a muted caller carries mutedUntil: the composer can say why before any send.
+    await waitFor('the mute from the room snapshot', () => ann.mutedUntil !== null);
+    expect(Date.parse(ann.mutedUntil ?? '') - Date.now()).toBeGreaterThan(100_000);
     const failed = await settled(ann, ann.send('hello?').clientMsgId);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'MUTED' } });
     expect(errors.at(-1)?.retryAfterMs).toBeGreaterThan(100_000);

@@ -421,6 +421,8 @@ export class Session extends ModeratedSession implements RoomSession {
   private applyRoom(room: Room | undefined): void {
     if (!room || this.lifecycle.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
     this.unread.fromServer(room.unreadCount, room.lastSeq);
+    // A mute whose notice went out before this session existed (issue 11).
+    if (room.mutedUntil !== undefined) this.moderation.notice({ kind: 'MUTED', until: room.mutedUntil });
     this.roomChanged(room);
   }
 

@@ -119,13 +119,18 @@ export class RoomService {
   }
 
   /**
-   * The room as `principal` sees it: with `unreadCount` (issue 12) for a signed-in user (not the trade
-   * service), or the public snapshot for `null`.
+   * The room as `principal` sees it: with `unreadCount` (issue 12) and, while muted, `mutedUntil` (issue 11)
+   * for a signed-in user (not the trade service), or the public snapshot for `null`.
    */
   async roomFor(principal: Principal | null, productId: string): Promise<Room> {
     const room = await this.getRoom(productId);
     if (!principal || principal.role === 'service') return room;
-    return { ...room, unreadCount: await this.deps.store.unreadCount(room.productId, principal.userId) };
+    const [unreadCount, muteUntil] = await Promise.all([
+      this.deps.store.unreadCount(room.productId, principal.userId),
+      this.deps.store.muteUntil(room.productId, principal.userId),
+    ]);
+    const muted = muteUntil !== null && muteUntil > this.deps.clock.now();
+    return { ...room, unreadCount, ...(muted ? { mutedUntil: new Date(muteUntil).toISOString() } : {}) };
   }
 
   /** Moves `userId`'s read position forward (issue 12; the caller authorised the read). See ChatStore.markRead. */
