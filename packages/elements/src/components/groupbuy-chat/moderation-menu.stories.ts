@@ -3,7 +3,7 @@ import { elementArgTypes, type ElementArgs, PEOPLE } from '../../test-support/st
 import { moderationStory } from './moderation-story-kit.js';
 
 // Issue 11's moderation states on the real core in the page: a deleted message, a muted buyer, slow mode's
-// countdown on the send button, and the seller's menu open on a buyer's message.
+// countdown on the send button, a message the PII guard masked, and the seller's menu open on a buyer's message.
 
 const meta: Meta<ElementArgs> = {
   title: 'Elements/groupbuy-chat/Moderation',
@@ -44,6 +44,24 @@ export const SlowModeCountdown: StoryObj<ElementArgs> = {
       const input = document.getElementById('moderation-story')?.shadowRoot?.querySelector('textarea');
       if (!input) return;
       input.value = '몇 시에 출고되나요?';
+      input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    });
+    return story.widget(PEOPLE.minji, args, 'moderation-story');
+  },
+};
+
+/**
+ * The PII guard: Minji typed her phone number into the chat. Everyone (her too) sees it masked
+ * (010-****-5678), and she alone gets the hint that points to the shipping-address form.
+ */
+export const MaskedMessage: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    story.whenLoaded('moderation-story', () => {
+      const input = document.getElementById('moderation-story')?.shadowRoot?.querySelector('textarea');
+      if (!input) return;
+      input.value = '제 번호 010-1234-5678 로 연락 주세요';
       input.dispatchEvent(new InputEvent('input', { bubbles: true }));
       input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
     });

@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 describe('issue 11 stories', () => {
-  it('Moderation: deleted message, muted composer, slow-mode countdown, host menu, report form', async () => {
+  it('Moderation: deleted message, muted composer, slow-mode countdown, masked message, host menu, report form', async () => {
     let el = await show(moderation.DeletedMessage);
     await waitUntil(() => text(q(el, '[part~="message-deleted"] .bubble')).endsWith('삭제된 메시지예요'), 'the tombstone', OPTIONS);
 
@@ -43,6 +43,19 @@ describe('issue 11 stories', () => {
     el = await show(moderation.SlowModeCountdown);
     await waitUntil(() => /^\d+초$/.test(text(q(el, '[part~="cooldown"]'))), 'the countdown', OPTIONS);
     expect(text(q(el, '[part~="composer-hint"]'))).to.equal('슬로우 모드: 30초마다 1개');
+
+    el = await show(moderation.MaskedMessage);
+    await waitUntil(
+      () => [...el.renderRoot.querySelectorAll('.row.own .bubble')].some((b) => text(b).includes('010-****-5678')),
+      'the masked message',
+      OPTIONS,
+    );
+    expect(text(el.renderRoot.querySelector('.log'))).not.to.contain('1234');
+    await waitUntil(
+      () => text(el.renderRoot.querySelector('[part~="pii-hint"]')).includes('배송지 입력으로 보내 주세요'),
+      'the private hint',
+      OPTIONS,
+    );
 
     el = await show(moderation.HostMenuOpen);
     await waitUntil(() => el.renderRoot.querySelectorAll('[role="menu"] [role="menuitem"]').length === 4, 'the menu', OPTIONS);
