@@ -126,7 +126,7 @@ export class RoomService {
     const room = await this.getRoom(productId);
     if (!principal || principal.role === 'service') return room;
     const [unreadCount, muteUntil] = await Promise.all([
-      this.deps.store.unreadCount(room.productId, principal.userId),
+      this.deps.store.reads.unreadCount(room.productId, principal.userId),
       this.deps.store.muteUntil(room.productId, principal.userId),
     ]);
     const muted = muteUntil !== null && muteUntil > this.deps.clock.now();
@@ -135,12 +135,12 @@ export class RoomService {
 
   /** Moves `userId`'s read position forward (issue 12; the caller authorised the read). See ChatStore.markRead. */
   markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
-    return this.deps.store.markRead(productId, userId, seq);
+    return this.deps.store.reads.markRead(productId, userId, seq);
   }
 
   /** Unread messages of `userId` in the room (issue 12). See ChatStore.unreadCount. */
   unreadCount(productId: string, userId: string): Promise<number> {
-    return this.deps.store.unreadCount(productId, userId);
+    return this.deps.store.reads.unreadCount(productId, userId);
   }
 
   /** The room and how `principal` relates to it. */

@@ -11,7 +11,7 @@ import type {
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import type { ContentCipher } from './content-cipher.js';
-import { countsAsUnread, nextReadPosition, type ReadResult } from './reads.js';
+import { countsAsUnread, nextReadPosition, type ReadStore } from './reads.js';
 import {
   assertPageLimit,
   newMessageRow,
@@ -289,23 +289,23 @@ export class MemoryStore implements ChatStore {
   }
 
   // ── Read positions (issue 12): reads.ts ──
-  /** Moves a read position forward; see ChatStore.markRead. */
-  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
-    const state = this.mustGet(productId);
-    const key = `${productId}\u0000${userId}`;
-    const result = nextReadPosition(this.readPositions.get(key) ?? 0, seq, state.row.last_seq);
-    if (result.moved) this.readPositions.set(key, result.seq);
-    return result;
-  }
-
-  /** Unread messages of one reader; see ChatStore.unreadCount. */
-  async unreadCount(productId: string, userId: string): Promise<number> {
-    const state = this.mustGet(productId);
-    const position = this.readPositions.get(`${productId}\u0000${userId}`) ?? 0;
-    let n = 0;
-    for (const row of state.messages) if (row.seq > position && countsAsUnread({ type: row.type, senderId: row.sender_id }, userId)) n++;
-    return n;
-  }
+  /** Read positions: one map, the counting rule of reads.ts. */
+  readonly reads: ReadStore = {
+    markRead: async (productId, userId, seq) => {
+      const state = this.mustGet(productId);
+      const key = `${productId}\u0000${userId}`;
+      const result = nextReadPosition(this.readPositions.get(key) ?? 0, seq, state.row.last_seq);
+      if (result.moved) this.readPositions.set(key, result.seq);
+      return result;
+    },
+    unreadCount: async (productId, userId) => {
+      const state = this.mustGet(productId);
+      const position = this.readPositions.get(`${productId}\u0000${userId}`) ?? 0;
+      let n = 0;
+      for (const row of state.messages) if (row.seq > position && countsAsUnread({ type: row.type, senderId: row.sender_id }, userId)) n++;
+      return n;
+    },
+  };
 
   /** The shipping addresses (issue 11): addresses-memory.ts. */
   readonly addresses: AddressStore = new MemoryAddresses({

@@ -1,10 +1,10 @@
 import { escapeIdentifier, type Pool } from 'pg';
 import { inTransaction } from './postgres/pool.js';
 import { notFound } from './rows.js';
-import { nextReadPosition, type ReadResult } from './reads.js';
+import { nextReadPosition, type ReadResult, type ReadStore } from './reads.js';
 
 /** Read positions (issue 12) of {@link PostgresStore}: the `read_positions` table of migration v5. */
-export class PostgresReads {
+export class PostgresReads implements ReadStore {
   private readonly sql: { lockRoom: string; lastSeq: string; position: string; upsert: string; countUnread: string };
 
   constructor(

@@ -17,7 +17,7 @@ import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
 import { PostgresReads } from './postgres-reads.js';
-import type { ReadResult } from './reads.js';
+import type { ReadStore } from './reads.js';
 import { statements, type Statements } from './postgres/statements.js';
 import { PostgresModeration } from './postgres/moderation.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
@@ -84,7 +84,8 @@ export class PostgresStore implements ChatStore {
   private readonly contentCache: DecryptedContentCache;
   private readonly moderation: PostgresModeration;
 
-  private readonly reads: PostgresReads;
+  /** Read positions (issue 12): postgres-reads.ts. */
+  readonly reads: ReadStore;
   /** The uploads (issue 12): postgres-attachments.ts. */
   readonly attachments: AttachmentStore;
   /** Invites and the funnel (issue 12): insights/postgres.ts. */
@@ -328,17 +329,6 @@ export class PostgresStore implements ChatStore {
   async nextDeadline(): Promise<number | null> {
     const { rows } = await this.pool.query<{ next: number | null }>(this.sql.selectNextDeadline);
     return rows[0]?.next ?? null;
-  }
-
-  // ── Read positions (issue 12): postgres-reads.ts ──
-  /** Moves a read position forward; see ChatStore.markRead. */
-  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
-    return this.reads.markRead(productId, userId, seq);
-  }
-
-  /** Unread messages of one reader; see ChatStore.unreadCount. */
-  async unreadCount(productId: string, userId: string): Promise<number> {
-    return this.reads.unreadCount(productId, userId);
   }
 
   /** Resolves when PostgreSQL answers `SELECT 1` through the pool. */

@@ -17,6 +17,17 @@ export function countsAsUnread(message: { type: string; senderId: string | null 
   return message.type !== 'SYSTEM' && message.senderId !== userId;
 }
 
+/** Read positions of a store (issue 12): `ChatStore.reads`, one class per backend. */
+export interface ReadStore {
+  /**
+   * Moves `userId`'s read position in the room forward to `seq` (clamped to the room's lastSeq; an older
+   * seq or a repeat writes nothing). Throws ROOM_NOT_FOUND.
+   */
+  markRead(productId: string, userId: string, seq: number): Promise<ReadResult>;
+  /** Messages after `userId`'s read position that count as unread ({@link countsAsUnread}). Throws ROOM_NOT_FOUND. */
+  unreadCount(productId: string, userId: string): Promise<number>;
+}
+
 /** Where a read request lands: never behind `current`, never past the room's `lastSeq`. */
 export function nextReadPosition(current: number, asked: number, lastSeq: number): ReadResult {
   const seq = Math.max(current, Math.min(asked, lastSeq));

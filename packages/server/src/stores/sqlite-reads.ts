@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { notFound } from './rows.js';
-import { nextReadPosition, type ReadResult } from './reads.js';
+import { nextReadPosition, type ReadResult, type ReadStore } from './reads.js';
 
 /** Read positions (issue 12) of {@link SqliteStore}: the `read_positions` table of migration v5. */
-export class SqliteReads {
+export class SqliteReads implements ReadStore {
   private readonly selectLastSeq: Database.Statement<[string], { last_seq: number }>;
   private readonly selectPosition: Database.Statement<[string, string], { seq: number }>;
   private readonly upsertPosition: Database.Statement<[string, string, number]>;
@@ -33,12 +33,12 @@ export class SqliteReads {
   }
 
   /** See ChatStore.markRead. */
-  markRead(productId: string, userId: string, seq: number): ReadResult {
+  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
     return this.txMarkRead.immediate(productId, userId, seq);
   }
 
   /** See ChatStore.unreadCount. */
-  unreadCount(productId: string, userId: string): number {
+  async unreadCount(productId: string, userId: string): Promise<number> {
     if (!this.selectLastSeq.get(productId)) throw notFound(productId);
     return this.countUnread.get(productId, this.position(productId, userId), userId)?.n ?? 0;
   }

@@ -25,7 +25,7 @@ import type { ModerationChange, ModerationResult, NewReport } from './moderation
 import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
-import type { ReadResult } from './reads.js';
+import type { ReadStore } from './reads.js';
 import {
   MESSAGE_COLUMNS,
   assertPageLimit,
@@ -112,7 +112,8 @@ export class SqliteStore implements ChatStore {
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
   private readonly moderation: SqliteModeration;
-  private readonly reads: SqliteReads;
+  /** Read positions (issue 12): sqlite-reads.ts. */
+  readonly reads: ReadStore;
 
   /** Opens (creating and migrating when needed) the database at `options.path`. */
   constructor(options: SqliteStoreOptions) {
@@ -377,17 +378,6 @@ export class SqliteStore implements ChatStore {
   /** The room's reports, by seq then time. */
   async reports(productId: string): Promise<MessageReport[]> {
     return this.moderation.reports(productId);
-  }
-
-  // ── Read positions (issue 12): sqlite-reads.ts ──
-  /** Moves a read position forward; see ChatStore.markRead. */
-  async markRead(productId: string, userId: string, seq: number): Promise<ReadResult> {
-    return this.reads.markRead(productId, userId, seq);
-  }
-
-  /** Unread messages of one reader; see ChatStore.unreadCount. */
-  async unreadCount(productId: string, userId: string): Promise<number> {
-    return this.reads.unreadCount(productId, userId);
   }
 
   private addressStatements?: SqliteAddresses;

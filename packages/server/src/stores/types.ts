@@ -1,4 +1,4 @@
-import type { ReadResult } from './reads.js';
+import type { ReadStore } from './reads.js';
 import type { InsightsStore, JoiningUser } from '../insights/types.js';
 import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
 import type {
@@ -148,14 +148,9 @@ export interface ChatStore {
   // ── Shipping addresses (issue 11): addresses.ts; addresses-sqlite.ts, postgres/addresses.ts, addresses-memory.ts ──
   /** The buyers' private shipping addresses, apart from chat and sealed under their own keys (ADDRESS_KEYS). */
   readonly addresses: AddressStore;
-  // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts ──
-  /**
-   * Moves `userId`'s read position in the room forward to `seq` (clamped to the room's lastSeq; an older
-   * seq or a repeat writes nothing). Throws ROOM_NOT_FOUND.
-   */
-  markRead(productId: string, userId: string, seq: number): Promise<ReadResult>;
-  /** Messages after `userId`'s read position that count as unread (reads.ts countsAsUnread). Throws ROOM_NOT_FOUND. */
-  unreadCount(productId: string, userId: string): Promise<number>;
+  // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts, memory.ts ──
+  /** Each reader's position per room and the unread count after it. */
+  readonly reads: ReadStore;
   /** Resolves when the database answers a trivial query (readiness); rejects when it cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. */
