@@ -20,6 +20,7 @@ import type { ChatStore } from './stores/types.js';
 import type { AutoSlowMode } from '@groupbuy/protocol';
 import type { AttachmentModule, Startable } from './attachments/types.js';
 import type { PiiGuardMode } from './rooms/pii-guard.js';
+import type { ChatCooldowns } from './rooms/moderation.js';
 
 /** What {@link assembleCore} wires together; only the store and the token config are required. */
 export interface CoreOptions {
@@ -39,6 +40,8 @@ export interface CoreOptions {
   rateLimit?: RateLimit;
   /** Enforces `rateLimit` (the cluster-wide one with Redis). @default new RateLimiter(rateLimit, clock), this process only */
   rateLimiter?: Limiter;
+  /** Slow mode's cooldowns (the cluster-wide ones with Redis). @default this process only */
+  cooldowns?: ChatCooldowns;
   /** Structured logs. @default silentLogger */
   logger?: Logger;
   /** Counters. @default new Metrics() */
@@ -125,6 +128,7 @@ export function assembleCore(options: CoreOptions): ServerCore {
     deliverLocally: (roomId, message) => hub.deliverLocal(roomId, message),
     moderation: {
       autoSlowMode: options.slowModeAuto ?? null,
+      ...(options.cooldowns ? { cooldowns: options.cooldowns } : {}),
       // Private notices (issue 11) reach the user's connections on every instance, like read positions.
       notifyUser: (roomId, userId, notice) => void hub.publishEphemeral({ type: 'notice', roomId, userId, notice }),
     },

@@ -51,3 +51,41 @@ describe('two instances on PostgreSQL and Redis', () => {
     await b.close();
   });
 });
+
+// Slow mode behind a load balancer: the cooldown is one per user and room whichever instance takes the send.
+describe('slow mode across two instances (Redis)', () => {
+  let one: TestServer;
+  let two: TestServer;
+  const pair = twoInstances('slowmode', { sharedLimits: true });
+  beforeAll(() => {
+    ({ one, two } = pair);
+  });
+
+  it("refuses a buyer's second message inside the cooldown on the other instance too, with retryAfterMs", async () => {
+    const room = await createRoom(one, { hostId: 'slow-seller' });
+    const seller = await tokenFor('slow-seller');
+    const set = await api(one, 'PUT', `/api/chat/rooms/${room.productId}/slow-mode`, { token: seller, body: { slowModeMs: 30_000 } });
+    expect(set.status).toBe(200);
+    const token = await tokenFor('two-tabs');
+    const [tabOne, tabTwo] = [await connectStomp(one, token), await connectStomp(two, token)];
+    try {
+      await tabOne.subscribe(room.productId);
+      await tabTwo.subscribe(room.productId);
+      expect(await tabOne.send(room.productId, { content: 'first', clientMsgId: 'slow-1' })).toMatchObject({ ok: true });
+      const second = await tabTwo.send(room.productId, { content: 'second', clientMsgId: 'slow-2' });
+      expect(second).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect(Number(second.error?.retryAfterMs)).toBeGreaterThan(25_000);
+      // The seller is exempt on either instance.
+      const sellerTab = await connectStomp(two, seller);
+      try {
+        expect(await sellerTab.send(room.productId, { content: 'notice', clientMsgId: 'slow-3' })).toMatchObject({ ok: true });
+        expect(await sellerTab.send(room.productId, { content: 'notice 2', clientMsgId: 'slow-4' })).toMatchObject({ ok: true });
+      } finally {
+        await sellerTab.close();
+      }
+    } finally {
+      await tabOne.close();
+      await tabTwo.close();
+    }
+  });
+});

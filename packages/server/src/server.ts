@@ -257,7 +257,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     metrics,
     metricsAccess: options.metricsPort !== undefined ? 'elsewhere' : options.metricsToken ? { token: options.metricsToken } : 'open',
     rateLimit,
-    ...(clusterLimiter ? { rateLimiter: clusterLimiter } : {}),
+    ...(clusterLimiter ? { rateLimiter: clusterLimiter, cooldowns: clusterLimiter } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.slowConsumerBytes !== undefined ? { slowConsumerBytes: options.slowConsumerBytes } : {}),
     ...(options.slowModeAuto ? { slowModeAuto: options.slowModeAuto } : {}),

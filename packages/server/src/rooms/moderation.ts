@@ -33,6 +33,34 @@ export interface ModerationHost {
   publish(result: LifecycleResult): Promise<void>;
 }
 
+/**
+ * When each user's last CHAT message in a room was accepted: slow mode's cooldown (issue 11), read by the
+ * protocol's `sendWait`. {@link LocalCooldowns} on one instance; with Redis, every instance shares one
+ * (RedisRateLimiter), so a second tab on another instance waits out the same cooldown.
+ */
+export interface ChatCooldowns {
+  /** When `userId`'s last CHAT in the room was accepted (epoch ms), or null when none counts any more. */
+  lastChatAt(roomId: string, userId: string): Promise<number | null>;
+  /** Records an accepted CHAT of `userId` in the room at `atMs`. */
+  recordChat(roomId: string, userId: string, atMs: number): Promise<void>;
+}
+
+/** {@link ChatCooldowns} of this instance alone: one map, pruned of entries no slow mode can still refuse. */
+export class LocalCooldowns implements ChatCooldowns {
+  private readonly lastChat = new Map<string, number>();
+
+  async lastChatAt(roomId: string, userId: string): Promise<number | null> {
+    return this.lastChat.get(key(roomId, userId)) ?? null;
+  }
+
+  async recordChat(roomId: string, userId: string, atMs: number): Promise<void> {
+    this.lastChat.set(key(roomId, userId), atMs);
+    if (this.lastChat.size <= 100_000) return;
+    // Entries older than the longest slow mode can refuse nothing any more.
+    for (const [k, t] of this.lastChat) if (atMs - t >= LIMITS.slowModeMaxMs) this.lastChat.delete(k);
+  }
+}
+
 /** What moderation needs from the server. */
 export interface ModerationDeps {
   /** Storage. */
@@ -41,6 +69,8 @@ export interface ModerationDeps {
   clock: Clock;
   /** Structured logs (never content, never reasons). */
   logger: Logger;
+  /** Slow mode's cooldowns. @default this instance's own ({@link LocalCooldowns}) */
+  cooldowns?: ChatCooldowns;
   /** Automatic slow mode near a busy deadline (`SLOW_MODE_AUTO`), or off. */
   autoSlowMode?: AutoSlowMode | null;
   /** Tells one user something on their own connections only (the private-notice delivery), when the server has one. */
@@ -53,19 +83,20 @@ export interface ModerationDeps {
  * Moderation (issue 11) for every transport: deleting, muting, reports, slow mode and the pinned notice, each
  * asking the rules of @groupbuy/protocol (decideModeration, decideDelete, sendWait, autoSlowModeMs). The send
  * path calls {@link checkSend} before it stores a CHAT message and {@link accepted} after, whatever the transport.
- * Slow mode's cooldown and the auto trigger's message rate are kept per instance (a user's messages usually
- * reach one instance; with several, the cooldown holds per instance).
+ * Slow mode's cooldown is shared by the instances when they share Redis ({@link ChatCooldowns}); the auto
+ * trigger's message rate is counted per instance (each instance sees the busy minute it carries).
  */
 export class Moderation {
-  // `${room}\u0000${user}` → when that user's last CHAT was accepted here (slow mode's cooldown).
-  private readonly lastChat = new Map<string, number>();
+  private readonly cooldowns: ChatCooldowns;
   // room → accept times of its CHAT messages in the last minute (the auto slow-mode trigger), near deadlines only.
   private readonly recent = new Map<string, number[]>();
 
   constructor(
     private readonly host: ModerationHost,
     private readonly deps: ModerationDeps,
-  ) {}
+  ) {
+    this.cooldowns = deps.cooldowns ?? new LocalCooldowns();
+  }
 
   /** Refuses a CHAT send with MUTED or RATE_LIMITED (slow mode), both with `retryAfterMs`. */
   async checkSend(access: Access, principal: Principal): Promise<void> {
@@ -73,7 +104,7 @@ export class Moderation {
     if (relation === 'service' || relation === 'host') return;
     const now = this.deps.clock.now();
     const muteUntilMs = await this.deps.store.muteUntil(room.productId, principal.userId);
-    const lastChatAtMs = room.slowModeMs > 0 ? (this.lastChat.get(key(room.productId, principal.userId)) ?? null) : null;
+    const lastChatAtMs = room.slowModeMs > 0 ? await this.cooldowns.lastChatAt(room.productId, principal.userId) : null;
     const wait = sendWait(relation, { muteUntilMs, slowModeMs: room.slowModeMs, lastChatAtMs }, now);
     if (wait) throw new ChatError(wait.error.code, wait.error.message, { retryAfterMs: wait.error.retryAfterMs ?? 0 });
   }
@@ -81,8 +112,7 @@ export class Moderation {
   /** Records an accepted CHAT message: the sender's cooldown starts, and a busy final stretch may turn slow mode on. */
   async accepted(room: Room, userId: string): Promise<void> {
     const now = this.deps.clock.now();
-    this.lastChat.set(key(room.productId, userId), now);
-    if (this.lastChat.size > 100_000) this.prune(now);
+    await this.cooldowns.recordChat(room.productId, userId, now);
     const auto = this.deps.autoSlowMode;
     if (!auto || room.status !== 'ACTIVE' || Date.parse(room.expiresAt) - now > auto.windowMs) return;
     const times = (this.recent.get(room.productId) ?? []).filter((t) => now - t < MINUTE_MS);
@@ -191,11 +221,6 @@ export class Moderation {
     const result = await this.deps.store.moderate(productId, change, this.deps.clock.now());
     await this.host.publish(result);
     return result;
-  }
-
-  private prune(now: number): void {
-    // Entries older than the longest slow mode can refuse nothing any more.
-    for (const [k, t] of this.lastChat) if (now - t >= LIMITS.slowModeMaxMs) this.lastChat.delete(k);
   }
 }
 

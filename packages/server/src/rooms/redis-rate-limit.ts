@@ -3,6 +3,8 @@ import { Cluster, Redis } from 'ioredis';
 import { parseClusterNodes } from '../bus/cluster-nodes.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { LIMITS } from '@groupbuy/protocol';
+import { LocalCooldowns, type ChatCooldowns } from './moderation.js';
 import { checkRateLimit, rateLimited, type Limiter, type RateLimit } from './rate-limit.js';
 
 /** Options of {@link RedisRateLimiter}. */
@@ -63,9 +65,11 @@ const TAKE_SHA = createHash('sha1').update(TAKE).digest('hex');
  * the truth and Redis only the fan-out; refusing every send during a Redis outage would turn a degraded chat
  * into a dead one. The outage is logged once (warn) and the recovery once (info); every fallback answer counts.
  */
-export class RedisRateLimiter implements Limiter {
+export class RedisRateLimiter implements Limiter, ChatCooldowns {
   private readonly redis: Redis | Cluster;
   private readonly prefix: string;
+  // Slow mode's cooldowns while Redis is away (and the last ones this instance saw).
+  private readonly localCooldowns = new LocalCooldowns();
   private readonly timeoutMs: number;
   private healthy = true;
 
@@ -109,10 +113,7 @@ export class RedisRateLimiter implements Limiter {
       this.options.metrics?.inc('groupbuy_rate_limit_fallback_total');
       return this.options.fallback.take(key);
     }
-    if (!this.healthy) {
-      this.healthy = true;
-      this.options.logger?.log('info', 'rate limit: Redis reachable again, limits are cluster-wide', {});
-    }
+    this.recovered();
     if (wait > 0) throw rateLimited(wait);
   }
 
@@ -127,9 +128,46 @@ export class RedisRateLimiter implements Limiter {
     }
   }
 
+  /**
+   * Slow mode's cooldown (issue 11), shared like the send limit: when `userId`'s last CHAT in the room was
+   * accepted on any instance. Fails open the same way: this instance's own record while Redis is away.
+   */
+  async lastChatAt(roomId: string, userId: string): Promise<number | null> {
+    try {
+      const value = await this.redis.get(this.cooldownKey(roomId, userId));
+      this.recovered();
+      return value === null ? null : Number(value);
+    } catch {
+      this.outage();
+      return this.localCooldowns.lastChatAt(roomId, userId);
+    }
+  }
+
+  /** Records an accepted CHAT for {@link lastChatAt}; kept as long as the longest slow mode can refuse. */
+  async recordChat(roomId: string, userId: string, atMs: number): Promise<void> {
+    await this.localCooldowns.recordChat(roomId, userId, atMs);
+    try {
+      await this.redis.set(this.cooldownKey(roomId, userId), String(atMs), 'PX', LIMITS.slowModeMaxMs);
+      this.recovered();
+    } catch {
+      this.outage();
+    }
+  }
+
+  // One key per user and room, in the room's hash slot on a Redis Cluster.
+  private cooldownKey(roomId: string, userId: string): string {
+    return `${this.options.prefix ?? 'groupbuy:'}cooldown:{${roomId}}:${userId}`;
+  }
+
   /** Disconnects from Redis. */
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private recovered(): void {
+    if (this.healthy) return;
+    this.healthy = true;
+    this.options.logger?.log('info', 'rate limit: Redis reachable again, limits are cluster-wide', {});
   }
 
   private outage(): void {

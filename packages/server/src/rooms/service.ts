@@ -62,7 +62,7 @@ export interface RoomServiceDeps {
    */
   deliverLocally?: (roomId: string, message: ChatMessage) => void;
   /** Moderation (issue 11): auto slow mode, the private-notice delivery, the after-delete hook. */
-  moderation?: Pick<ModerationDeps, 'autoSlowMode' | 'notifyUser' | 'onMessageDeleted'>;
+  moderation?: Pick<ModerationDeps, 'autoSlowMode' | 'notifyUser' | 'onMessageDeleted' | 'cooldowns'>;
   /** PII guard (issue 11): masks personal data in CHAT text before it is stored. @default 'mask' */
   piiGuard?: PiiGuardMode;
 }

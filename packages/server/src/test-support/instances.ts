@@ -29,6 +29,8 @@ export interface TwoInstancesOptions {
   encrypted?: boolean;
   /** Viewers kept in Redis too (RedisPresence), not only in each instance. @default false */
   presence?: boolean;
+  /** The send limit and slow mode's cooldowns in Redis (`redisUrl`), as a deployment has them. @default false */
+  sharedLimits?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function twoInstances(name: string, options: TwoInstancesOptions = {}): {
       }),
       bus: await RedisBus.open({ url: TEST_REDIS_URL, prefix }),
       ...(options.presence ? { presence: new RedisPresence({ url: TEST_REDIS_URL, prefix }) } : {}),
+      ...(options.sharedLimits ? { redisUrl: TEST_REDIS_URL } : {}),
     });
   beforeAll(async () => {
     servers.push(await instance());
