@@ -117,6 +117,8 @@ const NOTICE_MS = 8000;
  * @csspart unpin-button - The host's Unpin on the pinned notice.
  * @csspart tools - The row under the header: the host's slow-mode selector, the shipping-address button or count.
  * @csspart slow-mode-control - The host's slow-mode selector.
+ * @csspart reports-button - The seller's count of reports, which opens their list.
+ * @csspart reports-list - The seller's list of reported messages (each with Delete message).
  * @csspart address-button - A buyer's "Add shipping address" (issue 11).
  * @csspart address-count - The host's "N shipping addresses".
  * @csspart csv-button - The host's "Download CSV" of the addresses.

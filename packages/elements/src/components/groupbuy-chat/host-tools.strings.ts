@@ -18,6 +18,12 @@ export interface HostToolsStrings {
   slowModeLabel: string;
   slowModeOff: string;
   slowModeEvery(seconds: string): string;
+  /** The seller's reports button: how many reports the room has. */
+  reports(count: number, formatted: string): string;
+  reportsEmpty: string;
+  /** One report: the message's number and the reporter. */
+  reportOf(seq: string, reporter: string): string;
+  deleteReported: string;
 }
 
 const ko: HostToolsStrings = {
@@ -32,6 +38,10 @@ const ko: HostToolsStrings = {
   slowModeLabel: '슬로우 모드',
   slowModeOff: '끄기',
   slowModeEvery: (s) => `${s}초마다 1개`,
+  reports: (_n, f) => `신고 ${f}건`,
+  reportsEmpty: '접수된 신고가 없어요',
+  reportOf: (seq, who) => `메시지 #${seq} · ${who}`,
+  deleteReported: '메시지 삭제',
 };
 
 const en: HostToolsStrings = {
@@ -46,6 +56,10 @@ const en: HostToolsStrings = {
   slowModeLabel: 'Slow mode',
   slowModeOff: 'Off',
   slowModeEvery: (s) => `1 message every ${s} s`,
+  reports: (n, f) => (n === 1 ? '1 report' : `${f} reports`),
+  reportsEmpty: 'No reports so far',
+  reportOf: (seq, who) => `Message #${seq} · ${who}`,
+  deleteReported: 'Delete message',
 };
 
 /** The menu's strings in `lang`. */

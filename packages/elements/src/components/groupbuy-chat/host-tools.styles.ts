@@ -69,4 +69,28 @@ export const hostToolsStyles = css`
   .slow-mode-control select {
     font: inherit;
   }
+
+  .reports-list {
+    flex-basis: 100%;
+    margin: 4px 0 0;
+    padding: 0;
+    list-style: none;
+    display: grid;
+    gap: 4px;
+  }
+
+  .reports-list li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 6px;
+  }
+
+  .report-of {
+    color: var(--_muted);
+  }
+
+  .report-reason {
+    overflow-wrap: anywhere;
+  }
 `;

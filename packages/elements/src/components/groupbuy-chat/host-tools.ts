@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { toChatError, type ErrorInfo } from '@groupbuy/protocol';
+import { toChatError, type ErrorInfo, type MessageReport } from '@groupbuy/protocol';
 import type { RoomSession, ViewMessage } from '@groupbuy/sdk';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
@@ -36,6 +36,10 @@ export class HostTools {
   private reporting: number | null = null;
   private reason = '';
   private busy = false;
+  // The seller's list of the room's reports: null until read (on the controls' first render, and on each open).
+  private reports: readonly MessageReport[] | null = null;
+  private reportsAsked = false;
+  private reportsOpen = false;
   /** The sentence of the live region after an action (e.g. "the report was sent"), or ''. */
   status = '';
 
@@ -102,11 +106,64 @@ export class HostTools {
         html`<option value=${ms} ?selected=${ms === room.slowModeMs}>${ms === 0 ? s.slowModeOff : s.slowModeEvery(f.count(ms / 1000))}</option>`,
     );
     return html`<label class="slow-mode-control" part="slow-mode-control">
-      <span>${s.slowModeLabel}</span>
-      <select ?disabled=${this.busy} @change=${this.onSlowModeChange}>
-        ${options}
-      </select>
-    </label>`;
+        <span>${s.slowModeLabel}</span>
+        <select ?disabled=${this.busy} @change=${this.onSlowModeChange}>
+          ${options}
+        </select>
+      </label>
+      ${this.renderReports()}`;
+  }
+
+  // The seller's reports (GET …/reports): a count that opens the list, each report with its message's number,
+  // who reported it, the reason (as text), and Delete message.
+  private renderReports(): TemplateResult {
+    if (!this.reportsAsked) void this.loadReports();
+    const s = this.s;
+    const list = this.reports ?? [];
+    const toggle = html`<button
+      type="button"
+      class="link-button"
+      part="reports-button"
+      aria-expanded=${this.reportsOpen ? 'true' : 'false'}
+      aria-controls="reports-list"
+      @click=${this.toggleReports}
+    >
+      ${s.reports(list.length, this.options.locale.format.count(list.length))}
+    </button>`;
+    if (!this.reportsOpen) return toggle;
+    const items = list.map(
+      (r) => html`<li>
+        <span class="report-of">${s.reportOf(String(r.seq), r.reporterId)}</span>
+        <span class="report-reason">${r.reason}</span>
+        <button type="button" class="link-button danger" @click=${() => void this.deleteReported(r.seq)}>${s.deleteReported}</button>
+      </li>`,
+    );
+    return html`${toggle}
+      <ul id="reports-list" class="reports-list" part="reports-list">
+        ${items.length > 0 ? items : html`<li>${s.reportsEmpty}</li>`}
+      </ul>`;
+  }
+
+  private readonly toggleReports = (): void => {
+    this.reportsOpen = !this.reportsOpen;
+    if (this.reportsOpen) void this.loadReports();
+    this.options.menu.changed();
+  };
+
+  private async loadReports(): Promise<void> {
+    this.reportsAsked = true;
+    const session = this.options.room.session;
+    if (!session) return;
+    try {
+      this.reports = await session.reports();
+    } catch (err) {
+      this.options.onError(toChatError(err).toInfo());
+    }
+    this.options.menu.changed();
+  }
+
+  private async deleteReported(seq: number): Promise<void> {
+    if (await this.act((session) => session.deleteMessage(seq), false)) await this.loadReports();
   }
 
   private readonly onSlowModeChange = (e: Event): void => {

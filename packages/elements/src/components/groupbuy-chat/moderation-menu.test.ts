@@ -54,7 +54,7 @@ describe('moderation in the widget', () => {
 
     button.focus();
     button.click();
-    await waitUntil(() => items(seller).length > 0 && activeIn(seller) === items(seller)[0], 'the menu, focused');
+    await waitUntil(() => items(seller).length > 0 && activeIn(seller) === items(seller)[0], 'the menu, focused', { timeout: 5000 });
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     expect(items(seller).map(textOf)).to.deep.equal(['Delete', 'Mute for 10 min', 'Mute for 1 h', 'Mute for 24 h']);
     press(items(seller)[0]!, 'ArrowDown');
@@ -142,6 +142,20 @@ describe('moderation in the widget', () => {
     const seller = await sessionAs(room.server, P, PEOPLE.seller);
     const reports = await seller.reports();
     expect(reports.map((r) => r.reason)).to.deep.equal(['spam']);
+
+    // The seller's widget counts it, lists it (the reason as text) and deletes the message from the list.
+    minji.remove(); // one chat on the page, as on a shop's (two would be two banner landmarks)
+    const sellerChat = await openAs(room.server, P, PEOPLE.seller, 'en');
+    await waitUntil(() => textOf(q(sellerChat, '[part~="reports-button"]')) === '1 report', "the seller's report count");
+    (q(sellerChat, '[part~="reports-button"]') as HTMLButtonElement).click();
+    await waitUntil(() => q(sellerChat, '[part~="reports-list"] li'), 'the list');
+    const item = q(sellerChat, '[part~="reports-list"] li')!;
+    expect(textOf(item.querySelector('.report-reason'))).to.equal('spam');
+    expect(q(sellerChat, '[part~="reports-button"]')!.getAttribute('aria-expanded')).to.equal('true');
+    await expect(sellerChat).to.be.accessible();
+    (item.querySelector('button') as HTMLButtonElement).click();
+    await waitUntil(() => q(sellerChat, '[part~="message-deleted"]'), 'the reported message deleted');
+    expect((await seller.reports()).length).to.equal(1); // a report stays on record after the deletion
   });
 
   it('offers a buyer Delete on their own fresh message only', async () => {
