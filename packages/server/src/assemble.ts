@@ -9,7 +9,7 @@ import { Metrics } from './metrics.js';
 import type { MetricsAccess } from './routes/metrics.js';
 import { LocalPresence, type PresenceStore } from './presence/types.js';
 import type { RealtimeContext } from './realtime/context.js';
-import { SLOW_CONSUMER_BYTES } from './realtime/connection.js';
+import { SLOW_CONSUMER_BYTES } from './realtime/slow-consumer.js';
 import { Hub } from './realtime/hub.js';
 import type { AnonymousFeedLimits } from './realtime/context.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, frameLimitFor, type Limiter, type RateLimit } from './rooms/rate-limit.js';

@@ -55,11 +55,6 @@ export function withAttachments(store: ChatStore, signer: UrlSigner, blobs: Blob
       return { ...page, messages: await decorate(productId, page.messages) };
     },
 
-    message: async (productId: string, seq: number): Promise<ChatMessage | null> => {
-      const found = await store.message(productId, seq);
-      return found ? ((await decorate(productId, [found]))[0] ?? found) : null;
-    },
-
     append: async (productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> => {
       const refs = message.attachments;
       if (!refs || refs.length === 0 || message.type !== 'CHAT' || !message.sender) return store.append(productId, message, nowMs);
@@ -76,10 +71,21 @@ export function withAttachments(store: ChatStore, signer: UrlSigner, blobs: Blob
       return { ...result, message: decorated ?? result.message };
     },
 
-    moderate: async (productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> => {
-      const result = await store.moderate(productId, change, nowMs);
-      if (change.kind === 'delete') await deleteMessageAttachments(store, blobs, productId, change.seq);
-      return result;
+    // A message read by seq carries its images; a deletion takes them along.
+    moderation: {
+      setMute: store.moderation.setMute.bind(store.moderation),
+      muteUntil: store.moderation.muteUntil.bind(store.moderation),
+      addReport: store.moderation.addReport.bind(store.moderation),
+      reports: store.moderation.reports.bind(store.moderation),
+      message: async (productId: string, seq: number): Promise<ChatMessage | null> => {
+        const found = await store.moderation.message(productId, seq);
+        return found ? ((await decorate(productId, [found]))[0] ?? found) : null;
+      },
+      moderate: async (productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> => {
+        const result = await store.moderation.moderate(productId, change, nowMs);
+        if (change.kind === 'delete') await deleteMessageAttachments(store, blobs, productId, change.seq);
+        return result;
+      },
     },
   } satisfies Partial<ChatStore>;
 

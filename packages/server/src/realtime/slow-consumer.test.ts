@@ -5,7 +5,7 @@ import { io, type Socket as IoSocket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { DESTINATIONS, LIMITS, roomTopic, type Ack, type ChatMessage, type Room } from '@groupbuy/protocol';
 import type { LogFields, LogLevel, Logger } from '../logger.js';
-import { SLOW_CONSUMER_BYTES } from './connection.js';
+import { SLOW_CONSUMER_BYTES } from './slow-consumer.js';
 import {
   api,
   connectStomp,

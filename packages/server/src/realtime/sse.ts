@@ -3,7 +3,7 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ChatError, LIMITS, SSE_EVENTS, assertProductId, parseSeq, type Room } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { AnonymousFeedLimits, RealtimeContext } from './context.js';
-import { slowConsumerCut } from './connection.js';
+import { slowConsumerCut } from './slow-consumer.js';
 import type { Delivery, HubSubscription } from './hub.js';
 
 /** Keep-alive comment interval, in ms: below common proxy idle timeouts (30–60 s). */

@@ -103,7 +103,7 @@ export class Moderation {
     const { room, relation } = access;
     if (relation === 'service' || relation === 'host') return;
     const now = this.deps.clock.now();
-    const muteUntilMs = await this.deps.store.muteUntil(room.productId, principal.userId);
+    const muteUntilMs = await this.deps.store.moderation.muteUntil(room.productId, principal.userId);
     const lastChatAtMs = room.slowModeMs > 0 ? await this.cooldowns.lastChatAt(room.productId, principal.userId) : null;
     const wait = sendWait(relation, { muteUntilMs, slowModeMs: room.slowModeMs, lastChatAtMs }, now);
     if (wait) throw new ChatError(wait.error.code, wait.error.message, { retryAfterMs: wait.error.retryAfterMs ?? 0 });
@@ -134,7 +134,7 @@ export class Moderation {
   async deleteMessage(principal: Principal, productId: string, seq: number): Promise<ChatMessage> {
     const access = await this.host.access(principal, productId);
     orThrow(decide(access.relation, 'read', access.room));
-    const message = await this.deps.store.message(access.room.productId, seq);
+    const message = await this.deps.store.moderation.message(access.room.productId, seq);
     if (!message) throw new ChatError('NOT_FOUND', `There is no message ${seq} in this room.`);
     orThrow(decideDelete(access.relation, principal.userId, message, this.deps.clock.now()));
     const result = await this.apply(access.room.productId, { kind: 'delete', seq });
@@ -154,7 +154,7 @@ export class Moderation {
     const access = await this.moderator(principal, productId);
     if (input.userId === access.room.hostId) throw new ChatError('INVALID_INPUT', 'The seller cannot be muted.');
     const untilMs = this.deps.clock.now() + input.durationMs;
-    await this.deps.store.setMute(access.room.productId, input.userId, untilMs);
+    await this.deps.store.moderation.setMute(access.room.productId, input.userId, untilMs);
     const until = new Date(untilMs).toISOString();
     this.deps.notifyUser?.(access.room.productId, input.userId, { kind: 'MUTED', until });
     this.deps.logger.log('info', 'user muted', { room: productId, user: principal.userId, target: input.userId });
@@ -164,7 +164,7 @@ export class Moderation {
   /** Lifts a mute (host or service); the user alone is told. */
   async unmute(principal: Principal, productId: string, userId: string): Promise<void> {
     const access = await this.moderator(principal, productId);
-    await this.deps.store.setMute(access.room.productId, userId, null);
+    await this.deps.store.moderation.setMute(access.room.productId, userId, null);
     this.deps.notifyUser?.(access.room.productId, userId, { kind: 'UNMUTED' });
     this.deps.logger.log('info', 'user unmuted', { room: productId, user: principal.userId, target: userId });
   }
@@ -174,9 +174,9 @@ export class Moderation {
     const { reason } = parseReportBody(body);
     const access = await this.host.access(principal, productId);
     orThrow(decide(access.relation, 'read', access.room));
-    const message = await this.deps.store.message(access.room.productId, seq);
+    const message = await this.deps.store.moderation.message(access.room.productId, seq);
     if (!message || message.type === 'SYSTEM') throw new ChatError('NOT_FOUND', `There is no message ${seq} to report in this room.`);
-    const report = await this.deps.store.addReport(
+    const report = await this.deps.store.moderation.addReport(
       access.room.productId,
       { seq, reporterId: principal.userId, reason },
       this.deps.clock.now(),
@@ -188,7 +188,7 @@ export class Moderation {
   /** The room's reports (host or service). */
   async reports(principal: Principal, productId: string): Promise<MessageReport[]> {
     const access = await this.moderator(principal, productId);
-    return this.deps.store.reports(access.room.productId);
+    return this.deps.store.moderation.reports(access.room.productId);
   }
 
   /** Sets slow mode (host or service). */
@@ -218,7 +218,7 @@ export class Moderation {
   }
 
   private async apply(productId: string, change: ModerationChange) {
-    const result = await this.deps.store.moderate(productId, change, this.deps.clock.now());
+    const result = await this.deps.store.moderation.moderate(productId, change, this.deps.clock.now());
     await this.host.publish(result);
     return result;
   }

@@ -127,7 +127,7 @@ export class RoomService {
     if (!principal || principal.role === 'service') return room;
     const [unreadCount, muteUntil] = await Promise.all([
       this.deps.store.reads.unreadCount(room.productId, principal.userId),
-      this.deps.store.muteUntil(room.productId, principal.userId),
+      this.deps.store.moderation.muteUntil(room.productId, principal.userId),
     ]);
     const muted = muteUntil !== null && muteUntil > this.deps.clock.now();
     return { ...room, unreadCount, ...(muted ? { mutedUntil: new Date(muteUntil).toISOString() } : {}) };

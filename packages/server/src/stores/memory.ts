@@ -34,6 +34,7 @@ import {
   toReport,
   type ModerationChange,
   type ModerationResult,
+  type ModerationStore,
   type NewReport,
 } from './moderation.js';
 import { MemoryAttachments } from './memory-attachments.js';
@@ -232,61 +233,62 @@ export class MemoryStore implements ChatStore {
   }
 
   // ── Moderation (issue 11): see ChatStore and moderation.ts ──
+  readonly moderation: ModerationStore = {
+    /** One message by seq, or null. */
+    message: async (productId: string, seq: number): Promise<ChatMessage | null> => {
+      const row = this.mustGet(productId).messages[seq - 1];
+      return row ? toMessage(row, row.content) : null;
+    },
 
-  /** One message by seq, or null. */
-  async message(productId: string, seq: number): Promise<ChatMessage | null> {
-    const row = this.mustGet(productId).messages[seq - 1];
-    return row ? toMessage(row, row.content) : null;
-  }
+    /** Applies a moderation change with its SYSTEM message. */
+    moderate: async (productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> => {
+      const state = this.mustGet(productId);
+      const seq = targetSeq(change);
+      const targetRow = seq === null ? undefined : state.messages[seq - 1];
+      const target = targetRow ? toMessage(targetRow, targetRow.content) : null;
+      const plan = planModeration(state.row, change, target);
+      if (!plan) return { room: toRoom(state.row), messages: [], target };
+      if (plan.erase !== undefined && targetRow) {
+        targetRow.content = '';
+        targetRow.deleted = 1;
+      }
+      if (plan.slowModeMs !== undefined) state.row.slow_mode_ms = plan.slowModeMs;
+      if (plan.pinned !== undefined) state.row.pinned = plan.pinned;
+      const message = this.writeSystem(state, plan.event, snapshotOf(state.row), nowMs);
+      return { room: toRoom(state.row), messages: [message], target: targetRow ? toMessage(targetRow, targetRow.content) : null };
+    },
 
-  /** Applies a moderation change with its SYSTEM message. */
-  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
-    const state = this.mustGet(productId);
-    const seq = targetSeq(change);
-    const targetRow = seq === null ? undefined : state.messages[seq - 1];
-    const target = targetRow ? toMessage(targetRow, targetRow.content) : null;
-    const plan = planModeration(state.row, change, target);
-    if (!plan) return { room: toRoom(state.row), messages: [], target };
-    if (plan.erase !== undefined && targetRow) {
-      targetRow.content = '';
-      targetRow.deleted = 1;
-    }
-    if (plan.slowModeMs !== undefined) state.row.slow_mode_ms = plan.slowModeMs;
-    if (plan.pinned !== undefined) state.row.pinned = plan.pinned;
-    const message = this.writeSystem(state, plan.event, snapshotOf(state.row), nowMs);
-    return { room: toRoom(state.row), messages: [message], target: targetRow ? toMessage(targetRow, targetRow.content) : null };
-  }
+    /** Mutes a user until `untilMs`, or lifts it (null). */
+    setMute: async (productId: string, userId: string, untilMs: number | null): Promise<void> => {
+      const state = this.mustGet(productId);
+      if (untilMs === null) this.mutes.delete(`${productId}\u0000${userId}`);
+      else this.mutes.set(`${state.row.product_id}\u0000${userId}`, untilMs);
+    },
 
-  /** Mutes a user until `untilMs`, or lifts it (null). */
-  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
-    const state = this.mustGet(productId);
-    if (untilMs === null) this.mutes.delete(`${productId}\u0000${userId}`);
-    else this.mutes.set(`${state.row.product_id}\u0000${userId}`, untilMs);
-  }
+    /** When the user's mute ends, or null. */
+    muteUntil: async (productId: string, userId: string): Promise<number | null> => {
+      this.assertOpen();
+      return this.mutes.get(`${productId}\u0000${userId}`) ?? null;
+    },
 
-  /** When the user's mute ends, or null. */
-  async muteUntil(productId: string, userId: string): Promise<number | null> {
-    this.assertOpen();
-    return this.mutes.get(`${productId}\u0000${userId}`) ?? null;
-  }
+    /** Stores (or replaces) a report. */
+    addReport: async (productId: string, report: NewReport, nowMs: number): Promise<MessageReport> => {
+      const state = this.mustGet(productId);
+      const row = { seq: report.seq, reporter_id: report.reporterId, reason: report.reason, created_at: nowMs };
+      const list = this.reportRows.get(state.row.product_id) ?? [];
+      const kept = list.filter((r) => !(r.seq === report.seq && r.reporter_id === report.reporterId));
+      kept.push(row);
+      kept.sort((a, b) => a.seq - b.seq || a.created_at - b.created_at);
+      this.reportRows.set(state.row.product_id, kept);
+      return toReport(row);
+    },
 
-  /** Stores (or replaces) a report. */
-  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
-    const state = this.mustGet(productId);
-    const row = { seq: report.seq, reporter_id: report.reporterId, reason: report.reason, created_at: nowMs };
-    const list = this.reportRows.get(state.row.product_id) ?? [];
-    const kept = list.filter((r) => !(r.seq === report.seq && r.reporter_id === report.reporterId));
-    kept.push(row);
-    kept.sort((a, b) => a.seq - b.seq || a.created_at - b.created_at);
-    this.reportRows.set(state.row.product_id, kept);
-    return toReport(row);
-  }
-
-  /** The room's reports, by seq then time. */
-  async reports(productId: string): Promise<MessageReport[]> {
-    this.mustGet(productId);
-    return (this.reportRows.get(productId) ?? []).map(toReport);
-  }
+    /** The room's reports, by seq then time. */
+    reports: async (productId: string): Promise<MessageReport[]> => {
+      this.mustGet(productId);
+      return (this.reportRows.get(productId) ?? []).map(toReport);
+    },
+  };
 
   // ── Read positions (issue 12): reads.ts ──
   /** Read positions: one map, the counting rule of reads.ts. */

@@ -17,6 +17,25 @@ export type ModerationChange =
   | { kind: 'unpin' };
 
 /** What `moderate` did: `messages` is empty when the change changed nothing (already deleted, same value). */
+/** The moderation part of a store (issue 11): `ChatStore.moderation`, one class per backend. */
+export interface ModerationStore {
+  /** One message by seq, or null when the room has none. Throws ROOM_NOT_FOUND. */
+  message(productId: string, seq: number): Promise<ChatMessage | null>;
+  /**
+   * Applies a moderation change (planModeration) and writes its SYSTEM message in one transaction under the
+   * room lock; a delete erases the content from storage. Throws ROOM_NOT_FOUND, NOT_FOUND, INVALID_INPUT.
+   */
+  moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult>;
+  /** Mutes `userId` in the room until `untilMs` (epoch ms), or lifts the mute (null). Throws ROOM_NOT_FOUND. */
+  setMute(productId: string, userId: string, untilMs: number | null): Promise<void>;
+  /** When the user's mute in the room ends (epoch ms), or null when none was set (it may have passed). */
+  muteUntil(productId: string, userId: string): Promise<number | null>;
+  /** Stores a report (a second report of one message by one user replaces the reason). Throws ROOM_NOT_FOUND. */
+  addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport>;
+  /** The room's reports, by seq then time. */
+  reports(productId: string): Promise<MessageReport[]>;
+}
+
 export interface ModerationResult extends LifecycleResult {
   /** The message concerned after the change (the tombstone, the pinned notice), or null. */
   target: ChatMessage | null;

@@ -1,18 +1,5 @@
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import {
-  appendOutcome,
-  joinOutcome,
-  leaveOutcome,
-  orThrow,
-  settleOutcome,
-  type ChatMessage,
-  type HistoryQuery,
-  type MessagePage,
-  type MessageReport,
-  type Participant,
-  type Room,
-  type ValidCreateRoomInput,
-} from '@groupbuy/protocol';
+import { appendOutcome, joinOutcome, leaveOutcome, orThrow, settleOutcome, type ChatMessage, type HistoryQuery, type MessagePage, type Participant, type Room, type ValidCreateRoomInput } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
@@ -20,21 +7,8 @@ import { PostgresReads } from './postgres-reads.js';
 import type { ReadStore } from './reads.js';
 import { statements, type Statements } from './postgres/statements.js';
 import { PostgresModeration } from './postgres/moderation.js';
-import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
-import {
-  assertPageLimit,
-  newMessageRow,
-  notFound,
-  ruleState,
-  systemDraft,
-  toMessage,
-  toParticipant,
-  toRoom,
-  type MessageDraft,
-  type MessageRow,
-  type ParticipantRow,
-  type RoomRow,
-} from './rows.js';
+import type { ModerationStore } from './moderation.js';
+import { assertPageLimit, newMessageRow, notFound, ruleState, systemDraft, toMessage, toParticipant, toRoom, type MessageDraft, type MessageRow, type ParticipantRow, type RoomRow } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
 import { PostgresInsights } from '../insights/postgres.js';
 import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
@@ -82,7 +56,8 @@ export class PostgresStore implements ChatStore {
   private ended = false;
   // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
   private readonly contentCache: DecryptedContentCache;
-  private readonly moderation: PostgresModeration;
+  /** Moderation (issue 11): postgres/moderation.ts. */
+  readonly moderation: ModerationStore;
 
   /** Read positions (issue 12): postgres-reads.ts. */
   readonly reads: ReadStore;
@@ -113,38 +88,6 @@ export class PostgresStore implements ChatStore {
       },
       cipher,
     });
-  }
-
-  // ── Moderation (issue 11): postgres/moderation.ts ──
-
-  /** One message by seq, or null. */
-  async message(productId: string, seq: number): Promise<ChatMessage | null> {
-    return this.moderation.message(productId, seq);
-  }
-
-  /** Applies a moderation change with its SYSTEM message; see ChatStore.moderate. */
-  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
-    return this.moderation.moderate(productId, change, nowMs);
-  }
-
-  /** Mutes a user until `untilMs`, or lifts it (null). */
-  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
-    return this.moderation.setMute(productId, userId, untilMs);
-  }
-
-  /** When the user's mute ends, or null. */
-  async muteUntil(productId: string, userId: string): Promise<number | null> {
-    return this.moderation.muteUntil(productId, userId);
-  }
-
-  /** Stores (or replaces) a report. */
-  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
-    return this.moderation.addReport(productId, report, nowMs);
-  }
-
-  /** The room's reports, by seq then time. */
-  async reports(productId: string): Promise<MessageReport[]> {
-    return this.moderation.reports(productId);
   }
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */

@@ -7,6 +7,7 @@ import {
   targetSeq,
   toReport,
   type ModerationChange,
+  type ModerationStore,
   type ModerationResult,
   type NewReport,
 } from './moderation.js';
@@ -27,7 +28,7 @@ export interface SqliteModerationHooks {
 type ReportRow = { seq: number; reporter_id: string; reason: string; created_at: number };
 
 /** Moderation (issue 11) for {@link SqliteStore}: each write one IMMEDIATE transaction, as the store's own. */
-export class SqliteModeration {
+export class SqliteModeration implements ModerationStore {
   private readonly selectRoom: Database.Statement<[string], RoomRow>;
   private readonly selectMessage: Database.Statement<[string, number], MessageRow>;
   private readonly eraseMessage: Database.Statement<[string, string | null, string, number]>;
@@ -80,38 +81,38 @@ export class SqliteModeration {
   }
 
   /** See ChatStore.message. */
-  message(productId: string, seq: number): ChatMessage | null {
+  async message(productId: string, seq: number): Promise<ChatMessage | null> {
     this.mustGetRoom(productId);
     const row = this.selectMessage.get(productId, seq);
     return row ? this.hooks.decode(row) : null;
   }
 
   /** See ChatStore.moderate. */
-  moderate(productId: string, change: ModerationChange, nowMs: number): ModerationResult {
+  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
     return this.txModerate.immediate(productId, change, nowMs);
   }
 
   /** See ChatStore.setMute. */
-  setMute(productId: string, userId: string, untilMs: number | null): void {
+  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
     this.mustGetRoom(productId);
     if (untilMs === null) this.deleteMute.run(productId, userId);
     else this.upsertMute.run(productId, userId, untilMs);
   }
 
   /** See ChatStore.muteUntil. */
-  muteUntil(productId: string, userId: string): number | null {
+  async muteUntil(productId: string, userId: string): Promise<number | null> {
     return this.selectMute.get(productId, userId)?.until_ms ?? null;
   }
 
   /** See ChatStore.addReport. */
-  addReport(productId: string, report: NewReport, nowMs: number): MessageReport {
+  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
     this.mustGetRoom(productId);
     this.upsertReport.run(productId, report.seq, report.reporterId, report.reason, nowMs);
     return toReport({ seq: report.seq, reporter_id: report.reporterId, reason: report.reason, created_at: nowMs });
   }
 
   /** See ChatStore.reports. */
-  reports(productId: string): MessageReport[] {
+  async reports(productId: string): Promise<MessageReport[]> {
     this.mustGetRoom(productId);
     return this.selectReports.all(productId).map(toReport);
   }

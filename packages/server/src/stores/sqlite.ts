@@ -1,47 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  appendOutcome,
-  joinOutcome,
-  leaveOutcome,
-  orThrow,
-  settleOutcome,
-  type ChatMessage,
-  type HistoryQuery,
-  type MessagePage,
-  type MessageReport,
-  type Participant,
-  type Room,
-  type RoomSnapshot,
-  type RoomStatus,
-  type SystemEvent,
-  type ValidCreateRoomInput,
-} from '@groupbuy/protocol';
+import { appendOutcome, joinOutcome, leaveOutcome, orThrow, settleOutcome, type ChatMessage, type HistoryQuery, type MessagePage, type Participant, type Room, type RoomSnapshot, type RoomStatus, type SystemEvent, type ValidCreateRoomInput } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
-import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
+import type { ModerationStore } from './moderation.js';
 import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import type { ReadStore } from './reads.js';
-import {
-  MESSAGE_COLUMNS,
-  assertPageLimit,
-  newMessageRow,
-  newRoomRow,
-  notFound,
-  ruleState,
-  systemDraft,
-  toMessage,
-  toParticipant,
-  toRoom,
-  type MessageDraft,
-  type MessageRow,
-  type ParticipantRow,
-  type RoomRow,
-} from './rows.js';
+import { MESSAGE_COLUMNS, assertPageLimit, newMessageRow, newRoomRow, notFound, ruleState, systemDraft, toMessage, toParticipant, toRoom, type MessageDraft, type MessageRow, type ParticipantRow, type RoomRow } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
 import { SqliteInsights } from '../insights/sqlite.js';
 import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
@@ -111,7 +80,8 @@ export class SqliteStore implements ChatStore {
   private readonly appends: GroupCommit<[productId: string, message: NewMessage, nowMs: number], AppendResult> | null;
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
   private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
-  private readonly moderation: SqliteModeration;
+  /** Moderation (issue 11): sqlite-moderation.ts. */
+  readonly moderation: ModerationStore;
   /** Read positions (issue 12): sqlite-reads.ts. */
   readonly reads: ReadStore;
 
@@ -346,38 +316,6 @@ export class SqliteStore implements ChatStore {
   /** The earliest deadline of any ACTIVE room (epoch ms), or null. */
   async nextDeadline(): Promise<number | null> {
     return this.selectNextDeadline.get()?.next ?? null;
-  }
-
-  // ── Moderation (issue 11): sqlite-moderation.ts ──
-
-  /** One message by seq, or null. */
-  async message(productId: string, seq: number): Promise<ChatMessage | null> {
-    return this.moderation.message(productId, seq);
-  }
-
-  /** Applies a moderation change with its SYSTEM message; see ChatStore.moderate. */
-  async moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult> {
-    return this.moderation.moderate(productId, change, nowMs);
-  }
-
-  /** Mutes a user until `untilMs`, or lifts it (null). */
-  async setMute(productId: string, userId: string, untilMs: number | null): Promise<void> {
-    this.moderation.setMute(productId, userId, untilMs);
-  }
-
-  /** When the user's mute ends, or null. */
-  async muteUntil(productId: string, userId: string): Promise<number | null> {
-    return this.moderation.muteUntil(productId, userId);
-  }
-
-  /** Stores (or replaces) a report. */
-  async addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport> {
-    return this.moderation.addReport(productId, report, nowMs);
-  }
-
-  /** The room's reports, by seq then time. */
-  async reports(productId: string): Promise<MessageReport[]> {
-    return this.moderation.reports(productId);
   }
 
   private addressStatements?: SqliteAddresses;

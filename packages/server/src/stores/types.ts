@@ -1,19 +1,7 @@
 import type { ReadStore } from './reads.js';
 import type { InsightsStore, JoiningUser } from '../insights/types.js';
-import type { ModerationChange, ModerationResult, NewReport } from './moderation.js';
-import type {
-  ChatMessage,
-  MessageReport,
-  CloseReason,
-  HistoryQuery,
-  MessagePage,
-  MessageType,
-  Participant,
-  Room,
-  RoomStatus,
-  SystemEvent,
-  ValidCreateRoomInput,
-} from '@groupbuy/protocol';
+import type { ModerationStore } from './moderation.js';
+import type { ChatMessage, CloseReason, HistoryQuery, MessagePage, MessageType, Participant, Room, RoomStatus, SystemEvent, ValidCreateRoomInput } from '@groupbuy/protocol';
 
 import type { AddressStore } from './addresses.js';
 import type { AttachmentStore, ClaimRef } from './attachment-types.js';
@@ -124,21 +112,8 @@ export interface ChatStore {
   /** The earliest deadline of any ACTIVE room (epoch ms), or null when none is ACTIVE. */
   nextDeadline(): Promise<number | null>;
   // ── Moderation (issue 11): tombstones, slow mode, the pinned notice, mutes, reports (moderation.ts) ──
-  /** One message by seq, or null when the room has none. Throws ROOM_NOT_FOUND. */
-  message(productId: string, seq: number): Promise<ChatMessage | null>;
-  /**
-   * Applies a moderation change (planModeration) and writes its SYSTEM message in one transaction under the
-   * room lock; a delete erases the content from storage. Throws ROOM_NOT_FOUND, NOT_FOUND, INVALID_INPUT.
-   */
-  moderate(productId: string, change: ModerationChange, nowMs: number): Promise<ModerationResult>;
-  /** Mutes `userId` in the room until `untilMs` (epoch ms), or lifts the mute (null). Throws ROOM_NOT_FOUND. */
-  setMute(productId: string, userId: string, untilMs: number | null): Promise<void>;
-  /** When the user's mute in the room ends (epoch ms), or null when none was set (it may have passed). */
-  muteUntil(productId: string, userId: string): Promise<number | null>;
-  /** Stores a report (a second report of one message by one user replaces the reason). Throws ROOM_NOT_FOUND. */
-  addReport(productId: string, report: NewReport, nowMs: number): Promise<MessageReport>;
-  /** The room's reports, by seq then time. */
-  reports(productId: string): Promise<MessageReport[]>;
+  /** Messages by seq, moderation changes with their SYSTEM messages, mutes and reports. */
+  readonly moderation: ModerationStore;
   // ── Attachments (issue 12): uploaded images and the messages that carry them (attachment-types.ts) ──
   /** The uploads: records of images in the blob store, claimed by sends, bound to their messages. */
   readonly attachments: AttachmentStore;

@@ -7,6 +7,7 @@ import {
   targetSeq,
   toReport,
   type ModerationChange,
+  type ModerationStore,
   type ModerationResult,
   type NewReport,
 } from '../moderation.js';
@@ -28,7 +29,7 @@ export interface PostgresModerationHooks {
 type ReportRow = { seq: number; reporter_id: string; reason: string; created_at: number };
 
 /** Moderation (issue 11) for {@link PostgresStore}: each write one transaction holding the room's row lock. */
-export class PostgresModeration {
+export class PostgresModeration implements ModerationStore {
   private readonly sql;
 
   constructor(
