@@ -112,7 +112,11 @@ export class Moderation {
   /** Records an accepted CHAT message: the sender's cooldown starts, and a busy final stretch may turn slow mode on. */
   async accepted(room: Room, userId: string): Promise<void> {
     const now = this.deps.clock.now();
-    await this.cooldowns.recordChat(room.productId, userId, now);
+    // Awaited only while slow mode is on (the next send must see it); otherwise off the send's path (with
+    // Redis a round trip), recorded so a slow mode turned on next counts from this message.
+    const recorded = this.cooldowns.recordChat(room.productId, userId, now);
+    if (room.slowModeMs > 0) await recorded;
+    else void recorded.catch(() => undefined);
     const auto = this.deps.autoSlowMode;
     if (!auto || room.status !== 'ACTIVE' || Date.parse(room.expiresAt) - now > auto.windowMs) return;
     const times = (this.recent.get(room.productId) ?? []).filter((t) => now - t < MINUTE_MS);
