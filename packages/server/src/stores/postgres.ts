@@ -1,5 +1,17 @@
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import { appendOutcome, joinOutcome, leaveOutcome, orThrow, settleOutcome, type ChatMessage, type HistoryQuery, type MessagePage, type Participant, type Room, type ValidCreateRoomInput } from '@groupbuy/protocol';
+import {
+  appendOutcome,
+  joinOutcome,
+  leaveOutcome,
+  orThrow,
+  settleOutcome,
+  type ChatMessage,
+  type HistoryQuery,
+  type MessagePage,
+  type Participant,
+  type Room,
+  type ValidCreateRoomInput,
+} from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { inTransaction, openPool, type PoolOptions } from './postgres/pool.js';
@@ -8,7 +20,20 @@ import type { ReadStore } from './reads.js';
 import { statements, type Statements } from './postgres/statements.js';
 import { PostgresModeration } from './postgres/moderation.js';
 import type { ModerationStore } from './moderation.js';
-import { assertPageLimit, newMessageRow, notFound, ruleState, systemDraft, toMessage, toParticipant, toRoom, type MessageDraft, type MessageRow, type ParticipantRow, type RoomRow } from './rows.js';
+import {
+  assertPageLimit,
+  newMessageRow,
+  notFound,
+  ruleState,
+  systemDraft,
+  toMessage,
+  toParticipant,
+  toRoom,
+  type MessageDraft,
+  type MessageRow,
+  type ParticipantRow,
+  type RoomRow,
+} from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
 import { PostgresInsights } from '../insights/postgres.js';
 import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';

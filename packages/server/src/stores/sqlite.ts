@@ -1,7 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { appendOutcome, joinOutcome, leaveOutcome, orThrow, settleOutcome, type ChatMessage, type HistoryQuery, type MessagePage, type Participant, type Room, type RoomSnapshot, type RoomStatus, type SystemEvent, type ValidCreateRoomInput } from '@groupbuy/protocol';
+import {
+  appendOutcome,
+  joinOutcome,
+  leaveOutcome,
+  orThrow,
+  settleOutcome,
+  type ChatMessage,
+  type HistoryQuery,
+  type MessagePage,
+  type Participant,
+  type Room,
+  type RoomSnapshot,
+  type RoomStatus,
+  type SystemEvent,
+  type ValidCreateRoomInput,
+} from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
@@ -10,7 +25,22 @@ import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import type { ReadStore } from './reads.js';
-import { MESSAGE_COLUMNS, assertPageLimit, newMessageRow, newRoomRow, notFound, ruleState, systemDraft, toMessage, toParticipant, toRoom, type MessageDraft, type MessageRow, type ParticipantRow, type RoomRow } from './rows.js';
+import {
+  MESSAGE_COLUMNS,
+  assertPageLimit,
+  newMessageRow,
+  newRoomRow,
+  notFound,
+  ruleState,
+  systemDraft,
+  toMessage,
+  toParticipant,
+  toRoom,
+  type MessageDraft,
+  type MessageRow,
+  type ParticipantRow,
+  type RoomRow,
+} from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
 import { SqliteInsights } from '../insights/sqlite.js';
 import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';

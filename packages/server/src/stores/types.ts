@@ -1,7 +1,18 @@
 import type { ReadStore } from './reads.js';
 import type { InsightsStore, JoiningUser } from '../insights/types.js';
 import type { ModerationStore } from './moderation.js';
-import type { ChatMessage, CloseReason, HistoryQuery, MessagePage, MessageType, Participant, Room, RoomStatus, SystemEvent, ValidCreateRoomInput } from '@groupbuy/protocol';
+import type {
+  ChatMessage,
+  CloseReason,
+  HistoryQuery,
+  MessagePage,
+  MessageType,
+  Participant,
+  Room,
+  RoomStatus,
+  SystemEvent,
+  ValidCreateRoomInput,
+} from '@groupbuy/protocol';
 
 import type { AddressStore } from './addresses.js';
 import type { AttachmentStore, ClaimRef } from './attachment-types.js';
