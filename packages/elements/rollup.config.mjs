@@ -35,8 +35,8 @@ const bundleTransports = {
 const precompress = {
   name: 'groupbuy-precompress',
   // Old hashed chunks would pile up in dist/chunks/ build after build.
-  generateBundle() {
-    rmSync('dist/chunks', { recursive: true, force: true });
+  generateBundle(options) {
+    rmSync(join(options.dir, 'chunks'), { recursive: true, force: true });
   },
   writeBundle(options, bundle) {
     for (const fileName of Object.keys(bundle)) {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { formatsFor, stringsFor, toLang, type Formats, type Strings } from './i18n.js';
+import { formatsFor, loadStrings, stringsFor, toLang, type Formats, type Strings } from './i18n.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -20,6 +20,14 @@ export class LocaleController implements ReactiveController {
     const tag = nearestLang(this.host) || document.documentElement.lang || (typeof navigator === 'undefined' ? '' : navigator.language);
     // A language the widgets do not speak gets English words and English formats, never a mix.
     return toLang(tag) === 'ko' || /^en\b/i.test(tag) ? tag : 'en';
+  }
+
+  /**
+   * Null when the current language's strings are here, else a promise that settles once they are (or once
+   * loading them failed, when {@link t} stays English): the host renders after it, never in the wrong words.
+   */
+  loading(): Promise<void> | null {
+    return loadStrings(toLang(this.locale));
   }
 
   /** The strings of the current language. */

@@ -2,6 +2,7 @@ import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ChatClient } from '@groupbuy/sdk';
 import type { TransportName } from './client-factory.js';
+import { LocaleController } from './locale-controller.js';
 import type { RoomHost } from './room-controller.js';
 
 /**
@@ -44,6 +45,9 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   /** `light` or `dark`; unset follows the operating system. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
+  /** The element's language: its strings and formats. */
+  protected readonly locale = new LocaleController(this);
+
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
   }
@@ -51,5 +55,13 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'lang') this.requestUpdate();
+  }
+
+  // An update waits for the strings of a language not loaded yet (a chunk): until they arrive the element
+  // shows what it showed before (at first, nothing), never words of the wrong language. updateComplete
+  // includes the wait.
+  protected override scheduleUpdate(): ReturnType<LitElement['scheduleUpdate']> {
+    const loading = this.locale.loading();
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 }

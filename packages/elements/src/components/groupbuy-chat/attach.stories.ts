@@ -3,7 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { ChatError, type Attachment } from '@groupbuy/protocol';
 import type { UploadOptions, UploadedImage, ViewMessage } from '@groupbuy/sdk';
-import { formatsFor, stringsFor } from '../../internal/i18n.js';
+import { formatsFor, loadStrings, stringsFor } from '../../internal/i18n.js';
 import { PEOPLE } from '../../test-support/story-kit.js';
 import { PhotoTray } from './attach-tray.js';
 import { styles } from './groupbuy-chat.styles.js';
@@ -107,6 +107,12 @@ class PhotoStage extends LitElement {
     void Promise.all([pngFile('jeju-tangerines.png', 30), pngFile('box-size.png', 45)]).then((files) => {
       tray.add(files);
     });
+  }
+
+  // As the chat does: the Korean strings are a chunk, and a render waits for them.
+  protected override scheduleUpdate(): ReturnType<LitElement['scheduleUpdate']> {
+    const loading = loadStrings(this.language);
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override firstUpdated(): void {

@@ -8,7 +8,6 @@ import { GroupbuyJoinEvent } from '../../events/groupbuy-join-event.js';
 import { GroupbuyLeaveEvent } from '../../events/groupbuy-leave-event.js';
 import { GroupbuyRoomChangeEvent } from '../../events/groupbuy-room-change-event.js';
 import { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
-import { LocaleController } from '../../internal/locale-controller.js';
 import { PublicFeedController } from '../../internal/public-feed.js';
 import { RoomController } from '../../internal/room-controller.js';
 import { RoomElement } from '../../internal/room-element.js';
@@ -174,7 +173,6 @@ export class GroupbuyChat extends RoomElement {
   @state() private busy: 'join' | 'leave' | null = null;
   @state() private notice: string | null = null;
 
-  private readonly locale = new LocaleController(this);
   private readonly roomCtl = new RoomController(this, {
     room: (room) => this.emit(new GroupbuyRoomChangeEvent(room)),
     message: (m) => this.list.arrived(m),

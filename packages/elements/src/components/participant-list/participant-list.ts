@@ -3,7 +3,6 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { RoomSession } from '@groupbuy/sdk';
-import { LocaleController } from '../../internal/locale-controller.js';
 import { RoomController } from '../../internal/room-controller.js';
 import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
@@ -46,7 +45,6 @@ export class ParticipantList extends RoomElement {
   /** A room session to show, e.g. the one `<groupbuy-chat>` already has. Wins over everything else. */
   @property({ attribute: false }) session: RoomSession | undefined;
 
-  private readonly locale = new LocaleController(this);
   private readonly roomCtl = new RoomController(this);
 
   override render(): TemplateResult {
