@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BENCH_DIR, PINNED, SERVER_BUILT, pinSelf } from './lib/proc.mjs';
 
 const argv = process.argv.slice(2);
@@ -64,8 +64,10 @@ const commit = (() => {
 })();
 const machine = `${cpus()[0]?.model.trim()} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${PINNED ? 'generator on core 0, server on core 1 (taskset)' : 'not pinned'}, server ${SERVER_BUILT ? 'dist' : 'source via tsx'}`;
 const out = { date: new Date().toISOString(), machine, commit, quick, seconds: Math.round((performance.now() - t0) / 1000), results };
-mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-writeFileSync(join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+// BENCH_OUT=<file>: a trial run's results go there instead of over the last full run's.
+const outFile = process.env.BENCH_OUT ?? join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.json');
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(out, null, 2)}\n`);
 
 const pct = (v) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
 const rows = results.map(

@@ -1,14 +1,31 @@
-// Cheap load-generator clients: raw `ws` sockets that speak each server's framing by hand (STOMP 1.2 frames,
-// engine.io/socket.io packets, JSON lines), so one generator core can drive far more traffic than a server core.
-// Each target offers sub(i, onText) and pub(i) → { send(content, clientMsgId) }, both resolving once ready.
-import WebSocket from 'ws';
+// Cheap load-generator clients: raw WebSocket sockets (./wsraw.mjs) that speak each server's framing by hand
+// (STOMP 1.2 frames, engine.io/socket.io packets, JSON lines), so one generator core can drive far more traffic
+// than a server core. Each target offers sub(i, onFrame) and pub(i) → { send(content, clientMsgId) }, both
+// resolving once ready; once subscribed, `onFrame(buf, start, end, receivedAt)` is called with the byte range of
+// each chat message frame (the other frames of the protocol are filtered out by a prefix test on the bytes).
+import { RawWebSocket } from './wsraw.mjs';
 import { token } from './jwt.mjs';
+
+/** Whether bytes [start, end) of `buf` begin with `prefix` (a Buffer). */
+const startsWith = (buf, start, end, prefix) =>
+  end - start >= prefix.length && buf.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
+/** Whether `needle` (a Buffer) occurs in bytes [start, end) of `buf`. */
+const contains = (buf, start, end, needle) => {
+  const at = buf.indexOf(needle, start);
+  return at >= 0 && at + needle.length <= end;
+};
+const STOMP_MESSAGE = Buffer.from('MESSAGE\n');
+const STOMP_CHAT = Buffer.from('\nx-kind:message\n');
+const SIO_MESSAGE = Buffer.from('42["message"');
+const SIO_MSG = Buffer.from('42["msg"');
+/** An engine.io ping ("2") taken in the fast path: answered with a pong, never passed on. */
+const sioPing = (ws, buf, start, end) => end - start === 1 && buf[start] === 0x32 && (ws.send('3'), true);
 
 // `first` (optional) is a test for a frame the server sends unasked right after the upgrade: its listener is
 // attached before 'open', since that frame can arrive in the same read as the upgrade answer.
 const open = (url, protocols, first) =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+    const ws = new RawWebSocket(url, protocols);
     const firstFrame = first ? waitFor(ws, first, 'first frame') : null;
     // A socket that never opens rejects through `reject` below; its first-frame timer must not crash the run.
     firstFrame?.catch(() => {});
@@ -57,13 +74,10 @@ export function groupbuyStomp(port, room) {
   const state = { closed: 0 };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await stompConnect(url, { Authorization: `Bearer ${token(`s${i}`)}` }, state);
       await stompSubscribe(ws, `/topic/chat/${room}`);
-      ws.on('message', (d) => {
-        const s = d.toString();
-        if (s.startsWith('MESSAGE') && s.includes('x-kind:message')) onText(s);
-      });
+      ws.onPayload = (b, s, e, at) => startsWith(b, s, e, STOMP_MESSAGE) && contains(b, s, e, STOMP_CHAT) && onFrame(b, s, e, at);
       return ws;
     },
     async pub(i) {
@@ -89,9 +103,9 @@ export function groupbuyWs(port, room) {
   };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await connect(`s${i}`);
-      ws.on('message', (d) => onText(d.toString()));
+      ws.onPayload = onFrame;
       return ws;
     },
     async pub(i) {
@@ -126,14 +140,11 @@ export function groupbuySocketIo(port, room) {
   const state = { closed: 0 };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await sioConnect(port, { token: token(`s${i}`) }, state);
       const ack = await sioAck(ws, 'subscribe', { roomId: room });
       if (!ack.includes('"ok":true')) throw new Error(`subscribe refused: ${ack.slice(0, 200)}`);
-      ws.on('message', (d) => {
-        const s = d.toString();
-        if (s.startsWith('42["message"')) onText(s);
-      });
+      ws.onPayload = (b, s, e, at) => !sioPing(ws, b, s, e) && startsWith(b, s, e, SIO_MESSAGE) && onFrame(b, s, e, at);
       return ws;
     },
     async pub(i) {
@@ -148,13 +159,10 @@ export function plainSocketIo(port) {
   const state = { closed: 0 };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await sioConnect(port, {}, state);
       await sioAck(ws, 'join', 'room');
-      ws.on('message', (d) => {
-        const s = d.toString();
-        if (s.startsWith('42["msg"')) onText(s);
-      });
+      ws.onPayload = (b, s, e, at) => !sioPing(ws, b, s, e) && startsWith(b, s, e, SIO_MSG) && onFrame(b, s, e, at);
       return ws;
     },
     async pub() {
@@ -169,10 +177,10 @@ export function bareWs(port) {
   const state = { closed: 0 };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await open(`ws://127.0.0.1:${port}/?sub=1`);
       track(ws, state);
-      ws.on('message', (d) => onText(d.toString()));
+      ws.onPayload = onFrame;
       await new Promise((r) => setTimeout(r, 0));
       return ws;
     },
@@ -191,13 +199,10 @@ export function rabbitWebStomp(port = 15674) {
   const auth = { login: 'guest', passcode: 'guest' };
   return {
     state,
-    async sub(i, onText) {
+    async sub(i, onFrame) {
       const ws = await stompConnect(url, auth, state);
       await stompSubscribe(ws, '/topic/bench');
-      ws.on('message', (d) => {
-        const s = d.toString();
-        if (s.startsWith('MESSAGE')) onText(s);
-      });
+      ws.onPayload = (b, s, e, at) => startsWith(b, s, e, STOMP_MESSAGE) && onFrame(b, s, e, at);
       return ws;
     },
     async pub() {
@@ -218,7 +223,7 @@ export async function rabbitReachable(port = 15674) {
   }
 }
 
-// Many rooms (scenario 2): join(i, room, onText) connects member i of `room`, which receives the room's
+// Many rooms (scenario 2): join(i, room, onFrame) connects member i of `room`, which receives the room's
 // messages and sends into it on the same socket ({ ws, send(content, clientMsgId) }); a member's own sends
 // come back to it, so every message reaches each of the room's members once.
 /** Room members of the bare ws server (peers/bare-ws.mjs with `?room=`). */
@@ -226,10 +231,10 @@ export function bareWsRooms(port) {
   const state = { closed: 0 };
   return {
     state,
-    async join(i, room, onText) {
+    async join(i, room, onFrame) {
       const ws = await open(`ws://127.0.0.1:${port}/?sub=1&room=${room}`);
       track(ws, state);
-      ws.on('message', (d) => onText(d.toString()));
+      ws.onPayload = onFrame;
       return { ws, send: (content) => ws.send(content) };
     },
   };
@@ -240,8 +245,8 @@ export function groupbuyStompRooms(port) {
   const state = { closed: 0 };
   return {
     state,
-    async join(i, room, onText) {
-      const ws = await groupbuyStomp(port, room).sub(i, onText);
+    async join(i, room, onFrame) {
+      const ws = await groupbuyStomp(port, room).sub(i, onFrame);
       track(ws, state);
       return { ws, send: stompSender(ws, room) };
     },
@@ -253,9 +258,9 @@ export function groupbuyWsRooms(port) {
   const state = { closed: 0 };
   return {
     state,
-    async join(i, room, onText) {
+    async join(i, room, onFrame) {
       const target = groupbuyWs(port, room);
-      const ws = await target.sub(i, onText);
+      const ws = await target.sub(i, onFrame);
       track(ws, state);
       return { ws, send: (content, id) => ws.send(JSON.stringify({ content, clientMsgId: id })) };
     },

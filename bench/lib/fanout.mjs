@@ -1,18 +1,58 @@
 // The fan-out knee: N subscribers in one room, 10 publishers, 200-byte messages; the total send rate is
 // stepped ×1.25 (coarsely ×1.95 until the first failure, then ×1.25 up from the last pass). The knee is the
 // highest rate with nothing lost and p99 ≤ 100 ms. Latency is publisher send → subscriber receipt, both in
-// this process, read from a `t<ms>~<step>~` stamp at the start of each message's content.
+// this process, read from a `t<ms>~<step>~` stamp at the start of each message's content. Every received frame
+// is read on its bytes (./wsraw.mjs gives the range; no string, no regex): the stamp is found with one native
+// indexOf and its two numbers read digit by digit. Each server sends one chat message per WebSocket frame, but
+// every stamp in a frame is counted, so a server that coalesced messages into one frame would be counted in
+// messages, not frames.
 import { cpuMeter, percentile, pool, rssBytes, sleep } from './proc.mjs';
 
-const STAMP = /t(\d+\.\d+)~(\d+)~/;
+const TILDE = 0x7e;
+const DOT = 0x2e;
+const T = 0x74;
+
+/**
+ * Calls `found(sentAtMs, step)` for each `t<ms>.<frac>~<step>~` stamp in bytes [start, end) of `buf`.
+ */
+export function readStamps(buf, start, end, found) {
+  let at = buf.indexOf(TILDE, start);
+  while (at >= 0 && at < end) {
+    // Back from the `~` over `<digits>.<digits>` to the `t`.
+    let b = at - 1;
+    while (b > start && buf[b] !== T && at - b < 24) b--;
+    let ms = 0;
+    let scale = 0;
+    let ok = buf[b] === T && b + 1 < at;
+    for (let k = b + 1; ok && k < at; k++) {
+      const c = buf[k];
+      if (c === DOT && scale === 0) scale = 1;
+      else if (c >= 0x30 && c <= 0x39) {
+        if (scale) scale *= 10;
+        ms = ms * 10 + (c - 0x30);
+      } else ok = false;
+    }
+    let step = 0;
+    let k = at + 1;
+    for (; ok && k < end && buf[k] !== TILDE; k++) {
+      const c = buf[k];
+      if (c >= 0x30 && c <= 0x39) step = step * 10 + (c - 0x30);
+      else ok = false;
+    }
+    if (ok && k < end && k > at + 1) {
+      found(scale ? ms / scale : ms, step);
+      at = buf.indexOf(TILDE, k + 1);
+    } else at = buf.indexOf(TILDE, at + 1);
+  }
+}
 const PAD = 'x'.repeat(200);
 const body = (step) => {
   const head = `t${performance.now().toFixed(3)}~${step}~`;
   return head + PAD.slice(head.length);
 };
 
-async function connectAll(target, subs, pubs, onText) {
-  const subSockets = await pool(subs, 100, (i) => target.sub(i, onText));
+async function connectAll(target, subs, pubs, onFrame) {
+  const subSockets = await pool(subs, 100, (i) => target.sub(i, onFrame));
   const pubClients = await pool(pubs, 10, (i) => target.pub(i));
   return {
     send: (k, content, id) => pubClients[k % pubs].send(content, id),
@@ -26,7 +66,7 @@ async function connectAll(target, subs, pubs, onText) {
 }
 
 /**
- * Runs the stepped search against one target; resolves with the knee and the figures at it. `connect(onText)`
+ * Runs the stepped search against one target; resolves with the knee and the figures at it. `connect(onFrame)`
  * (default: `subs` subscribers and `pubs` publishers of one room) resolves with a session
  * { send(k, content, clientMsgId) for the k-th message of a step, perMessage (deliveries each message owes), close() }.
  */
@@ -35,7 +75,7 @@ export async function fanoutKnee({
   pid,
   subs,
   pubs = 10,
-  connect = (onText) => connectAll(target, subs, pubs, onText),
+  connect = (onFrame) => connectAll(target, subs, pubs, onFrame),
   start = Math.max(10, Math.round(10000 / subs)),
   stepMs,
   coarse = 1.953125,
@@ -48,15 +88,19 @@ export async function fanoutKnee({
   let received = 0;
   let latencies = [];
   let lastReceiveAt = 0;
-  const onText = (s) => {
-    const m = STAMP.exec(s);
-    if (!m) return;
-    lastReceiveAt = performance.now();
-    if (Number(m[2]) !== step) return;
+  let receivedAt = 0;
+  const onStamp = (sentAt, s) => {
+    lastReceiveAt = receivedAt;
+    if (s !== step) return;
     received++;
-    latencies.push(performance.now() - Number(m[1]));
+    latencies.push(receivedAt - sentAt);
   };
-  let session = await connect(onText);
+  // receivedAt: one clock read per received chunk (./wsraw.mjs), shared by the frames in it.
+  const onFrame = (buf, start, end, at) => {
+    receivedAt = at;
+    readStamps(buf, start, end, onStamp);
+  };
+  let session = await connect(onFrame);
   await sleep(800); // let subscribe-time traffic (viewers pushes) settle
   const cpu = cpuMeter(pid);
 
@@ -108,7 +152,7 @@ export async function fanoutKnee({
       while (performance.now() - lastReceiveAt < 300 && performance.now() < stop) await sleep(100);
       if (r.cut > 0) {
         await session.close();
-        session = await connect(onText);
+        session = await connect(onFrame);
         await sleep(800);
       }
     }
@@ -132,7 +176,9 @@ export async function fanoutKnee({
   for (;;) {
     const r = await attempt(rate);
     steps.push(r);
-    log?.(`    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%`);
+    log?.(
+      `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}%`,
+    );
     if (!r.pass) break;
     best = r;
     if (rate >= maxRate) break;
@@ -145,7 +191,9 @@ export async function fanoutKnee({
     while (rate < ceiling) {
       const r = await attempt(rate);
       steps.push(r);
-      log?.(`    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%`);
+      log?.(
+        `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}%`,
+      );
       if (!r.pass) break;
       best = r;
       rate = Math.round(rate * 1.25);

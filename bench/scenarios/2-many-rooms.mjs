@@ -49,8 +49,8 @@ const roomId = (r) => `many-${r}`;
 
 /** The session fanoutKnee drives: every room's members, and a send that picks the room by the Zipf draw. */
 function roomsSession(target, rooms) {
-  return async (onText) => {
-    const members = await pool(rooms * PER_ROOM, 100, (i) => target.join(i, roomId(Math.floor(i / PER_ROOM)), onText));
+  return async (onFrame) => {
+    const members = await pool(rooms * PER_ROOM, 100, (i) => target.join(i, roomId(Math.floor(i / PER_ROOM)), onFrame));
     const pick = zipf(rooms, 1, seeded(20261202));
     const turn = new Uint32Array(rooms);
     return {

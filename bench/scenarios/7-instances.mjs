@@ -29,8 +29,8 @@ async function latency(peers, count) {
   const sentAt = new Map();
   const lat = [];
   let got = 0;
-  const reader = await groupbuyStomp(peers.at(-1).port, room).sub(0, (s) => {
-    const m = /"clientMsgId":"(l\d+)"/.exec(s);
+  const reader = await groupbuyStomp(peers.at(-1).port, room).sub(0, (buf, start, end) => {
+    const m = /"clientMsgId":"(l\d+)"/.exec(buf.toString('utf8', start, end));
     const t0 = m && sentAt.get(m[1]);
     if (t0 !== undefined) lat.push(performance.now() - t0);
     got++;
