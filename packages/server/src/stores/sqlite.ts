@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  appendOutcome,
   joinOutcome,
   leaveOutcome,
   orThrow,
@@ -18,29 +17,14 @@ import {
   type ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import { plainCipher, type ContentCipher } from './content-cipher.js';
-import { DecryptedContentCache } from './content-cache.js';
 import { migrate } from './migrations.js';
 import type { ModerationStore } from './moderation.js';
 import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { SqliteMessages } from './sqlite-messages.js';
 import type { ReadStore } from './reads.js';
-import {
-  MESSAGE_COLUMNS,
-  assertPageLimit,
-  newMessageRow,
-  newRoomRow,
-  notFound,
-  ruleState,
-  systemDraft,
-  toMessage,
-  toParticipant,
-  toRoom,
-  type MessageDraft,
-  type MessageRow,
-  type ParticipantRow,
-  type RoomRow,
-} from './rows.js';
+import { newRoomRow, notFound, ruleState, toParticipant, toRoom, type ParticipantRow, type RoomRow } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
 import { SqliteInsights } from '../insights/sqlite.js';
 import { joinedEvent, type InsightsStore, type JoiningUser } from '../insights/types.js';
@@ -84,22 +68,17 @@ export class SqliteStore implements ChatStore {
   private readonly db: Database.Database;
   private readonly cipher: ContentCipher;
   private readonly addressCipher: ContentCipher;
-  // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
-  private readonly contentCache: DecryptedContentCache;
+  // The messages table: seq allocation, appends, pages, decoding (sqlite-messages.ts).
+  private readonly messages: SqliteMessages;
 
   private readonly selectRoom: Database.Statement<[string], RoomRow>;
   private readonly insertRoom: Database.Statement<[RoomRow]>;
   private readonly updateRoomCount: Database.Statement<[number, string]>;
   private readonly updateRoomStatus: Database.Statement<[RoomStatus, number, string]>;
-  private readonly bumpSeq: Database.Statement<[string], { last_seq: number }>;
   private readonly selectParticipant: Database.Statement<[string, string], ParticipantRow>;
   private readonly selectParticipants: Database.Statement<[string], ParticipantRow>;
   private readonly insertParticipant: Database.Statement<[string, string, string, number, number]>;
   private readonly deleteParticipant: Database.Statement<[string, string]>;
-  private readonly insertMessage: Database.Statement<[MessageRow]>;
-  private readonly selectByClientMsgId: Database.Statement<[string, string | null, string], MessageRow>;
-  private readonly selectAfter: Database.Statement<[string, number, number, number], MessageRow>;
-  private readonly selectBefore: Database.Statement<[string, number, number], MessageRow>;
   private readonly selectDue: Database.Statement<[number], RoomRow>;
   private readonly selectNextDeadline: Database.Statement<[], { next: number | null }>;
 
@@ -109,7 +88,6 @@ export class SqliteStore implements ChatStore {
   private readonly txAppend: Database.Transaction<(productId: string, message: NewMessage, nowMs: number) => AppendResult>;
   private readonly appends: GroupCommit<[productId: string, message: NewMessage, nowMs: number], AppendResult> | null;
   private readonly txSettle: Database.Transaction<(productId: string, request: SettleRequest, nowMs: number) => LifecycleResult | null>;
-  private readonly txPage: Database.Transaction<(productId: string, query: HistoryQuery) => MessagePage>;
   /** Moderation (issue 11): sqlite-moderation.ts. */
   readonly moderation: ModerationStore;
   /** Read positions (issue 12): sqlite-reads.ts. */
@@ -119,7 +97,6 @@ export class SqliteStore implements ChatStore {
   constructor(options: SqliteStoreOptions) {
     this.cipher = options.cipher ?? plainCipher;
     this.addressCipher = options.addressCipher ?? plainCipher;
-    this.contentCache = new DecryptedContentCache(this.cipher);
     if (options.path !== ':memory:' && options.path !== '') {
       mkdirSync(dirname(options.path), { recursive: true });
     }
@@ -140,6 +117,7 @@ export class SqliteStore implements ChatStore {
     }
 
     const db = this.db;
+    this.messages = new SqliteMessages(db, this.cipher);
     this.selectRoom = db.prepare('SELECT * FROM rooms WHERE product_id = ?');
     this.insertRoom = db.prepare(
       `INSERT INTO rooms (product_id, title, status, max_participants, min_participants, participant_count,
@@ -150,25 +128,10 @@ export class SqliteStore implements ChatStore {
     );
     this.updateRoomCount = db.prepare('UPDATE rooms SET participant_count = ? WHERE product_id = ?');
     this.updateRoomStatus = db.prepare('UPDATE rooms SET status = ?, closed_at = ? WHERE product_id = ?');
-    this.bumpSeq = db.prepare('UPDATE rooms SET last_seq = last_seq + 1 WHERE product_id = ? RETURNING last_seq');
     this.selectParticipant = db.prepare('SELECT user_id, name, joined_at FROM participants WHERE room_id = ? AND user_id = ?');
     this.selectParticipants = db.prepare('SELECT user_id, name, joined_at FROM participants WHERE room_id = ? ORDER BY joined_seq');
     this.insertParticipant = db.prepare('INSERT INTO participants (room_id, user_id, name, joined_at, joined_seq) VALUES (?, ?, ?, ?, ?)');
     this.deleteParticipant = db.prepare('DELETE FROM participants WHERE room_id = ? AND user_id = ?');
-    this.insertMessage = db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS})
-       VALUES (@room_id, @seq, @id, @type, @sender_id, @sender_name, @content, @created_at, @client_msg_id,
-               @event, @room, @key_id, @deleted)`,
-    );
-    // `IS` so a service notice (sender NULL) retried with the same key is found too; it still uses
-    // the partial unique index because `client_msg_id = ?` implies the index's NOT NULL condition.
-    this.selectByClientMsgId = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND sender_id IS ? AND client_msg_id = ?`,
-    );
-    this.selectAfter = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
-    );
-    this.selectBefore = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
     this.selectDue = db.prepare("SELECT * FROM rooms WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at");
     this.selectNextDeadline = db.prepare("SELECT MIN(expires_at) AS next FROM rooms WHERE status = 'ACTIVE'");
 
@@ -224,25 +187,9 @@ export class SqliteStore implements ChatStore {
       );
       return { room: toRoom(this.mustGetRoom(productId)), messages: [left], left: true };
     });
-    this.txAppend = db.transaction((productId: string, message: NewMessage, nowMs: number): AppendResult => {
-      const row = this.mustGetRoom(productId);
-      const existing =
-        message.clientMsgId === undefined
-          ? undefined
-          : this.selectByClientMsgId.get(productId, message.sender?.userId ?? null, message.clientMsgId);
-      const outcome = orThrow(appendOutcome(row.status, message.allowedStatuses, existing !== undefined));
-      if (outcome.duplicate && existing) return { message: this.toMessage(existing), duplicate: true };
-      const stored = this.insertNew(productId, {
-        type: message.type,
-        sender: message.sender,
-        content: message.content,
-        clientMsgId: message.clientMsgId,
-        event: undefined,
-        room: undefined,
-        nowMs,
-      });
-      return { message: stored, duplicate: false };
-    });
+    this.txAppend = db.transaction((productId: string, message: NewMessage, nowMs: number) =>
+      this.messages.append(productId, message, nowMs),
+    );
     this.appends = options.groupCommit === true ? new GroupCommit(db, this.txAppend) : null;
     this.txSettle = db.transaction((productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
       const row = this.mustGetRoom(productId);
@@ -257,29 +204,10 @@ export class SqliteStore implements ChatStore {
       );
       return { room: toRoom(this.mustGetRoom(productId)), messages: [message] };
     });
-    this.txPage = db.transaction((productId: string, query: HistoryQuery): MessagePage => {
-      this.mustGetRoom(productId);
-      const { limit } = query;
-      assertPageLimit(limit);
-      const before = query.before ?? Number.MAX_SAFE_INTEGER;
-      // One row past the page answers hasMore without a second query.
-      if (query.after !== undefined) {
-        const rows = this.selectAfter.all(productId, query.after, before, limit + 1);
-        return { messages: rows.slice(0, limit).map((r) => this.toMessage(r)), hasMore: rows.length > limit };
-      }
-      const rows = this.selectBefore.all(productId, before, limit + 1);
-      return {
-        messages: rows
-          .slice(0, limit)
-          .reverse()
-          .map((r) => this.toMessage(r)),
-        hasMore: rows.length > limit,
-      };
-    });
     this.reads = new SqliteReads(db);
     this.moderation = new SqliteModeration(db, {
       writeSystem: (productId, event, room, nowMs) => this.writeSystem(productId, event, room, nowMs),
-      decode: (row) => this.toMessage(row),
+      decode: (row) => this.messages.decode(row),
       forget: (productId, seq) => {
         this.forgetDecrypted(productId, seq);
       },
@@ -324,13 +252,14 @@ export class SqliteStore implements ChatStore {
 
   /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
   async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
-    return this.appends ? this.appends.run(productId, message, nowMs) : this.txAppend.immediate(productId, message, nowMs);
+    return this.messages.settled(() =>
+      this.appends ? this.appends.run(productId, message, nowMs) : this.txAppend.immediate(productId, message, nowMs),
+    );
   }
 
   /** A page of history, ascending by seq; see {@link ChatStore.page}. */
   async page(productId: string, query: HistoryQuery): Promise<MessagePage> {
-    // DEFERRED (read-only): one snapshot for the room check and the rows, without taking the write lock.
-    return this.txPage.deferred(productId, query);
+    return this.messages.page(productId, query);
   }
 
   /** Moves an ACTIVE room to CLOSED or CANCELLED; null when it already left ACTIVE. */
@@ -384,19 +313,7 @@ export class SqliteStore implements ChatStore {
   }
 
   private writeSystem(productId: string, event: SystemEvent, room: RoomSnapshot, nowMs: number): ChatMessage {
-    return this.insertNew(productId, systemDraft(event, room, nowMs));
-  }
-
-  /** Must run inside a write transaction: the seq is taken from rooms.last_seq. */
-  private insertNew(productId: string, m: MessageDraft): ChatMessage {
-    const bumped = this.bumpSeq.get(productId);
-    if (!bumped) throw notFound(productId);
-    const row = newMessageRow(productId, bumped.last_seq, m, this.cipher);
-    this.insertMessage.run(row);
-    this.contentCache.remember(productId, row.seq, row.content, row.key_id, m.content);
-    // Decoded from the row just written (with the plain text we already hold), so a send's answer and a
-    // later page are built by the same code and agree exactly.
-    return this.toMessage(row, m.content);
+    return this.messages.writeSystem(productId, event, room, nowMs);
   }
 
   /**
@@ -405,13 +322,6 @@ export class SqliteStore implements ChatStore {
    * checked against the stored value; this frees the text at once.)
    */
   forgetDecrypted(productId: string, seq?: number): void {
-    this.contentCache.forget(productId, seq);
-  }
-
-  private toMessage(
-    row: MessageRow,
-    content: string = this.contentCache.plain(row.room_id, row.seq, row.content, row.key_id),
-  ): ChatMessage {
-    return toMessage(row, content);
+    this.messages.forget(productId, seq);
   }
 }
