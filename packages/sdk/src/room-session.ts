@@ -8,11 +8,9 @@ import {
   type Participant,
   type Room,
   type RoomStats,
-  type ServerEvent,
   type Viewer,
 } from '@groupbuy/protocol';
 import { CatchUp } from './catch-up.js';
-import { Emitter } from './emitter.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import { RoomRest } from './room-rest.js';
 import type { UploadOptions, UploadedImage } from './attachments.js';
@@ -20,13 +18,13 @@ import type { SendOptions } from './sends.js';
 import { Roster, type RosterUpdate } from './roster.js';
 import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
-import { TypingThrottle, TypingUsers } from './typing.js';
-import { UnreadCounter } from './unread.js';
-import { ModeratedSession, Moderation, applyModeration } from './moderation.js';
+import { RoomActivity } from './room-activity.js';
+import { EventedSession } from './session-events.js';
+import { Moderation, applyModeration } from './moderation.js';
 import { ShippingAddresses } from './address.js';
 import { RoomInsights, joinBody, type JoinOptions } from './insights.js';
 import type { SessionHost } from './session-host.js';
-import type { ConnectionState, Listener, RoomSession, RoomSessionEvents, ViewMessage } from './types.js';
+import type { ConnectionState, RoomSession, ViewMessage } from './types.js';
 
 export type { SessionHost } from './session-host.js';
 
@@ -36,16 +34,15 @@ export type { SessionHost } from './session-host.js';
  * reconnects, the {@link Sends} that deliver the outbox in order, and (from {@link ModeratedSession}) the
  * room's {@link Moderation} and {@link ShippingAddresses}.
  */
-export class Session extends ModeratedSession implements RoomSession {
+export class Session extends EventedSession implements RoomSession {
   /** @inheritdoc */
   room: Room | null = null;
 
-  private readonly lifecycle: SessionLifecycle;
+  protected readonly lifecycle: SessionLifecycle;
   private readonly api: RoomRest;
   // Issue 12: the invite and stats calls.
   private readonly insights: RoomInsights;
   private readonly list = new MessageList();
-  private readonly events = new Emitter<RoomSessionEvents>();
   private readonly roster: Roster;
   private readonly catchUp: CatchUp;
   private readonly sends: Sends;
@@ -55,10 +52,7 @@ export class Session extends ModeratedSession implements RoomSession {
   // How many `client.room()` callers hold this session (two widgets of one product share it).
   private holders = 1;
   private messagesQueued = false;
-  // Issue 12: who else is typing, the throttle on our own typing command, and the unread count.
-  private readonly typers = new TypingUsers(() => this.events.emit('typing', this.typers.list));
-  private readonly typingGate = new TypingThrottle();
-  private readonly unread = new UnreadCounter((count) => this.events.emit('unread', count));
+  protected readonly activity: RoomActivity;
 
   constructor(
     private readonly host: SessionHost,
@@ -68,6 +62,15 @@ export class Session extends ModeratedSession implements RoomSession {
     super();
     this.api = new RoomRest(host.rest, productId, (error) => this.fail(error));
     this.insights = new RoomInsights(this.api);
+    this.activity = new RoomActivity({
+      productId,
+      emit: (type, payload) => this.events.emit(type, payload),
+      live: () => this.lifecycle.live,
+      command: (command) => this.host.command(command),
+      read: (seq) => this.api.read(seq),
+      userId: () => this.host.user?.userId,
+      stored: () => this.list.view().filter((m): m is ViewMessage & { status: 'sent' } => m.status === 'sent'),
+    });
     this.moderation = new Moderation({
       list: this.list,
       api: this.api,
@@ -180,11 +183,6 @@ export class Session extends ModeratedSession implements RoomSession {
   }
 
   /** @inheritdoc */
-  on<K extends keyof RoomSessionEvents>(type: K, listener: Listener<RoomSessionEvents[K]>): () => void {
-    return this.events.on(type, listener);
-  }
-
-  /** @inheritdoc */
   loadOlder(): Promise<number> {
     return this.catchUp.older();
   }
@@ -215,7 +213,7 @@ export class Session extends ModeratedSession implements RoomSession {
   send(content: string, options?: SendOptions): LocalMessage {
     if (this.lifecycle.disposed) throw new ChatError('INVALID_INPUT', 'This chat session was closed.');
     const local = this.sends.send(content, options);
-    this.typingGate.reset();
+    this.activity.sent();
     return local;
   }
 
@@ -223,35 +221,6 @@ export class Session extends ModeratedSession implements RoomSession {
   async upload(file: Blob, options?: UploadOptions): Promise<UploadedImage> {
     const { uploadImage } = await import('./attachments-upload.js');
     return uploadImage(this.host.rest.config, this.productId, file, options);
-  }
-
-  /** @inheritdoc */
-  get typingUsers(): readonly Viewer[] {
-    return this.typers.list;
-  }
-
-  /** @inheritdoc */
-  get unreadCount(): number {
-    return this.unread.value;
-  }
-
-  /** @inheritdoc */
-  typing(): void {
-    if (this.lifecycle.disposed || !this.lifecycle.live || !this.typingGate.take()) return;
-    // Best effort: a lost or refused typing command is not worth an error event.
-    this.host.command({ type: 'typing', roomId: this.productId }).catch(() => undefined);
-  }
-
-  /** @inheritdoc */
-  async markRead(seq?: number): Promise<void> {
-    const target = seq ?? this.room?.lastSeq ?? 0;
-    if (this.lifecycle.disposed || target <= 0) return;
-    const { seq: at, unreadCount } = await this.api.read(target);
-    this.unread.readUpTo(at, this.storedMessages(), this.host.user?.userId, unreadCount);
-  }
-
-  private storedMessages(): ChatMessage[] {
-    return this.list.view().filter((m): m is ViewMessage & { status: 'sent' } => m.status === 'sent');
   }
 
   /** @inheritdoc */
@@ -280,7 +249,7 @@ export class Session extends ModeratedSession implements RoomSession {
     if (!this.lifecycle.dispose()) return;
     this.roster.close();
     this.moderation.close();
-    this.typers.clear();
+    this.activity.clear();
     this.sends.persist(); // what changed in this task (the page closing right after a send) is kept
     this.sends.close();
     this.events.clear();
@@ -316,42 +285,19 @@ export class Session extends ModeratedSession implements RoomSession {
     this.lifecycle.disconnected();
   }
 
-  /** A server event for this room. */
-  handle(event: ServerEvent): void {
-    if (!this.lifecycle.loaded) return;
-    switch (event.type) {
-      case 'message':
-        this.ingest([event.message], true);
-        break;
-      case 'replay-truncated':
-        void this.catchUp.restart(event.sinceSeq, event.lastSeq);
-        break;
-      case 'subscription-ended':
-        this.lifecycle.end(event.error);
-        this.typers.clear();
-        // Out of the room: the people in it are no longer this reader's to see.
-        if (this.roster.clearViewers()) this.events.emit('viewers', this.roster.viewers);
-        this.fail(event.error);
-        this.sends.refuseWaiting(event.error);
-        break;
-      case 'viewers':
-        // Only while subscribed: after subscription-ended the people in the room are no longer ours to see.
-        // (The push may beat the subscribe's acknowledgement, so `subscribing` takes it too.)
-        if (this.lifecycle.live || this.lifecycle.state.kind === 'subscribing') this.roster.setViewers(event.viewers);
-        break;
-      case 'error':
-        this.fail(event.error, event.clientMsgId);
-        break;
-      case 'typing':
-        if (event.user.userId !== this.host.user?.userId) this.typers.seen(event.user);
-        break;
-      case 'read':
-        this.unread.readUpTo(event.seq, this.storedMessages(), this.host.user?.userId);
-        break;
-      case 'notice':
-        this.moderation.notice(event.notice);
-        break;
-    }
+  protected subscriptionEnded(error: ErrorInfo): void {
+    // Out of the room: the people in it are no longer this reader's to see.
+    if (this.roster.clearViewers()) this.events.emit('viewers', this.roster.viewers);
+    this.fail(error);
+    this.sends.refuseWaiting(error);
+  }
+
+  protected replayTruncated(sinceSeq: number, lastSeq: number): void {
+    void this.catchUp.restart(sinceSeq, lastSeq);
+  }
+
+  protected viewersPushed(viewers: readonly Viewer[]): void {
+    this.roster.setViewers(viewers);
   }
 
   private async load(): Promise<void> {
@@ -382,8 +328,7 @@ export class Session extends ModeratedSession implements RoomSession {
     }
   }
 
-  /** Adds stored messages; `live` ones (stream, gap fills) update the room and fire `message`. */
-  private ingest(messages: readonly ChatMessage[], live: boolean): number {
+  protected ingest(messages: readonly ChatMessage[], live: boolean): number {
     const me = this.host.user?.userId;
     let added = 0;
     const updates: RosterUpdate[] = [];
@@ -394,8 +339,7 @@ export class Session extends ModeratedSession implements RoomSession {
       this.moderation.ingested(message, live);
       if (!live) continue;
       this.applyMessageToRoom(message);
-      this.unread.arrived(message, me);
-      if (message.sender) this.typers.drop(message.sender.userId); // their message is what they were typing
+      this.activity.arrived(message);
       updates.push(this.roster.apply(message)); // a JOINED/LEFT, before the 'message' listeners look
       this.events.emit('message', message);
     }
@@ -420,7 +364,7 @@ export class Session extends ModeratedSession implements RoomSession {
   /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
   private applyRoom(room: Room | undefined): void {
     if (!room || this.lifecycle.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
-    this.unread.fromServer(room.unreadCount, room.lastSeq);
+    this.activity.fromServer(room);
     // A mute whose notice went out before this session existed (issue 11).
     if (room.mutedUntil !== undefined) this.moderation.notice({ kind: 'MUTED', until: room.mutedUntil });
     this.roomChanged(room);
@@ -433,7 +377,7 @@ export class Session extends ModeratedSession implements RoomSession {
     this.sends.refuseWaiting();
   }
 
-  private fail(error: ErrorInfo, clientMsgId?: string): void {
+  protected fail(error: ErrorInfo, clientMsgId?: string): void {
     this.moderation.refused(error);
     this.events.emit('error', clientMsgId === undefined ? { ...error } : { ...error, clientMsgId });
   }
