@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import { createJsonLogger } from '../logger.js';
 import { TEST_SECRET, api, connectStomp, createRoom, startTestServer, tokenFor, type TestServer } from '../test-support/harness.js';
-import { signToken } from './jwt.js';
+import { TokenVerifier, signToken } from './jwt.js';
 
 const ROOMS = '/api/chat/rooms';
 
@@ -66,6 +66,19 @@ describe('token verification over REST', () => {
         handMade({ alg: 'none', typ: 'JWT' }, serviceClaims(), () => ''),
       ),
     );
+  });
+
+  it('refuses a token it verified before once that token expired, and a tampered copy of it at once', async () => {
+    const verifier = new TokenVerifier({ secret: TEST_SECRET });
+    const { token } = await signToken({ secret: TEST_SECRET }, { userId: 'brief', name: 'Brief', ttlSeconds: 1 });
+    expect((await verifier.verify(token)).userId).toBe('brief');
+    expect((await verifier.verify(token)).userId).toBe('brief');
+    const [header, payload] = token.split('.');
+    await expect(verifier.verify(`${header}.${payload}.${hmac('sha256', 'another-secret')(`${header}.${payload}`)}`)).rejects.toThrow(
+      /not valid/,
+    );
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000) + 50));
+    await expect(verifier.verify(token)).rejects.toThrow(/expired/i);
   });
 
   it('refuses an expired token with 401 and a message saying it expired', async () => {

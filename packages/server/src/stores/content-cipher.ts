@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync, type KeyObject } from 'node:crypto';
 
 /**
  * Turns chat content into what a store writes to disk and back. Stores call it for every message's
@@ -109,16 +109,18 @@ export function createAesGcmCipher(key: Buffer, id: string = LEGACY_KEY_ID): Con
 export function createKeyring(keys: readonly ContentKey[]): ContentCipher {
   const first = keys[0];
   if (!first) throw new RangeError('A keyring needs at least one key.');
-  const secrets = new Map<string, Buffer>();
+  // KeyObjects made once: each message's cipher then starts from the key object instead of copying raw bytes.
+  const secrets = new Map<string, KeyObject>();
   for (const { id, key } of keys) {
     if (key.length !== KEY_BYTES) {
       throw new RangeError(`An AES-256-GCM key is ${KEY_BYTES} bytes; this one has ${key.length}.`);
     }
     if (!KEY_ID.test(id) || secrets.has(id)) throw new RangeError(`Content key id "${id}" is malformed or repeated.`);
     // A private copy, so a caller zeroing or reusing its buffer cannot change the key under us.
-    secrets.set(id, Buffer.from(key));
+    secrets.set(id, createSecretKey(Buffer.from(key)));
   }
-  const current = secrets.get(first.id) ?? Buffer.alloc(0);
+  const current = secrets.get(first.id);
+  if (!current) throw new RangeError('A keyring needs at least one key.');
 
   return {
     keyId: first.id,

@@ -10,6 +10,7 @@ export class SqliteAttachments implements AttachmentStore {
   private readonly bind: Database.Statement<[number, string, string]>;
   private readonly orphans: Database.Statement<[number, number], AttachmentRow>;
   private readonly remove: Database.Statement<[string]>;
+  private readonly inSeqRange: Database.Statement<[string, number, number], AttachmentRow>;
   private readonly txClaim: Database.Transaction<(p: string, u: string, refs: readonly ClaimRef[], key: string) => AttachmentRecord[]>;
 
   constructor(private readonly db: Database.Database) {
@@ -19,6 +20,11 @@ export class SqliteAttachments implements AttachmentStore {
     this.bind = db.prepare('UPDATE attachments SET message_seq = ? WHERE room_id = ? AND id = ?');
     this.orphans = db.prepare('SELECT * FROM attachments WHERE message_seq IS NULL AND created_at < ? ORDER BY created_at LIMIT ?');
     this.remove = db.prepare('DELETE FROM attachments WHERE id = ?');
+    // One statement prepared once for every page (an IN list would be prepared per length): the seqs of a
+    // page are one short range of the attachments_message index, filtered to the asked ones below.
+    this.inSeqRange = db.prepare(
+      'SELECT * FROM attachments WHERE room_id = ? AND message_seq BETWEEN ? AND ? ORDER BY message_seq, position',
+    );
     this.txClaim = db.transaction((productId, uploaderId, refs, key) => {
       const found = new Map<string, AttachmentRecord>();
       for (const ref of refs) {
@@ -58,13 +64,9 @@ export class SqliteAttachments implements AttachmentStore {
 
   ofMessages(productId: string, seqs: readonly number[]): Promise<AttachmentRecord[]> {
     if (seqs.length === 0) return Promise.resolve([]);
-    const rows = this.db
-      .prepare<(string | number)[], AttachmentRow>(
-        `SELECT * FROM attachments WHERE room_id = ? AND message_seq IN (${seqs.map(() => '?').join(', ')})
-         ORDER BY message_seq, position`,
-      )
-      .all(productId, ...seqs);
-    return Promise.resolve(rows.map(toAttachment));
+    const wanted = new Set(seqs);
+    const rows = this.inSeqRange.all(productId, Math.min(...seqs), Math.max(...seqs));
+    return Promise.resolve(rows.filter((r) => r.message_seq !== null && wanted.has(Number(r.message_seq))).map(toAttachment));
   }
 
   orphansBefore(beforeMs: number, limit: number): Promise<AttachmentRecord[]> {
