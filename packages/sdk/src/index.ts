@@ -4,6 +4,7 @@
  * Importing this module touches no `window` or `document` (SSR-safe).
  */
 export { createChatClient } from './client.js';
+export { lazyTransport } from './lazy-transport.js';
 export { browserPlatform } from './platform.js';
 export { backoffDelayMs, type BackoffOptions } from './backoff.js';
 export { memoryOutboxStorage, OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS } from './outbox-store.js';

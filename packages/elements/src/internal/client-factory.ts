@@ -1,4 +1,4 @@
-import { createChatClient, type ChatClient, type TransportFactory } from '@groupbuy/sdk';
+import { createChatClient, lazyTransport, type ChatClient, type TransportFactory } from '@groupbuy/sdk';
 
 /** The realtime transports a widget can build a client with (the `transport` attribute). */
 export type TransportName = 'stomp' | 'socket.io' | 'ws';
@@ -30,8 +30,11 @@ export function loadTransport(name: TransportName): Promise<TransportFactory> {
   }
 }
 
-/** A client for a widget that was given a token instead of a client. */
+/**
+ * A client for a widget that was given a token instead of a client. The transport's chunk loads beside the
+ * room's REST reads, not before them (the history paints without waiting for it).
+ */
 export async function buildClient(options: BuildClientOptions): Promise<ChatClient> {
-  const transport = await loadTransport(options.transport);
+  const transport = lazyTransport(options.transport, () => loadTransport(options.transport));
   return createChatClient({ baseUrl: options.baseUrl, getToken: options.getToken, transport });
 }
