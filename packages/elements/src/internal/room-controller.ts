@@ -128,7 +128,9 @@ export class RoomController implements ReactiveController {
 
   /** Before each render: a changed product, client, token subject or transport means another session. */
   hostUpdate(): void {
-    this.sync(false);
+    // An update that lands after the widget left the page (one that waited for a chunk) takes no session:
+    // hostDisconnected let it go, and the page may have closed the client since. hostConnected syncs again.
+    if (this.host.isConnected) this.sync(false);
   }
 
   /** Lets go of the session (and closes a client the widget built). */
