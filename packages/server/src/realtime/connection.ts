@@ -13,7 +13,8 @@ import {
 import type { Principal } from '../auth/jwt.js';
 import type { RealtimeContext } from './context.js';
 import { relayTyping } from './ephemeral.js';
-import type { Delivery, HubSubscription } from './hub.js';
+import type { Delivery } from './hub.js';
+import { Entry, Handle } from './session-parts.js';
 import { SLOW_CONSUMER_GRACE_MS, slowConsumerCut } from './slow-consumer.js';
 
 // No Node built-ins here (nor in hub.ts): @groupbuy/testing runs this loop in a browser, with the SDK on the
@@ -92,11 +93,6 @@ export async function verifyToken(ctx: RealtimeContext, transport: SessionTransp
     ctx.metrics.inc('groupbuy_auth_failures_total', { transport });
     throw err;
   }
-}
-
-interface Entry {
-  roomId: string;
-  hubSub: HubSubscription | null;
 }
 
 // Connection ids key the frame budget; unique per process, which is all the budget needs.
@@ -208,15 +204,7 @@ export class ConnectionSession {
     if (this.ended) return;
     if (this.user) throw new ChatError('INVALID_INPUT', 'This connection is already signed in.');
     this.user = principal;
-    this.unregister = this.ctx.hub.register({
-      transport: this.adapter.transport,
-      principal,
-      close: (error) => this.end(error),
-      terminate: () => {
-        this.dispose();
-        this.adapter.terminate();
-      },
-    });
+    this.unregister = this.ctx.hub.register(new Handle(this, this.adapter.transport, principal));
   }
 
   /**
@@ -267,6 +255,12 @@ export class ConnectionSession {
     this.adapter.close(info);
   }
 
+  /** Cuts the connection without a goodbye (the hub's fault-test drop): lets go of everything, then the socket. */
+  terminate(): void {
+    this.dispose();
+    this.adapter.terminate();
+  }
+
   /** The connection is gone (the socket closed): unsubscribes everything and unregisters. Idempotent; no adapter call follows. */
   dispose(): void {
     if (this.ended) return;
@@ -291,31 +285,10 @@ export class ConnectionSession {
       throw new ChatError('INVALID_INPUT', `A connection can follow at most ${LIMITS.subscriptionsPerConnection} rooms.`);
     }
     // Registered before the hub answers, so the subscription counts against the cap while it replays.
-    const entry: Entry = { roomId, hubSub: null };
+    const entry = new Entry(this, key, roomId);
     this.subs.set(key, entry);
     try {
-      entry.hubSub = await this.ctx.hub.subscribe(principal, roomId, sinceSeq, {
-        deliver: (d) => this.deliver(key, d),
-        replayTruncated: (info) => {
-          if (!this.ended) this.adapter.event(key, { type: 'replay-truncated', ...info });
-        },
-        viewers: (viewers) => {
-          if (!this.ended) this.adapter.event(key, { type: 'viewers', roomId, viewers });
-        },
-        typing: (user) => {
-          if (!this.ended) this.adapter.event(key, { type: 'typing', roomId, user });
-        },
-        read: (seq) => {
-          if (!this.ended) this.adapter.event(key, { type: 'read', roomId, seq });
-        },
-        notice: (notice) => {
-          if (!this.ended) this.adapter.event(key, { type: 'notice', roomId, notice });
-        },
-        ended: (error) => {
-          if (this.subs.get(key) === entry) this.subs.delete(key);
-          if (!this.ended) this.adapter.event(key, { type: 'subscription-ended', roomId, error });
-        },
-      });
+      entry.hubSub = await this.ctx.hub.subscribe(principal, roomId, sinceSeq, entry);
     } catch (err) {
       if (this.subs.get(key) === entry) this.subs.delete(key);
       throw err;
@@ -348,7 +321,7 @@ export class ConnectionSession {
     // on its own subscriptions of the room.
     if (duplicate) {
       const delivery: Delivery = { message, json: JSON.stringify(message) };
-      for (const [key, entry] of this.subs) if (entry.roomId === roomId) this.deliver(key, delivery);
+      for (const [key, entry] of this.subs) if (entry.roomId === roomId) this.deliverTo(key, delivery);
     }
     return { ok: true };
   }
@@ -359,7 +332,19 @@ export class ConnectionSession {
     if (entry?.hubSub) this.ctx.hub.unsubscribe(entry.hubSub);
   }
 
-  private deliver(key: string, delivery: Delivery): void {
+  /** An event of subscription `key` to the client, unless the connection ended (for {@link Entry}). */
+  notify(key: string, event: SubscriptionEvent): void {
+    if (!this.ended) this.adapter.event(key, event);
+  }
+
+  /** The hub ended subscription `entry` (for {@link Entry}): forgotten here, and the client told. */
+  subscriptionEnded(entry: Entry, error: ErrorInfo): void {
+    if (this.subs.get(entry.key) === entry) this.subs.delete(entry.key);
+    this.notify(entry.key, { type: 'subscription-ended', roomId: entry.roomId, error });
+  }
+
+  /** A stored message of subscription `key`, unless the connection ended or its client is too slow (then cut). */
+  deliverTo(key: string, delivery: Delivery): void {
     if (this.ended) return;
     const cut = slowConsumerCut(this.ctx, this.adapter.transport, this.adapter.bufferedBytes?.() ?? 0, this.user?.userId ?? null);
     if (cut) {

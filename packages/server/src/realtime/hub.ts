@@ -8,6 +8,7 @@ import type { RoomService } from '../rooms/service.js';
 import type { ChatStore } from '../stores/types.js';
 import { ephemeralRecipient, TypingThrottle } from './ephemeral.js';
 import { RoomSequencer } from './sequencer.js';
+import { SharedDeadlines } from './shared-timers.js';
 
 import type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink } from './hub-types.js';
 
@@ -33,9 +34,6 @@ interface Sub extends HubSubscription {
  */
 export const VIEWERS_PUSH_MS = 250;
 
-// setTimeout takes a signed 32-bit delay.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Subscriptions and connections of every transport on this instance. It authorises and replays on
  * subscribe, fans bus messages out (serialised once per message), ends watchers' subscriptions when a
@@ -43,7 +41,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class Hub {
   private readonly rooms = new Map<string, Set<Sub>>();
-  private readonly connections = new Map<ConnectionHandle, ReturnType<typeof setTimeout> | null>();
+  private readonly connections = new Set<ConnectionHandle>();
+  // Token expiries of every connection behind one timer (not one per connection): ended within a second.
+  private readonly expiries = new SharedDeadlines<ConnectionHandle>((conn) =>
+    conn.close({ code: 'UNAUTHENTICATED', message: 'Your session expired. Sign in again.' }),
+  );
   private readonly unsubscribeBus: () => void;
   // Rooms whose viewers changed since the last presence report; reported together a moment later.
   private readonly presenceDirty = new Set<string>();
@@ -91,24 +93,22 @@ export class Hub {
     });
   }
 
-  /** Tracks a connection: counts it and closes it when its token expires. Returns the function that forgets it. */
+  /**
+   * Tracks a connection: counts it and closes it (within a second) when its token expires. Returns the function
+   * that forgets it.
+   */
   register(conn: ConnectionHandle): () => void {
-    const delay = conn.principal.expiresAtMs - this.deps.now();
-    const timer =
-      delay < MAX_TIMER_MS
-        ? setTimeout(() => conn.close({ code: 'UNAUTHENTICATED', message: 'Your session expired. Sign in again.' }), Math.max(0, delay))
-        : null;
-    timer?.unref?.();
-    this.connections.set(conn, timer);
+    if (Number.isFinite(conn.principal.expiresAtMs)) this.expiries.set(conn, conn.principal.expiresAtMs - this.deps.now());
+    this.connections.add(conn);
     this.deps.metrics.gauge('groupbuy_connections', { transport: conn.transport }, 1);
     this.deps.metrics.inc('groupbuy_connections_opened_total', { transport: conn.transport });
-    return () => {
-      if (!this.connections.has(conn)) return;
-      const t = this.connections.get(conn);
-      if (t) clearTimeout(t);
-      this.connections.delete(conn);
-      this.deps.metrics.gauge('groupbuy_connections', { transport: conn.transport }, -1);
-    };
+    return () => this.forget(conn);
+  }
+
+  private forget(conn: ConnectionHandle): void {
+    if (!this.connections.delete(conn)) return;
+    this.expiries.delete(conn);
+    this.deps.metrics.gauge('groupbuy_connections', { transport: conn.transport }, -1);
   }
 
   /**
@@ -296,13 +296,14 @@ export class Hub {
 
   /** Server-side terminate of every connection (fault tests). */
   dropConnections(): void {
-    for (const conn of [...this.connections.keys()]) conn.terminate();
+    for (const conn of [...this.connections]) conn.terminate();
   }
 
   /** Closes every connection with `error` (shutdown) and stops listening to the bus. */
   closeAll(error: ErrorInfo): void {
     this.closed = true;
-    for (const conn of [...this.connections.keys()]) conn.close(error);
+    for (const conn of [...this.connections]) conn.close(error);
+    this.expiries.stop();
     this.unsubscribeBus();
     this.unsubscribeEphemeral();
     this.unsubscribePresence();
