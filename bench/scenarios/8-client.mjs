@@ -3,6 +3,10 @@
 // a page on the reference server loads /elements/groupbuy-chat.bundle.js, then each run adds a fresh
 // <groupbuy-chat> (its own client and socket) to a room holding 50 messages and times, in the page, from
 // the element's insertion until 50 rows are in its shadow DOM and the next frame has been painted.
+// The server is warmed first (the reads the widget makes, from Node, as a shop's long-running server has
+// served them before): its first requests after start are the server's JIT and statement preparation, not
+// the client's. The page is not: the first run also downloads the lazy chunks and initialises the
+// browser's Intl data, and it is reported on its own as well as counted in p50/p95.
 /* global customElements, document, requestAnimationFrame -- page.evaluate bodies run in the browser */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -45,6 +49,11 @@ export async function run({ quick, report, log }) {
     for (let i = 0; i < 50; i++) pub.send(`message ${i} — a line of about the length people write in a chat`, `c${i}`);
     await sleep(500);
     pub.ws.close();
+    const warm = { headers: { authorization: `Bearer ${token('warm-up')}` } };
+    for (let i = 0; i < 20; i++) {
+      for (const path of ['', '/messages?limit=50', '/participants'])
+        await (await fetch(`${base}/api/chat/rooms/${room}${path}`, warm)).text();
+    }
     const page = await browser.newPage();
     // The page is served at the server's origin (same origin: no CORS list needed); the widget is fetched for real.
     await page.route(`${base}/bench-page`, (route) =>
@@ -85,8 +94,9 @@ export async function run({ quick, report, log }) {
       );
       times.push(ms);
     }
+    const first = times[0];
+    log(`connect → 50 painted, ${runs} runs in order: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
     times.sort((a, b) => a - b);
-    log(`connect → 50 painted, ${runs} runs: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
     report({
       scenario: 8,
       case: 'connect → 50 messages painted, p95 (headless Chromium)',
@@ -96,6 +106,13 @@ export async function run({ quick, report, log }) {
       note: `p95 in the result column, over ${runs} runs`,
       baseline: '50 ms p95 target',
       ratio: percentile(times, 95) / 50,
+    });
+    report({
+      scenario: 8,
+      case: 'connect → 50 messages painted, first widget on the page (lazy chunks, Intl data)',
+      value: first,
+      unit: 'ms',
+      note: 'the first of the runs above',
     });
   } finally {
     await browser.close();

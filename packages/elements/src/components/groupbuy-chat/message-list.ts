@@ -54,7 +54,7 @@ export class MessageList implements ReactiveController {
   private followBottom = true;
   private scrollToEnd = false;
   private anchor: { height: number; top: number } | null = null;
-  private readonly rows: RowContext;
+  private readonly rowActions: Pick<RowContext, 'isOwn' | 'retry' | 'discard' | 'menu' | 'systemText'>;
 
   constructor(
     private readonly host: PartHost,
@@ -62,26 +62,22 @@ export class MessageList implements ReactiveController {
   ) {
     host.addController(this);
     const { room } = options;
-    const locale = options.locale;
-    this.rows = {
-      get t() {
-        return locale.t;
-      },
-      get f() {
-        return locale.format;
-      },
-      get hostId() {
-        return room.room?.hostId;
-      },
+    this.rowActions = {
       isOwn: (m) => room.isOwn(m),
       retry: (m) => this.retry(m),
       discard: (m) => room.session?.discard(m.clientMsgId ?? m.id),
       menu: (m) => options.menu?.render(m),
-      get baseUrl() {
-        return room.client?.baseUrl;
-      },
       systemText: (m) => options.menu?.systemText(m),
     };
+  }
+
+  /**
+   * What every row of one render reads, resolved once for all of them: the language (a walk up the DOM for
+   * the nearest `lang`), its formatters, the seller and the server.
+   */
+  private rowContext(): RowContext {
+    const { locale, room } = this.options;
+    return { ...this.rowActions, t: locale.t, f: locale.format, hostId: room.room?.hostId, baseUrl: room.client?.baseUrl };
   }
 
   private get el(): HTMLElement | null {
@@ -216,28 +212,30 @@ export class MessageList implements ReactiveController {
 
   private renderMessages(messages: readonly ViewMessage[]): unknown {
     const ctl = this.options.room;
-    return guard([messages, this.options.locale.locale, ctl.userId, ctl.room?.hostId, this.options.menu?.version], () =>
+    return guard([messages, this.options.locale.locale, ctl.userId, ctl.room?.hostId, this.options.menu?.version], () => {
       // The list is the same array until a message changes: typing, the rate-limit tick and the
       // header's updates re-render the widget without going through every message again.
-      repeat(
+      const rows = this.rowContext();
+      return repeat(
         messages,
         (m) => (m.clientMsgId !== undefined && ctl.isOwn(m) ? `c:${m.clientMsgId}` : `i:${m.id}`),
-        (m, i) => renderMessage(this.rows, m, messages[i - 1], messages[i + 1]),
-      ),
-    );
+        (m, i) => renderMessage(rows, m, messages[i - 1], messages[i + 1]),
+      );
+    });
   }
 
   /** The seller's notices from the public feed, for a reader the chat does not let in. */
   private renderNotices(): TemplateResult | typeof nothing {
     const notices = this.options.feed.notices;
     if (notices.length === 0) return nothing;
+    const rows = this.rowContext();
     return html`<div class="public-notices" aria-label=${this.options.locale.t.publicNotices}>
       ${repeat(
         notices,
         (m) => m.id,
         (m, i) => {
           const prev = notices[i - 1];
-          return renderMessage(this.rows, { ...m, status: 'sent' }, prev && { ...prev, status: 'sent' });
+          return renderMessage(rows, { ...m, status: 'sent' }, prev && { ...prev, status: 'sent' });
         },
       )}
     </div>`;
