@@ -1,9 +1,10 @@
 // Scenario 5 — server memory per idle, authenticated, subscribed connection: the server's RSS delta over
 // n connections / n (5,000; quick 500), STOMP and the plain WebSocket endpoint, against bare ws sockets.
+// Plain Socket.IO (the library alone) is measured too, as the floor under our Socket.IO figure.
 // Rooms of 50 subscribers each (a product page's crowd), so the figure is per connection, not per viewer list.
 import { pool, rssBytes, sleep, startPeer } from '../lib/proc.mjs';
 import { createRoom } from '../lib/jwt.mjs';
-import { bareWs, groupbuySocketIo, groupbuyStomp, groupbuyWs } from '../lib/clients.mjs';
+import { bareWs, groupbuySocketIo, groupbuyStomp, groupbuyWs, plainSocketIo } from '../lib/clients.mjs';
 
 export const title = 'memory per idle subscribed connection (server RSS delta / n)';
 
@@ -37,6 +38,19 @@ export async function run({ quick, report }) {
   const settleMs = quick ? 500 : 2000;
   const bare = await measure('bare-ws', n, (port, i) => bareWs(port).sub(i, () => {}), undefined, settleMs);
   report({ scenario: 5, case: `bare ws × ${n} idle sockets`, value: bare.perConn / 1024, unit: 'KiB/conn', rssMB: bare.rssMB });
+  // What the Socket.IO library costs alone (io.to(room) server, each socket in one room): the floor of our Socket.IO row.
+  if (!quick) {
+    const sio = await measure('socketio', n, (port, i) => plainSocketIo(port).sub(i, () => {}), undefined, settleMs);
+    report({
+      scenario: 5,
+      case: `plain Socket.IO × ${n} idle sockets`,
+      value: sio.perConn / 1024,
+      unit: 'KiB/conn',
+      rssMB: sio.rssMB,
+      ratio: sio.perConn / bare.perConn,
+      baseline: 'bare ws',
+    });
+  }
   const cases = [
     ['STOMP', (port, i) => groupbuyStomp(port, roomOf(i)).sub(i, () => {})],
     ['plain WS', (port, i) => groupbuyWs(port, roomOf(i)).sub(i, () => {})],

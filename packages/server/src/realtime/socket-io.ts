@@ -45,6 +45,11 @@ export function attachSocketIo(
     );
   });
 
+  // socket.io's own advice for memory ("Discard the initial HTTP request"): engine.io keeps each connection's
+  // IncomingMessage (its headers, socket and parser leftovers) for its whole life; the handshake reads it null-safe.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
   io.on('connection', (socket) => onConnection(socket, ctx));
   return io;
 }
@@ -64,6 +69,16 @@ function packetBytes(packet: { data?: unknown }): number {
   }
   return data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : 0;
 }
+
+// Socket.IO events as session commands: made once, not per socket.
+const decoders = {
+  subscribe: (p): DecodedCommand => ({ type: 'subscribe', roomId: p['roomId'], sinceSeq: p['sinceSeq'] }),
+  unsubscribe: (p): DecodedCommand => ({ type: 'unsubscribe', roomId: p['roomId'] }),
+  send: (p): DecodedCommand => ({ type: 'send', roomId: p['roomId'], body: p }),
+  typing: (p): DecodedCommand => ({ type: 'typing', roomId: p['roomId'] }),
+} satisfies Record<ClientCommand['type'], (payload: Record<string, unknown>) => DecodedCommand>;
+const decoderEntries = Object.entries(decoders);
+const ignoreAck: AckFn = () => undefined;
 
 function onConnection(socket: Socket, ctx: RealtimeContext): void {
   // What waits in this server for the client, through engine.io's public events: packets created since the
@@ -101,15 +116,9 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
   session.start((socket.data as SocketData).principal);
   socket.on('disconnect', () => session.dispose());
 
-  const decoders = {
-    subscribe: (p): DecodedCommand => ({ type: 'subscribe', roomId: p['roomId'], sinceSeq: p['sinceSeq'] }),
-    unsubscribe: (p): DecodedCommand => ({ type: 'unsubscribe', roomId: p['roomId'] }),
-    send: (p): DecodedCommand => ({ type: 'send', roomId: p['roomId'], body: p }),
-    typing: (p): DecodedCommand => ({ type: 'typing', roomId: p['roomId'] }),
-  } satisfies Record<ClientCommand['type'], (payload: Record<string, unknown>) => DecodedCommand>;
-  for (const [name, decode] of Object.entries(decoders)) {
+  for (const [name, decode] of decoderEntries) {
     socket.on(name, (payload: unknown, ack?: unknown) => {
-      const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : () => undefined;
+      const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : ignoreAck;
       if (!session.admit()) return;
       if (typeof payload === 'object' && payload !== null) return session.handle(decode(payload as Record<string, unknown>), reply);
       const error = new ChatError('INVALID_INPUT', `"${name}" needs an object payload.`).toInfo();
