@@ -223,23 +223,43 @@ export function toLang(tag: string | null | undefined): Lang {
   return tag && /^ko\b/i.test(tag) ? 'ko' : 'en';
 }
 
-/** Cached Intl formatters for one locale: dates, times, numbers and durations. */
+/**
+ * Cached Intl formatters for one locale: dates, times, numbers and durations. Each is made on first use: the
+ * first Intl object of a page initialises the browser's locale data (40–60 ms in headless Chromium), which a
+ * chat that is still loading should not pay before its first requests have gone out.
+ */
 export class Formats {
   readonly lang: Lang;
-  private readonly number: Intl.NumberFormat;
-  private readonly time: Intl.DateTimeFormat;
-  private readonly day: Intl.DateTimeFormat;
-  private readonly dateTime: Intl.DateTimeFormat;
-  private readonly units: Record<'day' | 'hour' | 'minute' | 'second', Intl.NumberFormat>;
+  private made: {
+    number?: Intl.NumberFormat;
+    time?: Intl.DateTimeFormat;
+    day?: Intl.DateTimeFormat;
+    dateTime?: Intl.DateTimeFormat;
+    units: Partial<Record<'day' | 'hour' | 'minute' | 'second', Intl.NumberFormat>>;
+  } = { units: {} };
 
-  constructor(locale: string) {
+  constructor(private readonly locale: string) {
     this.lang = toLang(locale);
-    this.number = new Intl.NumberFormat(locale);
-    this.time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
-    this.day = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
-    this.dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-    const unit = (u: string): Intl.NumberFormat => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' });
-    this.units = { day: unit('day'), hour: unit('hour'), minute: unit('minute'), second: unit('second') };
+  }
+
+  private get number(): Intl.NumberFormat {
+    return (this.made.number ??= new Intl.NumberFormat(this.locale));
+  }
+
+  private get time(): Intl.DateTimeFormat {
+    return (this.made.time ??= new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }));
+  }
+
+  private get day(): Intl.DateTimeFormat {
+    return (this.made.day ??= new Intl.DateTimeFormat(this.locale, { dateStyle: 'full' }));
+  }
+
+  private get dateTime(): Intl.DateTimeFormat {
+    return (this.made.dateTime ??= new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' }));
+  }
+
+  private unit(u: 'day' | 'hour' | 'minute' | 'second'): Intl.NumberFormat {
+    return (this.made.units[u] ??= new Intl.NumberFormat(this.locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }));
   }
 
   /** A count, grouped the locale's way (1,000). */
@@ -273,10 +293,10 @@ export class Formats {
     const m = Math.floor((total % 3600) / 60);
     const s = total % 60;
     const parts: string[] = [];
-    if (d > 0) parts.push(this.units.day.format(d), this.units.hour.format(h));
-    else if (h > 0) parts.push(this.units.hour.format(h), this.units.minute.format(m));
-    else if (m > 0) parts.push(this.units.minute.format(m), this.units.second.format(s));
-    else parts.push(this.units.second.format(s));
+    if (d > 0) parts.push(this.unit('day').format(d), this.unit('hour').format(h));
+    else if (h > 0) parts.push(this.unit('hour').format(h), this.unit('minute').format(m));
+    else if (m > 0) parts.push(this.unit('minute').format(m), this.unit('second').format(s));
+    else parts.push(this.unit('second').format(s));
     return parts.join(' ');
   }
 }

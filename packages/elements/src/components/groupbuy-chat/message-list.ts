@@ -54,6 +54,7 @@ export class MessageList implements ReactiveController {
   private followBottom = true;
   private scrollToEnd = false;
   private anchor: { height: number; top: number } | null = null;
+  private formatsWarmed = false;
   private readonly rowActions: Pick<RowContext, 'isOwn' | 'retry' | 'discard' | 'menu' | 'systemText'>;
 
   constructor(
@@ -115,6 +116,7 @@ export class MessageList implements ReactiveController {
     const changed = messages !== this.renderedMessages;
     const first = this.renderedMessages === null;
     this.renderedMessages = messages;
+    if (this.options.room.phase === 'loading') this.warmFormats();
     const el = this.el;
     if (!el) return;
     if (this.anchor && changed) {
@@ -132,6 +134,22 @@ export class MessageList implements ReactiveController {
       }
     }
     this.readMarker.seen(this.options.room.session, this.atBottom);
+  }
+
+  /**
+   * While the history is on its way, the formatters its rows use are made (the page's first Intl object
+   * initialises the browser's locale data, tens of ms): in a task of their own after this update, when the
+   * requests have gone out, rather than in the render of the rows once they arrived.
+   */
+  private warmFormats(): void {
+    if (this.formatsWarmed) return;
+    this.formatsWarmed = true;
+    setTimeout(() => {
+      const f = this.options.locale.format;
+      const now = new Date().toISOString();
+      f.dayHeading(now);
+      f.clock(now);
+    }, 0);
   }
 
   /** The list itself. */
