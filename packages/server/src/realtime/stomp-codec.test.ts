@@ -24,6 +24,16 @@ function parse(bytes: Buffer): IRawFrameType[] {
 }
 
 describe('messageFrame', () => {
+  it("names each subscriber's own subscription when ids alternate, and shares one frame between equal ids", () => {
+    const d: Delivery = { message, json: JSON.stringify(message) };
+    const other: Delivery = { message: { ...message, seq: 8 }, json: JSON.stringify({ ...message, seq: 8 }) };
+    const ids = ['sub-0', 'sub-0', 'sub-1', 'sub-0'];
+    const frames = ids.map((id) => messageFrame(id, d));
+    expect(frames.map((f) => Object.fromEntries(parse(f)[0]?.headers ?? [])['subscription'])).toEqual(ids);
+    expect(frames[1]).toBe(frames[0]);
+    const next = messageFrame('sub-0', other);
+    expect(Object.fromEntries(parse(next)[0]?.headers ?? [])['message-id']).toBe('/topic/chat/p-1\\c8');
+  });
   it('is one STOMP MESSAGE per subscriber, sharing the encoded tail, with a UTF-8 content-length and escaped ids', () => {
     const d: Delivery = { message, json: JSON.stringify(message) };
     const a = messageFrame('sub-0', d);

@@ -139,9 +139,19 @@ export function messageFrame(subscriptionId: string, d: Delivery): Buffer {
     tail = Buffer.concat([Buffer.from(headers, 'utf8'), body, NUL]);
     sharedFrameTail.set(d, tail);
   }
+  // The hub hands one delivery to every subscriber in a row, and clients mostly name their first subscription
+  // alike (stompjs: `sub-0`): the frame last built is the next one asked for, shared, not copied per subscriber.
+  if (lastFrame.delivery === d && lastFrame.subscriptionId === subscriptionId) return lastFrame.bytes;
   const head = frameHeads.get(subscriptionId);
-  return Buffer.concat([head, tail], head.length + tail.length);
+  const bytes = Buffer.concat([head, tail], head.length + tail.length);
+  lastFrame = { delivery: d, subscriptionId, bytes };
+  return bytes;
 }
+let lastFrame: { delivery: Delivery | null; subscriptionId: string; bytes: Buffer } = {
+  delivery: null,
+  subscriptionId: '',
+  bytes: Buffer.alloc(0),
+};
 
 // STOMP 1.2 §"Value Encoding". Most values need none of it: one test instead of four replaces.
 const NEEDS_ESCAPE = /[\\\r\n:]/;
