@@ -111,6 +111,8 @@ export async function fanoutKnee({
     const closedBefore = target.state.closed;
     cpu.reset();
     const gen0 = process.cpuUsage();
+    // The generator's event-loop utilisation: well under 1 means it waited for frames, so it was not the limit.
+    const loop0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     let sent = 0;
     await new Promise((resolve) => {
@@ -133,6 +135,7 @@ export async function fanoutKnee({
     const serverCpu = cpu.read();
     const g = process.cpuUsage(gen0);
     const genCpu = (g.user + g.system) / 1000 / (performance.now() - t0);
+    const genLoop = performance.eventLoopUtilization(loop0).utilization;
     const lat = latencies;
     const r = {
       rate,
@@ -142,6 +145,7 @@ export async function fanoutKnee({
       p99: percentile(lat, 99),
       serverCpu,
       genCpu,
+      genLoop,
       rssMB: rssBytes(pid) / 2 ** 20,
       cut: target.state.closed - closedBefore,
     };
@@ -177,7 +181,7 @@ export async function fanoutKnee({
     const r = await attempt(rate);
     steps.push(r);
     log?.(
-      `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}%`,
+      `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}% (loop ${Math.round(r.genLoop * 100)}%)`,
     );
     if (!r.pass) break;
     best = r;
@@ -192,7 +196,7 @@ export async function fanoutKnee({
       const r = await attempt(rate);
       steps.push(r);
       log?.(
-        `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}%`,
+        `    ${r.rate}/s: lost ${r.lost}, p99 ${r.p99?.toFixed(1)} ms, cpu ${Math.round(r.serverCpu * 100)}%, generator ${Math.round(r.genCpu * 100)}% (loop ${Math.round(r.genLoop * 100)}%)`,
       );
       if (!r.pass) break;
       best = r;

@@ -119,7 +119,7 @@ export async function run({ quick, report, log }) {
         const note = !best
           ? `below the start rate ${start}/s: lost ${failedAt?.lost}, p99 ${failedAt?.p99?.toFixed(1)} ms`
           : failedAt
-            ? `next step ${failedAt.rate}/s: lost ${failedAt.lost}, p99 ${failedAt.p99?.toFixed(1)} ms${failedAt.cut ? `, ${failedAt.cut} cut` : ''}`
+            ? `next step ${failedAt.rate}/s: lost ${failedAt.lost}, p99 ${failedAt.p99?.toFixed(1)} ms${failedAt.cut ? `, ${failedAt.cut} cut` : ''}, server CPU ${Math.round(failedAt.serverCpu * 100)}%, generator loop ${Math.round(failedAt.genLoop * 100)}% busy`
             : 'no failure up to the cap';
         report({
           scenario: 1,
@@ -131,10 +131,11 @@ export async function run({ quick, report, log }) {
           p99: best?.p99,
           serverCpu: best?.serverCpu,
           genCpu: best?.genCpu,
+          genLoop: best?.genLoop,
           rssMB: best?.rssMB,
           ratio: p.peer === 'bare-ws' || !bareKnee || knee === null ? undefined : knee / bareKnee,
           baseline: 'bare ws',
-          note: `${note}${best ? `; generator CPU ${Math.round(best.genCpu * 100)}% at the knee` : ''}${p.external ? `; RabbitMQ not pinned (shares cores)${vsBroker}` : ''}`,
+          note: `${note}${best ? `; generator CPU ${Math.round(best.genCpu * 100)}% (event loop ${Math.round(best.genLoop * 100)}% busy) at the knee` : ''}${p.external ? `; RabbitMQ not pinned (shares cores)${vsBroker}` : ''}`,
         });
       } catch (err) {
         log(`${p.name} × ${subs}: failed: ${err instanceof Error ? err.message : String(err)}`);
