@@ -95,6 +95,7 @@ export async function run({ quick, report, log }) {
       times.push(ms);
     }
     const first = times[0];
+    const later = times.slice(1).sort((a, b) => a - b);
     log(`connect → 50 painted, ${runs} runs in order: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
     times.sort((a, b) => a - b);
     report({
@@ -113,6 +114,16 @@ export async function run({ quick, report, log }) {
       value: first,
       unit: 'ms',
       note: 'the first of the runs above',
+    });
+    report({
+      scenario: 8,
+      case: 'connect → 50 messages painted, p95 of the later widgets (chunks and Intl data loaded)',
+      value: percentile(later, 95),
+      unit: 'ms',
+      p50: percentile(later, 50),
+      note: `runs 2–${runs}`,
+      baseline: '50 ms p95 target',
+      ratio: percentile(later, 95) / 50,
     });
   } finally {
     await browser.close();
