@@ -117,6 +117,8 @@ export class ConnectionSession {
   private user: Principal | null = null;
   private readonly subs = new Map<string, Entry>();
   private work: Promise<void> = Promise.resolve();
+  // Settles once every send answered so far has been answered (sends run ahead of their acks: see answer).
+  private sending: Promise<void> = Promise.resolve();
   private unregister: (() => void) | null = null;
   private ended = false;
   private readonly id = `conn-${++connections}`;
@@ -175,11 +177,14 @@ export class ConnectionSession {
       .then(async () => {
         if (!this.ended) await task();
       })
-      .catch((err: unknown) => {
-        const error = toChatError(err);
-        if (error.code === 'INTERNAL') this.logFailure(err);
-        this.end(error);
-      });
+      .catch((err: unknown) => this.fail(err));
+  }
+
+  // A task's throw: ends the connection with that error (anything not a ChatError as INTERNAL, logged).
+  private fail(err: unknown): void {
+    const error = toChatError(err);
+    if (error.code === 'INTERNAL') this.logFailure(err);
+    this.end(error);
   }
 
   /**
@@ -218,14 +223,29 @@ export class ConnectionSession {
 
   /** {@link handle} now, for a codec's own task that already runs in order (inside {@link run}). */
   async answer(command: DecodedCommand, reply: (ack: Ack) => void): Promise<void> {
-    const ack = await this.execute(command);
+    if (command.type !== 'send') {
+      await this.sending;
+      return this.finish(command, reply);
+    }
+    // A send resolves as soon as its place in the room's order is fixed (RoomService.post's `onOrdered`, only
+    // where the store applies appends in call order), so the next frame's send can join the same group commit;
+    // its own ack still waits for its durable write. Any other command first waits for the sends before it.
+    let ordered = (): void => undefined;
+    const placed = new Promise<void>((resolve) => (ordered = resolve));
+    const done = this.finish(command, reply, ordered).catch((err: unknown) => this.fail(err));
+    this.sending = Promise.all([this.sending, done]).then(() => undefined);
+    await Promise.race([placed, done]);
+  }
+
+  private async finish(command: DecodedCommand, reply: (ack: Ack) => void, ordered?: () => void): Promise<void> {
+    const ack = await this.execute(command, ordered);
     if (this.ended) return;
     if (!ack.ok && ack.error.code === 'UNAUTHENTICATED') this.end(ack.error);
     else reply(ack);
   }
 
   // Never throws: a refusal is an `{ ok: false, error }` ack with a protocol code.
-  private async execute(command: DecodedCommand): Promise<Ack> {
+  private async execute(command: DecodedCommand, ordered?: () => void): Promise<Ack> {
     try {
       const principal = this.user;
       if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in before sending commands.');
@@ -235,7 +255,7 @@ export class ConnectionSession {
         await relayTyping(this.ctx, principal, command.roomId);
         return { ok: true };
       }
-      return await this.send(principal, command);
+      return await this.send(principal, command, ordered);
     } catch (err) {
       const error = toChatError(err);
       if (error.code === 'INTERNAL') this.logFailure(err);
@@ -311,10 +331,10 @@ export class ConnectionSession {
     return { ok: true };
   }
 
-  private async send(principal: Principal, command: Extract<DecodedCommand, { type: 'send' }>): Promise<Ack> {
+  private async send(principal: Principal, command: Extract<DecodedCommand, { type: 'send' }>, ordered?: () => void): Promise<Ack> {
     const roomId = assertProductId(command.roomId);
     const body = parseSendBody(command.body);
-    const { message, duplicate } = await this.ctx.service.post(principal, roomId, body);
+    const { message, duplicate } = await this.ctx.service.post(principal, roomId, body, ordered);
     this.ctx.hub.typingThrottle.reset(principal.userId, roomId);
     if (this.adapter.acksCarryResults) return { ok: true, message };
     // A retried send is not broadcast again; without an ack to carry it, the sender gets the stored message

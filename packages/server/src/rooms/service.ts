@@ -239,9 +239,16 @@ export class RoomService {
 
   /**
    * Posts a CHAT message under the room's rules and the rate limit. A retry with the same clientMsgId
-   * returns the stored message with `duplicate: true` and is not broadcast again.
+   * returns the stored message with `duplicate: true` and is not broadcast again. `onOrdered` is called once
+   * the message's place in the room's order is fixed, before it is stored, where the store applies appends in
+   * call order (ChatStore.appendsInCallOrder): the caller may then start its next send (see ConnectionSession).
    */
-  async post(principal: Principal, productId: string, body: SendBody): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  async post(
+    principal: Principal,
+    productId: string,
+    body: SendBody,
+    onOrdered?: () => void,
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
     const started = performance.now();
     try {
       if (principal.expiresAtMs <= this.deps.clock.now()) {
@@ -255,7 +262,7 @@ export class RoomService {
       // Re-checked inside the store's transaction: the room may leave ACTIVE between the read above and the write.
       const allowedStatuses = statusesAllowing(access.relation, 'post');
       const guarded = guardContent(this.deps.piiGuard ?? 'mask', body.content);
-      const result = await this.deps.store.append(
+      const appending = this.deps.store.append(
         productId,
         {
           type: 'CHAT',
@@ -267,6 +274,9 @@ export class RoomService {
         },
         this.deps.clock.now(),
       );
+      // A send with uploads claims them before its append is made (attachments/store-hook.ts): not yet placed.
+      if (this.deps.store.appendsInCallOrder === true && !body.attachments?.length) onOrdered?.();
+      const result = await appending;
       if (!result.duplicate) await this.fanOut(productId, result.message);
       if (!result.duplicate) await this.moderation.accepted(access.room, principal.userId);
       // Only the sender is told (never stored): their message went out masked; the address form is the way.

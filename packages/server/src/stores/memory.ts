@@ -155,6 +155,9 @@ export class MemoryStore implements ChatStore {
     return [...(this.rooms.get(productId)?.participants.values() ?? [])].map(toParticipant);
   }
 
+  /** Appends are decided synchronously, in call order: see ChatStore.appendsInCallOrder. */
+  readonly appendsInCallOrder = true;
+
   /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
   async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
     const state = this.mustGet(productId);

@@ -137,6 +137,14 @@ export interface ChatStore {
   // ── Read positions (issue 12): reads.ts; sqlite-reads.ts, postgres-reads.ts, memory.ts ──
   /** Each reader's position per room and the unread count after it. */
   readonly reads: ReadStore;
+  /**
+   * True when appends take effect in the order they are called, before their promises settle (SQLite: each runs,
+   * or joins the group commit's queue, synchronously; the in-memory store). A connection may then start its next
+   * send once the last one's append was called (RoomService.post's `onOrdered`), so sends pipelined on one
+   * connection share a group commit. Absent (PostgreSQL's pool may run two queries in either order): each send
+   * waits for the one before it.
+   */
+  readonly appendsInCallOrder?: boolean;
   /** Resolves when the database answers a trivial query (readiness); rejects when it cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. */
