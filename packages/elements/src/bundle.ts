@@ -7,7 +7,7 @@
  * the bundled transports for a page that wants to share one client between widgets.
  */
 import { GroupbuyChat } from './components/groupbuy-chat/groupbuy-chat.js';
-import type { Ack, ClientCommand, Transport, TransportCallbacks, TransportFactory } from '@groupbuy/sdk';
+import { lazyTransport, type TransportFactory } from '@groupbuy/sdk';
 import type { StompTransportOptions } from '@groupbuy/sdk/stomp';
 import type { WsTransportOptions } from '@groupbuy/sdk/ws';
 
@@ -42,41 +42,8 @@ function defineParticipantListOnUse(): void {
 if (!customElements.get('groupbuy-chat')) customElements.define('groupbuy-chat', GroupbuyChat);
 defineParticipantListOnUse();
 
-/**
- * A transport whose code is loaded on first use. The factory must return a Transport synchronously, so
- * this one forwards to the real transport once its chunk has arrived; the core only sends after
- * `onOpen`, which the real transport calls, so no command can arrive before it exists.
- */
-function lazyTransport(name: 'stomp' | 'ws', load: () => Promise<TransportFactory>): TransportFactory {
-  return (context) => {
-    let real: Transport | null = null;
-    let closed = false;
-    return {
-      name,
-      open(callbacks: TransportCallbacks) {
-        load().then(
-          (factory) => {
-            if (closed) return;
-            real = factory(context);
-            real.open(callbacks);
-          },
-          (err: unknown) => {
-            // A chunk that failed to download (offline, a deploy removed it) is a failed attempt like a
-            // refused socket: the core backs off and tries again, and the browser retries the import.
-            if (!closed) callbacks.onClose({ reason: `could not load the ${name} transport: ${String(err)}` });
-          },
-        );
-      },
-      send(command: ClientCommand): Promise<Ack> {
-        return real ? real.send(command) : Promise.reject(new Error(`the ${name} transport is not open yet`));
-      },
-      close() {
-        closed = true;
-        real?.close();
-      },
-    };
-  };
-}
+// The factories a page hands createChatClient: each transport's code is a chunk, loaded on first connect
+// (the SDK's lazyTransport, as the chat's own clients do).
 
 /** STOMP over WebSocket (`@groupbuy/sdk/stomp`), loaded as a chunk on first connect. */
 export function stompTransport(options: StompTransportOptions = {}): TransportFactory {
