@@ -55,6 +55,7 @@ export class MessageList implements ReactiveController {
   private scrollToEnd = false;
   private anchor: { height: number; top: number } | null = null;
   private formatsWarmed = false;
+  private readQueued = false;
   private readonly rowActions: Pick<RowContext, 'isOwn' | 'retry' | 'discard' | 'menu' | 'systemText'>;
 
   constructor(
@@ -133,7 +134,23 @@ export class MessageList implements ReactiveController {
         this.host.requestUpdate();
       }
     }
-    this.readMarker.seen(this.options.room.session, this.atBottom);
+    this.markReadAfterPaint();
+  }
+
+  /**
+   * The read position is not what the reader waits for: its request goes out after the frame that shows the
+   * rows (a hidden page paints no frame, and is not marked read until it shows), once however many renders
+   * came before it.
+   */
+  private markReadAfterPaint(): void {
+    if (this.readQueued) return;
+    this.readQueued = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.readQueued = false;
+        this.readMarker.seen(this.options.room.session, this.atBottom);
+      }, 0),
+    );
   }
 
   /**
