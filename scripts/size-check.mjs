@@ -35,9 +35,10 @@ export const BUDGET = 25 * 1024;
  * chunk's own static import (chunks/events-*.js, 0.2 KB, missed until then); 39.4 KB once the Korean
  * strings became a chunk (2.0 KB gz, which a chat in Korean loads: 41.4 KB for it, printed beside). What
  * stands between this and BUDGET, measured: Lit, the SDK client and its ws transport, with none of the
- * widget, bundle to 23.4 KB gz on their own.
+ * widget, bundle to 23.4 KB gz on their own. The check applies to the larger of the English and the Korean
+ * working chat (41.7 KB, the Korean one), so CEILING is 42 KB.
  */
-export const CEILING = 40 * 1024;
+export const CEILING = 42 * 1024;
 
 /** Static imports and re-exports of a minified ES module (not `import(...)`). */
 function staticImports(code) {
@@ -216,7 +217,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       for (const [name, gz] of totals) console.log(`  ${name.padEnd(12)} ${kb((gz / all) * m.workingChat.gz).padStart(9)} gz`);
     }
   }
-  const gz = m.workingChat.gz;
+  // The check is of the larger of the two: a shop in Korean is the common case, not an extra.
+  const gz = Math.max(m.workingChat.gz, m.workingChatKorean.gz);
   if (gz > CEILING) {
     console.error(`size-check: a working chat downloads ${kb(gz)} gzipped, past the ${kb(CEILING)} ceiling`);
     process.exit(1);

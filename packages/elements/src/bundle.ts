@@ -8,6 +8,7 @@
  */
 import { GroupbuyChat } from './components/groupbuy-chat/groupbuy-chat.js';
 import { lazyTransport, type TransportFactory } from '@groupbuy/sdk';
+import { loadStrings, toLang } from './internal/i18n.js';
 import type { StompTransportOptions } from '@groupbuy/sdk/stomp';
 import type { WsTransportOptions } from '@groupbuy/sdk/ws';
 
@@ -41,6 +42,9 @@ function defineParticipantListOnUse(): void {
 // itself and leaves the list to its chunk.
 if (!customElements.get('groupbuy-chat')) customElements.define('groupbuy-chat', GroupbuyChat);
 defineParticipantListOnUse();
+// A page in Korean (most shops) fetches the Korean strings now, beside the chat's first requests, instead
+// of when its first render asks for them.
+void loadStrings(toLang(document.documentElement.lang || navigator.language));
 
 // The factories a page hands createChatClient: each transport's code is a chunk, loaded on first connect
 // (the SDK's lazyTransport, as the chat's own clients do).
