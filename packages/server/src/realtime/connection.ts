@@ -282,6 +282,11 @@ export class ConnectionSession {
   }
 
   /** The connection is gone (the socket closed): unsubscribes everything and unregisters. Idempotent; no adapter call follows. */
+  /** Settles once every send so far has been answered (a DISCONNECT's receipt comes after theirs). */
+  settled(): Promise<void> {
+    return this.sending;
+  }
+
   dispose(): void {
     if (this.ended) return;
     this.ended = true;

@@ -168,12 +168,15 @@ class StompConnection implements SocketAdapter {
     else if (receipt) this.write(codec.writeFrame('RECEIPT', receipt));
   }
 
-  // Runs in arrival order (session.run): a SEND is stored before the next frame is read.
+  // Runs in arrival order (session.run): a SEND has its place in the room's order before the next frame is
+  // read (its RECEIPT follows its commit, see ConnectionSession.answer).
   private async onFrame(frame: FrameImpl): Promise<void> {
     if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.connect(frame.headers);
     const { session } = this;
     if (!session.principal) throw new ChatError('UNAUTHENTICATED', 'Send CONNECT with a token before any other frame.');
     if (frame.command === 'DISCONNECT') {
+      // STOMP 1.2 §DISCONNECT: the receipt says every frame before it was handled, the pipelined sends' too.
+      await session.settled();
       this.reply(frame, { ok: true });
       session.dispose();
       this.stopBeats();

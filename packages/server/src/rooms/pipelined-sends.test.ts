@@ -61,4 +61,26 @@ describe('sends pipelined on one STOMP connection', () => {
     other.close();
     peer.ws.close();
   });
+
+  it('answers a DISCONNECT after the RECEIPTs of the sends pipelined before it', async () => {
+    const room = await createRoom(server);
+    const token = await tokenFor('leaver');
+    await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token });
+    const peer = await openRaw(server, '/ws', ['v12.stomp']);
+    peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: token, 'heart-beat': '0,0' }));
+    await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+    const n = 20;
+    for (let i = 0; i < n; i++) {
+      const body = JSON.stringify({ content: `bye ${i}`, clientMsgId: `d${i}` });
+      peer.ws.send(
+        frame('SEND', { destination: `/app/chat/${room.productId}`, 'content-type': 'application/json', receipt: `d${i}` }, body),
+      );
+    }
+    peer.ws.send(frame('DISCONNECT', { receipt: 'bye' }));
+    const receipts = () => peer.frames.filter((f): f is string => typeof f === 'string' && f.startsWith('RECEIPT'));
+    await waitFor(() => receipts().some((f) => f.includes('receipt-id:bye')), 10_000, 'the DISCONNECT receipt');
+    const ids = receipts().map((f) => /receipt-id:([^\n]+)/.exec(f)?.[1]);
+    expect(ids.at(-1)).toBe('bye');
+    expect(new Set(ids.slice(0, -1))).toEqual(new Set(Array.from({ length: n }, (_, i) => `d${i}`)));
+  });
 });
