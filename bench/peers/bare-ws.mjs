@@ -24,6 +24,13 @@ if (process.env.BENCH_SQLITE === '1') {
     stmt.run(room, seq, content, Date.now());
   };
 }
+// BENCH_BATCH=1: a socket's frames of one event-loop turn go out in one write (cork, uncork on setImmediate).
+const batch = process.env.BENCH_BATCH === '1';
+const corked = new Set();
+const uncorkAll = () => {
+  for (const s of corked) s._socket.uncork();
+  corked.clear();
+};
 const rooms = new Map();
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(`READY ${wss.address().port}\n`));
 wss.on('connection', (ws, req) => {
@@ -38,6 +45,13 @@ wss.on('connection', (ws, req) => {
   // The received bytes go out as they are (no re-encoding per subscriber).
   ws.on('message', (data) => {
     insert?.(room, data.toString());
-    for (const s of subs) s.send(data, { binary: false });
+    for (const s of subs) {
+      if (batch && !corked.has(s)) {
+        if (corked.size === 0) setImmediate(uncorkAll);
+        s._socket.cork();
+        corked.add(s);
+      }
+      s.send(data, { binary: false });
+    }
   });
 });

@@ -10,6 +10,7 @@ export const title = 'fan-out knee (1 room, 10 publishers, 200 B)';
 
 const peers = [
   { name: 'bare ws', peer: 'bare-ws', client: (port) => bareWs(port) },
+  { name: 'bare ws, writes batched per turn', peer: 'bare-ws-batched', client: (port) => bareWs(port) },
   { name: 'bare ws + sqlite insert', peer: 'bare-ws-sqlite', client: (port) => bareWs(port) },
   { name: 'plain Socket.IO', peer: 'socketio', client: (port) => plainSocketIo(port) },
   { name: 'groupbuy STOMP', peer: 'groupbuy', room: true, client: (port, room) => groupbuyStomp(port, room) },
@@ -70,10 +71,14 @@ export async function run({ quick, report, log }) {
   const pick = process.env.BENCH_PEERS?.split(',');
   for (const subs of process.env.BENCH_SUBS ? process.env.BENCH_SUBS.split(',').map(Number) : sizes) {
     let bareKnee = null;
+    let batchedKnee = null;
     let stompKnee = null;
     // --quick (under two minutes for all scenarios): bare ws and STOMP at 100, plus plain WS at 1,000; the
     // insert-per-message and Socket.IO peers only in the full run.
-    const quickPeers = subs < 1000 ? ['bare ws', 'groupbuy STOMP'] : ['bare ws', 'groupbuy STOMP', 'groupbuy plain WS'];
+    const quickPeers =
+      subs < 1000
+        ? ['bare ws', 'bare ws, writes batched per turn', 'groupbuy STOMP']
+        : ['bare ws', 'bare ws, writes batched per turn', 'groupbuy STOMP', 'groupbuy plain WS'];
     const quickSkip = (x) => quick && !quickPeers.includes(x.name);
     for (const p of list.filter((x) => (!pick || pick.includes(x.peer ?? 'rabbit')) && !quickSkip(x))) {
       let server = null;
@@ -113,6 +118,9 @@ export async function run({ quick, report, log }) {
         // No pass at all: the knee is below the start rate (reported as null, not as 0).
         const knee = best?.rate ?? null;
         if (p.peer === 'bare-ws') bareKnee = knee;
+        if (p.peer === 'bare-ws-batched') batchedKnee = knee;
+        // Ours batches a socket's writes per turn too: the ratio to the batched bare server beside the issue's.
+        const vsBatched = p.peer === 'groupbuy' && knee && batchedKnee ? `; ×${(knee / batchedKnee).toFixed(2)} vs bare ws batched` : '';
         if (p.name === 'groupbuy STOMP') stompKnee = knee;
         // The issue's other bar: ours over STOMP against the broker, both measured here.
         const vsBroker = p.external && knee && stompKnee ? `; groupbuy STOMP ×${(stompKnee / knee).toFixed(2)} this` : '';
@@ -135,7 +143,7 @@ export async function run({ quick, report, log }) {
           rssMB: best?.rssMB,
           ratio: p.peer === 'bare-ws' || !bareKnee || knee === null ? undefined : knee / bareKnee,
           baseline: 'bare ws',
-          note: `${note}${best ? `; generator CPU ${Math.round(best.genCpu * 100)}% (event loop ${Math.round(best.genLoop * 100)}% busy) at the knee` : ''}${p.external ? `; RabbitMQ not pinned (shares cores)${vsBroker}` : ''}`,
+          note: `${note}${vsBatched}${best ? `; generator CPU ${Math.round(best.genCpu * 100)}% (event loop ${Math.round(best.genLoop * 100)}% busy) at the knee` : ''}${p.external ? `; RabbitMQ not pinned (shares cores)${vsBroker}` : ''}`,
         });
       } catch (err) {
         log(`${p.name} × ${subs}: failed: ${err instanceof Error ? err.message : String(err)}`);
