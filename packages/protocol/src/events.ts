@@ -17,11 +17,13 @@ export type ServerEvent =
   /** The server ended this subscription (for example a watcher when the deal CLOSED). */
   | { type: 'subscription-ended'; roomId: string; error: ErrorInfo }
   /**
-   * Who has the room's chat open now on any instance, each user once: the whole list, pushed after viewers
-   * join or leave (coalesced, at most one per room per 250 ms) and once after every subscribe. Not stored and
-   * not in the seq stream: the latest list wins.
+   * Who has the room's chat open now on any instance, each user once: `count` of them in all, and the first
+   * `LIMITS.viewersListMax` of them (in the order they opened the chat) in `viewers` — the whole list is
+   * `GET /api/chat/rooms/{id}/viewers`. Pushed after viewers join or leave (coalesced per room: at most every
+   * 250 ms below 100 viewers, every second up to 1,000, every 2 s above) and once after every subscribe. Not stored
+   * and not in the seq stream: the latest push wins.
    */
-  | { type: 'viewers'; roomId: string; viewers: Viewer[] }
+  | { type: 'viewers'; roomId: string; count: number; viewers: Viewer[] }
   /** An error about one command that has no acknowledgement to ride on. */
   | { type: 'error'; roomId?: string; clientMsgId?: string; error: ErrorInfo }
   /**
@@ -89,7 +91,7 @@ export const SOCKET_IO_EVENTS = {
   replayTruncated: 'replay-truncated',
   /** server → client: `{ roomId, error }`. */
   subscriptionEnded: 'subscription-ended',
-  /** server → client: `{ roomId, viewers }` (see the `viewers` ServerEvent). */
+  /** server → client: `{ roomId, count, viewers }` (see the `viewers` ServerEvent). */
   viewers: 'viewers',
   /** server → client: `{ roomId?, clientMsgId?, error }`. */
   error: 'chat-error',
@@ -103,7 +105,7 @@ export const WS_CONTROL_TYPES = {
   replayTruncated: 'REPLAY_TRUNCATED',
   /** `{ type: 'SUBSCRIPTION_ENDED', roomId, error }`, then the socket closes. */
   subscriptionEnded: 'SUBSCRIPTION_ENDED',
-  /** `{ type: 'VIEWERS', roomId, viewers }` (see the `viewers` ServerEvent). Only sent when the URL asks with `viewers=1`. */
+  /** `{ type: 'VIEWERS', roomId, count, viewers }` (see the `viewers` ServerEvent). Only sent when the URL asks with `viewers=1`. */
   viewers: 'VIEWERS',
   /** Both ways: client `{ type: 'TYPING' }`; server `{ type: 'TYPING', roomId, user }`. */
   typing: 'TYPING',

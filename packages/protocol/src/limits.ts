@@ -40,6 +40,12 @@ export const LIMITS = {
   reportReasonMaxChars: 500,
   /** Longest mute, in ms (7 days). */
   muteMaxMs: 7 * 24 * 3600 * 1000,
+  /**
+   * Most viewers a pushed `viewers` event lists (its `count` is the total; REST has the whole list). 50 is what
+   * a participant panel shows before "and N more", and keeps a push near 2–3 KB whatever the room's size: the
+   * whole list of 5,000 viewers is ~160 KB to each of 5,000 subscribers.
+   */
+  viewersListMax: 50,
   /** Largest slow-mode interval, in ms (10 minutes). */
   slowModeMaxMs: 10 * 60 * 1000,
 } as const;

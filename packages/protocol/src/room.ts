@@ -86,6 +86,8 @@ export interface Viewer {
 
 /** Response of `GET /api/chat/rooms/{productId}/viewers`: who has the chat open now, each user once. */
 export interface ViewerList {
+  /** How many viewers there are (`viewers.length`: this list is whole, unlike the pushed one). */
+  count: number;
   /** The viewers, in the order they opened the chat. */
   viewers: Viewer[];
 }

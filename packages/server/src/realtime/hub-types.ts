@@ -12,6 +12,12 @@ export interface Delivery {
 }
 
 /** Where a subscription's events go; each transport implements it in its own wire format. */
+/** A `viewers` push: `count` viewers in all, the first `LIMITS.viewersListMax` of them listed. */
+export interface ViewersPush {
+  readonly count: number;
+  readonly viewers: Viewer[];
+}
+
 export interface SubscriptionSink {
   /** A stored message, live or replayed, in seq order. */
   deliver(delivery: Delivery): void;
@@ -19,8 +25,11 @@ export interface SubscriptionSink {
   replayTruncated(info: { roomId: string; sinceSeq: number; lastSeq: number }): void;
   /** The server ended the subscription (e.g. a watcher after the deal closed). */
   ended(error: ErrorInfo): void;
-  /** Who has the room's chat open now on any instance (the whole list; not in the seq stream). */
-  viewers(list: Viewer[]): void;
+  /**
+   * Who has the room's chat open now on any instance (not in the seq stream): every subscriber of the room is
+   * handed the same `push` object, so a codec may encode it once per push (keyed on `push.viewers`).
+   */
+  viewers(push: ViewersPush): void;
   /** Someone else is typing in the room (issue 12; not stored). Absent: the subscription is not told. */
   typing?(user: Viewer): void;
   /** This subscriber's user read up to `seq` (issue 12; from another connection or REST). */

@@ -9,10 +9,12 @@ import type { ChatStore } from '../stores/types.js';
 import { ephemeralRecipient, TypingThrottle } from './ephemeral.js';
 import { RoomSequencer } from './sequencer.js';
 import { SharedDeadlines } from './shared-timers.js';
+import { ViewersPushSchedule } from './viewers-push.js';
 
-import type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink } from './hub-types.js';
+import type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink, ViewersPush } from './hub-types.js';
 
-export type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink } from './hub-types.js';
+export { VIEWERS_PUSH_MS, viewersPushIntervalMs } from './viewers-push.js';
+export type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink, ViewersPush } from './hub-types.js';
 
 interface Sub extends HubSubscription {
   sink: SubscriptionSink;
@@ -27,12 +29,6 @@ interface Sub extends HubSubscription {
   replayedUpTo: number;
   active: boolean;
 }
-
-/**
- * Viewer pushes are coalesced: a room's subscribers hear at most one `viewers` event per this many ms,
- * carrying the list as it is when it goes out (a burst of joins and leaves is one event).
- */
-export const VIEWERS_PUSH_MS = 250;
 
 /**
  * Subscriptions and connections of every transport on this instance. It authorises and replays on
@@ -50,9 +46,8 @@ export class Hub {
   // Rooms whose viewers changed since the last presence report; reported together a moment later.
   private readonly presenceDirty = new Set<string>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  // Rooms whose subscribers are owed a `viewers` event; pushed together every VIEWERS_PUSH_MS at most.
-  private readonly pushDirty = new Set<string>();
-  private pushTimer: ReturnType<typeof setTimeout> | null = null;
+  // Rooms whose subscribers are owed a `viewers` event, pushed at the cadence of their size.
+  private readonly pushes = new ViewersPushSchedule((roomId) => void this.pushViewers(roomId));
   private readonly unsubscribePresence: () => void;
   private closed = false;
   private readonly sequencer: RoomSequencer;
@@ -183,6 +178,7 @@ export class Hub {
     set.delete(sub);
     if (set.size === 0) {
       this.rooms.delete(sub.roomId);
+      this.pushes.forget(sub.roomId);
       this.sequencer.forget(sub.roomId);
       void this.deps.bus.unfollow?.(sub.roomId);
     }
@@ -239,15 +235,7 @@ export class Hub {
   // A list rather than a diff: lists from several instances merge without ordering, a lost or late event is
   // healed by the next one, and a subscriber needs no baseline read (every subscribe is followed by a push).
   private schedulePush(roomId: string): void {
-    if (this.closed) return;
-    this.pushDirty.add(roomId);
-    this.pushTimer ??= setTimeout(() => {
-      this.pushTimer = null;
-      const rooms = [...this.pushDirty];
-      this.pushDirty.clear();
-      for (const id of rooms) void this.pushViewers(id);
-    }, VIEWERS_PUSH_MS);
-    this.pushTimer.unref?.();
+    if (!this.closed) this.pushes.owe(roomId);
   }
 
   private async pushViewers(roomId: string): Promise<void> {
@@ -260,10 +248,14 @@ export class Hub {
       this.deps.logger.log('warn', 'presence read failed', { room: roomId, error: String(err) });
       list = this.viewers(roomId);
     }
-    if (this.closed) return;
-    for (const sub of this.rooms.get(roomId) ?? []) {
+    const subs = this.rooms.get(roomId);
+    if (this.closed || subs === undefined) return;
+    this.pushes.pushed(roomId, list.length);
+    // One object for every subscriber: a codec encodes it once per push (the capped list is what costs).
+    const push: ViewersPush = { count: list.length, viewers: list.slice(0, LIMITS.viewersListMax) };
+    for (const sub of subs) {
       // A public feed (SSE) is not told who is reading.
-      if (sub.active && !sub.publicFeed) sub.sink.viewers(list);
+      if (sub.active && !sub.publicFeed) sub.sink.viewers(push);
     }
   }
 
@@ -307,8 +299,7 @@ export class Hub {
     this.unsubscribeBus();
     this.unsubscribeEphemeral();
     this.unsubscribePresence();
-    if (this.pushTimer) clearTimeout(this.pushTimer);
-    this.pushTimer = null;
+    this.pushes.stop();
     this.sequencer.close();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;

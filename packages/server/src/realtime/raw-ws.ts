@@ -16,7 +16,7 @@ import {
 import { ConnectionSession, type SocketAdapter, type SubscriptionEvent } from './connection.js';
 import type { Delivery } from './hub-types.js';
 import type { RealtimeContext } from './context.js';
-import { corkForTurn, deliveryJsonBytes } from './wire-bytes.js';
+import { corkForTurn, deliveryJsonBytes, viewersBody, type ViewersEvent } from './wire-bytes.js';
 
 const TEXT_FRAME = { binary: false } as const;
 
@@ -69,7 +69,7 @@ class RawWsConnection implements SocketAdapter {
       return this.control(WS_CONTROL_TYPES.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
     // Opt-in like READY: the seed's hook appends every frame it gets as a message.
     if (e.type === 'viewers') {
-      if (this.wantsViewers) this.control(WS_CONTROL_TYPES.viewers, { roomId: e.roomId, viewers: e.viewers });
+      if (this.wantsViewers && this.ws.readyState === this.ws.OPEN) this.ws.send(viewersMessage(e), TEXT_FRAME);
       return;
     }
     if (e.type === 'typing') return this.control(WS_CONTROL_TYPES.typing, { roomId: e.roomId, user: e.user });
@@ -134,4 +134,16 @@ class RawWsConnection implements SocketAdapter {
 
 function isTypingFrame(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { type?: unknown }).type === WS_CONTROL_TYPES.typing;
+}
+
+// `{"type":"VIEWERS",…}` as UTF-8, once per push for every socket of the room (wire-bytes.ts).
+const viewersMessages = new WeakMap<ViewersEvent['viewers'], Buffer>();
+
+function viewersMessage(e: ViewersEvent): Buffer {
+  let bytes = viewersMessages.get(e.viewers);
+  if (bytes === undefined) {
+    bytes = Buffer.from(`{"type":${JSON.stringify(WS_CONTROL_TYPES.viewers)},${viewersBody(e).json.slice(1)}`, 'utf8');
+    viewersMessages.set(e.viewers, bytes);
+  }
+  return bytes;
 }

@@ -1,7 +1,7 @@
 import type { ErrorInfo, PrivateNotice, Viewer } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import type { ConnectionSession, SessionTransport } from './connection.js';
-import type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink } from './hub-types.js';
+import type { ConnectionHandle, Delivery, HubSubscription, SubscriptionSink, ViewersPush } from './hub-types.js';
 
 // The small objects a ConnectionSession hands the hub. No Node built-ins (see connection.ts).
 
@@ -23,8 +23,8 @@ export class Entry implements SubscriptionSink {
   replayTruncated(info: { roomId: string; sinceSeq: number; lastSeq: number }): void {
     this.session.notify(this.key, { type: 'replay-truncated', ...info });
   }
-  viewers(viewers: Viewer[]): void {
-    this.session.notify(this.key, { type: 'viewers', roomId: this.roomId, viewers });
+  viewers(push: ViewersPush): void {
+    this.session.notify(this.key, { type: 'viewers', roomId: this.roomId, count: push.count, viewers: push.viewers });
   }
   typing(user: Viewer): void {
     this.session.notify(this.key, { type: 'typing', roomId: this.roomId, user });

@@ -1,6 +1,7 @@
 import * as ws from 'ws';
 import type { Socket } from 'socket.io';
 import type { Delivery } from './hub.js';
+import { viewersBody, type ViewersEvent } from './wire-bytes.js';
 
 // A Socket.IO `message` event of a stored message, encoded once per message for every socket, the way
 // socket.io's own room broadcast does it (in-memory-adapter `broadcast`): the Socket.IO packet text, and the
@@ -18,13 +19,14 @@ interface EngineWriter {
 
 // ws exports its Sender (ws 8), which @types/ws does not declare.
 const sender = (ws as unknown as { Sender?: { frame(data: Buffer, options: object): unknown } }).Sender;
-const encoded = new WeakMap<Delivery, Encoded>();
+// Keyed on what every socket is handed alike: a Delivery, or a `viewers` push's capped list (one event each).
+const encoded = new WeakMap<object, Encoded>();
 
-function encode(event: string, d: Delivery): Encoded {
-  let e = encoded.get(d);
+function encode(event: string, key: object, json: string): Encoded {
+  let e = encoded.get(key);
   if (e === undefined) {
-    // Socket.IO protocol 5, EVENT ("2") on the main namespace: `2["event",<message JSON>]`.
-    const packet = `2[${JSON.stringify(event)},${d.json}]`;
+    // Socket.IO protocol 5, EVENT ("2") on the main namespace: `2["event",<payload JSON>]`.
+    const packet = `2[${JSON.stringify(event)},${json}]`;
     e = { packets: [packet], options: { preEncoded: true } };
     // "4": an Engine.IO message packet; the frame options are those socket.io's adapter uses.
     if (sender) {
@@ -36,7 +38,7 @@ function encode(event: string, d: Delivery): Encoded {
         fin: true,
       });
     }
-    encoded.set(d, e);
+    encoded.set(key, e);
   }
   return e;
 }
@@ -46,11 +48,20 @@ function encode(event: string, d: Delivery): Encoded {
  * back to `socket.emit` off the main namespace, or if this socket.io has no `client.writeToEngine`.
  */
 export function emitDelivery(socket: Socket, event: string, d: Delivery): void {
+  emitOnce(socket, event, d, d.json, d.message);
+}
+
+/** Sends `event` with a `viewers` push to `socket`, encoded once per push for all sockets (as {@link emitDelivery}). */
+export function emitViewers(socket: Socket, event: string, e: ViewersEvent): void {
+  emitOnce(socket, event, e.viewers, viewersBody(e).json, { roomId: e.roomId, count: e.count, viewers: e.viewers });
+}
+
+function emitOnce(socket: Socket, event: string, key: object, json: string, payload: unknown): void {
   const client = socket.client as unknown as Partial<EngineWriter>;
   if (socket.nsp.name !== '/' || typeof client.writeToEngine !== 'function') {
-    socket.emit(event, d.message);
+    socket.emit(event, payload);
     return;
   }
-  const { packets, options } = encode(event, d);
+  const { packets, options } = encode(event, key, json);
   client.writeToEngine(packets, options);
 }

@@ -4,7 +4,7 @@ import { ChatError, DESTINATIONS, LIMITS, SOCKET_IO_EVENTS, toChatError, type Ac
 import type { Principal } from '../auth/jwt.js';
 import { ConnectionSession, verifyToken, type DecodedCommand } from './connection.js';
 import type { RealtimeContext } from './context.js';
-import { emitDelivery } from './socket-io-packet.js';
+import { emitDelivery, emitViewers } from './socket-io-packet.js';
 
 type AckFn = (ack: Ack) => void;
 
@@ -99,7 +99,7 @@ function onConnection(socket: Socket, ctx: RealtimeContext): void {
     event: (_id, e) => {
       if (e.type === 'replay-truncated')
         socket.emit(SOCKET_IO_EVENTS.replayTruncated, { roomId: e.roomId, sinceSeq: e.sinceSeq, lastSeq: e.lastSeq });
-      else if (e.type === 'viewers') socket.emit(SOCKET_IO_EVENTS.viewers, { roomId: e.roomId, viewers: e.viewers });
+      else if (e.type === 'viewers') emitViewers(socket, SOCKET_IO_EVENTS.viewers, e);
       else if (e.type === 'typing') socket.emit(SOCKET_IO_EVENTS.typing, { roomId: e.roomId, user: e.user });
       else if (e.type === 'read') socket.emit(SOCKET_IO_EVENTS.read, { roomId: e.roomId, seq: e.seq });
       else if (e.type === 'notice') socket.emit(SOCKET_IO_EVENTS.notice, { roomId: e.roomId, notice: e.notice });

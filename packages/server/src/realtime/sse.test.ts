@@ -171,7 +171,7 @@ describe('SSE room feed for signed-out visitors', () => {
       await watcher.subscribe(room.productId);
       await waitFor(() => feed.events.length === 1);
       const res = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: await tokenFor('asks') });
-      expect(res.body).toEqual({ viewers: [{ userId: 'watcher-pub', name: 'User watcher-pub' }] });
+      expect(res.body).toEqual({ count: 1, viewers: [{ userId: 'watcher-pub', name: 'User watcher-pub' }] });
     } finally {
       feed.close();
       await watcher.close();

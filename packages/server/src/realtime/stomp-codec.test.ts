@@ -66,8 +66,8 @@ describe('viewersFrame and the shared-coder parser', () => {
       (f) => frames.push(f),
       () => undefined,
     );
-    const one = viewersFrame('sub-0', 3, { roomId: 'p-1', viewers });
-    const two = viewersFrame('sub:1', 9, { roomId: 'p-1', viewers });
+    const one = viewersFrame('sub-0', 3, { roomId: 'p-1', count: viewers.length, viewers });
+    const two = viewersFrame('sub:1', 9, { roomId: 'p-1', count: viewers.length, viewers });
     // Split mid-frame across the two parsers, as chunks of separate connections arrive.
     const bytes = Buffer.from(one);
     a.parseChunk(parserChunk(bytes.subarray(0, 20)));
@@ -83,7 +83,7 @@ describe('viewersFrame and the shared-coder parser', () => {
     });
     expect(headers(second)).toMatchObject({ subscription: 'sub\\c1', 'message-id': 'm9' });
     for (const f of [first, second]) {
-      expect(JSON.parse(new TextDecoder().decode(f?.binaryBody))).toEqual({ roomId: 'p-1', viewers });
+      expect(JSON.parse(new TextDecoder().decode(f?.binaryBody))).toEqual({ roomId: 'p-1', count: viewers.length, viewers });
       expect(headers(f)['content-length']).toBe(String(f?.binaryBody?.length));
     }
   });

@@ -14,12 +14,11 @@ import {
   roomTopic,
   type ErrorCode,
   type ErrorInfo,
-  type Viewer,
 } from '@groupbuy/protocol';
 import { bearerToken } from '../auth/jwt.js';
 import type { DecodedCommand } from './connection.js';
 import type { Delivery } from './hub.js';
-import { RepeatCache, deliveryJsonBytes } from './wire-bytes.js';
+import { RepeatCache, deliveryJsonBytes, viewersBody, type ViewersEvent } from './wire-bytes.js';
 
 // STOMP 1.2 §"Frames and Headers": commands a client may send. Anything else is a malformed frame.
 const CLIENT_COMMANDS = new Set('CONNECT STOMP SEND SUBSCRIBE UNSUBSCRIBE ACK NACK BEGIN COMMIT ABORT DISCONNECT'.split(' '));
@@ -91,19 +90,9 @@ export function eventFrame(
   return writeFrame('MESSAGE', { ...headers, ...extra }, JSON.stringify(body));
 }
 
-// A `viewers` body is the room's whole list, the same for every subscriber of the room: serialised once per
-// list (the hub hands every subscriber the same array), not once per subscriber. Left a string: a list of a
-// thousand viewers is tens of KB, and a Buffer copy per subscriber would sit outside the JS heap until GC.
-const viewersBodies = new WeakMap<readonly Viewer[], { json: string; bytes: number }>();
-
-/** The `x-kind:viewers` MESSAGE frame (see {@link eventFrame}), its body serialised once per list. */
-export function viewersFrame(subscription: string, n: number, event: { roomId: string; viewers: readonly Viewer[] }): string {
-  let body = viewersBodies.get(event.viewers);
-  if (body === undefined) {
-    const json = JSON.stringify({ roomId: event.roomId, viewers: event.viewers });
-    body = { json, bytes: Buffer.byteLength(json) };
-    viewersBodies.set(event.viewers, body);
-  }
+/** The `x-kind:viewers` MESSAGE frame (see {@link eventFrame}), its body serialised once per push (wire-bytes.ts). */
+export function viewersFrame(subscription: string, n: number, event: ViewersEvent): string {
+  const body = viewersBody(event);
   return (
     `MESSAGE\nsubscription:${escapeHeader(subscription)}\ndestination:${escapeHeader(roomTopic(event.roomId))}\n` +
     `message-id:m${n}\ncontent-type:application/json\n${STOMP_HEADERS.kind}:viewers\ncontent-length:${body.bytes}\n\n` +

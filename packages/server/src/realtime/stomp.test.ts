@@ -282,6 +282,7 @@ describe('viewers', () => {
     for (const peer of [a, a2, b]) await peer.subscribe(room.productId);
     const list = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token: aToken });
     expect(list.body).toEqual({
+      count: 2,
       viewers: [
         { userId: 'viewer-a', name: '민지' },
         { userId: 'viewer-b', name: 'Alex' },

@@ -2,8 +2,8 @@
 // two-way transport and across two instances, with no REST poll.
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, Viewer } from '@groupbuy/protocol';
-import { connectStomp, createRoom, openRaw, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
+import { LIMITS, type Ack, type Viewer } from '@groupbuy/protocol';
+import { api, connectStomp, createRoom, openRaw, startTestServer, tokenFor, waitFor, type TestServer } from '../test-support/harness.js';
 import { twoInstances } from '../test-support/instances.js';
 
 const ids = (list: readonly Viewer[] | undefined) => (list ?? []).map((v) => v.userId).sort();
@@ -73,6 +73,46 @@ describe('viewers pushed on one instance', () => {
     expect(seed.frames.filter((f) => f.type !== 'CHAT')).toEqual([]);
     a.ws.close();
     seed.ws.close();
+  });
+
+  // More viewers than LIMITS.viewersListMax: every transport's push counts them all and lists the first
+  // viewersListMax (in the order they opened the chat); REST lists them all.
+  it('STOMP, Socket.IO and plain WS get count = total and at most the cap in the list; REST gets all', async () => {
+    const room = await createRoom(server);
+    const token = await tokenFor('cap-stomp');
+    const stomp = await connectStomp(server, token);
+    await stomp.subscribe(room.productId);
+    const sio = await connectIo(server, await tokenFor('cap-io'));
+    const seenIo: { count: number; viewers: Viewer[] }[] = [];
+    sio.on('viewers', (body: { count: number; viewers: Viewer[] }) => seenIo.push(body));
+    await sio.emitWithAck('subscribe', { roomId: room.productId });
+    const raw = await openRaw(server, chat(room.productId, await tokenFor('cap-ws'), '&viewers=1'));
+    const extra = LIMITS.viewersListMax + 2;
+    const crowd = await Promise.all(
+      Array.from({ length: extra }, async (_, i) => openRaw(server, chat(room.productId, await tokenFor(`cap-${i}`)))),
+    );
+    const total = extra + 3;
+    const last = {
+      stomp: () => stomp.control.filter((c) => c.kind === 'viewers').at(-1)?.body as { count: number; viewers: Viewer[] } | undefined,
+      io: () => seenIo.at(-1),
+      ws: () => raw.frames.filter((f) => f.type === 'VIEWERS').at(-1) as { count: number; viewers: Viewer[] } | undefined,
+    };
+    for (const [name, latest] of Object.entries(last)) {
+      const push = await waitFor(() => (latest()?.count === total ? latest() : undefined), 10_000, `${name} count`);
+      expect(push.viewers).toHaveLength(LIMITS.viewersListMax);
+      // The first to open the chat come first.
+      expect(push.viewers.slice(0, 3).map((v) => v.userId)).toEqual(['cap-stomp', 'cap-io', 'cap-ws']);
+    }
+    const rest = await api(server, 'GET', `/api/chat/rooms/${room.productId}/viewers`, { token });
+    expect(rest.status).toBe(200);
+    expect(rest.body.count).toBe(total);
+    expect(new Set((rest.body.viewers as Viewer[]).map((v) => v.userId)).size).toBe(total);
+    for (const c of crowd) c.ws.close();
+    const after = await waitFor(() => (last.ws()?.count === 3 ? last.ws() : undefined), 10_000, 'count after leaving');
+    expect(ids(after.viewers)).toEqual(['cap-io', 'cap-stomp', 'cap-ws']);
+    await stomp.close();
+    sio.disconnect();
+    raw.ws.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Viewer } from '@groupbuy/protocol';
 import type { Delivery } from './hub.js';
 
 // The bytes every subscriber of a message is sent, encoded once per message and shared (never written to):
@@ -13,6 +14,28 @@ export function deliveryJsonBytes(delivery: Delivery): Buffer {
     jsonBytes.set(delivery, bytes);
   }
   return bytes;
+}
+
+/** The part of a `viewers` event every transport sends alike. */
+export interface ViewersEvent {
+  roomId: string;
+  count: number;
+  viewers: readonly Viewer[];
+}
+
+// The hub hands every subscriber of a room the same capped list per push (hub-types ViewersPush), so the
+// list is the key: encoded once per push, not once per subscriber.
+const viewersBodies = new WeakMap<readonly Viewer[], { json: string; bytes: number }>();
+
+/** `{"roomId":…,"count":…,"viewers":[…]}` of a `viewers` push and its UTF-8 length, serialised once per push. */
+export function viewersBody(e: ViewersEvent): { json: string; bytes: number } {
+  let body = viewersBodies.get(e.viewers);
+  if (body === undefined) {
+    const json = JSON.stringify({ roomId: e.roomId, count: e.count, viewers: e.viewers });
+    body = { json, bytes: Buffer.byteLength(json) };
+    viewersBodies.set(e.viewers, body);
+  }
+  return body;
 }
 
 /**

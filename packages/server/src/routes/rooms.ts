@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ChatError } from '@groupbuy/protocol';
+import { ChatError, type ViewerList } from '@groupbuy/protocol';
 import { bearerToken, type Principal, type TokenVerifier } from '../auth/jwt.js';
 import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
@@ -78,7 +78,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
 
   api.get('/rooms/:productId/viewers', async (c) => {
     const { room } = await service.authorizeRead(signedIn(c), c.req.param('productId'));
-    return c.json({ viewers: await realtime.hub.viewersEverywhere(room.productId) });
+    const viewers = await realtime.hub.viewersEverywhere(room.productId);
+    return c.json({ count: viewers.length, viewers } satisfies ViewerList);
   });
 
   api.post('/rooms/:productId/participants', async (c) => {
