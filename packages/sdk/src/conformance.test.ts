@@ -409,9 +409,28 @@ describe.each(TRANSPORTS)('$name transport', (entry) => {
     const bob = bobClient.room(room.productId);
     await waitFor('ann to see bob arrive', () => ann.viewers.some((v) => v.userId === 'bob'));
     await waitFor('bob to see both', () => bob.viewers.length === 2);
+    expect(bob.viewerCount).toBe(2);
     bobClient.close();
     await waitFor('ann to see bob leave', () => ann.viewers.length === 1 && ann.viewers[0]?.userId === 'ann');
+    expect(ann.viewerCount).toBe(1);
     expect(viewerReads).toEqual([]);
+  });
+
+  it('counts every viewer of a room larger than the pushed list, which stops at LIMITS.viewersListMax', async () => {
+    const room = await createRoom(env.url);
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: factory() }).room(room.productId);
+    await live(ann, 'ann');
+    const crowd = range(LIMITS.viewersListMax + 1, 'viewer').map((name) =>
+      testClient({ baseUrl: env.url, getToken: tokenOf(name.replace(' ', '-')), transport: factory() }),
+    );
+    for (const c of crowd) c.room(room.productId);
+    const total = crowd.length + 1;
+    await waitFor('ann to count the crowd', () => ann.viewerCount === total);
+    expect(ann.viewers).toHaveLength(LIMITS.viewersListMax);
+    expect(ann.viewers[0]?.userId).toBe('ann');
+    for (const c of crowd) c.close();
+    await waitFor('ann to count herself alone', () => ann.viewerCount === 1);
+    expect(ann.viewers.map((v) => v.userId)).toEqual(['ann']);
   });
 
   it("ends a watcher's live feed with an error when the deal closes, and refuses its sends", async () => {

@@ -167,6 +167,11 @@ export class Session extends EventedSession implements RoomSession {
   }
 
   /** @inheritdoc */
+  get viewerCount(): number {
+    return this.roster.viewerCount;
+  }
+
+  /** @inheritdoc */
   get isParticipant(): boolean {
     return this.roster.isParticipant(this.host.user);
   }
@@ -296,8 +301,8 @@ export class Session extends EventedSession implements RoomSession {
     void this.catchUp.restart(sinceSeq, lastSeq);
   }
 
-  protected viewersPushed(viewers: readonly Viewer[]): void {
-    this.roster.setViewers(viewers);
+  protected viewersPushed(viewers: readonly Viewer[], count: number): void {
+    this.roster.setViewers(viewers, count);
   }
 
   private async load(): Promise<void> {

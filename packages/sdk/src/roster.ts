@@ -26,6 +26,7 @@ type Participants = { readonly kind: 'unread' } | { readonly kind: 'read'; reado
 export class Roster {
   private state: Participants = { kind: 'unread' };
   private seen: readonly Viewer[] = Object.freeze([]);
+  private seenCount = 0;
   private closed = false;
 
   constructor(private readonly host: RosterHost) {}
@@ -38,6 +39,11 @@ export class Roster {
   /** Who has the chat open right now, each user once. */
   get viewers(): readonly Viewer[] {
     return this.seen;
+  }
+
+  /** How many have the chat open: at least `viewers.length` (the server lists the first LIMITS.viewersListMax). */
+  get viewerCount(): number {
+    return this.seenCount;
   }
 
   /** True once the participant list was read: only then can the client tell a non-buyer from a buyer. */
@@ -80,10 +86,11 @@ export class Roster {
     this.host.changed('participants');
   });
 
-  /** Takes the list of a `viewers` event: the latest list wins (it is not in the seq stream). */
-  setViewers(list: readonly Viewer[]): void {
+  /** Takes the list and count of a `viewers` event: the latest wins (it is not in the seq stream). */
+  setViewers(list: readonly Viewer[], count = list.length): void {
     if (this.closed) return;
     this.seen = Object.freeze([...list]);
+    this.seenCount = Math.max(count, list.length);
     this.host.changed('viewers');
   }
 
@@ -119,8 +126,9 @@ export class Roster {
 
   /** Forgets the viewers (out of the room: they are no longer this reader's to see); true when there were any. */
   clearViewers(): boolean {
-    if (this.seen.length === 0) return false;
+    if (this.seen.length === 0 && this.seenCount === 0) return false;
     this.seen = Object.freeze([]);
+    this.seenCount = 0;
     return true;
   }
 

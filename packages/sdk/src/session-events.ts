@@ -69,7 +69,7 @@ export abstract class EventedSession
       case 'viewers':
         // Only while subscribed: after subscription-ended the people in the room are no longer ours to see.
         // (The push may beat the subscribe's acknowledgement, so `subscribing` takes it too.)
-        if (this.lifecycle.live || this.lifecycle.state.kind === 'subscribing') this.viewersPushed(event.viewers);
+        if (this.lifecycle.live || this.lifecycle.state.kind === 'subscribing') this.viewersPushed(event.viewers, event.count);
         break;
       case 'error':
         this.fail(event.error, event.clientMsgId);
@@ -92,8 +92,8 @@ export abstract class EventedSession
   protected abstract replayTruncated(sinceSeq: number, lastSeq: number): void;
   /** The server ended the room's feed for this reader, for good. */
   protected abstract subscriptionEnded(error: ErrorInfo): void;
-  /** Who has the chat open now (while subscribed). */
-  protected abstract viewersPushed(viewers: readonly Viewer[]): void;
+  /** Who has the chat open now (while subscribed): `count` in all, the first of them in `viewers`. */
+  protected abstract viewersPushed(viewers: readonly Viewer[], count: number): void;
   /** Reports an error (a send's with its client message id). */
   protected abstract fail(error: ErrorInfo, clientMsgId?: string): void;
 }

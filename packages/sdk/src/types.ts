@@ -217,8 +217,12 @@ export interface RoomSession {
   /**
    * Who has this room's chat open right now, each user once (buyers included: watchers are the viewers
    * who are not participants). Refreshed on (re)subscribe, on joins and leaves, and every 20 s while open.
+   * In a large room only the first `LIMITS.viewersListMax` (the first to open the chat): {@link viewerCount}
+   * is how many there are; `room.viewers()` over REST lists them all.
    */
   readonly viewers: readonly Viewer[];
+  /** How many have this room's chat open (at least `viewers.length`; the list's length from an older server). */
+  readonly viewerCount: number;
   /** The client's connection state. */
   readonly state: ConnectionState;
   /** True while older history exists beyond the loaded messages. */

@@ -71,7 +71,10 @@ export function toServerEvent(kind: FrameKind, body: unknown, roomId?: string): 
       const list = b['viewers'];
       if (room === undefined || !Array.isArray(list)) return undefined;
       const viewers = list.filter(isViewer).map((v) => ({ userId: v.userId, name: v.name }));
-      return { type: 'viewers', roomId: room, viewers };
+      // `count` is the total (the list is capped at LIMITS.viewersListMax); an older server sent the whole list.
+      const count = b['count'];
+      const total = typeof count === 'number' && Number.isSafeInteger(count) && count >= viewers.length ? count : viewers.length;
+      return { type: 'viewers', roomId: room, count: total, viewers };
     }
     case 'typing': {
       // Issue 12: someone else is typing (ephemeral).
