@@ -105,6 +105,7 @@ export const ko: Strings = {
   joinedAt: (t) => `${t} 참여`,
   watchersTitle: '구경 중',
   watchersCount: (c) => `${c}명`,
+  watchersMore: (c) => `외 ${c}명`,
   typing: (names, others) =>
     names.length === 1
       ? `${names[0]}님이 입력 중…`

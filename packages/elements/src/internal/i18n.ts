@@ -81,6 +81,8 @@ export interface Strings {
   joinedAt(time: string): string;
   watchersTitle: string;
   watchersCount(count: string): string;
+  /** After the listed watchers of a large room: how many more watch (the server lists the first 50). */
+  watchersMore(count: string): string;
   /** Issue 12: who else is typing: one or two `names`, and with three or more the first two and how many `others`. */
   typing(names: readonly string[], others: string): string;
   /** Issue 11: what a deleted message's bubble says (its content is gone). */
@@ -184,6 +186,7 @@ const en: Strings = {
   joinedAt: (t) => `joined ${t}`,
   watchersTitle: 'Watching now',
   watchersCount: (c) => c,
+  watchersMore: (c) => `and ${c} more`,
   typing: (names, others) =>
     names.length === 1
       ? `${names[0]} is typing…`

@@ -98,10 +98,19 @@ export class RoomController implements ReactiveController {
     return this.session?.viewers ?? NO_VIEWERS;
   }
 
-  /** The viewers who are not buyers, in the order they opened the chat. */
+  /** The listed viewers who are not buyers, in the order they opened the chat. */
   get watchers(): readonly Viewer[] {
     const buyers = new Set(this.participants.map((p) => p.userId));
     return this.viewers.filter((v) => !buyers.has(v.userId));
+  }
+
+  /**
+   * How many watch without having joined: the listed watchers and every viewer past the list (the server lists
+   * the first LIMITS.viewersListMax of a large room and counts the rest, without saying which of those bought).
+   */
+  get watcherCount(): number {
+    const unlisted = (this.session?.viewerCount ?? 0) - this.viewers.length;
+    return this.watchers.length + Math.max(0, unlisted);
   }
 
   /** The connection state (`connecting` before there is a session). */

@@ -99,7 +99,7 @@ export class ChatHeader implements ReactiveController {
     const remainingMs = Date.parse(room.expiresAt) - (Date.now() + (session?.serverTimeOffsetMs ?? 0));
     const urgent = status === 'ACTIVE' && remainingMs < URGENT_MS;
     const pct = Math.min(100, Math.round((count / Math.max(max, 1)) * 100));
-    const watching = ctl.watchers.length;
+    const watching = ctl.watcherCount;
     let detail: string;
     if (status === 'CANCELLED') detail = t.dealCancelled;
     else if (status === 'CLOSED') detail = t.dealOn;

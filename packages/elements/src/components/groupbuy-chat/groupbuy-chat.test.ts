@@ -351,21 +351,35 @@ describe('<groupbuy-chat>', () => {
     expect(text(seller?.querySelector('.tag') ?? null)).to.equal('Seller');
   });
 
-  it('counts the people watching beside the buyers, and lists them apart in the panel', async () => {
+  // A Korean chat of a room its `viewers` have open, its participant button reading `button`, then its panel open.
+  async function openWatched(viewers: TestUser[], button: string) {
     const backend = testServer();
-    await backend.addRoom(room({ viewers: [PEOPLE.watcher, PEOPLE.alex] }));
+    await backend.addRoom(room({ viewers }));
     const { el } = await openChat(room(), PEOPLE.minji, 'ko', backend);
     const toggle = $(el, '[part~="participants-button"]')!;
-    // 구경꾼 and the reader watch; Alex has the chat open but is a buyer.
-    await waitUntil(() => text(toggle) === '참여자 3명 · 구경 2명', `the button says "${text(toggle)}"`);
+    await waitUntil(() => text(toggle) === button, `the button says "${text(toggle)}"`);
     toggle.click();
     await el.updateComplete;
-    const list = $(el, 'participant-list')!;
+    return { backend, toggle, list: $(el, 'participant-list')! };
+  }
+
+  it('counts the people watching beside the buyers, and lists them apart in the panel', async () => {
+    // 구경꾼 and the reader watch; Alex has the chat open but is a buyer.
+    const { backend, toggle, list } = await openWatched([PEOPLE.watcher, PEOPLE.alex], '참여자 3명 · 구경 2명');
     await waitUntil(() => list.shadowRoot?.querySelectorAll('[part~="watcher"]').length === 2, 'the panel lists no watchers');
     expect(list.shadowRoot!.querySelectorAll('[part~="participant"]')).to.have.length(3);
     expect(text(list.shadowRoot!.querySelector('[part~="watchers-header"]'))).to.equal('구경 중 · 2명');
     await backend.join('p-1', PEOPLE.watcher);
     await waitUntil(() => text(toggle) === '참여자 4명 · 구경 1명', `after the join the button says "${text(toggle)}"`);
+  });
+
+  it('counts every watcher of a room larger than the pushed list in the button, and "외 N명" in the panel', async () => {
+    const crowd = Array.from({ length: 60 }, (_, i) => ({ userId: `crowd-${i}`, name: `구경 ${i}` }));
+    // 60 and the reader watch; the push lists the first 50 of them and counts all 61.
+    const { list } = await openWatched(crowd, '참여자 3명 · 구경 61명');
+    await waitUntil(() => list.shadowRoot?.querySelector('[part~="watchers-more"]'), 'the panel says no more');
+    expect(list.shadowRoot!.querySelectorAll('[part~="watcher"]')).to.have.length(50);
+    expect(text(list.shadowRoot!.querySelector('[part~="watchers-more"]'))).to.equal('외 11명');
   });
 
   it('updates the watcher chip as people open and close the chat, pushed with no viewers poll', async () => {

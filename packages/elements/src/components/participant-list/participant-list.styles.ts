@@ -130,6 +130,12 @@ export const styles = [
       background: var(--_surface);
     }
 
+    .watchers .more {
+      margin: 6px 0 0;
+      font-size: 13px;
+      color: var(--_muted);
+    }
+
     .watcher .name {
       font-size: 13px;
       font-weight: 500;

@@ -108,6 +108,19 @@ describe('<participant-list>', () => {
     expect(watchers(el)[0]!.querySelector('.tag')).to.equal(null);
   });
 
+  it('counts every watcher of a room larger than the pushed list, and says how many more there are', async () => {
+    const el = await openList();
+    await waitUntil(() => rows(el).length === 3);
+    const crowd = Array.from({ length: 60 }, (_, i) => ({ userId: `crowd-${i}`, name: `Crowd ${i}` }));
+    for (const user of crowd) await backend.watch('p-9', user);
+    // The reader (a buyer) and the first 49 of the crowd are listed (LIMITS.viewersListMax = 50); 11 are counted.
+    await waitUntil(() => watching(el) === 'Watching now · 60', 'the header did not count the crowd');
+    expect(watchers(el)).to.have.length(49);
+    expect(text(el.shadowRoot!.querySelector('[part~="watchers-more"]'))).to.equal('and 11 more');
+    el.lang = 'ko';
+    await waitUntil(() => text(el.shadowRoot!.querySelector('[part~="watchers-more"]')) === '외 11명', 'no Korean "more"');
+  });
+
   it('marks the seller when they watch without having joined', async () => {
     await backend.addRoom({
       productId: 'p-host',

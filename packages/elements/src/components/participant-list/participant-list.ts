@@ -38,6 +38,7 @@ import { styles } from './participant-list.styles.js';
  * @csspart watchers-count - "3".
  * @csspart watchers-list - The `<ul>` of watchers (absent while nobody watches).
  * @csspart watcher - One watcher (also `watcher-self`, `watcher-host`).
+ * @csspart watchers-more - "and 1,184 more" after the list of a large room (the server lists the first 50 viewers).
  */
 export class ParticipantList extends RoomElement {
   static override styles = styles;
@@ -94,14 +95,15 @@ export class ParticipantList extends RoomElement {
   private renderWatchers(me: string | undefined, hostId: string | null): TemplateResult {
     const { t, format: f } = this.locale;
     const watchers = this.roomCtl.watchers;
+    const count = this.roomCtl.watcherCount;
     // The header stays while nobody watches, so the live region exists before the count first changes.
-    return html`<section class="section watchers ${watchers.length === 0 ? 'none' : ''}" part="watchers" aria-labelledby="watchers-title">
+    return html`<section class="section watchers ${count === 0 ? 'none' : ''}" part="watchers" aria-labelledby="watchers-title">
       <div class="header" part="watchers-header" aria-live="polite" aria-atomic="true">
         <span class="title">
           <span id="watchers-title" part="watchers-title">${t.watchersTitle}</span><span aria-hidden="true"> · </span><span
             class="watchers-count"
             part="watchers-count"
-            >${t.watchersCount(f.count(watchers.length))}</span
+            >${t.watchersCount(f.count(count))}</span
           >
         </span>
       </div>
@@ -122,6 +124,7 @@ export class ParticipantList extends RoomElement {
             )}
           </ul>`
       }
+      ${count > watchers.length ? html`<p class="more" part="watchers-more">${t.watchersMore(f.count(count - watchers.length))}</p>` : nothing}
     </section>`;
   }
 
