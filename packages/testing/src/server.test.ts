@@ -145,7 +145,7 @@ describe('in-process server', () => {
       (await (
         await s.fetch(`${s.baseUrl}/api/chat/rooms/kiwis/viewers`, { headers: { authorization: `Bearer ${token}` } })
       ).json()) as unknown;
-    expect(await viewers()).toEqual({ viewers: [{ userId: 'bob', name: 'Bob' }] });
+    expect(await viewers()).toEqual({ count: 1, viewers: [{ userId: 'bob', name: 'Bob' }] });
     await s.join('kiwis', ann); // fills the deal: bob, a watcher, loses the chat
     await until('bob to be gone', () => s.core.hub.viewers('kiwis').length === 0);
   });
