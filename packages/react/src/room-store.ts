@@ -14,8 +14,10 @@ export interface RoomSnapshot {
   readonly messages: readonly ViewMessage[];
   /** The buyers. */
   readonly participants: readonly Participant[];
-  /** Everyone with the chat open right now (buyers and watchers). */
+  /** Who has the chat open right now (buyers and watchers): the first `LIMITS.viewersListMax` of them. */
   readonly viewers: readonly Viewer[];
+  /** How many have the chat open right now, all of them (the list above is capped). */
+  readonly viewerCount: number;
   /** The shared client's connection state. */
   readonly connection: ConnectionState;
   /** Whether the room is loaded. */
@@ -42,6 +44,7 @@ export function emptySnapshot(productId: string, connection: ConnectionState): R
     messages: NONE,
     participants: NONE,
     viewers: NONE,
+    viewerCount: 0,
     connection,
     status: 'loading',
     loadError: null,
@@ -161,6 +164,7 @@ export class RoomStore {
       messages: session.messages,
       participants: session.participants,
       viewers: session.viewers,
+      viewerCount: session.viewerCount,
       connection: session.state,
       status: patch.status ?? prev.status,
       loadError: patch.loadError !== undefined ? patch.loadError : prev.loadError,

@@ -274,6 +274,7 @@ describe('useGroupBuyRoom', () => {
     await sender.ready();
     // The sender's arrival is pushed as a viewers event; let it land before counting.
     await waitFor('the sender seen as a viewer', () => p.latest.viewers.length === 2);
+    expect(p.latest.viewerCount).toBe(2);
     const before = p.commits.length;
     for (let i = 0; i < 100; i += 1) sender.send(`burst ${i}`);
     await waitFor('all 100 arrived', () => contents(p.latest).filter((c) => c.startsWith('burst ')).length === 100, 30_000);
