@@ -20,7 +20,8 @@ import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
 import { RoomActivity } from './room-activity.js';
 import { EventedSession } from './session-events.js';
-import { Moderation, applyModeration } from './moderation.js';
+import { Moderation } from './moderation.js';
+import { roomAfterMessage } from './room-after-message.js';
 import { ShippingAddresses } from './address.js';
 import { RoomInsights, joinBody, type JoinOptions } from './insights.js';
 import type { SessionHost } from './session-host.js';
@@ -355,15 +356,9 @@ export class Session extends EventedSession implements RoomSession {
   }
 
   private applyMessageToRoom(message: ChatMessage): void {
-    const room = this.room;
-    if (!room || message.seq <= room.lastSeq) return;
-    const snapshot = message.type === 'SYSTEM' ? message.room : undefined;
-    if (!snapshot) {
-      this.room = { ...room, lastSeq: message.seq };
-      return;
-    }
-    const closedAt = snapshot.status === 'ACTIVE' ? null : (room.closedAt ?? message.createdAt);
-    this.roomChanged(applyModeration({ ...room, ...snapshot, closedAt, lastSeq: message.seq }, message));
+    const next = this.room && roomAfterMessage(this.room, message);
+    if (next?.snapshot) this.roomChanged(next.room);
+    else if (next) this.room = next.room;
   }
 
   /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
