@@ -28,22 +28,20 @@ export async function run({ quick, report, log }) {
   }
   report({ scenario: 8, case: 'widget initial download gz (entry + static imports)', value: kb(sizes.initial.gz), unit: 'KB' });
   report({ scenario: 8, case: 'widget initial download br', value: kb(sizes.initial.br), unit: 'KB' });
-  report({
-    scenario: 8,
-    case: 'working chat gz (+ default ws transport)',
-    value: kb(sizes.workingChat.gz),
-    unit: 'KB',
-    baseline: `${kb(sizes.budget)} KB budget`,
-    ratio: sizes.workingChat.gz / sizes.budget,
-  });
-  report({
-    scenario: 8,
-    case: 'working chat in Korean gz (+ its strings chunk)',
-    value: kb(sizes.workingChatKorean.gz),
-    unit: 'KB',
-    baseline: `${kb(sizes.budget)} KB budget`,
-    ratio: sizes.workingChatKorean.gz / sizes.budget,
-  });
+  // The working chat in English (no `lang`) and in Korean (+ its strings chunk), each against the budget.
+  for (const [label, size] of [
+    ['working chat gz (+ default ws transport)', sizes.workingChat],
+    ['working chat in Korean gz (+ its strings chunk)', sizes.workingChatKorean],
+  ]) {
+    report({
+      scenario: 8,
+      case: label,
+      value: kb(size.gz),
+      unit: 'KB',
+      baseline: `${kb(sizes.budget)} KB budget`,
+      ratio: size.gz / sizes.budget,
+    });
+  }
 
   const require = createRequire(join(BENCH_DIR, '../packages/elements/package.json'));
   const { chromium } = require('playwright-core');

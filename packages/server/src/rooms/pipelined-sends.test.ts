@@ -20,14 +20,20 @@ const frame = (command: string, headers: Record<string, string>, body = ''): str
     .map(([k, v]) => `${k}:${v}`)
     .join('\n')}\n\n${body}\0`;
 
+/** A new room, `userId` joined as a buyer, and a raw STOMP connection of theirs past CONNECTED. */
+async function buyerConnected(userId: string) {
+  const room = await createRoom(server);
+  const token = await tokenFor(userId);
+  await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token });
+  const peer = await openRaw(server, '/ws', ['v12.stomp']);
+  peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: token, 'heart-beat': '0,0' }));
+  await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+  return { room, peer };
+}
+
 describe('sends pipelined on one STOMP connection', () => {
   it('stores them in frame order, each RECEIPT after its row is committed, and a later SUBSCRIBE answered after them all', async () => {
-    const room = await createRoom(server);
-    const token = await tokenFor('piper');
-    await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token });
-    const peer = await openRaw(server, '/ws', ['v12.stomp']);
-    peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: token, 'heart-beat': '0,0' }));
-    await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+    const { room, peer } = await buyerConnected('piper');
 
     // Another connection to the file, as another process sees it: a row it reads is committed.
     const other = new Database(server.dbPath, { readonly: true });
@@ -63,12 +69,7 @@ describe('sends pipelined on one STOMP connection', () => {
   });
 
   it('answers a DISCONNECT after the RECEIPTs of the sends pipelined before it', async () => {
-    const room = await createRoom(server);
-    const token = await tokenFor('leaver');
-    await api(server, 'POST', `/api/chat/rooms/${room.productId}/participants`, { token });
-    const peer = await openRaw(server, '/ws', ['v12.stomp']);
-    peer.ws.send(frame('CONNECT', { 'accept-version': '1.2', host: 'x', passcode: token, 'heart-beat': '0,0' }));
-    await waitFor(() => peer.frames.find((f) => typeof f === 'string' && f.startsWith('CONNECTED')));
+    const { room, peer } = await buyerConnected('leaver');
     const n = 20;
     for (let i = 0; i < n; i++) {
       const body = JSON.stringify({ content: `bye ${i}`, clientMsgId: `d${i}` });
