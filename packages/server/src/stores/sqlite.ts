@@ -23,6 +23,7 @@ import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { SqliteMessages } from './sqlite-messages.js';
+import { CachedModeration, SqliteReadCache } from './sqlite-read-cache.js';
 import type { ReadStore } from './reads.js';
 import { newRoomRow, notFound, ruleState, toParticipant, toRoom, type ParticipantRow, type RoomRow } from './rows.js';
 import { SqliteAttachments } from './sqlite-attachments.js';
@@ -71,6 +72,8 @@ export class SqliteStore implements ChatStore {
   private readonly addressCipher: ContentCipher;
   // The messages table: seq allocation, appends, pages, decoding (sqlite-messages.ts).
   private readonly messages: SqliteMessages;
+  // The room, buyer and mute reads of every send, kept between writes (sqlite-read-cache.ts).
+  private readonly cache: SqliteReadCache;
 
   private readonly selectRoom: Database.Statement<[string], RoomRow>;
   private readonly insertRoom: Database.Statement<[RoomRow]>;
@@ -121,6 +124,7 @@ export class SqliteStore implements ChatStore {
 
     const db = this.db;
     this.messages = new SqliteMessages(db, this.cipher);
+    this.cache = new SqliteReadCache(db);
     this.selectRoom = db.prepare('SELECT * FROM rooms WHERE product_id = ?');
     this.insertRoom = db.prepare(
       `INSERT INTO rooms (product_id, title, status, max_participants, min_participants, participant_count,
@@ -208,7 +212,7 @@ export class SqliteStore implements ChatStore {
       return { room: toRoom(this.mustGetRoom(productId)), messages: [message] };
     });
     this.reads = new SqliteReads(db);
-    this.moderation = new SqliteModeration(db, {
+    const moderation = new SqliteModeration(db, {
       writeSystem: (productId, event, room, nowMs) => this.writeSystem(productId, event, room, nowMs),
       decode: (row) => this.messages.decode(row),
       forget: (productId, seq) => {
@@ -216,17 +220,22 @@ export class SqliteStore implements ChatStore {
       },
       cipher: this.cipher,
     });
+    this.moderation = new CachedModeration(moderation, this.cache);
   }
 
   /** Creates a room; an existing product id returns the stored room unchanged with `created: false`. */
   async createRoom(input: ValidCreateRoomInput, nowMs: number): Promise<CreateRoomResult> {
-    return this.txCreateRoom.immediate(input, nowMs);
+    const result = this.txCreateRoom.immediate(input, nowMs);
+    this.cache.changed();
+    return result;
   }
 
   /** The room, or null. */
   async getRoom(productId: string): Promise<Room | null> {
-    const row = this.selectRoom.get(productId);
-    return row ? toRoom(row) : null;
+    return this.cache.room(productId, () => {
+      const row = this.selectRoom.get(productId);
+      return row ? toRoom(row) : null;
+    });
   }
 
   /** Adds a buyer atomically against the cap; see {@link ChatStore.join}. */
@@ -245,7 +254,7 @@ export class SqliteStore implements ChatStore {
 
   /** True when the user is a buyer in the room. */
   async isParticipant(productId: string, userId: string): Promise<boolean> {
-    return this.selectParticipant.get(productId, userId) !== undefined;
+    return this.cache.isBuyer(productId, userId, () => this.selectParticipant.get(productId, userId) !== undefined);
   }
 
   /** The buyers, in join order. */
@@ -255,9 +264,12 @@ export class SqliteStore implements ChatStore {
 
   /** Stores a message with the room's next seq, idempotently per (room, sender, clientMsgId). */
   async append(productId: string, message: NewMessage, nowMs: number): Promise<AppendResult> {
-    return this.messages.settled(() =>
+    const result = await this.messages.settled(() =>
       this.appends ? this.appends.run(productId, message, nowMs) : this.txAppend.immediate(productId, message, nowMs),
     );
+    // Committed: a held room's lastSeq follows (before the caller's next read).
+    if (!result.duplicate) this.cache.seqStored(productId, result.message.seq);
+    return result;
   }
 
   /** A page of history, ascending by seq; see {@link ChatStore.page}. */
@@ -315,7 +327,9 @@ export class SqliteStore implements ChatStore {
     return row;
   }
 
+  // Every write of a room's state but an append (join, leave, settle, moderation) writes a SYSTEM message.
   private writeSystem(productId: string, event: SystemEvent, room: RoomSnapshot, nowMs: number): ChatMessage {
+    this.cache.changed();
     return this.messages.writeSystem(productId, event, room, nowMs);
   }
 
