@@ -1,5 +1,4 @@
 import { LIMITS, type ChatMessage, type MessagePage } from '@groupbuy/protocol';
-import type { Repair } from './catch-up-repair.js';
 import type { MessageList } from './message-list.js';
 
 /** What a {@link CatchUp} needs from its session. */
@@ -21,19 +20,20 @@ export interface CatchUpHost {
  * starts from the latest page and pages back from there; a resumed subscription asks for everything after
  * the last contiguous seq; a hole that still shows in the live seqs (or a send acknowledged without its
  * stored copy) is filled through `GET …/messages?after=`; and when the server says it cannot replay that far
- * (replay-truncated), the list starts over from the latest page and the session says so. The paging, the
- * fills and the restart (catch-up-repair.ts) load on first need: a first paint needs only the latest page.
+ * (replay-truncated), the list starts over from the latest page and the session says so.
  */
 export class CatchUp {
   /** True while older history exists beyond the loaded messages. */
   hasOlder = false;
-  private repair: Promise<Repair> | undefined;
+  // The one fill or reload on its way, if any: a fill is not started while either runs (the reload brings
+  // a fresh tail, and a fill loops until no hole is left).
+  private filling: Promise<void> | undefined;
+  private reloading: Promise<void> | undefined;
+  private paging: Promise<number> | undefined;
 
   constructor(
-    /** The session's message list. */
-    readonly list: MessageList,
-    /** The session. */
-    readonly host: CatchUpHost,
+    private readonly list: MessageList,
+    private readonly host: CatchUpHost,
   ) {}
 
   /** The seq a (re)subscription resumes after: every message up to it is loaded. */
@@ -54,33 +54,64 @@ export class CatchUp {
 
   /** Loads the page before the oldest loaded message; resolves with how many were added (overlapping calls share one). */
   older(): Promise<number> {
-    return this.repairs().then((r) => r.older());
+    this.paging ??= (async () => {
+      const oldest = this.list.oldestSeq;
+      if (!this.hasOlder || oldest === undefined) return 0;
+      const page = await this.host.page(`before=${oldest}&limit=${LIMITS.historyPageDefault}`);
+      this.hasOlder = page.hasMore;
+      return this.host.ingest(page.messages, false);
+    })().finally(() => {
+      this.paging = undefined;
+    });
+    return this.paging;
   }
 
   /** Fills the hole between the last contiguous seq and newer loaded messages, if there is one. */
   fillGap(): void {
-    if (this.list.hasGap) this.repairs().then((r) => r.fill(false), ignore);
+    if (this.list.hasGap) void this.fill(false);
   }
 
   /** Fetches the tail after the last contiguous seq even when no hole shows (a stored copy did not come by). */
   fetchTail(): void {
-    this.repairs().then((r) => r.fill(true), ignore);
+    void this.fill(true);
   }
 
   /** The server could not replay `sinceSeq…lastSeq`: starts over from the latest page. */
   restart(sinceSeq: number, lastSeq: number): Promise<void> {
-    // Not loaded: the next reconnect asks for the replay again.
-    return this.repairs().then((r) => r.restart(sinceSeq, lastSeq), ignore);
+    const run = (async () => {
+      try {
+        const page = await this.latest();
+        if (!this.host.alive()) return;
+        this.startFrom(page);
+        this.host.restarted(page.messages, { sinceSeq, lastSeq });
+      } catch {
+        // Reported by the session; the next reconnect asks for the replay again.
+      }
+    })();
+    this.reloading = run;
+    return run.finally(() => {
+      if (this.reloading === run) this.reloading = undefined;
+      this.fillGap();
+    });
   }
 
-  // The repairs' code, loaded once; a load that failed is tried again next time.
-  private repairs(): Promise<Repair> {
-    if (!this.repair) {
-      this.repair = import('./catch-up-repair.js').then((m) => new m.Repair(this));
-      this.repair.catch(() => (this.repair = undefined));
-    }
-    return this.repair;
+  private fill(force: boolean): Promise<void> {
+    if (this.filling || this.reloading || !this.host.alive()) return Promise.resolve();
+    const run = (async () => {
+      try {
+        while (force || this.list.hasGap) {
+          force = false;
+          const page = await this.host.page(`after=${this.list.contiguousSeq}&limit=${LIMITS.historyPageMax}`);
+          if (!this.host.alive()) return;
+          if (this.host.ingest(page.messages, true) === 0 || !page.hasMore) break;
+        }
+      } catch {
+        // Reported by the session; the next reconnect resumes from the contiguous seq anyway.
+      }
+    })();
+    this.filling = run.finally(() => {
+      this.filling = undefined;
+    });
+    return this.filling;
   }
 }
-
-function ignore(): void {}

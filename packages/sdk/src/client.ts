@@ -8,7 +8,7 @@ import {
   type ServerEvent,
 } from '@groupbuy/protocol';
 import { Emitter } from './emitter.js';
-import { defaultOutboxStorage } from './outbox-storage.js';
+import { defaultOutboxStorage } from './outbox-store.js';
 import { browserPlatform } from './platform.js';
 import { Reconnector } from './reconnect.js';
 import { RestClient } from './rest.js';

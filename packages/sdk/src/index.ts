@@ -7,7 +7,7 @@ export { createChatClient } from './client.js';
 export { lazyTransport } from './lazy-transport.js';
 export { browserPlatform } from './platform.js';
 export { backoffDelayMs, type BackoffOptions } from './backoff.js';
-export { memoryOutboxStorage, OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS } from './outbox-storage.js';
+export { memoryOutboxStorage, OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS } from './outbox-store.js';
 export { ChatError, type ErrorCode, type ErrorInfo } from '@groupbuy/protocol';
 export type {
   Ack,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxStore } from './outbox-store.js';
 import {
   OUTBOX_MAX_ENTRIES,
   OUTBOX_TTL_MS,
+  OutboxStore,
   defaultOutboxStorage,
   memoryOutboxStorage,
   outboxKey,
   type StoredSend,
-} from './outbox-storage.js';
+} from './outbox-store.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const at = (msAgo: number) => new Date(NOW - msAgo).toISOString();

@@ -1,10 +1,64 @@
 import { LIMITS, type ErrorInfo } from '@groupbuy/protocol';
-import { OUTBOX_MAX_ENTRIES, OUTBOX_TTL_MS, type StoredSend } from './outbox-storage.js';
 import type { OutboxStorage } from './types.js';
 
-// Reading, checking and merging the persisted JSON: loaded on first need through `withOutboxStore`
-// (outbox-storage.ts): by the first send, or by a restore when something is stored. A chat that only
-// reads never loads it.
+/** How long a persisted send is kept, in ms (24 h): an older one is dropped instead of sent. */
+export const OUTBOX_TTL_MS = 24 * 3_600_000;
+
+/** At most this many sends are persisted per user and room; the ones after them wait in memory only. */
+export const OUTBOX_MAX_ENTRIES = 50;
+
+/** Prefix of every persisted outbox key. */
+const KEY_PREFIX = 'groupbuy-outbox';
+
+/** A send as persisted: waiting (no `error`) or failed (with its `error`), until sent or discarded. */
+export interface StoredSend {
+  /** Its idempotency key: the resend after a reload uses the same one, so it is stored once. */
+  clientMsgId: string;
+  /** Normalised text. */
+  content: string;
+  /** When it was written (ISO 8601, server clock as the client knew it). */
+  createdAt: string;
+  /** Why it failed, for a failed one. */
+  error?: ErrorInfo;
+}
+
+/** An in-memory {@link OutboxStorage}: what the client uses where there is no `localStorage`. */
+export function memoryOutboxStorage(): OutboxStorage {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => void values.set(key, value),
+    removeItem: (key) => void values.delete(key),
+  };
+}
+
+/**
+ * `localStorage` when this platform has one that works, else {@link memoryOutboxStorage}; memory too for a
+ * server on the reserved `.invalid` domain (RFC 2606: never a real one — the in-process server of stories
+ * and component tests, `@groupbuy/testing`), so one test's or story's pending sends never reappear in the next.
+ */
+export function defaultOutboxStorage(baseUrl: string): OutboxStorage {
+  let host = '';
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    // not a URL: the client refuses it elsewhere
+  }
+  if (host.endsWith('.invalid')) return memoryOutboxStorage();
+  try {
+    // Reading the global itself throws where storage is blocked (sandboxed iframe, some privacy modes).
+    const storage = (globalThis as { localStorage?: OutboxStorage }).localStorage;
+    if (storage && typeof storage.getItem === 'function') return storage;
+  } catch {
+    // fall through
+  }
+  return memoryOutboxStorage();
+}
+
+/** The storage key of one user's sends to one room on one server. */
+export function outboxKey(baseUrl: string, userId: string, productId: string): string {
+  return `${KEY_PREFIX}:${baseUrl.replace(/\/+$/, '')}:${encodeURIComponent(userId)}:${productId}`;
+}
 
 function isErrorInfo(value: unknown): value is ErrorInfo {
   const v = value as Partial<ErrorInfo> | null;

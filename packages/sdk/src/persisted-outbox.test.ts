@@ -1,7 +1,7 @@
 // The outbox across a reload: a Storage-like object shared by two clients stands for the page's
 // localStorage, the first client for the page before the reload and the second for the page after it.
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_TTL_MS, memoryOutboxStorage, outboxKey } from './outbox-storage.js';
+import { OUTBOX_TTL_MS, memoryOutboxStorage, outboxKey } from './outbox-store.js';
 import type { OutboxStorage, RoomSession } from './types.js';
 import { Network, TRANSPORTS, chats, testClient, useTestServer } from './test-support/clients.js';
 import { cancelRoom, createRoom, history, joinRoom, waitFor } from './test-support/server.js';

@@ -1,5 +1,5 @@
 import type { Ack, ChatMessage, ClientCommand, Room, Viewer } from '@groupbuy/protocol';
-import type { TypingThrottle, TypingUsers } from './typing.js';
+import { TypingThrottle, TypingUsers } from './typing.js';
 import { UnreadCounter } from './unread.js';
 import type { RoomSessionEvents } from './types.js';
 
@@ -21,31 +21,23 @@ export interface ActivityHost {
   stored(): readonly ChatMessage[];
 }
 
-const NOBODY: readonly Viewer[] = Object.freeze([]);
-
-/** Who else is typing and the throttle on the user's own typing command (typing.ts). */
-interface Typing {
-  readonly users: TypingUsers;
-  readonly gate: TypingThrottle;
-}
-
 /**
  * Issue 12, one room session's activity state: who else is typing, the throttle on the user's own typing
- * command, and the unread count, kept by the session's stream, its sends and the user's reads. The typing
- * half loads on the first typing event or keystroke: a first paint needs none of it.
+ * command, and the unread count, kept by the session's stream, its sends and the user's reads.
  */
 export class RoomActivity {
+  private readonly typers: TypingUsers;
+  private readonly typingGate = new TypingThrottle();
   private readonly unread: UnreadCounter;
-  private typingState: Typing | undefined;
-  private typingLoad: Promise<Typing> | undefined;
 
   constructor(private readonly host: ActivityHost) {
+    this.typers = new TypingUsers(() => host.emit('typing', this.typers.list));
     this.unread = new UnreadCounter((count) => host.emit('unread', count));
   }
 
   /** Who else is typing, in the order they started. */
   get typingUsers(): readonly Viewer[] {
-    return this.typingState?.users.list ?? NOBODY;
+    return this.typers.list;
   }
 
   /** The unread count. */
@@ -55,17 +47,14 @@ export class RoomActivity {
 
   /** The user is typing: one command per throttle window, only while subscribed. */
   typing(): void {
-    if (!this.host.live()) return;
-    this.withTyping((t) => {
-      if (!this.host.live() || !t.gate.take()) return;
-      // Best effort: a lost or refused typing command is not worth an error event.
-      this.host.command({ type: 'typing', roomId: this.host.productId }).catch(() => undefined);
-    });
+    if (!this.host.live() || !this.typingGate.take()) return;
+    // Best effort: a lost or refused typing command is not worth an error event.
+    this.host.command({ type: 'typing', roomId: this.host.productId }).catch(() => undefined);
   }
 
   /** The user sent a message: the next keystroke may say "typing" again at once. */
   sent(): void {
-    this.ifTyping((t) => t.gate.reset());
+    this.typingGate.reset();
   }
 
   /** Moves the read position to `target` on the server, and the count with the answer. */
@@ -82,13 +71,12 @@ export class RoomActivity {
   /** A stored message arrived live: counted, and its sender is no longer typing (it is what they typed). */
   arrived(message: ChatMessage): void {
     this.unread.arrived(message, this.host.userId());
-    const sender = message.sender;
-    if (sender) this.ifTyping((t) => t.users.drop(sender.userId));
+    if (message.sender) this.typers.drop(message.sender.userId);
   }
 
   /** A `typing` event: someone other than the user is typing. */
   typed(user: Viewer): void {
-    if (user.userId !== this.host.userId()) this.withTyping((t) => t.users.seen(user));
+    if (user.userId !== this.host.userId()) this.typers.seen(user);
   }
 
   /** A `read` event: the user read up to `seq` on another connection. */
@@ -98,22 +86,6 @@ export class RoomActivity {
 
   /** Forgets who is typing (the subscription ended, the session closed). */
   clear(): void {
-    this.ifTyping((t) => t.users.clear());
-  }
-
-  // Runs `use` on the typing state once loaded (at once when it is), in call order; a chunk that failed to
-  // load is tried again next time.
-  private withTyping(use: (typing: Typing) => void): void {
-    if (this.typingState) return use(this.typingState);
-    this.typingLoad ??= import('./typing.js').then((m) => {
-      const users: TypingUsers = new m.TypingUsers(() => this.host.emit('typing', users.list));
-      return (this.typingState = { users, gate: new m.TypingThrottle() });
-    });
-    this.typingLoad.then(use, () => (this.typingLoad = undefined));
-  }
-
-  // Runs `use` only when the typing state is loaded or on its way (else there is nobody typing to change).
-  private ifTyping(use: (typing: Typing) => void): void {
-    if (this.typingState || this.typingLoad) this.withTyping(use);
+    this.typers.clear();
   }
 }

@@ -14,14 +14,14 @@ import { CatchUp } from './catch-up.js';
 import { MessageList, type LocalMessage } from './message-list.js';
 import { RoomRest } from './room-rest.js';
 import type { UploadOptions, UploadedImage } from './attachments.js';
+import type { SendOptions } from './sends.js';
 import { Roster, type RosterUpdate } from './roster.js';
-import { Sends, type SendOptions } from './sends.js';
+import { Sends } from './sends.js';
 import { SessionLifecycle } from './session-state.js';
 import { RoomActivity } from './room-activity.js';
 import { EventedSession } from './session-events.js';
 import { Moderation } from './moderation.js';
 import { roomAfterMessage } from './room-after-message.js';
-import { preloadOutboxStore } from './outbox-storage.js';
 import { ShippingAddresses } from './address.js';
 import { RoomInsights, joinBody, type JoinOptions } from './insights.js';
 import type { SessionHost } from './session-host.js';
@@ -41,7 +41,8 @@ export class Session extends EventedSession implements RoomSession {
 
   protected readonly lifecycle: SessionLifecycle;
   private readonly api: RoomRest;
-  private readonly insights: RoomInsights; // issue 12: the invite and stats calls
+  // Issue 12: the invite and stats calls.
+  private readonly insights: RoomInsights;
   private readonly list = new MessageList();
   private readonly roster: Roster;
   private readonly catchUp: CatchUp;
@@ -307,16 +308,12 @@ export class Session extends EventedSession implements RoomSession {
 
   private async load(): Promise<void> {
     try {
-      const first = Promise.all([this.api.room(), this.catchUp.latest()]);
-      void this.roster.refreshParticipants(); // after those, not waited for: a first paint needs none of it
-      const [room, page] = await first;
-      await this.sends.restored; // sends an earlier page left, before the page that may have delivered them
+      const [room, page] = await Promise.all([this.api.room(), this.catchUp.latest(), this.roster.refreshParticipants()]);
       if (this.lifecycle.disposed) return;
       this.applyRoom(room);
       this.catchUp.startFrom(page);
       this.sends.pruneDelivered();
       this.messagesChanged();
-      preloadOutboxStore(); // after this first paint: a send queued offline later can persist
     } catch (err) {
       const error = toChatError(err);
       const info = error.toInfo();
@@ -329,9 +326,12 @@ export class Session extends EventedSession implements RoomSession {
   }
 
   private async refresh(): Promise<void> {
-    // A failed read is reported by call(); the stream's SYSTEM messages keep the room right meanwhile.
-    const [room] = await Promise.all([this.api.room().catch(() => undefined), this.roster.refreshParticipants()]);
-    this.applyRoom(room);
+    try {
+      const [room] = await Promise.all([this.api.room(), this.roster.refreshParticipants()]);
+      this.applyRoom(room);
+    } catch {
+      // Reported by call(); the stream's SYSTEM messages keep the room right meanwhile.
+    }
   }
 
   protected ingest(messages: readonly ChatMessage[], live: boolean): number {

@@ -2,7 +2,7 @@ import { ChatError, LIMITS, normalizeContent, type Ack, type ChatMessage, type E
 import { toAttachment, type AttachmentInput } from './attachments.js';
 import type { LocalMessage, MessageList } from './message-list.js';
 import { Outbox, type Delivery, type OutboxEntry } from './outbox.js';
-import { mayHoldSends, outboxKey, withOutboxStore, type StoredSend } from './outbox-storage.js';
+import { OutboxStore, outboxKey, type StoredSend } from './outbox-store.js';
 import type { CurrentUser, OutboxStorage } from './types.js';
 
 /** Options of a send. */
@@ -46,9 +46,8 @@ export class Sends {
     (entry) => this.deliver(entry),
     (entry, result) => this.settled(entry, result),
   );
-  // Where the outbox persists, once the user is known (its key names them).
-  private store: { readonly storage: OutboxStorage; readonly key: string } | undefined;
-  private restoring: Promise<void> | undefined;
+  // The persisted outbox, once the user is known (its key names them).
+  private store: OutboxStore | undefined;
   // Every clientMsgId this session has had a local copy of: only those are its to rewrite in storage.
   private readonly known = new Set<string>();
   private persistedVersion = -1;
@@ -103,19 +102,24 @@ export class Sends {
   restore(storage: OutboxStorage, baseUrl: string): void {
     const user = this.host.user();
     if (this.store || this.closed || !user) return;
-    const store = { storage, key: outboxKey(baseUrl, user.userId, this.host.productId) };
-    this.store = store;
-    // Nothing stored (the common case): the store's code is not loaded for it.
-    if (!mayHoldSends(storage, store.key)) return;
-    this.restoring = withOutboxStore((m) => new m.OutboxStore(storage, store.key).read()).then(
-      (entries) => this.restoreEntries(entries),
-      () => undefined, // the store's code did not load: nothing comes back, sends wait in memory
-    );
-  }
-
-  /** The restore that {@link restore} started, if one is on its way: a first page applies after it. */
-  get restored(): Promise<void> | undefined {
-    return this.restoring;
+    this.store = new OutboxStore(storage, outboxKey(baseUrl, user.userId, this.host.productId));
+    const since = this.list.locals();
+    const waiting: OutboxEntry[] = [];
+    for (const entry of this.store.read()) {
+      if (this.list.getLocal(entry.clientMsgId)) continue;
+      this.known.add(entry.clientMsgId);
+      const local = this.localCopy(entry.clientMsgId, entry.content, entry.createdAt);
+      if (entry.error) this.list.putLocal({ ...local, status: 'failed', error: entry.error });
+      else {
+        this.list.putLocal(local);
+        waiting.push({ clientMsgId: entry.clientMsgId, content: entry.content });
+      }
+    }
+    for (const local of since) this.list.putLocal(local); // made on this page: after the earlier ones
+    this.outbox.restore(waiting);
+    this.host.changed();
+    this.refuseWaiting();
+    this.flush();
   }
 
   /** Delivers what waits, if the room is live. */
@@ -151,39 +155,12 @@ export class Sends {
       if (m.status === 'failed' && m.error) send.error = { code: m.error.code, message: m.error.message };
       return send;
     });
-    // Nothing of this session's was ever stored: nothing to write (another tab's entries stay as they are).
-    if (this.known.size === 0) return;
-    const { storage, key } = this.store;
-    const known = new Set(this.known);
-    // Taken now and written once the store's code is there: a session closed meanwhile still writes.
-    void withOutboxStore((m) => new m.OutboxStore(storage, key).write(mine, known)).catch(() => undefined);
+    this.store.write(mine, this.known);
   }
 
   /** The session is gone: nothing more is persisted or retried. */
   close(): void {
     this.closed = true;
-  }
-
-  // The sends an earlier page left, back in the list and the outbox (see restore()).
-  private restoreEntries(entries: readonly StoredSend[]): void {
-    if (this.closed) return;
-    const since = this.list.locals();
-    const waiting: OutboxEntry[] = [];
-    for (const entry of entries) {
-      if (this.list.getLocal(entry.clientMsgId)) continue;
-      this.known.add(entry.clientMsgId);
-      const local = this.localCopy(entry.clientMsgId, entry.content, entry.createdAt);
-      if (entry.error) this.list.putLocal({ ...local, status: 'failed', error: entry.error });
-      else {
-        this.list.putLocal(local);
-        waiting.push({ clientMsgId: entry.clientMsgId, content: entry.content });
-      }
-    }
-    for (const local of since) this.list.putLocal(local); // made on this page: after the earlier ones
-    this.outbox.restore(waiting);
-    this.host.changed();
-    this.refuseWaiting();
-    this.flush();
   }
 
   // The optimistic copy of a send, pending; a fresh send and one restored from storage look the same.
