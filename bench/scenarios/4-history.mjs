@@ -2,12 +2,14 @@
 // signed in, content decrypted) against the same page read straight from the file with better-sqlite3.
 // The file has 1,000,000 messages over 10,000 rooms (quick: 20,000 over 200): rooms created and the schema migrated by
 // the server's own SqliteStore, messages then bulk-inserted in its row format (AES-GCM content, its key id).
+// Peer in the same run: peers/bare-http-history.mjs, a bare node:http server giving the same page from the raw
+// query + JSON.stringify (no auth, no decryption): the HTTP floor, reported beside the issue's raw-query ratio.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile, pool, rssBytes, startPeer } from '../lib/proc.mjs';
+import { cpuSeconds, percentile, pool, rssBytes, startPeer } from '../lib/proc.mjs';
 import { token } from '../lib/jwt.mjs';
 
 export const title = 'history page (50 before a cursor) over HTTP vs raw query';
@@ -15,7 +17,7 @@ export const title = 'history page (50 before a cursor) over HTTP vs raw query';
 export async function run({ quick, report, log }) {
   const rooms = quick ? 200 : 10000;
   const perRoom = 100;
-  const requests = quick ? 400 : 5000;
+  const requests = quick ? 1000 : 5000;
   const dir = mkdtempSync(join(tmpdir(), 'groupbuy-bench-history-'));
   const path = join(dir, 'chat.db');
   const key = randomBytes(32).toString('base64');
@@ -47,28 +49,35 @@ export async function run({ quick, report, log }) {
   }
   db.close();
   const rawP50 = percentile(rawLat, 50);
+  const rawP99 = percentile(rawLat, 99);
   report({
     scenario: 4,
     case: `raw SELECT 50 before cursor (${(rooms * perRoom).toLocaleString('en-US')} msgs)`,
     value: rawP50,
     unit: 'ms p50',
     p50: rawP50,
-    p99: percentile(rawLat, 99),
+    p99: rawP99,
   });
 
+  // Both HTTP servers answer the same picks at the same concurrency: the bare node:http peer (raw query +
+  // JSON.stringify, no auth, no decryption) is the HTTP floor; the issue's ratio stays against the raw query.
+  const bare = await startPeer('bare-http-history', { BENCH_DB: path });
   const server = await startPeer('groupbuy', { BENCH_DB: path, BENCH_CONTENT_KEY: key });
   try {
-    const base = `http://127.0.0.1:${server.port}`;
     const auth = { authorization: `Bearer ${token('reader')}` };
-    const get = async (p) => {
-      const res = await fetch(`${base}/api/chat/rooms/${p.room}/messages?before=${p.before}&limit=50`, { headers: auth });
+    const getter = (peer) => async (p) => {
+      const res = await fetch(`http://127.0.0.1:${peer.port}/api/chat/rooms/${p.room}/messages?before=${p.before}&limit=50`, {
+        headers: auth,
+      });
       const body = await res.json();
       if (res.status !== 200 || body.messages.length !== 50)
         throw new Error(`history ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
     };
-    await pool(200, 1, (i) => get(picks[i])); // warm-up
-    for (const concurrency of [1, 8]) {
+    // Server CPU per page (from /proc) beside the latencies: on a shared machine the latencies move with
+    // everyone's load, the CPU a page costs the server much less.
+    const measure = async (peer, get, concurrency) => {
       const lat = [];
+      const cpu0 = cpuSeconds(peer.pid);
       const t1 = performance.now();
       await pool(requests, concurrency, async (i) => {
         const t = performance.now();
@@ -76,21 +85,44 @@ export async function run({ quick, report, log }) {
         lat.push(performance.now() - t);
       });
       const rps = requests / ((performance.now() - t1) / 1000);
-      const p50 = percentile(lat, 50);
+      const cpuUs = ((cpuSeconds(peer.pid) - cpu0) / requests) * 1e6;
+      return { p50: percentile(lat, 50), p99: percentile(lat, 99), rps, cpuUs };
+    };
+    const getBare = getter(bare);
+    const getOurs = getter(server);
+    await pool(200, 1, (i) => getBare(picks[i])); // warm-up
+    await pool(200, 1, (i) => getOurs(picks[i]));
+    for (const concurrency of [1, 8]) {
+      const floor = await measure(bare, getBare, concurrency);
+      const ours = await measure(server, getOurs, concurrency);
+      report({
+        scenario: 4,
+        case: `bare node:http GET …/messages (raw query + JSON.stringify), ${concurrency} at a time`,
+        value: floor.p50,
+        unit: 'ms p50',
+        p50: floor.p50,
+        p99: floor.p99,
+        rssMB: rssBytes(bare.pid) / 2 ** 20,
+        ratio: floor.p50 / rawP50,
+        baseline: 'raw query p50',
+        note: `${Math.round(floor.rps)} pages/s, server CPU ${Math.round(floor.cpuUs)} µs/page; p99 ×${(floor.p99 / rawP99).toFixed(2)} the raw query's`,
+      });
       report({
         scenario: 4,
         case: `groupbuy GET …/messages?before=&limit=50, ${concurrency} at a time`,
-        value: p50,
+        value: ours.p50,
         unit: 'ms p50',
-        p50,
-        p99: percentile(lat, 99),
+        p50: ours.p50,
+        p99: ours.p99,
         rssMB: rssBytes(server.pid) / 2 ** 20,
-        ratio: p50 / rawP50,
+        ratio: ours.p50 / rawP50,
         baseline: 'raw query p50',
-        note: `${Math.round(rps)} pages/s`,
+        note:
+          `${Math.round(ours.rps)} pages/s, server CPU ${Math.round(ours.cpuUs)} µs/page (×${(ours.cpuUs / floor.cpuUs).toFixed(2)} the bare peer's); p99 ×${(ours.p99 / rawP99).toFixed(2)} the raw query's; ` +
+          `×${(ours.p50 / floor.p50).toFixed(2)} p50 / ×${(ours.p99 / floor.p99).toFixed(2)} p99 the bare node:http peer's`,
       });
     }
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), bare.stop()]);
   }
 }
