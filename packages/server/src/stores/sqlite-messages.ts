@@ -21,6 +21,7 @@ import {
   type MessageDraft,
   type MessageRow,
 } from './rows.js';
+import { SqlitePages } from './sqlite-pages.js';
 import type { AppendResult, NewMessage } from './types.js';
 
 /**
@@ -44,8 +45,7 @@ export class SqliteMessages {
   private readonly bumpSeq: Database.Statement<[string], { last_seq: number; status: RoomStatus }>;
   private readonly insertMessage: Database.Statement<[MessageRow]>;
   private readonly selectByClientMsgId: Database.Statement<[string, string | null, string], MessageRow>;
-  private readonly selectAfter: Database.Statement<[string, number, number, number], MessageRow>;
-  private readonly selectBefore: Database.Statement<[string, number, number], MessageRow>;
+  private readonly pages: SqlitePages;
   private readonly roomExists: Database.Statement<[string], 1>;
 
   constructor(
@@ -68,10 +68,7 @@ export class SqliteMessages {
     this.selectByClientMsgId = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND sender_id IS ? AND client_msg_id = ?`,
     );
-    this.selectAfter = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?`,
-    );
-    this.selectBefore = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+    this.pages = new SqlitePages(db);
     this.roomExists = db.prepare('SELECT 1 FROM rooms WHERE product_id = ?').pluck() as Database.Statement<[string], 1>;
   }
 
@@ -138,7 +135,7 @@ export class SqliteMessages {
     // row needs its room (foreign key), so the room is looked up only when the page is empty.
     const after = query.after;
     const rows =
-      after !== undefined ? this.selectAfter.all(productId, after, before, limit + 1) : this.selectBefore.all(productId, before, limit + 1);
+      after !== undefined ? this.pages.after(productId, after, before, limit + 1) : this.pages.before(productId, before, limit + 1);
     if (rows.length === 0 && this.roomExists.get(productId) === undefined) throw notFound(productId);
     const messages = rows.slice(0, limit);
     if (after === undefined) messages.reverse();
