@@ -20,8 +20,7 @@ const dist = join(root, 'packages/elements/dist');
 const ENTRY = 'groupbuy-chat.bundle.js';
 /** The chunk a chat with no `transport` attribute loads on connect (`transport` defaults to `ws`). */
 const DEFAULT_TRANSPORT = /^chunks\/ws-[\w-]+\.js$/;
-/** The strings of each language, a chunk each, which a chat loads before its first render (only its own). */
-const ENGLISH = /^chunks\/i18n-en-[\w-]+\.js$/;
+/** The Korean strings, which a chat in Korean loads before its first render (English is built in). */
 const KOREAN = /^chunks\/i18n-ko-[\w-]+\.js$/;
 
 /** Issue 10's target for a working chat's initial download, gzipped. */
@@ -178,13 +177,12 @@ export async function measure() {
   );
   const find = (re, what) => Object.keys(chunks).find((f) => re.test(f)) ?? fail(`no ${what} in the build`);
   const transport = find(DEFAULT_TRANSPORT, 'default transport chunk (chunks/ws-*.js)');
-  const english = find(ENGLISH, 'English strings chunk (chunks/i18n-en-*.js)');
   const korean = find(KOREAN, 'Korean strings chunk (chunks/i18n-ko-*.js)');
   const measured = (files) => ({ files, ...sum(files.map((f) => chunks[f])) });
   return {
     chunks,
     initial: measured(withStaticImports(ENTRY)),
-    workingChat: measured(withStaticImports(ENTRY, transport, english)),
+    workingChat: measured(withStaticImports(ENTRY, transport)),
     workingChatKorean: measured(withStaticImports(ENTRY, transport, korean)),
     sdk: await sdkEntries(),
     budget: BUDGET,

@@ -23,12 +23,16 @@ export const ko: Strings = {
   joined: '참여 완료',
   participantsButton: (c) => `참여자 ${c}명`,
   watchersButton: (c) => `구경 ${c}명`,
+  participantsTitle: '참여자',
   messagesLabel: '채팅 메시지',
   loading: '대화를 불러오는 중…',
   loadingOlder: '이전 대화를 불러오는 중…',
   startOfChat: '대화의 시작이에요',
   emptyChat: '아직 대화가 없어요. 첫 메시지를 남겨 보세요!',
   newMessages: (n) => `새 메시지 ${n}개`,
+  launcherOpen: '채팅 열기',
+  launcherClose: '채팅 닫기',
+  unread: (n) => `읽지 않은 메시지 ${n}개`,
   you: '나',
   seller: '판매자',
   notice: '공지',
@@ -96,6 +100,12 @@ export const ko: Strings = {
         return room.status;
     }
   },
+  buyersCount: (c, m) => `${c}/${m}명`,
+  noBuyers: '아직 참여자가 없어요. 첫 번째로 참여해 보세요!',
+  joinedAt: (t) => `${t} 참여`,
+  watchersTitle: '구경 중',
+  watchersCount: (c) => `${c}명`,
+  watchersMore: (c) => `외 ${c}명`,
   typing: (names, others) =>
     names.length === 1
       ? `${names[0]}님이 입력 중…`

@@ -23,12 +23,19 @@ export interface Strings {
   joined: string;
   participantsButton(count: string): string;
   watchersButton(count: string): string;
+  participantsTitle: string;
   messagesLabel: string;
   loading: string;
   loadingOlder: string;
   startOfChat: string;
   emptyChat: string;
   newMessages(n: string): string;
+  /** Issue 12: the floating launcher's name while the chat is closed. */
+  launcherOpen: string;
+  /** Issue 12: the launcher panel's close button (and the launcher's name while open). */
+  launcherClose: string;
+  /** Issue 12: the launcher's unread badge, for screen readers (`n` > 0). */
+  unread(n: string): string;
   you: string;
   seller: string;
   notice: string;
@@ -69,49 +76,147 @@ export interface Strings {
   tryAgain: string;
   error(code: ErrorCode): string;
   system(event: SystemEvent, room: RoomSnapshot, count: string, max: string): string;
+  buyersCount(count: string, max: string): string;
+  noBuyers: string;
+  joinedAt(time: string): string;
+  watchersTitle: string;
+  watchersCount(count: string): string;
+  /** After the listed watchers of a large room: how many more watch (the server lists the first 50). */
+  watchersMore(count: string): string;
   /** Issue 12: who else is typing: one or two `names`, and with three or more the first two and how many `others`. */
   typing(names: readonly string[], others: string): string;
   /** Issue 11: what a deleted message's bubble says (its content is gone). */
   deleted: string;
 }
 
-/** While no language's strings could be loaded, how long before English is tried again, in ms. */
-const RETRY_MS = 2000;
-
-// Each language is a chunk: the widget downloads only the one it speaks (the initial download counts it).
-const chunks: Record<Lang, () => Promise<Strings>> = {
-  en: () => import('./i18n-en.js').then((m) => m.en),
-  ko: () => import('./i18n-ko.js').then((m) => m.ko),
+const en: Strings = {
+  status: { ACTIVE: 'Open', CLOSED: 'Closed', CANCELLED: 'Cancelled' },
+  endingSoon: 'Ending soon',
+  timeLeft: (d) => `${d} left`,
+  deadlinePassed: 'Closing…',
+  endedAt: (d) => `Ended ${d}`,
+  progressLabel: 'Buyers joined',
+  progressValue: (c, m) => `${c}/${m} joined`,
+  moreToClose: (n) => `${n} more to close`,
+  moreNeeded: (n) => `${n} more needed`,
+  dealOn: 'Deal on!',
+  dealCancelled: 'Deal cancelled',
+  join: 'Join deal',
+  joining: 'Joining…',
+  leave: 'Leave',
+  leaving: 'Leaving…',
+  joined: 'Joined',
+  participantsButton: (c) => `${c} buyer${c === '1' ? '' : 's'}`,
+  watchersButton: (c) => `${c} watching`,
+  participantsTitle: 'Buyers',
+  messagesLabel: 'Chat messages',
+  loading: 'Loading the chat…',
+  loadingOlder: 'Loading earlier messages…',
+  startOfChat: 'This is the start of the chat',
+  emptyChat: 'No messages yet. Say hello!',
+  newMessages: (n) => `${n} new message${n === '1' ? '' : 's'}`,
+  launcherOpen: 'Open chat',
+  launcherClose: 'Close chat',
+  unread: (n) => `${n} unread message${n === '1' ? '' : 's'}`,
+  you: 'You',
+  seller: 'Seller',
+  notice: 'Notice',
+  sending: 'Sending',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  inputLabel: 'Message',
+  placeholder: 'Write a message',
+  send: 'Send',
+  attach: 'Attach photos',
+  photo: 'Photo',
+  composerHint: 'Enter to send · Shift+Enter for a new line',
+  composerHintTouch: 'Tap the send button to send',
+  tooLong: (c, m) => `Message too long (${c}/${m} characters)`,
+  tooLongAlert: (m) => `Messages can be at most ${m} characters.`,
+  signedOut: 'Sign in to join the chat.',
+  chatTitle: 'Group-buy chat',
+  signedOutInvite: 'Ask the seller and the other buyers anything about this deal.',
+  readOnlyCancelled: 'This deal was cancelled. The chat is read-only.',
+  readOnlyClosed: 'This deal has closed. Only buyers and the seller can chat.',
+  closedForWatchers: 'This deal has closed. Only its buyers and the seller can see the chat.',
+  authRequired: 'Your sign-in has expired',
+  authRequiredHint: 'Sign in again to keep chatting. Messages you wrote are kept until then.',
+  publicNotices: "Seller's notices",
+  rateLimited: (s) => `You're sending messages too fast. Try again in ${s} s.`,
+  reconnecting: 'Connection lost. Reconnecting…',
+  offline: "You're offline. Messages will be sent when you're back.",
+  dismiss: 'Dismiss',
+  tryAgain: 'Try again',
+  error: (code) =>
+    ({
+      MUTED: 'The seller has muted you in this chat for a while.',
+      ROOM_FULL: 'This deal is full.',
+      ROOM_NOT_ACTIVE: 'This deal is not open for that any more.',
+      ROOM_NOT_FOUND: 'This chat room does not exist.',
+      NOT_FOUND: 'This chat room does not exist.',
+      FORBIDDEN: "You don't have access to this chat.",
+      UNAUTHENTICATED: 'Please sign in.',
+      RATE_LIMITED: "You're sending messages too fast.",
+      INVALID_INPUT: 'That message cannot be sent.',
+      PAYLOAD_TOO_LARGE: 'That message is too long.',
+      SLOW_CONSUMER: 'The connection fell behind and was reset. Reconnecting…',
+      UNAVAILABLE: 'The chat server cannot be reached.',
+      INTERNAL: 'Something went wrong. Please try again.',
+    })[code],
+  system: (event, room, c, m) => {
+    const name = event.name ?? 'Someone';
+    switch (event.type) {
+      case 'JOINED':
+        return event.invitedBy ? `${name} joined, invited by ${event.invitedBy.name} (${c}/${m})` : `${name} joined the deal (${c}/${m})`;
+      case 'LEFT':
+        return `${name} left the deal (${c}/${m})`;
+      case 'CLOSED':
+        if (event.reason === 'FILLED') return `All ${m} spots are taken — the deal is on! 🎉`;
+        if (event.reason === 'HOST') return `The seller closed the deal with ${c} buyers`;
+        return `The deal closed with ${c} buyers 🎉`;
+      case 'CANCELLED':
+        return event.reason === 'DEADLINE' ? `Cancelled: not enough buyers by the deadline (${c}/${m})` : 'The seller cancelled the deal';
+      default:
+        return room.status;
+    }
+  },
+  buyersCount: (c, m) => `${c}/${m}`,
+  noBuyers: 'No buyers yet. Be the first to join!',
+  joinedAt: (t) => `joined ${t}`,
+  watchersTitle: 'Watching now',
+  watchersCount: (c) => c,
+  watchersMore: (c) => `and ${c} more`,
+  typing: (names, others) =>
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names[0]}, ${names[1]} and ${others} more are typing…`,
+  deleted: 'This message was deleted',
 };
-const loaded: { [L in Lang]?: Strings } = {};
-const loading: { [L in Lang]?: Promise<void> } = {};
 
-/**
- * The strings of `lang`, or English (then Korean) while they have not been loaded: call it after
- * {@link loadStrings} has settled (a widget's update waits for it), as until then there are none.
- */
+const loaded: { [L in Lang]?: Strings } = { en };
+let loadingKo: Promise<void> | null = null;
+
+/** The strings of `lang`, or English while they have not been loaded ({@link loadStrings}). */
 export function stringsFor(lang: Lang): Strings {
-  const strings = loaded[lang] ?? loaded.en ?? loaded.ko;
-  if (!strings) throw new Error(`stringsFor('${lang}') before any strings were loaded (await loadStrings first)`);
-  return strings;
+  return loaded[lang] ?? en;
 }
 
 /**
- * Loads the strings of `lang`: null when they are already here, else a promise that settles once they are.
- * When their chunk fails, it settles once English is here instead (the next call tries `lang` again), and
- * while no language could be loaded at all it keeps trying English every RETRY_MS: a widget shows nothing
- * rather than no words. It never rejects.
+ * Loads the strings of `lang` (English is built in; Korean is a chunk): null when they are already here,
+ * else a promise that settles once they are, or once loading failed (then {@link stringsFor} keeps
+ * answering English, and the next call tries again). It never rejects.
  */
 export function loadStrings(lang: Lang): Promise<void> | null {
   if (loaded[lang]) return null;
-  return (loading[lang] ??= chunks[lang]().then(
-    (strings) => {
-      loaded[lang] = strings;
+  return (loadingKo ??= import('./i18n-ko.js').then(
+    (m) => {
+      loaded.ko = m.ko;
     },
-    async () => {
-      loading[lang] = undefined;
-      if (lang === 'en') await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      await loadStrings('en');
+    () => {
+      loadingKo = null;
     },
   ));
 }

@@ -2,12 +2,9 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { nothing, render } from 'lit';
 import type { ViewMessage } from '@groupbuy/sdk';
 import { renderMessage, type RowContext } from '../components/groupbuy-chat/message-row.js';
-import { formatsFor, loadStrings, stringsFor } from './i18n.js';
+import { formatsFor, stringsFor } from './i18n.js';
 import { hasMarkdown, LINK_REL, linkify, loadMarkdown } from './rich-text.js';
 import vectors from '../test-support/vendor/dompurify-expect.mjs';
-
-// The English strings are a chunk too: loaded before the rows that read them.
-await loadStrings('en');
 
 const ctx: RowContext = {
   t: stringsFor('en'),

@@ -6,7 +6,6 @@ import { trapTab } from '../../internal/focus-trap.js';
 import { chatIcon, closeIcon } from '../../internal/icons.js';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
-import { launcherStrings } from './launcher.strings.js';
 import { launcherStyles } from './launcher.styles.js';
 import type { PartHost } from './part-host.js';
 
@@ -76,7 +75,6 @@ export class Launcher implements ReactiveController {
   render(chat: () => TemplateResult): TemplateResult {
     const { host, locale, room } = this.options;
     const { t, format: f } = locale;
-    const s = launcherStrings(f.lang);
     const open = host.open;
     const deal = this.options.deal();
     // While the chat is open the reader sees the messages themselves; the read marker clears the count.
@@ -90,7 +88,7 @@ export class Launcher implements ReactiveController {
         aria-haspopup="dialog"
         aria-expanded=${open ? 'true' : 'false'}
         aria-controls="launcher-panel"
-        aria-label=${open ? s.close : s.open}
+        aria-label=${open ? t.launcherClose : t.launcherOpen}
         aria-describedby="launcher-progress launcher-unread"
         @click=${this.toggle}
       >
@@ -109,7 +107,7 @@ export class Launcher implements ReactiveController {
             : nothing
         }
       </button>
-      <span id="launcher-unread" class="sr-only" aria-live="polite">${unread > 0 ? s.unread(f.count(unread)) : ''}</span>
+      <span id="launcher-unread" class="sr-only" aria-live="polite">${unread > 0 ? t.unread(f.count(unread)) : ''}</span>
       ${
         open
           ? html`<div
@@ -122,7 +120,7 @@ export class Launcher implements ReactiveController {
               @keydown=${this.keydown}
             >
               <div class="launcher-bar">
-                <button class="launcher-close" part="launcher-close" aria-label=${s.close} @click=${this.close}>${closeIcon}</button>
+                <button class="launcher-close" part="launcher-close" aria-label=${t.launcherClose} @click=${this.close}>${closeIcon}</button>
               </div>
               ${chat()}
             </div>`

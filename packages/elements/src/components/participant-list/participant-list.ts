@@ -6,7 +6,6 @@ import type { RoomSession } from '@groupbuy/sdk';
 import { RoomController } from '../../internal/room-controller.js';
 import { RoomElement } from '../../internal/room-element.js';
 import { hueOf, initialOf } from '../../internal/theme.styles.js';
-import { participantListStrings } from './participant-list.strings.js';
 import { styles } from './participant-list.styles.js';
 
 // The theme's CSS custom properties (--groupbuy-accent …) are documented once, in internal/theme.styles.ts;
@@ -51,7 +50,6 @@ export class ParticipantList extends RoomElement {
 
   override render(): TemplateResult {
     const { t, format: f } = this.locale;
-    const s = participantListStrings(f.lang);
     const ctl = this.roomCtl;
     const room = ctl.room;
     const buyers = ctl.participants;
@@ -61,17 +59,17 @@ export class ParticipantList extends RoomElement {
     return html`<div class="base">
       <section class="section" aria-labelledby="title">
         <div class="header" part="header">
-          <span id="title" class="title" part="title">${s.title}</span>
+          <span id="title" class="title" part="title">${t.participantsTitle}</span>
           ${
             room
-              ? html`<span class="count" part="count" aria-live="polite">${s.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
+              ? html`<span class="count" part="count" aria-live="polite">${t.buyersCount(f.count(count), f.count(room.maxParticipants))}</span>`
               : nothing
           }
         </div>
         ${
           ctl.phase === 'ready' || buyers.length > 0
             ? buyers.length === 0
-              ? html`<p class="empty" part="empty"><slot name="empty">${s.noBuyers}</slot></p>`
+              ? html`<p class="empty" part="empty"><slot name="empty">${t.noBuyers}</slot></p>`
               : html`<ul class="list" part="list" aria-labelledby="title">
                 ${repeat(
                   buyers,
@@ -82,7 +80,7 @@ export class ParticipantList extends RoomElement {
                     return html`<li class="participant" part="participant ${self ? 'participant-self' : ''} ${host ? 'participant-host' : ''}">
                       ${this.renderAvatar(p, '')}
                       <span class="who">${this.renderName(p, self, host)}</span>
-                      <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${s.joinedAt(f.clock(p.joinedAt))}</time>
+                      <time class="joined" datetime=${p.joinedAt} title=${f.dateAndTime(p.joinedAt)}>${t.joinedAt(f.clock(p.joinedAt))}</time>
                     </li>`;
                   },
                 )}
@@ -95,18 +93,17 @@ export class ParticipantList extends RoomElement {
   }
 
   private renderWatchers(me: string | undefined, hostId: string | null): TemplateResult {
-    const f = this.locale.format;
-    const s = participantListStrings(f.lang);
+    const { t, format: f } = this.locale;
     const watchers = this.roomCtl.watchers;
     const count = this.roomCtl.watcherCount;
     // The header stays while nobody watches, so the live region exists before the count first changes.
     return html`<section class="section watchers ${count === 0 ? 'none' : ''}" part="watchers" aria-labelledby="watchers-title">
       <div class="header" part="watchers-header" aria-live="polite" aria-atomic="true">
         <span class="title">
-          <span id="watchers-title" part="watchers-title">${s.watchersTitle}</span><span aria-hidden="true"> · </span><span
+          <span id="watchers-title" part="watchers-title">${t.watchersTitle}</span><span aria-hidden="true"> · </span><span
             class="watchers-count"
             part="watchers-count"
-            >${s.watchersCount(f.count(count))}</span
+            >${t.watchersCount(f.count(count))}</span
           >
         </span>
       </div>
@@ -127,7 +124,7 @@ export class ParticipantList extends RoomElement {
             )}
           </ul>`
       }
-      ${count > watchers.length ? html`<p class="more" part="watchers-more">${s.watchersMore(f.count(count - watchers.length))}</p>` : nothing}
+      ${count > watchers.length ? html`<p class="more" part="watchers-more">${t.watchersMore(f.count(count - watchers.length))}</p>` : nothing}
     </section>`;
   }
 
