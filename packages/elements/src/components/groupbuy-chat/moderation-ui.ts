@@ -38,18 +38,15 @@ export class ModerationUi implements ComposerModeration, ReactiveController {
     host.addController(this);
   }
 
-  /** Before each render: follow the session's private notices and mute/cooldown changes. */
+  /** Before each render: follow the session's mute/cooldown changes (moderation-loader.ts hands over its notices). */
   hostUpdate(): void {
     const session = this.options.room.session;
     if (session === this.followed) return;
     this.stop();
     this.followed = session;
     if (!session) return;
-    this.unsubscribe = [
-      session.on('notice', (n) => this.address.notice(n)),
-      // The mute or the cooldown began or ended: the composer follows (re-enables by itself, counts down).
-      session.on('moderation', () => this.host.requestUpdate()),
-    ];
+    // The mute or the cooldown began or ended: the composer follows (re-enables by itself, counts down).
+    this.unsubscribe = [session.on('moderation', () => this.host.requestUpdate())];
   }
 
   /** After each render: while slow mode's cooldown runs, the send button's seconds tick. */
