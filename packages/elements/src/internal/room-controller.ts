@@ -1,5 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { toChatError, type ChatMessage, type ErrorInfo, type Participant, type Room, type Viewer } from '@groupbuy/protocol';
+import {
+  toChatError,
+  type ChatMessage,
+  type ErrorInfo,
+  type Participant,
+  type PrivateNotice,
+  type Room,
+  type Viewer,
+} from '@groupbuy/protocol';
 import type { ChatClient, ConnectionState, RoomSession, ViewMessage } from '@groupbuy/sdk';
 import { buildClient, type TransportName } from './client-factory.js';
 
@@ -38,6 +46,8 @@ export interface RoomHooks {
   error?(error: ErrorInfo & { clientMsgId?: string }): void;
   /** The connection state changed (also called once with the state a session starts in). */
   state?(state: ConnectionState): void;
+  /** Something only this user is told (PII_MASKED, MUTED, UNMUTED): followed from the session's start. */
+  notice?(notice: PrivateNotice): void;
 }
 
 /**
@@ -231,6 +241,7 @@ export class RoomController implements ReactiveController {
         update();
       }),
       session.on('message', (m) => this.hooks.message?.(m)),
+      session.on('notice', (n) => this.hooks.notice?.(n)),
       session.on('participants', update),
       session.on('viewers', update),
       session.on('typing', update),

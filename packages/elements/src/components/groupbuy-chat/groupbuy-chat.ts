@@ -176,6 +176,7 @@ export class GroupbuyChat extends RoomElement {
   private readonly roomCtl = new RoomController(this, {
     room: (room) => this.emit(new GroupbuyRoomChangeEvent(room)),
     message: (m) => this.list.arrived(m),
+    notice: (n) => this.moderation.notice(n),
     error: (e) => this.onSessionError(e),
     state: (s) => this.onState(s),
   });

@@ -1,6 +1,6 @@
 import type { ReactiveController } from 'lit';
-import type { Room } from '@groupbuy/protocol';
-import type { RoomSession, ViewMessage } from '@groupbuy/sdk';
+import type { PrivateNotice, Room } from '@groupbuy/protocol';
+import type { ViewMessage } from '@groupbuy/sdk';
 import type { RowMenu } from './message-row.js';
 import type { ModerationOptions } from './moderation-menu.js';
 import type { PartHost } from './part-host.js';
@@ -16,15 +16,11 @@ const CLASSIC_EVENTS = ['JOINED', 'LEFT', 'CLOSED', 'CANCELLED'];
  * The initial widget's handle on issue 11's parts (moderation-ui.ts, a chunk of its own, so the first paint
  * of a chat does not carry them): it imports the chunk as soon as the chat has a session, or a signed-out
  * visitor's room has a pinned notice, and stands in for it until then (no menu, no pinned notice, no mute).
- * It follows the session's private notices itself from the start: one that comes before the chunk (the PII
- * guard's answer to a send made right after the chat opened) is kept and handed over when it arrives.
  */
 export class ModerationLoader implements ReactiveController, RowMenu {
   /** The loaded parts, or null until the chunk arrived. */
   ui: Ui | null = null;
   private loading: Promise<Ui> | undefined;
-  private followed: RoomSession | null = null;
-  private unfollow: (() => void) | undefined;
 
   constructor(
     private readonly host: PartHost & { productId: string },
@@ -40,21 +36,15 @@ export class ModerationLoader implements ReactiveController, RowMenu {
 
   /** Before each render: load the chunk once there is something for it to show. */
   hostUpdate(): void {
-    const session = this.options.room.session;
-    if (session !== this.followed) this.follow(session);
-    if (session || this.options.visitorRoom()?.pinned) this.load().catch(noop);
+    if (this.options.room.session || this.options.visitorRoom()?.pinned) this.load().catch(noop);
   }
 
-  /** Lets go of the session's notices. */
-  hostDisconnected(): void {
-    this.follow(null);
-  }
-
-  // A notice waits for the chunk (a resolved promise once it is there).
-  private follow(session: RoomSession | null): void {
-    this.unfollow?.();
-    this.followed = session;
-    this.unfollow = session?.on('notice', (n) => void this.load().then((ui) => ui.address.notice(n), noop));
+  /**
+   * A private notice, from the chat's RoomController (which follows the session from its start): handed to
+   * the chunk once it is there, so the PII guard's hint for a send made before the chunk arrived is not lost.
+   */
+  notice(notice: PrivateNotice): void {
+    this.load().then((ui) => ui.address.notice(notice), noop);
   }
 
   /** Imports the chunk once (again on the next render after a failed import). */

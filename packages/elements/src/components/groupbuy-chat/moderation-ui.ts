@@ -38,7 +38,7 @@ export class ModerationUi implements ComposerModeration, ReactiveController {
     host.addController(this);
   }
 
-  /** Before each render: follow the session's mute/cooldown changes (moderation-loader.ts hands over its notices). */
+  /** Before each render: follow the session's mute/cooldown changes (its notices come through ModerationLoader). */
   hostUpdate(): void {
     const session = this.options.room.session;
     if (session === this.followed) return;
