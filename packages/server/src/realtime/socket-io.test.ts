@@ -92,10 +92,11 @@ describe('Socket.IO endpoint', () => {
   });
 
   it('says chat-error UNAUTHENTICATED and disconnects when the token expires while connected', async () => {
-    const s = await connect(await tokenFor('sbrief', { ttlSeconds: 1 }));
+    // Whole-second `exp` (floored): 3 s leaves at least 2 for the handshake on a busy machine (see stomp.test.ts).
+    const s = await connect(await tokenFor('sbrief', { ttlSeconds: 3 }));
     const errors: unknown[] = [];
     s.on('chat-error', (body: unknown) => errors.push(body));
-    await waitFor(() => s.disconnected, 5_000, 'the server to end the expired socket');
+    await waitFor(() => s.disconnected, 10_000, 'the server to end the expired socket');
     expect(errors).toEqual([{ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } }]);
   });
 

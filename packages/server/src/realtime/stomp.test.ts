@@ -259,7 +259,9 @@ describe('STOMP 1.2 on /ws', () => {
   });
 
   it('closes the connection with UNAUTHENTICATED when the token expires while connected', async () => {
-    const peer = await connectStomp(server, await tokenFor('short', { ttlSeconds: 1 }));
+    // `exp` is in whole seconds (floored): a 1 s token can have only a few ms left by the time CONNECT is
+    // read on a busy machine, and be refused there. 3 s leaves at least 2.
+    const peer = await connectStomp(server, await tokenFor('short', { ttlSeconds: 3 }));
     await waitFor(() => peer.closed(), 10_000, 'the expired session to close');
     expect(peer.stompErrors.at(-1)?.headers['message']).toBe('UNAUTHENTICATED');
   });
