@@ -1,4 +1,4 @@
-import type { ChatMessage } from './message.js';
+import type { ChatMessage, MessagePage } from './message.js';
 
 /** The three states of a group-buy room. */
 export const RoomStatus = {
@@ -90,6 +90,21 @@ export interface ViewerList {
   count: number;
   /** The viewers, in the order they opened the chat. */
   viewers: Viewer[];
+}
+
+/**
+ * Response of `GET /api/chat/rooms/{productId}/view` (a reader): what a chat needs to open, in one request
+ * instead of three — the room as the caller sees it (with `unreadCount`, and `mutedUntil` while muted), the
+ * latest page of history (`?limit=`, default 50) and the buyers. One request is one CORS preflight and one
+ * round trip for a widget on a shop's origin, where the three reads were three of each.
+ */
+export interface RoomView {
+  /** The room, as `GET /rooms/{id}` answers the caller. */
+  room: Room;
+  /** The latest page, as `GET /rooms/{id}/messages?limit=` answers it. */
+  history: MessagePage;
+  /** The buyers, as `GET /rooms/{id}/participants` lists them. */
+  participants: Participant[];
 }
 
 /** Body of `POST /api/chat/rooms`. */

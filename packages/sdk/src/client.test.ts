@@ -126,6 +126,23 @@ describe('chat client', () => {
     await waitFor('ann to be gone from the viewers after the late acknowledgement', async () => (await viewers()).length === 0);
   });
 
+  it('opens a room with one read (GET …/view): the room, the latest page and the buyers', async () => {
+    const room = await createRoom(env.url);
+    await joinRoom(env.url, room.productId, 'bob');
+    const reads: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if ((init?.method ?? 'GET') === 'GET') reads.push(url.pathname.replace(`/api/chat/rooms/${room.productId}`, ''));
+      return fetch(input, init);
+    };
+    const ann = testClient({ baseUrl: env.url, getToken: tokenOf('ann'), transport: transport(), fetch: counting }).room(room.productId);
+    await ann.ready();
+    expect(reads).toEqual(['/view']);
+    expect(ann.room?.participantCount).toBe(1);
+    expect(ann.participants.map((p) => p.userId)).toEqual(['bob']);
+    expect(ann.messages.map((m) => m.event?.type)).toEqual(['JOINED']);
+  });
+
   it('applies joins and leaves from the SYSTEM messages without re-reading the participants', async () => {
     const room = await createRoom(env.url);
     const reads: string[] = [];
@@ -149,7 +166,7 @@ describe('chat client', () => {
     const room = await createRoom(env.url);
     let failNext = true;
     const flaky: typeof fetch = (input, init) => {
-      if (failNext && (input instanceof Request ? input.url : String(input)).includes('/messages')) {
+      if (failNext && (input instanceof Request ? input.url : String(input)).includes('/view')) {
         failNext = false;
         return Promise.reject(new TypeError('network hiccup'));
       }

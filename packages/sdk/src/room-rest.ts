@@ -5,6 +5,7 @@ import {
   type MessagePage,
   type Participant,
   type Room,
+  type RoomView,
   type Viewer,
   type ViewerList,
 } from '@groupbuy/protocol';
@@ -33,6 +34,11 @@ export class RoomRest {
   /** `GET /rooms/{id}`: the room snapshot. */
   async room(): Promise<Room | undefined> {
     return roomOf((await this.call('GET', '')).body);
+  }
+
+  /** `GET /rooms/{id}/view`: the room, the latest page of history and the buyers, in one request. */
+  async view(): Promise<RoomView> {
+    return (await this.call<RoomView>('GET', '/view')).body;
   }
 
   /** `GET /rooms/{id}/messages?{query}`: a page of history (`limit`, `before` or `after`). */

@@ -308,10 +308,12 @@ export class Session extends EventedSession implements RoomSession {
 
   private async load(): Promise<void> {
     try {
-      const [room, page] = await Promise.all([this.api.room(), this.catchUp.latest(), this.roster.refreshParticipants()]);
+      // One request for the room, the latest page and the buyers (one round trip, one CORS preflight).
+      const view = await this.api.view();
       if (this.lifecycle.disposed) return;
-      this.applyRoom(room);
-      this.catchUp.startFrom(page);
+      this.applyRoom(view.room);
+      this.roster.read(view.participants, view.room.lastSeq);
+      this.catchUp.startFrom(view.history);
       this.sends.pruneDelivered();
       this.messagesChanged();
     } catch (err) {

@@ -77,14 +77,17 @@ export class Roster {
   }
 
   /** Reads the buyers again; overlapping calls share one read (and one more after it). */
-  readonly refreshParticipants = coalesce(async () => {
-    const list = await this.host.fetchParticipants();
+  readonly refreshParticipants = coalesce(async () => this.read(await this.host.fetchParticipants()));
+
+  /**
+   * Takes a list of the buyers read with the room at `seq` (by default the room's lastSeq as the session
+   * knows it): it includes every join and leave stored so far; later SYSTEM messages apply on top.
+   */
+  read(list: readonly Participant[], seq = this.host.room()?.lastSeq ?? 0): void {
     if (this.closed) return;
-    // The list read includes every join and leave stored so far; later SYSTEM messages apply on top.
-    const seq = Math.max(this.state.kind === 'read' ? this.state.seq : 0, this.host.room()?.lastSeq ?? 0);
-    this.state = { kind: 'read', list: Object.freeze([...list]), seq };
+    this.state = { kind: 'read', list: Object.freeze([...list]), seq: Math.max(this.state.kind === 'read' ? this.state.seq : 0, seq) };
     this.host.changed('participants');
-  });
+  }
 
   /** Takes the list and count of a `viewers` event: the latest wins (it is not in the seq stream). */
   setViewers(list: readonly Viewer[], count = list.length): void {

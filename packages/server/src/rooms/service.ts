@@ -14,6 +14,7 @@ import {
   type Participant,
   type Room,
   type RoomRelation,
+  type RoomView,
   type SendBody,
 } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
@@ -123,7 +124,11 @@ export class RoomService {
    * for a signed-in user (not the trade service), or the public snapshot for `null`.
    */
   async roomFor(principal: Principal | null, productId: string): Promise<Room> {
-    const room = await this.getRoom(productId);
+    return this.personal(principal, await this.getRoom(productId));
+  }
+
+  // `room` with the caller's own fields (unreadCount, mutedUntil): see roomFor.
+  private async personal(principal: Principal | null, room: Room): Promise<Room> {
     if (!principal || principal.role === 'service') return room;
     const [unreadCount, muteUntil] = await Promise.all([
       this.deps.store.reads.unreadCount(room.productId, principal.userId),
@@ -163,6 +168,21 @@ export class RoomService {
     const q = parseHistoryQuery(query);
     await this.authorizeRead(principal, productId);
     return this.deps.store.page(productId, q);
+  }
+
+  /**
+   * What a reader needs to open the chat (`GET /rooms/{id}/view`): the room as roomFor answers it, the
+   * latest page of history (only `limit` is read from `query`) and the buyers, behind one read check.
+   */
+  async view(principal: Principal, productId: string, query: Record<string, unknown>): Promise<RoomView> {
+    const q = parseHistoryQuery({ limit: query['limit'] });
+    const { room } = await this.authorizeRead(principal, productId);
+    const [personal, history, participants] = await Promise.all([
+      this.personal(principal, room),
+      this.deps.store.page(room.productId, q),
+      this.deps.store.participants(room.productId),
+    ]);
+    return { room: personal, history, participants };
   }
 
   /** The buyers, for a reader. */

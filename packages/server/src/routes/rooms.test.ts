@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS, type ChatMessage, type ErrorCode } from '@groupbuy/protocol';
+import { LIMITS, type ChatMessage, type ErrorCode, type RoomView } from '@groupbuy/protocol';
 import type { Principal } from '../auth/jwt.js';
 import { api, createRoom, startTestServer, tokenFor, type TestServer } from '../test-support/harness.js';
 
@@ -318,6 +318,75 @@ describe('GET /api/chat/rooms/{id}/participants', () => {
 
   it('answers an unknown room with 404 ROOM_NOT_FOUND', async () => {
     expectError(await api(server, 'GET', `${ROOMS}/${uniqueId('nope')}/participants`, { token: service }), 404, 'ROOM_NOT_FOUND');
+  });
+});
+
+describe('GET /api/chat/rooms/{id}/view', () => {
+  // What a chat opens with: the room as the caller sees it, the latest page, the buyers, in one request.
+  const get = async (path: string, userId?: string) => api(server, 'GET', path, userId ? { token: await tokenFor(userId) } : {});
+
+  let productId: string;
+  beforeAll(async () => {
+    productId = (await createRoom(server, { maxParticipants: 10 })).productId;
+    for (const userId of ['lee', 'park']) {
+      const res = await api(server, 'POST', `${ROOMS}/${productId}/participants`, {
+        token: await tokenFor(userId, { name: `Name ${userId}` }),
+      });
+      if (res.status !== 201) throw new Error(`join ${userId}: ${res.status}`);
+    }
+    // Sequential, so the seqs are 3…62 after the two JOINED messages.
+    for (let i = 1; i <= 60; i++) {
+      const res = await api(server, 'POST', `${ROOMS}/${productId}/notifications`, { token: service, body: { content: `notice ${i}` } });
+      if (res.status !== 201) throw new Error(`notice ${i}: ${res.status}`);
+    }
+  });
+
+  it('answers the room, the latest 50 and the buyers exactly as the three reads do', async () => {
+    const view = await get(`${ROOMS}/${productId}/view`, 'watcher');
+    expect(view.status).toBe(200);
+    const [room, messages, participants] = await Promise.all(
+      ['', '/messages', '/participants'].map((path) => get(`${ROOMS}/${productId}${path}`, 'watcher')),
+    );
+    expect(view.body).toEqual({ room: room!.body, history: messages!.body, participants: participants!.body.participants });
+    const body = view.body as RoomView;
+    expect(body.history.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 13 + i));
+    expect(body.history.hasMore).toBe(true);
+    expect(body.participants.map((p) => p.userId)).toEqual(['lee', 'park']);
+    expect(body.room).toMatchObject({ productId, participantCount: 2, lastSeq: 62, unreadCount: 60 }); // the SYSTEM lines are not unread
+  });
+
+  it("carries the caller's own read position", async () => {
+    const token = await tokenFor('reader-r');
+    expect((await api(server, 'POST', `${ROOMS}/${productId}/read`, { token, body: { seq: 60 } })).status).toBe(200);
+    expect((await api(server, 'GET', `${ROOMS}/${productId}/view`, { token })).body.room.unreadCount).toBe(2);
+  });
+
+  it('honours limit, and refuses one out of range with 400 INVALID_INPUT', async () => {
+    const res = await get(`${ROOMS}/${productId}/view?limit=5`, 'watcher');
+    expect(res.body.history.messages.map((m: { seq: number }) => m.seq)).toEqual([58, 59, 60, 61, 62]);
+    expectError(await get(`${ROOMS}/${productId}/view?limit=101`, 'watcher'), 400, 'INVALID_INPUT');
+    expectError(await get(`${ROOMS}/${productId}/view?limit=x`, 'watcher'), 400, 'INVALID_INPUT');
+  });
+
+  it('needs a token (the history is for readers), unlike the bare room', async () => {
+    expectError(await get(`${ROOMS}/${productId}/view`), 401, 'UNAUTHENTICATED');
+    expect((await get(`${ROOMS}/${productId}`)).status).toBe(200);
+  });
+
+  it('refuses a watcher of an ended deal with 403 FORBIDDEN, as the history does, and still answers a buyer', async () => {
+    const closed = (await createRoom(server)).productId;
+    await api(server, 'POST', `${ROOMS}/${closed}/participants`, { token: await tokenFor('lee') });
+    expect((await api(server, 'POST', `${ROOMS}/${closed}/close`, { token: service })).status).toBe(200);
+    expectError(await get(`${ROOMS}/${closed}/view`, 'watcher'), 403, 'FORBIDDEN');
+    expectError(await get(`${ROOMS}/${closed}/messages`, 'watcher'), 403, 'FORBIDDEN');
+    const buyer = await get(`${ROOMS}/${closed}/view`, 'lee');
+    expect(buyer.status).toBe(200);
+    expect(buyer.body.room.status).toBe('CLOSED');
+  });
+
+  it('answers an unknown room with 404 ROOM_NOT_FOUND and a malformed id with 400 INVALID_INPUT', async () => {
+    expectError(await get(`${ROOMS}/${uniqueId('nope')}/view`, 'watcher'), 404, 'ROOM_NOT_FOUND');
+    expectError(await get(`${ROOMS}/${'x'.repeat(300)}/view`, 'watcher'), 400, 'INVALID_INPUT');
   });
 });
 

@@ -72,6 +72,8 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
 
   api.get('/rooms/:productId/messages', async (c) => c.json(await service.history(signedIn(c), c.req.param('productId'), c.req.query())));
 
+  api.get('/rooms/:productId/view', async (c) => c.json(await service.view(signedIn(c), c.req.param('productId'), c.req.query())));
+
   api.get('/rooms/:productId/participants', async (c) =>
     c.json({ participants: await service.participants(signedIn(c), c.req.param('productId')) }),
   );
