@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createAesGcmCipher } from './content-cipher.js';
 import { SqliteStore } from './sqlite.js';
 import type { AppendResult, NewMessage } from './types.js';
 
@@ -88,6 +90,20 @@ describe('SqliteStore group commit (appends asked for in one tick)', () => {
     expect(seq(3)).toBe(seq(0) + 1);
     expect(committed('g1').map((r) => r.client_msg_id)).toEqual(['a1', 'a4']);
     expect(committed('g2').map((r) => r.client_msg_id)).toEqual(['a3']);
+  });
+
+  it('answers a batch that ran again after a refusal with what it stored: ids and decrypted content as a page reads them', async () => {
+    await store.close();
+    store = SqliteStore.open({ path, groupCommit: true, cipher: createAesGcmCipher(randomBytes(32)) });
+    const outcomes = await Promise.allSettled([
+      store.append('g1', chat('u1', 'kept 1', 'k1'), T0),
+      store.append('nowhere', chat('u1', 'lost room', 'k2'), T0),
+      store.append('g1', chat('u1', 'kept 2', 'k3'), T0),
+    ]);
+    const answered = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.message] : []));
+    const page = await store.page('g1', { limit: 10 });
+    expect(page.messages.map((m) => [m.id, m.seq, m.content])).toEqual(answered.map((m) => [m.id, m.seq, m.content]));
+    expect(page.messages.map((m) => m.content)).toEqual(['kept 1', 'kept 2']);
   });
 
   it('stores a clientMsgId sent twice in one tick once: the second is answered with the first', async () => {

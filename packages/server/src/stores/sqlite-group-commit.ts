@@ -12,21 +12,27 @@ type Outcome<R> = { ok: true; result: R } | { ok: false; error: unknown };
 /**
  * Group commit for one kind of write (issue 10: acknowledged sends): the writes asked for in the same turn of
  * the event loop run in ONE IMMEDIATE transaction — one BEGIN/COMMIT and one WAL append for the pages they
- * share instead of one per write — flushed on `setImmediate`, in the order they were asked for. Each write
- * runs in its own savepoint (`write` is a better-sqlite3 transaction function, which nests as one), so a
- * refused write (a room rule's error) is rolled back alone and rejects only its own promise; every promise
- * settles only after the COMMIT, so an acknowledgement never comes before its durable write. A write alone
- * in its turn runs exactly as before: `write.immediate(...)`.
+ * share instead of one per write — flushed on `setImmediate`, in the order they were asked for. A write that
+ * throws (a room rule's refusal, a duplicate) rolls the whole batch back, and the batch runs again with each
+ * write in its own savepoint (better-sqlite3 nests a transaction function as one), so the refused write is
+ * rolled back alone and rejects only its own promise: refusals are rare, and a savepoint per write costs two
+ * statements each on every batch. Every promise settles only after the COMMIT, so an acknowledgement never
+ * comes before its durable write. A write alone in its turn runs exactly as before: `write.immediate(...)`.
+ * `body` must be deterministic in what it stores given the store's state, and keep no state outside the
+ * database that a rollback would leave behind (the appends' plain-text cache is keyed by ciphertext).
  */
 export class GroupCommit<A extends unknown[], R> {
   private queue: Pending<A, R>[] = [];
-  private readonly batch: Database.Transaction<(queue: Pending<A, R>[]) => Outcome<R>[]>;
+  private readonly write: Database.Transaction<(...args: A) => R>;
+  private readonly batch: Database.Transaction<(queue: Pending<A, R>[]) => R[]>;
+  private readonly batchEach: Database.Transaction<(queue: Pending<A, R>[]) => Outcome<R>[]>;
 
-  constructor(
-    db: Database.Database,
-    private readonly write: Database.Transaction<(...args: A) => R>,
-  ) {
-    this.batch = db.transaction((queue: Pending<A, R>[]) =>
+  constructor(db: Database.Database, body: (...args: A) => R) {
+    this.write = db.transaction(body);
+    // The usual batch: every write succeeds, so none needs a savepoint of its own (two statements a write).
+    this.batch = db.transaction((queue: Pending<A, R>[]) => queue.map((p) => body(...p.args)));
+    // A batch in which a write threw was rolled back whole; it runs again with a savepoint per write.
+    this.batchEach = db.transaction((queue: Pending<A, R>[]) =>
       queue.map((p): Outcome<R> => {
         try {
           return { ok: true, result: this.write(...p.args) };
@@ -60,7 +66,14 @@ export class GroupCommit<A extends unknown[], R> {
     }
     let outcomes: Outcome<R>[];
     try {
-      outcomes = this.batch.immediate(queue);
+      const results = this.batch.immediate(queue);
+      results.forEach((result, i) => queue[i]?.resolve(result));
+      return;
+    } catch {
+      // A write was refused (a room rule, a duplicate) or BEGIN/COMMIT failed: nothing of the batch was stored.
+    }
+    try {
+      outcomes = this.batchEach.immediate(queue);
     } catch (err) {
       // BEGIN or COMMIT failed (another process held the lock past busy_timeout, disk full): nothing was stored.
       for (const p of queue) p.reject(err);

@@ -21,7 +21,7 @@ import {
   type MessageDraft,
   type MessageRow,
 } from './rows.js';
-import { SqlitePages } from './sqlite-pages.js';
+import { MESSAGE_PARAMETERS, SqlitePages, valuesOf, type MessageValues } from './sqlite-pages.js';
 import type { AppendResult, NewMessage } from './types.js';
 
 /**
@@ -43,7 +43,7 @@ export class SqliteMessages {
   // Recent messages' plain text, so history pages read again skip AES-GCM (see DecryptedContentCache).
   private readonly contentCache: DecryptedContentCache;
   private readonly bumpSeq: Database.Statement<[string], { last_seq: number; status: RoomStatus }>;
-  private readonly insertMessage: Database.Statement<[MessageRow]>;
+  private readonly insertMessage: Database.Statement<MessageValues>;
   private readonly selectByClientMsgId: Database.Statement<[string, string | null, string], MessageRow>;
   private readonly pages: SqlitePages;
   private readonly roomExists: Database.Statement<[string], 1>;
@@ -57,12 +57,8 @@ export class SqliteMessages {
     this.bumpSeq = db.prepare('UPDATE rooms SET last_seq = last_seq + 1 WHERE product_id = ? RETURNING last_seq, status');
     // DO NOTHING on the partial unique index (room, sender, clientMsgId): a retried send is detected by the
     // insert itself (changes = 0) instead of a lookup before every insert.
-    this.insertMessage = db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS})
-       VALUES (@room_id, @seq, @id, @type, @sender_id, @sender_name, @content, @created_at, @client_msg_id,
-               @event, @room, @key_id, @deleted)
-       ON CONFLICT DO NOTHING`,
-    );
+    // Positional parameters: binding 13 by name looks each one up in the row object (~2 µs an insert).
+    this.insertMessage = db.prepare(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PARAMETERS}) ON CONFLICT DO NOTHING`);
     // `IS` so a service notice (sender NULL) retried with the same key is found too; it still uses
     // the partial unique index because `client_msg_id = ?` implies the index's NOT NULL condition.
     this.selectByClientMsgId = db.prepare(
@@ -155,7 +151,7 @@ export class SqliteMessages {
   // The row for `draft` at `seq`, inserted; null when the unique key says it is stored already.
   private insert(productId: string, seq: number, draft: MessageDraft): ChatMessage | null {
     const row = newMessageRow(productId, seq, draft, this.cipher);
-    if (this.insertMessage.run(row).changes === 0) return null;
+    if (this.insertMessage.run(...valuesOf(row)).changes === 0) return null;
     this.contentCache.remember(productId, seq, row.content, row.key_id, draft.content);
     // Decoded from the row just written (with the plain text we already hold), so a send's answer and a
     // later page are built by the same code and agree exactly.

@@ -3,7 +3,7 @@ import type { MessageType } from '@groupbuy/protocol';
 import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
 
 /** A `messages` row as better-sqlite3's raw mode gives it: the values of {@link MESSAGE_COLUMNS}, in that order. */
-type MessageValues = [
+export type MessageValues = [
   room_id: string,
   seq: number,
   id: string,
@@ -61,6 +61,28 @@ function rowOf(v: MessageValues): MessageRow {
     deleted: v[12],
   };
 }
+
+/** `row` as the values of {@link MESSAGE_COLUMNS}, in that order: an insert's positional parameters. */
+export function valuesOf(row: MessageRow): MessageValues {
+  return [
+    row.room_id,
+    row.seq,
+    row.id,
+    row.type,
+    row.sender_id,
+    row.sender_name,
+    row.content,
+    row.created_at,
+    row.client_msg_id,
+    row.event,
+    row.room,
+    row.key_id,
+    row.deleted,
+  ];
+}
+
+/** `?, ?, …`: one positional parameter per column of {@link MESSAGE_COLUMNS}. */
+export const MESSAGE_PARAMETERS = VALUE_NAMES.map(() => '?').join(', ');
 
 /**
  * The history page queries of {@link SqliteMessages}: range scans of the `(room_id, seq)` primary key

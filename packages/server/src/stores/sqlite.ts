@@ -194,10 +194,9 @@ export class SqliteStore implements ChatStore {
       );
       return { room: toRoom(this.mustGetRoom(productId)), messages: [left], left: true };
     });
-    this.txAppend = db.transaction((productId: string, message: NewMessage, nowMs: number) =>
-      this.messages.append(productId, message, nowMs),
-    );
-    this.appends = options.groupCommit === false ? null : new GroupCommit(db, this.txAppend);
+    const append = (productId: string, message: NewMessage, nowMs: number): AppendResult => this.messages.append(productId, message, nowMs);
+    this.txAppend = db.transaction(append);
+    this.appends = options.groupCommit === false ? null : new GroupCommit(db, append);
     this.txSettle = db.transaction((productId: string, request: SettleRequest, nowMs: number): LifecycleResult | null => {
       const row = this.mustGetRoom(productId);
       const status = settleOutcome(ruleState(row), 'status' in request ? request.status : 'DEADLINE');
