@@ -22,6 +22,7 @@ import type { ModerationStore } from './moderation.js';
 import { SqliteModeration } from './sqlite-moderation.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { WalCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessages } from './sqlite-messages.js';
 import { CachedModeration, SqliteReadCache } from './sqlite-read-cache.js';
 import type { ReadStore } from './reads.js';
@@ -52,7 +53,16 @@ export interface SqliteStoreOptions {
    * A lone send waits one event-loop turn more. @default true
    */
   groupCommit?: boolean;
+  /**
+   * Checkpoints the WAL from a worker thread of its own (sqlite-checkpointer.ts) once the store has stored
+   * {@link CHECKPOINT_THREAD_AFTER_APPENDS} messages, instead of inside the COMMIT that crosses SQLite's
+   * threshold on the event loop. Files only. @default true
+   */
+  checkpointThread?: boolean;
 }
+
+/** Appends after which a file store starts its checkpoint thread (a store written that little never needs it). */
+export const CHECKPOINT_THREAD_AFTER_APPENDS = 500;
 
 type CreateRoomResult = { room: Room; created: boolean };
 
@@ -96,6 +106,10 @@ export class SqliteStore implements ChatStore {
   readonly moderation: ModerationStore;
   /** Read positions (issue 12): sqlite-reads.ts. */
   readonly reads: ReadStore;
+  // The WAL checkpoints' thread, once started (see SqliteStoreOptions.checkpointThread), and the appends until then.
+  private checkpointer: WalCheckpointer | null = null;
+  private appendsUntilCheckpointThread: number;
+  private readonly path: string;
   /** Appends run (or join the group commit's queue) synchronously, in call order: see ChatStore.appendsInCallOrder. */
   readonly appendsInCallOrder = true;
 
@@ -103,10 +117,11 @@ export class SqliteStore implements ChatStore {
   constructor(options: SqliteStoreOptions) {
     this.cipher = options.cipher ?? plainCipher;
     this.addressCipher = options.addressCipher ?? plainCipher;
-    if (options.path !== ':memory:' && options.path !== '') {
-      mkdirSync(dirname(options.path), { recursive: true });
-    }
+    const file = options.path !== ':memory:' && options.path !== '';
+    if (file) mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
+    this.path = options.path;
+    this.appendsUntilCheckpointThread = file && options.checkpointThread !== false ? CHECKPOINT_THREAD_AFTER_APPENDS : -1;
     try {
       // WAL lets readers (history pages) run while a writer commits; NORMAL is durable across process
       // crashes in WAL mode and only risks the last commits on power loss, which chat can afford.
@@ -268,6 +283,9 @@ export class SqliteStore implements ChatStore {
     );
     // Committed: a held room's lastSeq follows (before the caller's next read).
     if (!result.duplicate) this.cache.seqStored(productId, result.message.seq);
+    if (this.appendsUntilCheckpointThread > 0 && --this.appendsUntilCheckpointThread === 0 && this.db.open) {
+      this.checkpointer = new WalCheckpointer(this.db, this.path);
+    }
     return result;
   }
 
@@ -317,7 +335,13 @@ export class SqliteStore implements ChatStore {
   /** Closes the database; calling it again does nothing. */
   async close(): Promise<void> {
     if (this.db.open) this.appends?.flush();
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
+  }
+
+  /** WAL frames the checkpoint thread has copied into the database file (0 while it has not started). */
+  get checkpointedFrames(): number {
+    return this.checkpointer?.checkpointedFrames ?? 0;
   }
 
   private mustGetRoom(productId: string): RoomRow {
