@@ -121,8 +121,12 @@ export class AddressEntry implements ReactiveController {
   renderHint(): TemplateResult | typeof nothing {
     if (!this.piiHint) return nothing;
     const s = this.s;
+    const ctl = this.options.room;
+    // A watcher of an open deal can still become a buyer (and then give an address); the seller never does.
+    const watcher = ctl.session !== null && !ctl.session.isParticipant && !ctl.session.isHost && ctl.room?.status === 'ACTIVE';
+    const text = this.canGive ? s.piiHint : watcher ? s.piiHintJoin : s.piiHintMasked;
     return html`<div class="banner info" part="banner pii-hint">
-      <span class="banner-text">${s.piiHint}</span>
+      <span class="banner-text">${text}</span>
       ${this.canGive ? html`<button class="link-button" @click=${this.openForm}>${s.addressButton}</button>` : nothing}
       <button class="icon-button" aria-label=${this.options.locale.t.dismiss} @click=${this.dismissHint}>${closeIcon}</button>
     </div>`;

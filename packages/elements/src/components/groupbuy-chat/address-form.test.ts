@@ -112,4 +112,19 @@ describe('shipping address form', () => {
     await waitUntil(() => q(minji, '#address-recipient'), 'the form');
     expect(q(minji, '[part~="pii-hint"]')).to.equal(null);
   });
+
+  it('tells a watcher whose message was masked that joining lets them give an address, and the seller only what happened', async () => {
+    const watcher = await openAs(room.server, P, PEOPLE.watcher, 'en');
+    await send(watcher, 'my number is 010-9876-5432');
+    await waitUntil(() => q(watcher, '[part~="pii-hint"]'), "the watcher's hint");
+    expect(textOf(q(watcher, '[part~="pii-hint"] .banner-text'))).to.equal(
+      'Phone numbers and addresses are hidden in the chat. Join the deal to give your shipping address privately',
+    );
+    expect(q(watcher, '[part~="pii-hint"] .link-button')).to.equal(null); // no form for a watcher
+    const seller = await openAs(room.server, P, PEOPLE.seller, 'ko');
+    await send(seller, '문의는 010-1111-2222 로 주세요');
+    await waitUntil(() => q(seller, '[part~="pii-hint"]'), "the seller's hint");
+    expect(textOf(q(seller, '[part~="pii-hint"] .banner-text'))).to.equal('전화번호·주소는 채팅에서 가려져요');
+    expect(q(seller, '[part~="pii-hint"] .link-button')).to.equal(null);
+  });
 });

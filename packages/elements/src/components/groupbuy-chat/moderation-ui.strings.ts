@@ -26,8 +26,12 @@ export interface ModerationStrings {
   addressCount(count: string): string;
   /** The host's download of every buyer's address as CSV. */
   addressCsv: string;
-  /** The private hint after the PII guard masked the user's message. */
+  /** The private hint after the PII guard masked a buyer's message (the address button follows it). */
   piiHint: string;
+  /** The same hint for a signed-in watcher of an open deal: only buyers give an address, so join first. */
+  piiHintJoin: string;
+  /** The same hint for anyone else (the seller, a watcher of an ended deal): what happened, nothing to do. */
+  piiHintMasked: string;
   /** The SYSTEM line of a moderation event (MESSAGE_DELETED, SLOW_MODE_CHANGED, PINNED, UNPINNED), else undefined. */
   system(event: SystemEvent): string | undefined;
 }
@@ -43,6 +47,8 @@ const ko: ModerationStrings = {
   addressCount: (c) => `배송지 ${c}명 입력`,
   addressCsv: 'CSV 내려받기',
   piiHint: '전화번호·주소는 배송지 입력으로 보내 주세요',
+  piiHintJoin: '전화번호·주소는 채팅에서 가려져요. 공동구매에 참여하면 배송지를 따로 입력할 수 있어요',
+  piiHintMasked: '전화번호·주소는 채팅에서 가려져요',
   system: (event) => {
     switch (event.type) {
       case 'MESSAGE_DELETED':
@@ -71,6 +77,8 @@ const en: ModerationStrings = {
   addressCount: (c) => `${c} shipping address${c === '1' ? '' : 'es'}`,
   addressCsv: 'Download CSV',
   piiHint: 'Please send phone numbers and addresses with the shipping address form',
+  piiHintJoin: 'Phone numbers and addresses are hidden in the chat. Join the deal to give your shipping address privately',
+  piiHintMasked: 'Phone numbers and addresses are hidden in the chat',
   system: (event) => {
     switch (event.type) {
       case 'MESSAGE_DELETED':
