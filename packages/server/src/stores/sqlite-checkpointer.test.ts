@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKPOINT_THREAD_AFTER_APPENDS, SqliteStore, type SqliteStoreOptions } from './sqlite.js';
@@ -82,6 +84,27 @@ describe('SqliteStore WAL checkpoints', () => {
     store = SqliteStore.open({ path });
     const page = await store.page('ck', { limit: 1 });
     expect(page.messages[0]?.clientMsgId).toBe(`c${CHECKPOINT_THREAD_AFTER_APPENDS + 199}`);
+  });
+
+  it('lets a process with nothing else to do close the store and exit 0 (the thread is held while it stops)', async () => {
+    store = SqliteStore.open({ path: join(dir, 'unused.db') });
+    // The built store (the test command builds first), in a process of its own: a CLI or a server shutting down.
+    const built = pathToFileURL(fileURLToPath(new URL('../../dist/stores/sqlite.js', import.meta.url))).href;
+    const script = `
+      import { SqliteStore } from ${JSON.stringify(built)};
+      const store = SqliteStore.open({ path: ${JSON.stringify(path)} });
+      const room = { productId: 'ck', title: 'ck', maxParticipants: 10, minParticipants: 1, hostId: null, expiresAt: new Date(Date.now() + 3600000).toISOString() };
+      await store.createRoom(room, Date.now());
+      for (let i = 0; i < ${CHECKPOINT_THREAD_AFTER_APPENDS + 100}; i++) {
+        await store.append('ck', { type: 'CHAT', sender: { userId: 'u1', name: 'u1' }, content: 'm' + i, clientMsgId: 'c' + i, allowedStatuses: ['ACTIVE'] }, Date.now());
+      }
+      await store.close();
+      console.log('closed');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: 'closed' });
   });
 
   it('leaves the checkpoints to the writer with checkpointThread: false', async () => {

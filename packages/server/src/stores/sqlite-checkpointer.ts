@@ -69,6 +69,8 @@ export class WalCheckpointer {
 
   /** Checkpoints once more and ends the thread (before the writer closes). */
   async stop(): Promise<void> {
+    // Held now, or a process with nothing else to do would exit before the thread's last checkpoint.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
