@@ -2,8 +2,9 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { elementArgTypes, type ElementArgs, PEOPLE, storyClick, storyLater } from '../../test-support/story-kit.js';
 import { moderationStory, SAMPLE_ADDRESS } from './moderation-story-kit.js';
 
-// Issue 11's shipping address: the buyer's form (empty, with a field's error, saved and shown masked) and
-// the seller's count with the CSV download.
+// Issue 11's shipping address: the buyer's form (empty, with a field's error, saved and shown masked), the
+// seller's count with the CSV download, and the private hint after the PII guard masked a phone number (a
+// buyer's points at the form; a watcher's says joining lets them give one).
 
 const meta: Meta<ElementArgs> = {
   title: 'Elements/groupbuy-chat/Shipping address',
@@ -61,5 +62,36 @@ export const HostAddressCount: StoryObj<ElementArgs> = {
     void story.call(PEOPLE.minji, 'PUT', '/participants/me/address', SAMPLE_ADDRESS);
     void story.call(PEOPLE.alex, 'PUT', '/participants/me/address', { ...SAMPLE_ADDRESS, recipient: 'Alex Kim', phone: '02-123-4567' });
     return story.widget(PEOPLE.seller, args, ID);
+  },
+};
+
+// Types `text` into the composer of the widget `id` and sends it with Enter, once its messages show.
+function sendFrom(story: ReturnType<typeof moderationStory>, text: string): void {
+  story.whenLoaded(ID, () => {
+    const input = document.getElementById(ID)?.shadowRoot?.querySelector('textarea');
+    if (!input) return;
+    input.value = text;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    storyLater(50, () =>
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, composed: true })),
+    );
+  });
+}
+
+/** A buyer wrote a phone number: it is stored masked, and only they see the hint with the form's button. */
+export const PiiHintBuyer: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    sendFrom(story, '010-1234-5678 로 연락 주세요');
+    return story.widget(PEOPLE.minji, args, ID);
+  },
+};
+
+/** A watcher (not a buyer yet) wrote one: the hint says joining lets them give an address, with no form. */
+export const PiiHintWatcher: StoryObj<ElementArgs> = {
+  render: (args) => {
+    const story = moderationStory();
+    sendFrom(story, '제 번호 010-9876-5432 예요');
+    return story.widget(PEOPLE.watcher, args, ID);
   },
 };

@@ -85,4 +85,15 @@ describe('issue 11 stories', () => {
     await waitUntil(() => text(q(el, '[part~="address-count"]')) === '배송지 2명 입력', 'the count', OPTIONS);
     expect(text(q(el, '[part~="csv-button"]'))).to.equal('CSV 내려받기');
   });
+
+  it('Shipping address: the PII hint of a buyer (with the form button) and of a watcher (join first)', async () => {
+    let el = await show(address.PiiHintBuyer);
+    await waitUntil(() => q(el, '[part~="pii-hint"]'), "the buyer's hint", OPTIONS);
+    expect(text(q(el, '[part~="pii-hint"] .banner-text'))).to.equal('전화번호·주소는 배송지 입력으로 보내 주세요');
+    expect(text(q(el, '[part~="pii-hint"] .link-button'))).to.equal('배송지 입력');
+    el = await show(address.PiiHintWatcher);
+    await waitUntil(() => q(el, '[part~="pii-hint"]'), "the watcher's hint", OPTIONS);
+    expect(text(q(el, '[part~="pii-hint"] .banner-text'))).to.contain('공동구매에 참여하면 배송지를');
+    expect(q(el, '[part~="pii-hint"] .link-button')).to.equal(null);
+  });
 });
