@@ -19,6 +19,20 @@ export function pinSelf() {
   execFileSync('taskset', ['-acp', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
 }
 
+/**
+ * Runs `start` (which launches a process, e.g. a browser) with this process on every core, then pins it
+ * back: what `start` spawns keeps every core, as on a shopper's machine, and so do its own children.
+ */
+export async function unpinnedWhile(start) {
+  if (!PINNED) return start();
+  execFileSync('taskset', ['-acp', `0-${NCPU - 1}`, String(process.pid)], { stdio: 'ignore' });
+  try {
+    return await start();
+  } finally {
+    pinSelf();
+  }
+}
+
 const newest = (dir) => {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
