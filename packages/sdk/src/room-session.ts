@@ -1,7 +1,5 @@
 import {
   ChatError,
-  ROOM_ENDING_CODES,
-  toChatError,
   type ChatMessage,
   type ErrorInfo,
   type Invite,
@@ -22,6 +20,7 @@ import { RoomActivity } from './room-activity.js';
 import { EventedSession } from './session-events.js';
 import { Moderation } from './moderation.js';
 import { roomAfterMessage } from './room-after-message.js';
+import { openRoom, refreshRoom, type OpeningParts } from './room-opening.js';
 import { ShippingAddresses } from './address.js';
 import { RoomInsights, joinBody, type JoinOptions } from './insights.js';
 import type { SessionHost } from './session-host.js';
@@ -35,18 +34,22 @@ export type { SessionHost } from './session-host.js';
  * reconnects, the {@link Sends} that deliver the outbox in order, and (from {@link ModeratedSession}) the
  * room's {@link Moderation} and {@link ShippingAddresses}.
  */
-export class Session extends EventedSession implements RoomSession {
+export class Session extends EventedSession implements RoomSession, OpeningParts {
   /** @inheritdoc */
   room: Room | null = null;
 
   protected readonly lifecycle: SessionLifecycle;
-  private readonly api: RoomRest;
+  /** @internal (room-opening.ts) */
+  readonly api: RoomRest;
   // Issue 12: the invite and stats calls.
   private readonly insights: RoomInsights;
   private readonly list = new MessageList();
-  private readonly roster: Roster;
-  private readonly catchUp: CatchUp;
-  private readonly sends: Sends;
+  /** @internal (room-opening.ts) */
+  readonly roster: Roster;
+  /** @internal (room-opening.ts) */
+  readonly catchUp: CatchUp;
+  /** @internal (room-opening.ts) */
+  readonly sends: Sends;
   protected readonly moderation: Moderation;
   /** @inheritdoc */
   readonly address: ShippingAddresses;
@@ -122,9 +125,9 @@ export class Session extends EventedSession implements RoomSession {
     });
     this.lifecycle = new SessionLifecycle({
       connectionOpen: () => this.host.live,
-      load: () => this.load(),
+      load: () => openRoom(this),
       subscribe: () => this.host.command({ type: 'subscribe', roomId: this.productId, sinceSeq: this.catchUp.resumeSeq }),
-      refresh: () => this.refresh(),
+      refresh: () => refreshRoom(this),
       subscribed: (room) => {
         this.applyRoom(room);
         this.catchUp.fillGap();
@@ -306,36 +309,6 @@ export class Session extends EventedSession implements RoomSession {
     this.roster.setViewers(viewers, count);
   }
 
-  private async load(): Promise<void> {
-    try {
-      // One request for the room, the latest page and the buyers (one round trip, one CORS preflight).
-      const view = await this.api.view();
-      if (this.lifecycle.disposed) return;
-      this.applyRoom(view.room);
-      this.roster.read(view.participants, view.room.lastSeq);
-      this.catchUp.startFrom(view.history);
-      this.sends.pruneDelivered();
-      this.messagesChanged();
-    } catch (err) {
-      const error = toChatError(err);
-      const info = error.toInfo();
-      this.fail(info);
-      // The room is not this user's to write in (a watcher of a deal that ended, or no such room): what
-      // waits for it, restored from an earlier page included, fails now instead of waiting for ever.
-      if (ROOM_ENDING_CODES.has(error.code)) this.sends.refuseWaiting(info);
-      throw error;
-    }
-  }
-
-  private async refresh(): Promise<void> {
-    try {
-      const [room] = await Promise.all([this.api.room(), this.roster.refreshParticipants()]);
-      this.applyRoom(room);
-    } catch {
-      // Reported by call(); the stream's SYSTEM messages keep the room right meanwhile.
-    }
-  }
-
   protected ingest(messages: readonly ChatMessage[], live: boolean): number {
     const me = this.host.user?.userId;
     let added = 0;
@@ -363,8 +336,13 @@ export class Session extends EventedSession implements RoomSession {
     else if (next) this.room = next.room;
   }
 
-  /** Takes a REST or acknowledgement room unless the stream already brought something newer. */
-  private applyRoom(room: Room | undefined): void {
+  /** @internal True once the session was disposed (room-opening.ts). */
+  disposed(): boolean {
+    return this.lifecycle.disposed;
+  }
+
+  /** @internal Takes a REST or acknowledgement room unless the stream already brought something newer. */
+  applyRoom(room: Room | undefined): void {
     if (!room || this.lifecycle.disposed || (this.room && room.lastSeq < this.room.lastSeq)) return;
     this.activity.fromServer(room);
     // A mute whose notice went out before this session existed (issue 11).
@@ -379,7 +357,7 @@ export class Session extends EventedSession implements RoomSession {
     this.sends.refuseWaiting();
   }
 
-  protected fail(error: ErrorInfo, clientMsgId?: string): void {
+  fail(error: ErrorInfo, clientMsgId?: string): void {
     this.moderation.refused(error);
     this.events.emit('error', clientMsgId === undefined ? { ...error } : { ...error, clientMsgId });
   }
@@ -388,7 +366,7 @@ export class Session extends EventedSession implements RoomSession {
    * Emits `messages` and persists the outbox once per microtask, however many changes came in it: a burst
    * of sends is one storage write, not one read-and-rewrite of the whole outbox per send.
    */
-  private messagesChanged(): void {
+  messagesChanged(): void {
     if (this.messagesQueued) return;
     this.messagesQueued = true;
     queueMicrotask(() => {
