@@ -29,6 +29,7 @@ import {
   toMessage,
   toParticipant,
   toRoom,
+  valuesOf,
   type MessageDraft,
   type MessageRow,
   type ParticipantRow,
@@ -358,21 +359,7 @@ export class PostgresStore implements ChatStore {
     const out: ChatMessage[] = [];
     for (const [i, draft] of drafts.entries()) {
       const row = newMessageRow(productId, afterSeq + 1 + i, draft, this.cipher);
-      await client.query(this.sql.insertMessage, [
-        row.room_id,
-        row.seq,
-        row.id,
-        row.type,
-        row.sender_id,
-        row.sender_name,
-        row.content,
-        row.created_at,
-        row.client_msg_id,
-        row.event,
-        row.room,
-        row.key_id,
-        row.deleted,
-      ]);
+      await client.query(this.sql.insertMessage, valuesOf(row));
       // Decoded from the row just written (with the plain text we already hold), so a send's answer and
       // a later page are built by the same code and agree exactly.
       // Remembered before the commit: an entry for a rolled-back row matches no row ever read.

@@ -108,6 +108,42 @@ export interface MessageDraft {
 export const MESSAGE_COLUMNS =
   'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id, deleted';
 
+/** A `messages` row as the values of {@link MESSAGE_COLUMNS}, in that order: better-sqlite3's raw mode reads it, both stores' inserts bind it. */
+export type MessageValues = [
+  room_id: string,
+  seq: number,
+  id: string,
+  type: MessageType,
+  sender_id: string | null,
+  sender_name: string | null,
+  content: string,
+  created_at: number,
+  client_msg_id: string | null,
+  event: string | null,
+  room: string | null,
+  key_id: string | null,
+  deleted: number,
+];
+
+/** `row` as the values of {@link MESSAGE_COLUMNS}, in that order: the positional parameters of both stores' inserts. */
+export function valuesOf(row: MessageRow): MessageValues {
+  return [
+    row.room_id,
+    row.seq,
+    row.id,
+    row.type,
+    row.sender_id,
+    row.sender_name,
+    row.content,
+    row.created_at,
+    row.client_msg_id,
+    row.event,
+    row.room,
+    row.key_id,
+    row.deleted,
+  ];
+}
+
 const DAY_MS = 86_400_000;
 // Year 10000: from there on toISOString writes an expanded ±YYYYYY year, which the fast path does not.
 const FAST_ISO_END_MS = 253_402_300_800_000;

@@ -20,8 +20,10 @@ import {
   toMessage,
   type MessageDraft,
   type MessageRow,
+  type MessageValues,
+  valuesOf,
 } from './rows.js';
-import { MESSAGE_PARAMETERS, SqlitePages, valuesOf, type MessageValues } from './sqlite-pages.js';
+import { MESSAGE_PARAMETERS, SqlitePages } from './sqlite-pages.js';
 import type { AppendResult, NewMessage } from './types.js';
 
 /**

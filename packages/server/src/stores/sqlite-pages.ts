@@ -1,23 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageType } from '@groupbuy/protocol';
-import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
-
-/** A `messages` row as better-sqlite3's raw mode gives it: the values of {@link MESSAGE_COLUMNS}, in that order. */
-export type MessageValues = [
-  room_id: string,
-  seq: number,
-  id: string,
-  type: MessageType,
-  sender_id: string | null,
-  sender_name: string | null,
-  content: string,
-  created_at: number,
-  client_msg_id: string | null,
-  event: string | null,
-  room: string | null,
-  key_id: string | null,
-  deleted: number,
-];
+import { MESSAGE_COLUMNS, type MessageRow, type MessageValues } from './rows.js';
 
 // rowOf's order; checked against each statement's columns once, so a reordered MESSAGE_COLUMNS fails at start-up.
 const VALUE_NAMES = [
@@ -60,25 +42,6 @@ function rowOf(v: MessageValues): MessageRow {
     key_id: v[11],
     deleted: v[12],
   };
-}
-
-/** `row` as the values of {@link MESSAGE_COLUMNS}, in that order: an insert's positional parameters. */
-export function valuesOf(row: MessageRow): MessageValues {
-  return [
-    row.room_id,
-    row.seq,
-    row.id,
-    row.type,
-    row.sender_id,
-    row.sender_name,
-    row.content,
-    row.created_at,
-    row.client_msg_id,
-    row.event,
-    row.room,
-    row.key_id,
-    row.deleted,
-  ];
 }
 
 /** `?, ?, …`: one positional parameter per column of {@link MESSAGE_COLUMNS}. */
