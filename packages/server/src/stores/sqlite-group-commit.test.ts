@@ -106,6 +106,26 @@ describe('SqliteStore group commit (appends asked for in one tick)', () => {
     expect(page.messages.map((m) => m.content)).toEqual(['kept 1', 'kept 2']);
   });
 
+  it('rejects a whole batch at once when the write lock cannot be had, and stores the next one once it can', async () => {
+    await store.close();
+    store = SqliteStore.open({ path, groupCommit: true, busyTimeoutMs: 50 });
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    const refused = await Promise.allSettled([
+      store.append('g1', chat('u1', 'x1', 'b1'), T0),
+      store.append('g1', chat('u1', 'x2', 'b2'), T0),
+    ]);
+    expect(refused.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'stored'))).toEqual([
+      'SQLITE_BUSY',
+      'SQLITE_BUSY',
+    ]);
+    locker.exec('ROLLBACK');
+    locker.close();
+    const stored = await Promise.all([store.append('g1', chat('u1', 'x1', 'b1'), T0), store.append('g1', chat('u1', 'x2', 'b2'), T0)]);
+    expect(stored.map((r) => r.duplicate)).toEqual([false, false]);
+    expect(committed('g1').map((r) => r.client_msg_id)).toEqual(['b1', 'b2']);
+  });
+
   it('stores a clientMsgId sent twice in one tick once: the second is answered with the first', async () => {
     const [a, b] = await Promise.all([
       store.append('g1', chat('u1', 'once', 'dup'), T0),

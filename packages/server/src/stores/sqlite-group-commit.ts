@@ -9,6 +9,13 @@ interface Pending<A extends unknown[], R> {
 
 type Outcome<R> = { ok: true; result: R } | { ok: false; error: unknown };
 
+// A write of a batch threw (not BEGIN or COMMIT): the batch is worth running again with a savepoint per write.
+class RefusedInBatch extends Error {
+  constructor(refusal: unknown) {
+    super('a write of the batch was refused', { cause: refusal });
+  }
+}
+
 /**
  * Group commit for one kind of write (issue 10: acknowledged sends): the writes asked for in the same turn of
  * the event loop run in ONE IMMEDIATE transaction — one BEGIN/COMMIT and one WAL append for the pages they
@@ -18,8 +25,9 @@ type Outcome<R> = { ok: true; result: R } | { ok: false; error: unknown };
  * rolled back alone and rejects only its own promise: refusals are rare, and a savepoint per write costs two
  * statements each on every batch. Every promise settles only after the COMMIT, so an acknowledgement never
  * comes before its durable write. A write alone in its turn runs exactly as before: `write.immediate(...)`.
- * `body` must be deterministic in what it stores given the store's state, and keep no state outside the
- * database that a rollback would leave behind (the appends' plain-text cache is keyed by ciphertext).
+ * `body` may so run twice for one write, the first run rolled back: each promise gets the answer of the run
+ * that committed, and `body` must keep nothing outside the database that a rollback would leave wrong (the
+ * appends' plain-text cache is keyed by ciphertext, so an entry of a rolled-back row matches no row read).
  */
 export class GroupCommit<A extends unknown[], R> {
   private queue: Pending<A, R>[] = [];
@@ -30,7 +38,15 @@ export class GroupCommit<A extends unknown[], R> {
   constructor(db: Database.Database, body: (...args: A) => R) {
     this.write = db.transaction(body);
     // The usual batch: every write succeeds, so none needs a savepoint of its own (two statements a write).
-    this.batch = db.transaction((queue: Pending<A, R>[]) => queue.map((p) => body(...p.args)));
+    this.batch = db.transaction((queue: Pending<A, R>[]) =>
+      queue.map((p) => {
+        try {
+          return body(...p.args);
+        } catch (err) {
+          throw new RefusedInBatch(err);
+        }
+      }),
+    );
     // A batch in which a write threw was rolled back whole; it runs again with a savepoint per write.
     this.batchEach = db.transaction((queue: Pending<A, R>[]) =>
       queue.map((p): Outcome<R> => {
@@ -69,8 +85,14 @@ export class GroupCommit<A extends unknown[], R> {
       const results = this.batch.immediate(queue);
       results.forEach((result, i) => queue[i]?.resolve(result));
       return;
-    } catch {
-      // A write was refused (a room rule, a duplicate) or BEGIN/COMMIT failed: nothing of the batch was stored.
+    } catch (err) {
+      // Nothing of the batch was stored. BEGIN or COMMIT failed (another process held the lock past
+      // busy_timeout, disk full): running it again would only wait as long again.
+      if (!(err instanceof RefusedInBatch)) {
+        for (const p of queue) p.reject(err);
+        return;
+      }
+      // A write was refused (a room rule, a duplicate): the batch runs again, that write alone rolled back.
     }
     try {
       outcomes = this.batchEach.immediate(queue);
