@@ -8,6 +8,7 @@ export * from './destinations.js';
 export * from './validate.js';
 export * from './system-text.js';
 export * from './rules.js';
+export * from './address-rules.js';
 export * from './attachments.js';
 export * from './moderation-input.js';
 export * from './address.js';

@@ -1,8 +1,9 @@
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
-import { toChatError, type ErrorInfo, type PrivateNotice } from '@groupbuy/protocol';
+import { decide, decideAddress, toChatError, type ErrorInfo, type PrivateNotice } from '@groupbuy/protocol';
 import { closeIcon } from '../../internal/icons.js';
 import type { LocaleController } from '../../internal/locale-controller.js';
 import type { RoomController } from '../../internal/room-controller.js';
+import { readerRelation } from './moderation-menu.js';
 import { moderationStrings, type ModerationStrings } from './moderation-ui.strings.js';
 import type { PartHost } from './part-host.js';
 
@@ -86,11 +87,24 @@ export class AddressEntry implements ReactiveController {
     this.countTimer = setTimeout(() => void this.refreshCount(), ADDRESS_COUNT_REFRESH_MS);
   }
 
-  // Who may give an address: a buyer (not the seller) while the deal is open or closed (the server's rule).
+  // Who may give an address: the server's own rule (the protocol's decideAddress), once the chat is ready.
   private get canGive(): boolean {
-    const ctl = this.options.room;
-    const room = ctl.room;
-    return ctl.phase === 'ready' && !!ctl.session?.isParticipant && !ctl.session.isHost && !!room && room.status !== 'CANCELLED';
+    const { phase, session, room } = this.options.room;
+    const relation = readerRelation(this.options.room);
+    return (
+      phase === 'ready' &&
+      relation !== null &&
+      !!session &&
+      !!room &&
+      decideAddress('save', relation, session.isParticipant, room.status).ok
+    );
+  }
+
+  // A signed-in watcher the join rule would let in (open, not full): joining is how they could give one.
+  private get couldJoin(): boolean {
+    const { room } = this.options.room;
+    const relation = readerRelation(this.options.room);
+    return relation === 'signed-in' && !!room && decide(relation, 'join', room).ok;
   }
 
   private get s(): ModerationStrings {
@@ -121,10 +135,7 @@ export class AddressEntry implements ReactiveController {
   renderHint(): TemplateResult | typeof nothing {
     if (!this.piiHint) return nothing;
     const s = this.s;
-    const ctl = this.options.room;
-    // A watcher of an open deal can still become a buyer (and then give an address); the seller never does.
-    const watcher = ctl.session !== null && !ctl.session.isParticipant && !ctl.session.isHost && ctl.room?.status === 'ACTIVE';
-    const text = this.canGive ? s.piiHint : watcher ? s.piiHintJoin : s.piiHintMasked;
+    const text = this.canGive ? s.piiHint : this.couldJoin ? s.piiHintJoin : s.piiHintMasked;
     return html`<div class="banner info" part="banner pii-hint">
       <span class="banner-text">${text}</span>
       ${this.canGive ? html`<button class="link-button" @click=${this.openForm}>${s.addressButton}</button>` : nothing}

@@ -26,6 +26,13 @@ export type HostTools = InstanceType<HostToolsModule['HostTools']>;
 // Three dots, drawn like the icons in internal/icons.ts (kept here: only this button uses it).
 const moreIcon = svg`<svg class="icon" viewBox="0 0 20 20" width="20" height="20" fill="currentColor" aria-hidden="true" focusable="false"><circle cx="4.5" cy="10" r="1.5"/><circle cx="10" cy="10" r="1.5"/><circle cx="15.5" cy="10" r="1.5"/></svg>`;
 
+/** How the chat's signed-in reader stands in its room (the protocol's roomRelation), or null before the room and the user are known. */
+export function readerRelation(ctl: RoomController): RoomRelation | null {
+  const user = ctl.client?.user;
+  if (!ctl.room || !ctl.session || !user) return null;
+  return roomRelation({ userId: user.userId, role: user.role === 'service' ? 'service' : 'user' }, ctl.room, ctl.session.isParticipant);
+}
+
 /**
  * The per-message menu of issue 11 and the host's controls: which actions a reader has on a stored message
  * (the protocol's `decideDelete` and `decideModeration` decide, never a copy of them), the menu button in
@@ -72,10 +79,7 @@ export class ModerationMenu implements ReactiveController {
 
   /** How the signed-in reader stands in the room, or null before the room and the user are known. */
   relation(): RoomRelation | null {
-    const ctl = this.options.room;
-    const user = ctl.client?.user;
-    if (!ctl.room || !ctl.session || !user) return null;
-    return roomRelation({ userId: user.userId, role: user.role === 'service' ? 'service' : 'user' }, ctl.room, ctl.session.isParticipant);
+    return readerRelation(this.options.room);
   }
 
   /** True when the reader moderates the room (the host, the service). */

@@ -28,9 +28,9 @@ export interface ModerationStrings {
   addressCsv: string;
   /** The private hint after the PII guard masked a buyer's message (the address button follows it). */
   piiHint: string;
-  /** The same hint for a signed-in watcher of an open deal: only buyers give an address, so join first. */
+  /** The same hint for a signed-in watcher the join rule lets in (open, not full): only buyers give an address, so join first. */
   piiHintJoin: string;
-  /** The same hint for anyone else (the seller, a watcher of an ended deal): what happened, nothing to do. */
+  /** The same hint for anyone else (the seller, a watcher of an ended or full deal): what happened, nothing to do. */
   piiHintMasked: string;
   /** The SYSTEM line of a moderation event (MESSAGE_DELETED, SLOW_MODE_CHANGED, PINNED, UNPINNED), else undefined. */
   system(event: SystemEvent): string | undefined;
