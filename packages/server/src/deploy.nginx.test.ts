@@ -1,11 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, Agent } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { Client } from '@stomp/stompjs';
 import { io, type Socket } from 'socket.io-client';
@@ -13,62 +10,17 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, ChatMessage, Room } from '@groupbuy/protocol';
 import { startTestServer, tokenFor, waitFor, type TestServer } from './test-support/harness.js';
+// The nginx harness the SDK's shutdown test uses too. By path, not as @groupbuy/testing: that package depends on
+// this one; the module itself needs only Node.
+import { NGINX_PATH, startNginx, type RunningNginx } from '../../testing/src/nginx.js';
 
-// Debian's nginx, configured by the very file docs/deploy.md ships, in front of a real server: every
-// transport and the origin allow-list are checked THROUGH the proxy, over TLS with a self-signed pair.
+// Debian's nginx, configured by the very file docs/deploy.md ships (started by @groupbuy/testing's nginx
+// harness), in front of a real server: every transport and the origin allow-list are checked THROUGH the proxy,
+// over TLS with a self-signed pair.
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-const SHIPPED_CONF = resolve(dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx/groupbuy-chat.conf');
 const SHOP_ORIGIN = 'https://shop.example';
 
-if (!NGINX) console.warn('deploy.nginx.test.ts skipped: nginx is not installed (.ci/run installs it with apt-get).');
-
-/** A free TCP port on loopback (released at once; nginx binds it a moment later). */
-function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, host, () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** True when this machine can bind the IPv6 loopback (CI containers may not). */
-function hasIpv6Loopback(): Promise<boolean> {
-  return freePort('::1').then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * The shipped config with only its machine-specific literals replaced; a literal that is no longer in the
- * file fails here, so the test cannot drift away from what the docs show.
- */
-function renderConf(
-  text: string,
-  r: { upstream: string; httpPort: number; httpsPort: number; certDir: string; logDir: string; ipv6: boolean },
-): string {
-  const swaps: [string, string][] = [
-    ['server 127.0.0.1:8080;', `server ${r.upstream};`],
-    ['listen 80;', `listen 127.0.0.1:${r.httpPort};`],
-    ['listen 443 ssl http2;', `listen 127.0.0.1:${r.httpsPort} ssl http2;`],
-    ['listen [::]:80;', r.ipv6 ? `listen [::1]:${r.httpPort};` : ''],
-    ['listen [::]:443 ssl http2;', r.ipv6 ? `listen [::1]:${r.httpsPort} ssl http2;` : ''],
-    ['/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(r.certDir, 'fullchain.pem')],
-    ['/etc/letsencrypt/live/chat.example.com/privkey.pem', join(r.certDir, 'privkey.pem')],
-    ['/var/log/nginx/', `${r.logDir}/`],
-  ];
-  let out = text;
-  for (const [from, to] of swaps) {
-    if (!out.includes(from))
-      throw new Error(`deploy/nginx/groupbuy-chat.conf no longer contains "${from}": update renderConf in this test`);
-    out = out.split(from).join(to);
-  }
-  return out;
-}
+if (!NGINX_PATH) console.warn('deploy.nginx.test.ts skipped: nginx is not installed (.ci/run installs it with apt-get).');
 
 interface Reply {
   status: number;
@@ -94,16 +46,14 @@ function writeWidget(dir: string): void {
   }
 }
 
-describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-chat.conf)', () => {
+describe.skipIf(!NGINX_PATH)('nginx in front of the server (deploy/nginx/groupbuy-chat.conf)', () => {
   let dir: string;
   let server: TestServer;
-  let nginx: ChildProcess | undefined;
-  let nginxExit: Promise<void> = Promise.resolve();
+  let nginx: RunningNginx | undefined;
   let base: string;
   let httpPort: number;
   let ca: string;
   let agent: Agent;
-  const killNginx = () => nginx?.kill('SIGTERM');
 
   /** An HTTPS request through nginx that trusts the test's own certificate. */
   const call = (method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
@@ -142,93 +92,16 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'groupbuy-nginx-'));
-    for (const sub of ['logs', 'certs', 'temp']) mkdirSync(join(dir, sub));
     writeWidget(join(dir, 'widget'));
-    // A throwaway self-signed pair for 127.0.0.1 (the shipped file points at Let's Encrypt's paths).
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'certs/privkey.pem'),
-          '-out',
-          join(dir, 'certs/fullchain.pem'),
-        ],
-        { stdio: 'pipe' },
-      );
-    } catch (err) {
-      throw new Error('the nginx test makes its certificate with the openssl CLI (.ci/run installs it)', { cause: err });
-    }
-    ca = readFileSync(join(dir, 'certs/fullchain.pem'), 'utf8');
-    agent = new Agent({ ca, keepAlive: false });
-
     server = await startTestServer({ dev: false, allowedOrigins: [SHOP_ORIGIN], widgetDir: join(dir, 'widget') });
-    httpPort = await freePort();
-    const httpsPort = await freePort();
-    base = `https://127.0.0.1:${httpsPort}`;
-    writeFileSync(
-      join(dir, 'groupbuy-chat.conf'),
-      renderConf(readFileSync(SHIPPED_CONF, 'utf8'), {
-        upstream: `127.0.0.1:${server.port}`,
-        httpPort,
-        httpsPort,
-        certDir: join(dir, 'certs'),
-        logDir: join(dir, 'logs'),
-        ipv6: await hasIpv6Loopback(),
-      }),
-    );
-    // The main file Debian's /etc/nginx/nginx.conf would be, in a temp prefix: gzip on (as Debian ships it,
-    // here for event streams too) so the SSE location's `gzip off` is what keeps events flowing.
-    const temp = (name: string) => `${name}_temp_path ${join(dir, 'temp', name)};`;
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        process.getuid?.() === 0 ? 'user root;' : '',
-        'worker_processes 1;',
-        `error_log ${join(dir, 'logs/error.log')} notice;`,
-        'events { worker_connections 256; }',
-        'http {',
-        `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
-        '  gzip on; gzip_types text/event-stream application/json;',
-        `  include ${join(dir, 'groupbuy-chat.conf')};`,
-        '}',
-      ].join('\n'),
-    );
-    const args = [
-      '-p',
-      `${dir}/`,
-      '-e',
-      join(dir, 'logs/error.log'),
-      '-c',
-      join(dir, 'nginx.conf'),
-      '-g',
-      `daemon off; pid ${join(dir, 'nginx.pid')};`,
-    ];
-    execFileSync(NGINX!, ['-t', ...args], { stdio: 'pipe' });
-    const child = spawn(NGINX!, args, { stdio: 'ignore' });
-    nginx = child;
-    nginxExit = new Promise((r) => child.once('exit', () => r()));
-    process.once('exit', killNginx);
+    nginx = await startNginx({ upstreams: [`127.0.0.1:${server.port}`] });
+    ({ base, httpPort, ca } = nginx);
+    agent = new Agent({ ca, keepAlive: false });
     await waitFor(async () => (await call('GET', '/healthz')).status === 200, 10_000, 'nginx to proxy /healthz');
   });
 
   afterAll(async () => {
-    killNginx();
-    await nginxExit;
-    process.off('exit', killNginx);
+    await nginx?.stop();
     await server?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -419,8 +292,8 @@ describe.skipIf(!NGINX)('nginx in front of the server (deploy/nginx/groupbuy-cha
   });
 
   it('keeps tokens and addresses out of its access log', async () => {
-    await waitFor(() => existsSync(join(dir, 'logs/groupbuy-chat.access.log')), 10_000, 'the access log');
-    const log = readFileSync(join(dir, 'logs/groupbuy-chat.access.log'), 'utf8');
+    await waitFor(() => existsSync(join(nginx!.logDir, 'groupbuy-chat.access.log')), 10_000, 'the access log');
+    const log = readFileSync(join(nginx!.logDir, 'groupbuy-chat.access.log'), 'utf8');
     expect(log).toContain('/api/chat/rooms/nginx-sse/events');
     expect(log).not.toMatch(/token=|eyJ|127\.0\.0\.1/);
   });

@@ -1,7 +1,7 @@
 // Node only (`@groupbuy/testing/nginx`): Debian's nginx configured by the very file docs/deploy.md ships
 // (deploy/nginx/groupbuy-chat.conf), in a temp prefix over TLS with a throwaway self-signed pair, in front of
-// the upstreams a test names, for the SDK's shutdown test. The server's own reverse-proxy test
-// (deploy.nginx.test.ts) keeps its copy: @groupbuy/testing depends on the server, so the server cannot use it.
+// the upstreams a test names: the SDK's shutdown test, and the server's reverse-proxy test (deploy.nginx.test.ts,
+// which imports this file by path: @groupbuy/testing depends on the server). Nothing here imports the server.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';

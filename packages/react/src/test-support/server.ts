@@ -51,22 +51,5 @@ export async function createRoom(url: string, init: { maxParticipants?: number }
   );
 }
 
-/**
- * Polls `check` until it returns something truthy; throws after `timeoutMs` (@default 20000) with `what`
- * and the last error. Tests wait for conditions, never for a fixed time.
- */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let lastError: unknown;
-  while (Date.now() - started <= timeoutMs) {
-    const value = await Promise.resolve()
-      .then(check)
-      .catch((err: unknown) => {
-        lastError = err;
-        return undefined;
-      });
-    if (value) return value;
-    await new Promise((resume) => setTimeout(resume, 25));
-  }
-  throw new Error(`timed out waiting for ${what}` + (lastError instanceof Error ? `: ${lastError.message}` : ''));
-}
+/** Polls until a condition holds (the helper both client suites share). */
+export { waitFor } from '@groupbuy/testing/wait';
