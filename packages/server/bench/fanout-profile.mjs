@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
+import { benchStore } from './store.mjs';
 import { SqliteStore, createAesGcmCipher, plainCipher, signToken } from '../src/index.ts';
 
 const SUBS = Number(process.env.SUBS ?? 1000);
@@ -229,20 +230,11 @@ if (!ONLY || ONLY === 'acked' || ONLY === 'fanout') {
   }
 }
 if (!ONLY || ONLY === 'acked') {
-  const dir = mkdtempSync(join(tmpdir(), 'groupbuy-raw-'));
-  const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher: createAesGcmCipher(randomBytes(32)) });
-  const now = Date.now();
-  await store.createRoom(
-    {
-      productId: 'raw',
-      title: 'b',
-      maxParticipants: 10,
-      minParticipants: 10,
-      expiresAt: new Date(now + 3600e3).toISOString(),
-      hostId: null,
-    },
-    now,
-  );
+  const { store, now, dispose } = await benchStore(SqliteStore, {
+    productId: 'raw',
+    cipher: createAesGcmCipher(randomBytes(32)),
+    prefix: 'groupbuy-raw-',
+  });
   const sender = { userId: 'u', name: 'U' };
   // Best of three, as the acked sends.
   let rawMs = Infinity;
@@ -264,8 +256,7 @@ if (!ONLY || ONLY === 'acked') {
   }
   out.rawInsertPerSec = Math.round(ACKED / (rawMs / 1000));
   out.ackedVsRaw = +(out.ackedPerSec / out.rawInsertPerSec).toFixed(2);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose();
 }
 
 // 3. Memory per idle connection (server RSS after GC), each kind in a fresh server.
@@ -299,13 +290,7 @@ if (!ONLY || ONLY === 'memory') {
 
 // 4. History: p99 of recent 50-message pages, encrypted vs plain.
 async function pageP99(cipher) {
-  const dir = mkdtempSync(join(tmpdir(), 'groupbuy-hist-'));
-  const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher });
-  const now = Date.now();
-  await store.createRoom(
-    { productId: 'h', title: 'b', maxParticipants: 10, minParticipants: 10, expiresAt: new Date(now + 3600e3).toISOString(), hostId: null },
-    now,
-  );
+  const { store, now, dispose } = await benchStore(SqliteStore, { productId: 'h', cipher, prefix: 'groupbuy-hist-' });
   for (let i = 0; i < 2000; i++)
     await store.append(
       'h',
@@ -324,8 +309,7 @@ async function pageP99(cipher) {
     await store.page('h', n % 10 === 9 ? { limit: 50, before: 1000 + (n % 900) } : { limit: 50, before: 2001 - 50 * (n % 3) });
     times.push(performance.now() - t);
   }
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose();
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length * 0.99)];
 }

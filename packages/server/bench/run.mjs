@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
+import { benchStore } from './store.mjs';
 import { SqliteStore, createAesGcmCipher, plainCipher, startServer, signToken, silentLogger } from '../dist/index.js';
 
 const results = [];
@@ -18,20 +19,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'groupbuy-bench-'));
 
 // 1. Storage: appends per second with AES-GCM content encryption vs plain text.
 async function appendRate(cipher, n = 5000) {
-  const dir = tmp();
-  const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher });
-  const now = Date.now();
-  await store.createRoom(
-    {
-      productId: 'bench',
-      title: 'b',
-      maxParticipants: 10,
-      minParticipants: 10,
-      expiresAt: new Date(now + 3600e3).toISOString(),
-      hostId: null,
-    },
-    now,
-  );
+  const { store, now, dispose } = await benchStore(SqliteStore, { productId: 'bench', cipher });
   const sender = { userId: 'u', name: 'U' };
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -42,8 +30,7 @@ async function appendRate(cipher, n = 5000) {
     );
   }
   const rate = n / ((performance.now() - t0) / 1000);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose();
   return rate;
 }
 {
@@ -55,20 +42,7 @@ async function appendRate(cipher, n = 5000) {
 
 // 2. History: a page of 50 (decrypting) vs the same page without encryption.
 async function pageRate(cipher) {
-  const dir = tmp();
-  const store = SqliteStore.open({ path: join(dir, 'b.db'), cipher });
-  const now = Date.now();
-  await store.createRoom(
-    {
-      productId: 'bench',
-      title: 'b',
-      maxParticipants: 10,
-      minParticipants: 10,
-      expiresAt: new Date(now + 3600e3).toISOString(),
-      hostId: null,
-    },
-    now,
-  );
+  const { store, now, dispose } = await benchStore(SqliteStore, { productId: 'bench', cipher });
   for (let i = 0; i < 2000; i++)
     await store.append('bench', { type: 'CHAT', sender: { userId: 'u', name: 'U' }, content: `m${i}`, allowedStatuses: ['ACTIVE'] }, now);
   const t0 = performance.now();
@@ -77,8 +51,7 @@ async function pageRate(cipher) {
     await store.page('bench', { limit: 50, before: 1000 + (n % 900) });
     n++;
   }
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose();
   return n / ((performance.now() - t0) / 1000);
 }
 {
