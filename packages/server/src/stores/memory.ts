@@ -26,6 +26,7 @@ import {
   type MessageRow,
   type ParticipantRow,
   type RoomRow,
+  sentDraft,
 } from './rows.js';
 import {
   planModeration,
@@ -166,15 +167,7 @@ export class MemoryStore implements ChatStore {
     if (orThrow(appendOutcome(state.row.status, message.allowedStatuses, existing !== undefined)).duplicate && existing) {
       return { message: toMessage(existing, existing.content), duplicate: true };
     }
-    const stored = this.insertNew(state, {
-      type: message.type,
-      sender: message.sender,
-      content: message.content,
-      clientMsgId: message.clientMsgId,
-      event: undefined,
-      room: undefined,
-      nowMs,
-    });
+    const stored = this.insertNew(state, sentDraft(message, nowMs));
     if (key !== undefined) state.byClientMsgId.set(key, stored.row);
     return { message: stored.message, duplicate: false };
   }

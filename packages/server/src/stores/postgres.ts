@@ -34,6 +34,7 @@ import {
   type MessageRow,
   type ParticipantRow,
   type RoomRow,
+  sentDraft,
 } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
 import { PostgresInsights } from '../insights/postgres.js';
@@ -223,17 +224,7 @@ export class PostgresStore implements ChatStore {
         closed_at: row.closed_at,
         last_seq: row.last_seq + 1,
       });
-      const [stored] = await this.insertMessages(client, productId, row.last_seq, [
-        {
-          type: message.type,
-          sender: message.sender,
-          content: message.content,
-          clientMsgId: message.clientMsgId,
-          event: undefined,
-          room: undefined,
-          nowMs,
-        },
-      ]);
+      const [stored] = await this.insertMessages(client, productId, row.last_seq, [sentDraft(message, nowMs)]);
       if (!stored) throw new Error('append inserted no message');
       return { message: stored, duplicate: false };
     });

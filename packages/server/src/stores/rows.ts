@@ -11,7 +11,7 @@ import type {
   ValidCreateRoomInput,
 } from '@groupbuy/protocol';
 import type { ContentCipher } from './content-cipher.js';
-import type { UserRef } from './types.js';
+import type { NewMessage, UserRef } from './types.js';
 
 // The row shapes and their mapping to wire objects, shared by the SQL stores so that SQLite and
 // PostgreSQL hand out byte-identical Room / ChatMessage JSON for the same data.
@@ -261,6 +261,12 @@ export function newMessageRow(roomId: string, seq: number, draft: MessageDraft, 
     key_id: cipher.keyId,
     deleted: 0,
   };
+}
+
+/** The draft of a sent message (CHAT or NOTIFICATION) as `append` stores it. */
+export function sentDraft(message: NewMessage, nowMs: number): MessageDraft {
+  const { type, sender, content, clientMsgId } = message;
+  return { type, sender, content, clientMsgId, event: undefined, room: undefined, nowMs };
 }
 
 /** The draft of a SYSTEM message announcing `event`, with its English fallback text. */

@@ -22,6 +22,7 @@ import {
   type MessageRow,
   type MessageValues,
   valuesOf,
+  sentDraft,
 } from './rows.js';
 import { MESSAGE_PARAMETERS, SqlitePages } from './sqlite-pages.js';
 import type { AppendResult, NewMessage } from './types.js';
@@ -89,15 +90,7 @@ export class SqliteMessages {
     } else {
       orThrow(appendOutcome(bumped.status, message.allowedStatuses, false));
     }
-    const draft: MessageDraft = {
-      type: message.type,
-      sender: message.sender,
-      content: message.content,
-      clientMsgId: key,
-      event: undefined,
-      room: undefined,
-      nowMs,
-    };
+    const draft = sentDraft(message, nowMs);
     const stored = this.insert(productId, bumped.last_seq, draft);
     if (stored) return { message: stored, duplicate: false };
     const existing = key === undefined ? undefined : this.selectByClientMsgId.get(productId, sender, key);
