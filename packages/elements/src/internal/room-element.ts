@@ -58,10 +58,12 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   }
 
   // An update waits for the strings of a language not loaded yet (a chunk): until they arrive the element
-  // shows what it showed before (at first, nothing), never words of the wrong language. updateComplete
-  // includes the wait.
+  // shows what it showed before (at first, nothing), never words of the wrong language. The first render
+  // also waits one task: the room's read, which the controllers start when the element is attached, goes out
+  // first (its token and client take a few microtasks), so the render's work — tens of ms in a page's first
+  // widget — runs while the request is on its way rather than before it leaves. updateComplete includes the wait.
   protected override scheduleUpdate(): ReturnType<LitElement['scheduleUpdate']> {
-    const loading = this.locale.loading();
+    const loading = this.locale.loading() ?? (this.hasUpdated ? null : new Promise((r) => setTimeout(r)));
     return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 }
