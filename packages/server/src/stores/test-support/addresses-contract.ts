@@ -1,21 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatError, type ShippingAddressInput, type ValidCreateRoomInput } from '@groupbuy/protocol';
+import { ChatError, type ShippingAddressInput } from '@groupbuy/protocol';
 import type { ChatStore } from '../types.js';
 import type { ContractHarness } from './contract.js';
+import { T0, roomInput } from './fixtures.js';
 
-const T0 = Date.parse('2030-03-01T09:00:00.000Z');
 const DAY_MS = 86_400_000;
-
-function roomInput(productId: string): ValidCreateRoomInput {
-  return {
-    productId,
-    title: `Group buy ${productId}`,
-    maxParticipants: 10,
-    minParticipants: 1,
-    expiresAt: new Date(T0 + 3_600_000).toISOString(),
-    hostId: 'seller-1',
-  };
-}
 
 /** A validated address (what parseShippingAddressInput hands the store). */
 export const MINSU_ADDRESS: ShippingAddressInput = {
@@ -46,8 +35,8 @@ export function describeAddressesContract(name: string, makeStore: () => Promise
     beforeEach(async () => {
       harness = await makeStore();
       store = harness.store;
-      await store.createRoom(roomInput('p1'), T0);
-      await store.createRoom(roomInput('p2'), T0);
+      await store.createRoom(roomInput('p1', { minParticipants: 1 }), T0);
+      await store.createRoom(roomInput('p2', { minParticipants: 1 }), T0);
     });
     afterEach(async () => {
       await harness.cleanup();

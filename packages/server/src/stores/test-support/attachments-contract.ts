@@ -3,8 +3,7 @@ import { ChatError } from '@groupbuy/protocol';
 import type { AttachmentRecord } from '../attachment-types.js';
 import type { ChatStore } from '../types.js';
 import type { ContractHarness } from './contract.js';
-
-const T0 = Date.parse('2030-03-01T09:00:00.000Z');
+import { T0, roomInput } from './fixtures.js';
 
 function record(roomId: string, uploaderId: string, createdAtMs = T0): AttachmentRecord {
   return {
@@ -24,17 +23,7 @@ function record(roomId: string, uploaderId: string, createdAtMs = T0): Attachmen
 }
 
 async function room(store: ChatStore, productId: string): Promise<void> {
-  await store.createRoom(
-    {
-      productId,
-      title: productId,
-      maxParticipants: 10,
-      minParticipants: 2,
-      expiresAt: new Date(T0 + 3_600_000).toISOString(),
-      hostId: null,
-    },
-    T0,
-  );
+  await store.createRoom(roomInput(productId, { title: productId, minParticipants: 2, hostId: null }), T0);
 }
 
 /** The attachment store methods (issue 12), run against every ChatStore like the main contract. */

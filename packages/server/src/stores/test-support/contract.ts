@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatError } from '@groupbuy/protocol';
-import type { ChatMessage, ErrorCode, Room, ValidCreateRoomInput } from '@groupbuy/protocol';
+import type { ChatMessage, ErrorCode, Room } from '@groupbuy/protocol';
 import { createAesGcmCipher, type ContentCipher } from '../content-cipher.js';
 import type { ChatStore, NewMessage, UserRef } from '../types.js';
+import { T0, roomInput, HOUR_MS } from './fixtures.js';
 
 /** What a contract run needs from an implementation, made fresh for every test. */
 export interface ContractHarness {
@@ -17,21 +18,7 @@ export interface ContractHarness {
   rawContents?(): Promise<string[]>;
 }
 
-const T0 = Date.parse('2030-03-01T09:00:00.000Z');
-const HOUR_MS = 3_600_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-function roomInput(productId: string, overrides: Partial<ValidCreateRoomInput> = {}): ValidCreateRoomInput {
-  return {
-    productId,
-    title: `Group buy ${productId}`,
-    maxParticipants: 10,
-    minParticipants: 3,
-    expiresAt: new Date(T0 + HOUR_MS).toISOString(),
-    hostId: 'seller-1',
-    ...overrides,
-  };
-}
 
 function user(n: number | string): UserRef {
   return { userId: `user-${n}`, name: `Buyer ${n}` };

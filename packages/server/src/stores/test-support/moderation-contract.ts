@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatError, type ErrorCode, type ValidCreateRoomInput } from '@groupbuy/protocol';
+import { ChatError, type ErrorCode } from '@groupbuy/protocol';
 import { createAesGcmCipher, type ContentCipher } from '../content-cipher.js';
 import type { ChatStore, UserRef } from '../types.js';
 import type { ContractHarness } from './contract.js';
+import { T0, roomInput } from './fixtures.js';
 
-const T0 = Date.parse('2030-03-01T09:00:00.000Z');
 const ALICE: UserRef = { userId: 'user-a', name: 'Alice' };
-
-function roomInput(productId: string): ValidCreateRoomInput {
-  return {
-    productId,
-    title: `Group buy ${productId}`,
-    maxParticipants: 10,
-    minParticipants: 3,
-    expiresAt: new Date(T0 + 3_600_000).toISOString(),
-    hostId: 'seller-1',
-  };
-}
 
 async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'resolved'> {
   try {

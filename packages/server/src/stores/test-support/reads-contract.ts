@@ -1,22 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatError, type ValidCreateRoomInput } from '@groupbuy/protocol';
+import { ChatError } from '@groupbuy/protocol';
 import type { ChatStore, NewMessage, UserRef } from '../types.js';
 import type { ContractHarness } from './contract.js';
+import { T0, roomInput } from './fixtures.js';
 
-const T0 = Date.parse('2030-03-01T09:00:00.000Z');
 const ALICE: UserRef = { userId: 'user-a', name: 'Alice' };
 const BOB: UserRef = { userId: 'user-b', name: 'Bob' };
-
-function roomInput(productId: string): ValidCreateRoomInput {
-  return {
-    productId,
-    title: `Group buy ${productId}`,
-    maxParticipants: 10,
-    minParticipants: 3,
-    expiresAt: new Date(T0 + 3_600_000).toISOString(),
-    hostId: 'seller-1',
-  };
-}
 
 function chat(sender: UserRef | null, content: string): NewMessage {
   return { type: sender ? 'CHAT' : 'NOTIFICATION', sender, content, allowedStatuses: ['ACTIVE', 'CLOSED'] };
