@@ -170,12 +170,14 @@ async function ioRun(roomId) {
 
 // 4. Memory per idle connection: STOMP (with a room subscription) vs plain WS.
 async function heapPerConnection(open, n = 300) {
-  global.gc?.();
+  // Without a collection before each reading the difference is noise (it came out negative): refuse to guess.
+  if (!global.gc) throw new Error('the heap case needs node --expose-gc (pnpm bench passes it)');
+  global.gc();
   const before = process.memoryUsage().heapUsed;
   const conns = [];
   for (let i = 0; i < n; i++) conns.push(await open(i));
   await new Promise((r) => setTimeout(r, 200));
-  global.gc?.();
+  global.gc();
   const after = process.memoryUsage().heapUsed;
   for (const c of conns) c.close();
   await new Promise((r) => setTimeout(r, 200));
