@@ -1,6 +1,7 @@
 // Node only (`@groupbuy/testing/server-process`): the built reference server's CLI as a child process, for
 // the suites that must kill a real server and start it again on the same database (the SDK's conformance
-// suite, the React bindings' tests). Kept out of the package's main entry, which runs in a browser.
+// suite, the React bindings' tests, the server's Redis outage test, which imports this file by path since
+// this package depends on the server). Kept out of the package's main entry, which runs in a browser.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ export interface ServerProcessOptions {
   rateLimit: string;
   /** Prefix of the temp dir holding the database. @default 'groupbuy-cli-' */
   tempPrefix?: string;
+  /** The SQLite file, when instances share one (several behind one load balancer). @default `<dir>/chat.db` */
+  databasePath?: string;
 }
 
 /** The workspace's built server CLI (the test command builds before it tests). */
@@ -36,7 +39,15 @@ export class ServerProcess {
 
   /** Starts the CLI (on the port of the previous start, if any) and resolves when it listens. */
   async start(extraArgs: string[] = []): Promise<void> {
-    const args = [MAIN, '--port', String(this.port), '--host', '127.0.0.1', '--database-url', join(this.dir, 'chat.db')];
+    const args = [
+      MAIN,
+      '--port',
+      String(this.port),
+      '--host',
+      '127.0.0.1',
+      '--database-url',
+      this.options.databasePath ?? join(this.dir, 'chat.db'),
+    ];
     args.push('--jwt-secret', this.options.secret, '--dev', '--rate-limit', this.options.rateLimit, ...extraArgs);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -59,6 +70,11 @@ export class ServerProcess {
       });
     });
     this.port = Number(new URL(this.url).port);
+  }
+
+  /** `ws://127.0.0.1:PORT` once started. */
+  get wsUrl(): string {
+    return this.url.replace(/^http/, 'ws');
   }
 
   /** SIGKILL: no goodbye frames, no flush; resolves when the process is gone. */

@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, type ChatMessage } from '@groupbuy/protocol';
 import { RedisBus } from '../bus/redis.js';
@@ -21,9 +20,8 @@ import {
   type StompPeer,
 } from '../test-support/harness.js';
 import type { HealthReport } from './readiness.js';
-
-// The built CLI (the test command builds before it tests), as a load balancer's instances run it.
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+// By path, not as @groupbuy/testing: that package depends on this one; the module itself needs only Node.
+import { ServerProcess } from '../../../testing/src/server-process.js';
 
 /** A free loopback port (listen on 0, read it, close). */
 async function freePort(): Promise<number> {
@@ -76,39 +74,18 @@ class RedisProcess {
   }
 }
 
-/** One instance: the built CLI as a child process on the shared SQLite file and this test's Redis. */
-class Instance {
-  url = '';
-  wsUrl = '';
-  private child: ChildProcess | undefined;
-
+/** One instance: the built CLI (@groupbuy/testing's ServerProcess) on the shared SQLite file and this test's Redis. */
+class Instance extends ServerProcess {
   constructor(
-    private readonly dbPath: string,
+    databasePath: string,
     private readonly redisUrl: string,
-  ) {}
+  ) {
+    super({ secret: TEST_SECRET, rateLimit: '100000/1000', tempPrefix: 'groupbuy-outage-instance-', databasePath });
+  }
 
-  /** Starts the CLI and resolves when it listens. */
-  async start(): Promise<void> {
-    const args = [MAIN, '--port', '0', '--host', '127.0.0.1', '--database-url', this.dbPath, '--jwt-secret', TEST_SECRET, '--dev'];
-    args.push('--redis-url', this.redisUrl, '--rate-limit', '100000/1000');
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    this.url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        try {
-          const log = JSON.parse(line) as { msg?: string; url?: string };
-          if (log.msg === 'listening' && log.url) resolve(log.url);
-        } catch {
-          // not a log line
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${String(code)} before listening: ${stderr}`)));
-    });
-    this.wsUrl = this.url.replace(/^http/, 'ws');
+  /** Starts the CLI on this test's Redis and resolves when it listens. */
+  override start(): Promise<void> {
+    return super.start(['--redis-url', this.redisUrl]);
   }
 
   /** `/readyz` as the load balancer sees it. */
@@ -117,13 +94,10 @@ class Instance {
     return { status: res.status, body: (await res.json()) as HealthReport };
   }
 
-  /** SIGTERM (graceful shutdown) and wait for the exit. */
+  /** SIGTERM (graceful shutdown), wait for the exit, and delete the instance's own temp dir. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const gone = exited(child);
-    child.kill('SIGTERM');
-    await gone;
+    await this.terminate();
+    await this.dispose();
   }
 }
 
