@@ -18,6 +18,7 @@ import {
   newRoomRow,
   notFound,
   ruleState,
+  sentDraft,
   systemDraft,
   toMessage,
   toParticipant,
@@ -26,7 +27,6 @@ import {
   type MessageRow,
   type ParticipantRow,
   type RoomRow,
-  sentDraft,
 } from './rows.js';
 import {
   planModeration,

@@ -25,6 +25,7 @@ import {
   newMessageRow,
   notFound,
   ruleState,
+  sentDraft,
   systemDraft,
   toMessage,
   toParticipant,
@@ -34,7 +35,6 @@ import {
   type MessageRow,
   type ParticipantRow,
   type RoomRow,
-  sentDraft,
 } from './rows.js';
 import { PostgresAttachments } from './postgres-attachments.js';
 import { PostgresInsights } from '../insights/postgres.js';

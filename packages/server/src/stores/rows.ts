@@ -104,9 +104,34 @@ export interface MessageDraft {
   nowMs: number;
 }
 
-/** The columns of `messages` in {@link MessageRow} order, for SELECT and INSERT lists. */
-export const MESSAGE_COLUMNS =
-  'room_id, seq, id, type, sender_id, sender_name, content, created_at, client_msg_id, event, room, key_id, deleted';
+/**
+ * The columns of `messages`, in the one order every statement lists them, {@link MessageValues} holds them and
+ * {@link valuesOf} / {@link rowOfValues} write them (rows.test.ts checks the two against this list).
+ */
+export const MESSAGE_COLUMN_NAMES = [
+  'room_id',
+  'seq',
+  'id',
+  'type',
+  'sender_id',
+  'sender_name',
+  'content',
+  'created_at',
+  'client_msg_id',
+  'event',
+  'room',
+  'key_id',
+  'deleted',
+] as const satisfies readonly (keyof MessageRow)[];
+
+/** {@link MESSAGE_COLUMN_NAMES} as a SELECT or INSERT column list. */
+export const MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.join(', ');
+
+/** One positional parameter per column, for an INSERT of {@link valuesOf}: `?, ?, …` (SQLite). */
+export const MESSAGE_PARAMETERS = MESSAGE_COLUMN_NAMES.map(() => '?').join(', ');
+
+/** The same for PostgreSQL: `$1, $2, …`. */
+export const MESSAGE_PARAMETERS_NUMBERED = MESSAGE_COLUMN_NAMES.map((_, i) => `$${String(i + 1)}`).join(', ');
 
 /** A `messages` row as the values of {@link MESSAGE_COLUMNS}, in that order: better-sqlite3's raw mode reads it, both stores' inserts bind it. */
 export type MessageValues = [
@@ -142,6 +167,27 @@ export function valuesOf(row: MessageRow): MessageValues {
     row.key_id,
     row.deleted,
   ];
+}
+
+// One object literal of a fixed shape per row: V8 builds it in a few ns, where better-sqlite3's own row
+// objects (a property defined by name per column) cost as much as the query itself.
+/** The row of `values` (better-sqlite3's raw mode), the inverse of {@link valuesOf}. */
+export function rowOfValues(v: MessageValues): MessageRow {
+  return {
+    room_id: v[0],
+    seq: v[1],
+    id: v[2],
+    type: v[3],
+    sender_id: v[4],
+    sender_name: v[5],
+    content: v[6],
+    created_at: v[7],
+    client_msg_id: v[8],
+    event: v[9],
+    room: v[10],
+    key_id: v[11],
+    deleted: v[12],
+  };
 }
 
 const DAY_MS = 86_400_000;

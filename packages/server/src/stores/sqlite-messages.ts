@@ -13,18 +13,19 @@ import type { ContentCipher } from './content-cipher.js';
 import { DecryptedContentCache } from './content-cache.js';
 import {
   MESSAGE_COLUMNS,
+  MESSAGE_PARAMETERS,
   assertPageLimit,
   newMessageRow,
   notFound,
+  sentDraft,
   systemDraft,
   toMessage,
+  valuesOf,
   type MessageDraft,
   type MessageRow,
   type MessageValues,
-  valuesOf,
-  sentDraft,
 } from './rows.js';
-import { MESSAGE_PARAMETERS, SqlitePages } from './sqlite-pages.js';
+import { SqlitePages } from './sqlite-pages.js';
 import type { AppendResult, NewMessage } from './types.js';
 
 /**

@@ -1,51 +1,12 @@
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, type MessageRow, type MessageValues } from './rows.js';
+import { MESSAGE_COLUMNS, rowOfValues, type MessageRow, type MessageValues } from './rows.js';
 
-// rowOf's order; checked against each statement's columns once, so a reordered MESSAGE_COLUMNS fails at start-up.
-const VALUE_NAMES = [
-  'room_id',
-  'seq',
-  'id',
-  'type',
-  'sender_id',
-  'sender_name',
-  'content',
-  'created_at',
-  'client_msg_id',
-  'event',
-  'room',
-  'key_id',
-  'deleted',
-] as const satisfies readonly (keyof MessageRow)[];
-
+// A statement whose columns are not MESSAGE_COLUMNS' would be read into the wrong fields: refused at start-up.
 function checkedRaw<P extends unknown[]>(statement: Database.Statement<P, MessageValues>): Database.Statement<P, MessageValues> {
   const names = statement.columns().map((c) => c.name);
-  if (names.join() !== VALUE_NAMES.join()) throw new Error(`messages page columns are ${names.join()}, not ${VALUE_NAMES.join()}`);
+  if (names.join(', ') !== MESSAGE_COLUMNS) throw new Error(`messages page columns are ${names.join(', ')}, not ${MESSAGE_COLUMNS}`);
   return statement.raw();
 }
-
-// One object literal of a fixed shape per row: V8 builds it in a few ns, where better-sqlite3's own row
-// objects (a property defined by name per column) cost as much as the query itself.
-function rowOf(v: MessageValues): MessageRow {
-  return {
-    room_id: v[0],
-    seq: v[1],
-    id: v[2],
-    type: v[3],
-    sender_id: v[4],
-    sender_name: v[5],
-    content: v[6],
-    created_at: v[7],
-    client_msg_id: v[8],
-    event: v[9],
-    room: v[10],
-    key_id: v[11],
-    deleted: v[12],
-  };
-}
-
-/** `?, ?, …`: one positional parameter per column of {@link MESSAGE_COLUMNS}. */
-export const MESSAGE_PARAMETERS = VALUE_NAMES.map(() => '?').join(', ');
 
 /**
  * The history page queries of {@link SqliteMessages}: range scans of the `(room_id, seq)` primary key
@@ -72,11 +33,11 @@ export class SqlitePages {
 
   /** Up to `limit` rows with `after` < seq < `before`, ascending. */
   after(productId: string, after: number, before: number, limit: number): MessageRow[] {
-    return this.selectAfter.all(productId, after, before, limit).map(rowOf);
+    return this.selectAfter.all(productId, after, before, limit).map(rowOfValues);
   }
 
   /** Up to `limit` rows with seq < `before`, descending (the newest first). */
   before(productId: string, before: number, limit: number): MessageRow[] {
-    return this.selectBefore.all(productId, before, limit).map(rowOf);
+    return this.selectBefore.all(productId, before, limit).map(rowOfValues);
   }
 }

@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg';
-import { MESSAGE_COLUMNS } from '../rows.js';
+import { MESSAGE_COLUMNS, MESSAGE_PARAMETERS_NUMBERED } from '../rows.js';
 
 // The SQL of the PostgreSQL store (../postgres.ts), one place per statement.
 
@@ -23,7 +23,7 @@ export function statements(schema: string) {
     insertParticipant: `INSERT INTO ${s}.participants (room_id, user_id, name, joined_at, joined_seq)
                         VALUES ($1, $2, $3, $4, $5)`,
     deleteParticipant: `DELETE FROM ${s}.participants WHERE room_id = $1 AND user_id = $2`,
-    insertMessage: `INSERT INTO ${s}.messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    insertMessage: `INSERT INTO ${s}.messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PARAMETERS_NUMBERED})`,
     // The same COALESCE expression as the unique index, so the lookup is an index probe and finds a
     // service notice (sender NULL) retried with the same key.
     selectByClientMsgId: `SELECT ${MESSAGE_COLUMNS} FROM ${s}.messages
