@@ -38,6 +38,9 @@ const leftAlone = [
   '주문번호 2026120112345678',
   'ID 9913320000000 상품',
   'user@localhost 는 메일이 아니에요',
+  // No digit and no '@': the scans are skipped.
+  '배송은 언제인가요? 내일 오나요',
+  '',
 ];
 
 describe('maskPii', () => {

@@ -26,6 +26,10 @@ const PHONE = /(?<![\w-])(\+82[- ]?|0)(1[016789]|2|[3-6][1-5]|70)([-. ]?)(\d{3,4
 
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![\w-])/g;
 
+// Every kind but an e-mail address has digits, and an address has an '@': a line with neither (most chat
+// lines) skips the scans, and each scan runs only where its kind can be.
+const DIGIT = /\d/;
+
 function stars(s: string): string {
   return s.replace(/\d/g, '*');
 }
@@ -36,7 +40,22 @@ function stars(s: string): string {
  * (entirely). Prices, counts, dates, times and product codes are left alone. Pure; never throws.
  */
 export function maskPii(input: string): PiiScan {
+  const digits = DIGIT.test(input);
+  const at = input.includes('@');
+  if (!digits && !at) return { text: input, found: [] };
   const found = new Set<PiiKind>();
+  let text = digits ? maskNumbers(input, found) : input;
+  if (at) {
+    text = text.replace(EMAIL, (_m: string, local: string, domain: string) => {
+      found.add('email');
+      return `${local.slice(0, 1)}${'*'.repeat(Math.max(3, local.length - 1))}@${domain}`;
+    });
+  }
+  return { text, found: PII_KINDS.filter((k) => found.has(k)) };
+}
+
+/** The three kinds made of digits: account numbers, resident registration numbers, phone numbers. */
+function maskNumbers(input: string, found: Set<PiiKind>): string {
   // Accounts first: next to a bank name a 13-digit run is an account even when it parses as a date.
   let text = input.replace(BANK_ACCOUNT, (_m: string, bank: string, digits: string) => {
     const count = digits.replace(/\D/g, '').length;
@@ -54,13 +73,8 @@ export function maskPii(input: string): PiiScan {
     found.add('residentNumber');
     return stars(m);
   });
-  text = text.replace(PHONE, (_m: string, prefix: string, area: string, s1: string, middle: string, s2: string, last: string) => {
+  return text.replace(PHONE, (_m: string, prefix: string, area: string, s1: string, middle: string, s2: string, last: string) => {
     found.add('phone');
     return `${prefix}${area}${s1}${'*'.repeat(middle.length)}${s2}${last}`;
   });
-  text = text.replace(EMAIL, (_m: string, local: string, domain: string) => {
-    found.add('email');
-    return `${local.slice(0, 1)}${'*'.repeat(Math.max(3, local.length - 1))}@${domain}`;
-  });
-  return { text, found: PII_KINDS.filter((k) => found.has(k)) };
 }
