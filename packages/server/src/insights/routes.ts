@@ -1,18 +1,6 @@
-import { ChatError } from '@groupbuy/protocol';
 import type { Hono } from 'hono';
 import type { RoomService } from '../rooms/service.js';
-import { signedIn, type AppEnv } from '../routes/rooms.js';
-
-/** A JSON body that may be absent (a join without an invite sends none): undefined when empty, INVALID_INPUT when not JSON. */
-export async function optionalJsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ChatError('INVALID_INPUT', 'The request body must be JSON (or empty).');
-  }
-}
+import { signedIn, type AppEnv } from '../routes/request.js';
 
 /**
  * Issue 12's invite and funnel routes, on the room routes (their auth middleware has run):

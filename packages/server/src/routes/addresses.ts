@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { addressesCsv } from '../addresses/csv.js';
 import type { RoomService } from '../rooms/service.js';
-import { jsonBody, signedIn, type AppEnv } from './rooms.js';
+import { jsonBody, signedIn, type AppEnv } from './request.js';
 
 /**
  * The shipping-address routes (issue 11, docs/protocol.md "Shipping addresses"), registered on the room API

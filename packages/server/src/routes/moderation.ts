@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { parseSeqParam } from '@groupbuy/protocol';
 import type { RoomService } from '../rooms/service.js';
-import { jsonBody, signedIn, type AppEnv } from './rooms.js';
+import { jsonBody, signedIn, type AppEnv } from './request.js';
 
 /**
  * The moderation routes (issue 11, docs/protocol.md "Moderation"), registered on the room API behind its auth

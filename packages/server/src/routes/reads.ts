@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
 import { markRead, relayTyping } from '../realtime/ephemeral.js';
-import { jsonBody, signedIn, type AppEnv } from './rooms.js';
+import { jsonBody, signedIn, type AppEnv } from './request.js';
 
 /**
  * Issue 12's REST half, on the room routes (their auth middleware has run):

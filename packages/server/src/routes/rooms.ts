@@ -1,36 +1,18 @@
-import { Hono, type Context } from 'hono';
-import { ChatError, type ViewerList } from '@groupbuy/protocol';
-import { bearerToken, type Principal, type TokenVerifier } from '../auth/jwt.js';
+import { Hono } from 'hono';
+import type { ViewerList } from '@groupbuy/protocol';
+import { bearerToken, type TokenVerifier } from '../auth/jwt.js';
 import type { RoomService } from '../rooms/service.js';
 import type { RealtimeContext } from '../realtime/context.js';
 import { AnonymousFeedGate, DEFAULT_ANONYMOUS_FEED_LIMITS, roomEvents } from '../realtime/sse.js';
 import { moderationRoutes } from './moderation.js';
 import { addressRoutes } from './addresses.js';
 import { readRoutes } from './reads.js';
-import { insightsRoutes, optionalJsonBody } from '../insights/routes.js';
-
-/** Hono variables set by the auth middleware: the verified principal, or null for an anonymous public read. */
-export type AppEnv = { Variables: { principal: Principal | null } };
+import { insightsRoutes } from '../insights/routes.js';
+import { jsonBody, optionalJsonBody, signedIn, type AppEnv } from './request.js';
 
 // What a product page shows a signed-out visitor: the room snapshot and its public feed (room state and
 // the seller's notices). History, participants, viewers and every write stay behind a token.
 const PUBLIC_READ = /\/rooms\/[^/]+(?:\/events)?$/;
-
-/** The principal of a route that needs one (the middleware only lets public reads through without). */
-export function signedIn(c: Context<AppEnv>): Principal {
-  const principal = c.get('principal');
-  if (!principal) throw new ChatError('UNAUTHENTICATED', 'Sign in first: no token was sent.');
-  return principal;
-}
-
-/** JSON body or INVALID_INPUT. */
-export async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError('INVALID_INPUT', 'The request body must be JSON.');
-  }
-}
 
 /**
  * The REST API under `/api/chat` (docs/protocol.md). Every route needs a valid JWT, except that the room
