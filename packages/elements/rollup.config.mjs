@@ -13,7 +13,10 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 
-const external = (id) => /^(lit|@lit|@groupbuy)(\/|$)/.test(id);
+// The ESM build leaves its dependencies (Lit, @groupbuy/*, the markdown chunk's dompurify and snarkdown) to the
+// consumer's bundler; the single-file bundle below carries them.
+const dependencies = Object.keys(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).dependencies);
+const external = (id) => /^@lit(\/|$)/.test(id) || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 // Socket.IO's client is the largest transport and shop pages use STOMP: the bundle answers with a clear
 // error instead of carrying it. The ESM build loads it on demand as usual.
