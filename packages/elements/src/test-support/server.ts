@@ -1,5 +1,6 @@
 import { createChatClient, type ChatClient } from '@groupbuy/sdk';
 import { createInProcessServer, type InProcessServer, type InProcessServerOptions, type TestUser } from '@groupbuy/testing';
+import { restClient, type RestClient } from '@groupbuy/testing/rest';
 
 /** People the tests and stories use. */
 export const PEOPLE = {
@@ -35,4 +36,13 @@ export function testClient(
     reconnectMaxDelayMs: 300,
     platform: { subscribe: () => () => {}, isOnline: () => true },
   });
+}
+
+/**
+ * The reference Node server web-test-runner.config.mjs starts for the network tests (its URL is served at
+ * `/__groupbuy/server.json`), with the REST calls they make: dev tokens and rooms (@groupbuy/testing/rest).
+ */
+export async function referenceServer(prefix: string): Promise<RestClient & { readonly url: string }> {
+  const { url } = (await (await fetch('/__groupbuy/server.json')).json()) as { url: string };
+  return { url, ...restClient(url, { prefix }) };
 }

@@ -1,6 +1,7 @@
 // The reference server for these tests: the built CLI as a child process (@groupbuy/testing's ServerProcess,
-// which the SDK's suites use too) and the few REST helpers the tests need.
+// which the SDK's suites use too) and the REST helpers the tests need (@groupbuy/testing/rest).
 import type { Room } from '@groupbuy/protocol';
+import { restClient, type DevTokenOptions, type RoomInit } from '@groupbuy/testing/rest';
 import { ServerProcess as CliServerProcess } from '@groupbuy/testing/server-process';
 
 /** The HS256 secret of every test server. */
@@ -16,39 +17,14 @@ export class ServerProcess extends CliServerProcess {
   }
 }
 
-async function post<T>(url: string, path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** A dev token from `POST /api/dev/token`. */
-export async function devToken(url: string, userId: string, options: { name?: string; role?: 'service' } = {}): Promise<string> {
-  const body = { userId, name: options.name ?? `User ${userId}`, ...options };
-  return (await post<{ token: string }>(url, '/api/dev/token', body)).token;
+export function devToken(url: string, userId: string, options?: DevTokenOptions): Promise<string> {
+  return restClient(url).devToken(userId, options);
 }
-
-let rooms = 0;
 
 /** A fresh room, created by the trade service; ids are unique per run. */
-export async function createRoom(url: string, init: { maxParticipants?: number } = {}): Promise<Room> {
-  const service = await devToken(url, 'trade-service', { role: 'service' });
-  const productId = `react-${process.pid}-${Date.now().toString(36)}-${(rooms++).toString(36)}`;
-  return post<Room>(
-    url,
-    '/api/chat/rooms',
-    {
-      productId,
-      title: 'Jeju tangerines 5 kg',
-      maxParticipants: init.maxParticipants ?? 10,
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    },
-    service,
-  );
+export function createRoom(url: string, init?: RoomInit): Promise<Room> {
+  return restClient(url, { prefix: 'react' }).createRoom(init);
 }
 
 /** Polls until a condition holds (the helper both client suites share). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ChatMessage, MessagePage, Room } from '@groupbuy/protocol';
 import { signToken, silentLogger, startServer, type RunningServer } from '@groupbuy/server';
 import { createInProcessServer, type InProcessServer } from '@groupbuy/testing';
+import { restClient, type DevTokenOptions, type RestClient, type RoomInit } from '@groupbuy/testing/rest';
 import { ServerProcess as CliServerProcess } from '@groupbuy/testing/server-process';
 
 /** The HS256 secret of every test server. */
@@ -75,24 +76,14 @@ export class ServerProcess extends CliServerProcess {
   }
 }
 
-async function post<T>(url: string, path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetchFor(url)(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+/** REST calls to the server at `url` (@groupbuy/testing/rest), through {@link fetchFor}. */
+function rest(url: string): RestClient {
+  return restClient(url, { fetch: fetchFor(url), prefix: 'sdk' });
 }
 
 /** A dev token from `POST /api/dev/token`. */
-export async function devToken(
-  url: string,
-  userId: string,
-  options: { name?: string; role?: 'service'; ttlSeconds?: number } = {},
-): Promise<string> {
-  const body = { userId, name: options.name ?? `User ${userId}`, ...options };
-  return (await post<{ token: string }>(url, '/api/dev/token', body)).token;
+export function devToken(url: string, userId: string, options?: DevTokenOptions): Promise<string> {
+  return rest(url).devToken(userId, options);
 }
 
 /**
@@ -106,41 +97,26 @@ export async function signedToken(userId: string, ttlSeconds: number, url?: stri
   return (await signToken({ secret: TEST_SECRET }, { userId, name: `User ${userId}`, ttlSeconds })).token;
 }
 
-let rooms = 0;
-
 /** A fresh room, created by the trade service; ids are unique per run. */
-export async function createRoom(url: string, init: { maxParticipants?: number; hostId?: string } = {}): Promise<Room> {
-  const service = await devToken(url, 'trade-service', { role: 'service' });
-  const productId = `sdk-${process.pid}-${Date.now().toString(36)}-${(rooms++).toString(36)}`;
-  return post<Room>(
-    url,
-    '/api/chat/rooms',
-    {
-      productId,
-      title: 'Jeju tangerines 5 kg',
-      maxParticipants: init.maxParticipants ?? 10,
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      ...(init.hostId ? { hostId: init.hostId } : {}),
-    },
-    service,
-  );
+export function createRoom(url: string, init?: RoomInit): Promise<Room> {
+  return rest(url).createRoom(init);
 }
 
 /** Cancels a room as the trade service. */
 export async function cancelRoom(url: string, productId: string): Promise<Room> {
   const service = await devToken(url, 'trade-service', { role: 'service' });
-  return post<Room>(url, `/api/chat/rooms/${productId}/cancel`, {}, service);
+  return rest(url).post<Room>(`/api/chat/rooms/${productId}/cancel`, {}, service);
 }
 
 /** Posts a NOTIFICATION as the trade service. */
 export async function notify(url: string, productId: string, content: string): Promise<ChatMessage> {
   const service = await devToken(url, 'trade-service', { role: 'service' });
-  return post<ChatMessage>(url, `/api/chat/rooms/${productId}/notifications`, { content }, service);
+  return rest(url).post<ChatMessage>(`/api/chat/rooms/${productId}/notifications`, { content }, service);
 }
 
 /** Joins a room as `userId`. */
 export async function joinRoom(url: string, productId: string, userId: string): Promise<Room> {
-  return post<Room>(url, `/api/chat/rooms/${productId}/participants`, {}, await devToken(url, userId));
+  return rest(url).post<Room>(`/api/chat/rooms/${productId}/participants`, {}, await devToken(url, userId));
 }
 
 /** Every stored message of a room, read page by page through REST. */
@@ -148,10 +124,12 @@ export async function history(url: string, productId: string): Promise<ChatMessa
   const token = await devToken(url, 'trade-service', { role: 'service' }); // reads every room, in every status
   const all: ChatMessage[] = [];
   for (let after = 0; ;) {
-    const res = await fetchFor(url)(`${url}/api/chat/rooms/${productId}/messages?after=${after}&limit=100`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const page = (await res.json()) as MessagePage;
+    const page = await rest(url).call<MessagePage>(
+      'GET',
+      `/api/chat/rooms/${productId}/messages?after=${after}&limit=100`,
+      undefined,
+      token,
+    );
     all.push(...page.messages);
     const last = page.messages[page.messages.length - 1];
     if (!page.hasMore || !last) return all;

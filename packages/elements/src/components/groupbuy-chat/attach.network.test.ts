@@ -4,30 +4,21 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
+import { referenceServer } from '../../test-support/server.js';
 
-let server = '';
+let server: Awaited<ReturnType<typeof referenceServer>>;
 let rooms = 0;
 
 before(async () => {
-  server = ((await (await fetch('/__groupbuy/server.json')).json()) as { url: string }).url;
+  server = await referenceServer('photos');
 });
 
-async function api<T>(path: string, body: unknown, bearer?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (bearer) headers['authorization'] = `Bearer ${bearer}`;
-  const res = await fetch(`${server}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  expect(res.ok, `${path} answered ${res.status}`).to.equal(true);
-  return (await res.json()) as T;
-}
-
-const sign = async (userId: string, name: string, role?: string): Promise<string> =>
-  (await api<{ token: string }>('/api/dev/token', role ? { userId, name, role } : { userId, name })).token;
+const sign = (userId: string, name: string): Promise<string> => server.devToken(userId, { name });
 
 /** A fresh open deal and two shoppers' chats on it, fully loaded. */
 async function twoChats(): Promise<[GroupbuyChat, GroupbuyChat]> {
-  const productId = `photos-${Date.now().toString(36)}-${++rooms}`;
-  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-  await api('/api/chat/rooms', { productId, title: 'Photo deal', maxParticipants: 10, expiresAt }, await sign('svc', 'Service', 'service'));
+  const { productId } = await server.createRoom({ title: 'Photo deal' });
+  rooms += 1;
   const chats: GroupbuyChat[] = [];
   for (const [id, name] of [
     ['p-ana', 'Ana'],
@@ -35,7 +26,7 @@ async function twoChats(): Promise<[GroupbuyChat, GroupbuyChat]> {
   ] as const) {
     const token = await sign(`${id}-${String(rooms)}`, name);
     const el = await fixture<GroupbuyChat>(
-      html`<groupbuy-chat product-id=${productId} base-url=${server} transport="stomp" token=${token} lang="en"></groupbuy-chat>`,
+      html`<groupbuy-chat product-id=${productId} base-url=${server.url} transport="stomp" token=${token} lang="en"></groupbuy-chat>`,
     );
     await waitUntil(() => q(el, '.log[aria-busy="false"]') && !q(el, 'textarea')?.hasAttribute('disabled'), `${name}'s chat did not load`, {
       timeout: 8000,
@@ -120,7 +111,7 @@ describe('<groupbuy-chat> product photos with the reference server', () => {
     expect(img.alt).to.equal('A box of tangerines');
     expect([img.getAttribute('width'), img.getAttribute('height')]).to.deep.equal(['640', '480']);
     expect(img.getAttribute('loading')).to.equal('lazy');
-    expect(img.src.startsWith(`${server}/`)).to.equal(true);
+    expect(img.src.startsWith(`${server.url}/`)).to.equal(true);
     await waitUntil(() => img.complete && img.naturalWidth > 0, 'the preview did not load from the server', { timeout: 8000 });
     expect(img.naturalWidth).to.equal(512);
     expect(all(ben, '.row.chat .bubble').map((b) => b.textContent)).to.satisfy((t: string[]) => t.some((s) => s.includes('Fresh today')));

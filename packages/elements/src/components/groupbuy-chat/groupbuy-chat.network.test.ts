@@ -3,13 +3,14 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
+import { referenceServer } from '../../test-support/server.js';
 
+let server: Awaited<ReturnType<typeof referenceServer>>;
 let serverUrl = '';
-let roomCounter = 0;
 
 before(async () => {
-  const res = await fetch('/__groupbuy/server.json');
-  serverUrl = ((await res.json()) as { url: string }).url;
+  server = await referenceServer('wtr');
+  serverUrl = server.url;
 });
 
 function $(el: GroupbuyChat, selector: string): HTMLElement | null {
@@ -20,31 +21,13 @@ function text(el: Element | null): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(serverUrl + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const post = <T>(path: string, body: unknown, token?: string): Promise<T> => server.post<T>(path, body, token);
 
-async function tokenFor(userId: string, name: string, role?: string, ttlSeconds?: number): Promise<string> {
-  return (
-    await post<{ token: string }>('/api/dev/token', { userId, name, ...(role ? { role } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) })
-  ).token;
-}
+const tokenFor = (userId: string, name: string, role?: 'service', ttlSeconds?: number): Promise<string> =>
+  server.devToken(userId, { name, role, ttlSeconds });
 
 async function createRoom(maxParticipants = 10): Promise<string> {
-  const productId = `wtr-${Date.now().toString(36)}-${++roomCounter}`;
-  const service = await tokenFor('trade-service', 'Trade service', 'service');
-  await post(
-    '/api/chat/rooms',
-    { productId, title: 'Network test deal', maxParticipants, expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString() },
-    service,
-  );
-  return productId;
+  return (await server.createRoom({ title: 'Network test deal', maxParticipants, expiresInMs: 2 * 3_600_000 })).productId;
 }
 
 async function openChat(productId: string, userId: string, name: string, transport = 'stomp'): Promise<GroupbuyChat> {

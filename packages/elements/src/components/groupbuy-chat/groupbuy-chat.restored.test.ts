@@ -7,6 +7,7 @@ import { createChatClient } from '@groupbuy/sdk';
 import { stompTransport } from '@groupbuy/sdk/stomp';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
+import { referenceServer } from '../../test-support/server.js';
 
 /** A chat server that is down: nothing listens on this port. */
 const DOWN_URL = 'http://127.0.0.1:49151';
@@ -14,13 +15,7 @@ let token = '';
 let productCounter = 0;
 
 before(async () => {
-  const { url } = (await (await fetch('/__groupbuy/server.json')).json()) as { url: string };
-  const res = await fetch(`${url}/api/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: 'u-restored', name: 'Minji' }),
-  });
-  token = ((await res.json()) as { token: string }).token;
+  token = await (await referenceServer('restored')).devToken('u-restored', { name: 'Minji' });
 });
 
 afterEach(() => localStorage.clear());

@@ -4,41 +4,23 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
+import { referenceServer } from '../../test-support/server.js';
 
-let serverUrl = '';
+let server: Awaited<ReturnType<typeof referenceServer>>;
 
 before(async () => {
-  const res = await fetch('/__groupbuy/server.json');
-  serverUrl = ((await res.json()) as { url: string }).url;
+  server = await referenceServer('wtr-pin');
 });
-
-async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(serverUrl + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 describe('pinned notice for a signed-out visitor', () => {
   it('shows the pinned notice from the public feed, Markdown rendered, with no Unpin', async () => {
-    const productId = `wtr-pin-${Date.now().toString(36)}`;
-    const service = (
-      await call<{ token: string }>('POST', '/api/dev/token', { userId: 'trade-service', name: 'Trade service', role: 'service' })
-    ).token;
+    const service = await server.devToken('trade-service', { name: 'Trade service', role: 'service' });
+    const { productId } = await server.createRoom({ title: '제주 햇귤', expiresInMs: 7_200_000 });
     const base = `/api/chat/rooms/${productId}`;
-    await call(
-      'POST',
-      '/api/chat/rooms',
-      { productId, title: '제주 햇귤', maxParticipants: 10, expiresAt: new Date(Date.now() + 7_200_000).toISOString() },
-      service,
-    );
-    const notice = await call<{ seq: number }>('POST', `${base}/notifications`, { content: '**금요일** 출고합니다' }, service);
-    await call('PUT', `${base}/pin`, { seq: notice.seq }, service);
+    const notice = await server.call<{ seq: number }>('POST', `${base}/notifications`, { content: '**금요일** 출고합니다' }, service);
+    await server.call('PUT', `${base}/pin`, { seq: notice.seq }, service);
 
-    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="ko"></groupbuy-chat>`);
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${server.url} lang="ko"></groupbuy-chat>`);
     await waitUntil(() => el.renderRoot.querySelector('[part~="pinned-notice"] [part~="pinned-body"] strong'), 'the pinned notice', {
       timeout: 8000,
     });
