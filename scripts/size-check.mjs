@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'packages/elements/dist');
+// GROUPBUY_WIDGET_DIST: another build of the widget to measure (scripts/size-floor.mjs's stubbed one).
+const dist = process.env.GROUPBUY_WIDGET_DIST ?? join(root, 'packages/elements/dist');
 const ENTRY = 'groupbuy-chat.bundle.js';
 /** The chunk a chat with no `transport` attribute loads on connect (`transport` defaults to `ws`). */
 const DEFAULT_TRANSPORT = /^chunks\/ws-[\w-]+\.js$/;
