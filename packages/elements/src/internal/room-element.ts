@@ -63,7 +63,23 @@ export abstract class RoomElement extends LitElement implements RoomHost {
   // first (its token and client take a few microtasks), so the render's work — tens of ms in a page's first
   // widget — runs while the request is on its way rather than before it leaves. updateComplete includes the wait.
   protected override scheduleUpdate(): ReturnType<LitElement['scheduleUpdate']> {
-    const loading = this.locale.loading() ?? (this.hasUpdated ? null : new Promise((r) => setTimeout(r)));
+    const loading = this.locale.loading() ?? (this.hasUpdated ? null : nextTask());
     return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
+}
+
+/**
+ * Resolves in a task of its own, after every microtask queued before it. A message on a fresh channel rather
+ * than `setTimeout(0)`: a background tab runs timers at most once a second, and a shopper who opened the
+ * product in a new tab should find its chat drawn when they switch to it, not drawn then.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }

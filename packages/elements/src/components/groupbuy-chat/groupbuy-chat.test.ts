@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import type { ChatClient } from '@groupbuy/sdk';
+import { createChatClient, type ChatClient } from '@groupbuy/sdk';
 import type { InProcessServer, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
@@ -616,3 +616,77 @@ function contrast(a: readonly number[], b: readonly number[]): number {
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+describe('<groupbuy-chat> first render', () => {
+  it("comes after the room's read has left, and needs no timer (a background tab runs them once a second)", async () => {
+    const backend = testServer();
+    backends.push(backend);
+    await backend.addRoom(room());
+    const order: string[] = [];
+    const client = createChatClient({
+      baseUrl: backend.baseUrl,
+      fetch: (input, init) => {
+        order.push(`fetch ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
+        return backend.fetch(input, init);
+      },
+      transport: backend.transport,
+      getToken: () => backend.tokenFor(PEOPLE.minji),
+      platform: { subscribe: () => () => {}, isOnline: () => true },
+    });
+    clients.push(client);
+    const el = document.createElement('groupbuy-chat');
+    el.productId = 'p-1';
+    el.lang = 'en';
+    el.client = client;
+    // No timer fires until the first render is done (they are held, then set for real): were the render
+    // waiting for one, it would never come.
+    const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = window;
+    const held = new Map<number, () => void>();
+    let lastId = 0;
+    window.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
+      const id = --lastId;
+      held.set(id, () => realSetTimeout(handler, ms, ...args));
+      return id;
+    }) as typeof window.setTimeout;
+    window.clearTimeout = ((id?: number) => (id !== undefined && held.delete(id)) || realClearTimeout(id)) as typeof window.clearTimeout;
+    try {
+      document.body.append(el);
+      // Half a second of frames (no timer) at the most.
+      const frames = (n: number): Promise<void> =>
+        new Promise((r) => requestAnimationFrame(() => (n <= 1 ? r() : void frames(n - 1).then(r))));
+      await Promise.race([el.updateComplete.then(() => order.push('first render')), frames(30)]);
+    } finally {
+      window.setTimeout = realSetTimeout;
+      window.clearTimeout = realClearTimeout;
+      for (const set of held.values()) set();
+    }
+    try {
+      expect(order.slice(0, 2)).to.deep.equal(['fetch /api/chat/rooms/p-1/view', 'first render']);
+      await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'), 'the chat did not load');
+    } finally {
+      el.remove();
+    }
+  });
+});
+
+describe('<groupbuy-chat> read position', () => {
+  it('is not moved by a chat that is not displayed (a closed panel, a hidden tab of the page)', async () => {
+    const { el, backend } = await openChat(room({ productId: 'p-hidden' }));
+    const unread = async (): Promise<number | undefined> => {
+      const res = await backend.fetch(`${backend.baseUrl}/api/chat/rooms/p-hidden`, {
+        headers: { authorization: `Bearer ${await backend.tokenFor(PEOPLE.minji)}` },
+      });
+      return ((await res.json()) as { unreadCount?: number }).unreadCount;
+    };
+    el.style.display = 'none';
+    await backend.post('p-hidden', { sender: PEOPLE.alex, content: '안 보이는 동안' });
+    await waitUntil(() => text($(el, '.log')).includes('안 보이는 동안'), 'the message did not arrive');
+    // The frame and the task after it, in which a displayed chat would have marked it read.
+    for (let i = 0; i < 5; i++) await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await unread()).to.equal(1);
+    el.style.display = '';
+    await backend.post('p-hidden', { sender: PEOPLE.alex, content: '이제 보여요' });
+    await waitUntil(async () => (await unread()) === 0, 'shown again, the chat did not mark the room read');
+  });
+});

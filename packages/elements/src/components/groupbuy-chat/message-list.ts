@@ -148,7 +148,9 @@ export class MessageList implements ReactiveController {
     requestAnimationFrame(() =>
       setTimeout(() => {
         this.readQueued = false;
-        this.readMarker.seen(this.options.room.session, this.atBottom);
+        // A list that is not displayed (the launcher's panel closed, a hidden tab of the page) measures 0 high
+        // and so "at the end": it has shown nothing, and must not mark the room read.
+        if (this.el && this.el.clientHeight > 0) this.readMarker.seen(this.options.room.session, this.atBottom);
       }, 0),
     );
   }
