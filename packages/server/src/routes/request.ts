@@ -15,22 +15,16 @@ export function signedIn(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** JSON body or INVALID_INPUT. */
-export async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError('INVALID_INPUT', 'The request body must be JSON.');
-  }
-}
-
-/** A JSON body that may be absent (a join without an invite sends none): undefined when empty, INVALID_INPUT when not JSON. */
-export async function optionalJsonBody(req: Request): Promise<unknown> {
+/**
+ * The request's JSON body, or INVALID_INPUT. `optional`: an empty body is no body (undefined), as a join
+ * without an invite sends.
+ */
+export async function jsonBody(req: Request, { optional = false } = {}): Promise<unknown> {
   const text = await req.text();
-  if (text.trim() === '') return undefined;
+  if (optional && text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ChatError('INVALID_INPUT', 'The request body must be JSON (or empty).');
+    throw new ChatError('INVALID_INPUT', optional ? 'The request body must be JSON (or empty).' : 'The request body must be JSON.');
   }
 }

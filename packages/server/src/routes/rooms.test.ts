@@ -512,6 +512,12 @@ describe('request errors', () => {
     const room = await createRoom(server);
     const notice = await api(server, 'POST', `${ROOMS}/${room.productId}/notifications`, { token: service, rawBody: 'hello' });
     expectError(notice, 400, 'INVALID_INPUT');
+    // A join's body is optional (an invite code), but one that is sent must be JSON.
+    const buyer = await tokenFor('json-buyer');
+    const join = await api(server, 'POST', `${ROOMS}/${room.productId}/participants`, { token: buyer, rawBody: '{"ref": ' });
+    expectError(join, 400, 'INVALID_INPUT');
+    expect(join.body.error.message).toBe('The request body must be JSON (or empty).');
+    expect((await api(server, 'POST', `${ROOMS}/${room.productId}/participants`, { token: buyer, rawBody: ' ' })).status).toBe(201);
   });
 
   it.each([

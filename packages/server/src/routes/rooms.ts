@@ -8,7 +8,7 @@ import { moderationRoutes } from './moderation.js';
 import { addressRoutes } from './addresses.js';
 import { readRoutes } from './reads.js';
 import { insightsRoutes } from '../insights/routes.js';
-import { jsonBody, optionalJsonBody, signedIn, type AppEnv } from './request.js';
+import { jsonBody, signedIn, type AppEnv } from './request.js';
 
 // What a product page shows a signed-out visitor: the room snapshot and its public feed (room state and
 // the seller's notices). History, participants, viewers and every write stay behind a token.
@@ -68,7 +68,7 @@ export function roomRoutes(service: RoomService, verifier: TokenVerifier, realti
 
   api.post('/rooms/:productId/participants', async (c) => {
     // The body is optional: `{ ref }` carries an invite code (issue 12).
-    const { room, joined } = await service.join(signedIn(c), c.req.param('productId'), await optionalJsonBody(c.req.raw));
+    const { room, joined } = await service.join(signedIn(c), c.req.param('productId'), await jsonBody(c.req.raw, { optional: true }));
     return c.json(room, joined ? 201 : 200);
   });
 
