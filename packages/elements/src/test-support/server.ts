@@ -25,17 +25,25 @@ export function testServer(options: InProcessServerOptions = {}): InProcessServe
 export function testClient(
   server: InProcessServer,
   user: TestUser,
-  options: { getToken?: () => string | Promise<string> } = {},
+  options: { getToken?: () => string | Promise<string>; fetch?: typeof fetch } = {},
 ): ChatClient {
   return createChatClient({
     baseUrl: server.baseUrl,
-    fetch: server.fetch,
+    fetch: options.fetch ?? server.fetch,
     transport: server.transport,
     getToken: options.getToken ?? (() => server.tokenFor(user)),
     reconnectInitialDelayMs: 50,
     reconnectMaxDelayMs: 300,
     platform: { subscribe: () => () => {}, isOnline: () => true },
   });
+}
+
+/** `user`'s unread count in `productId` as the server has it (GET the room): what the launcher's badge shows. */
+export async function serverUnread(server: InProcessServer, productId: string, user: TestUser): Promise<number | undefined> {
+  const res = await server.fetch(`${server.baseUrl}/api/chat/rooms/${productId}`, {
+    headers: { authorization: `Bearer ${await server.tokenFor(user)}` },
+  });
+  return ((await res.json()) as { unreadCount?: number }).unreadCount;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { createChatClient, type ChatClient } from '@groupbuy/sdk';
+import type { ChatClient } from '@groupbuy/sdk';
 import type { InProcessServer, RoomSeed, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
 import type { GroupbuySendEvent } from '../../events/groupbuy-send-event.js';
 import type { GroupbuyAuthRequiredEvent } from '../../events/groupbuy-auth-required-event.js';
-import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
+import { PEOPLE, serverUnread, testClient, testServer } from '../../test-support/server.js';
 
 const HOUR = 3_600_000;
 const clients: ChatClient[] = [];
@@ -623,15 +623,11 @@ describe('<groupbuy-chat> first render', () => {
     backends.push(backend);
     await backend.addRoom(room());
     const order: string[] = [];
-    const client = createChatClient({
-      baseUrl: backend.baseUrl,
+    const client = testClient(backend, PEOPLE.minji, {
       fetch: (input, init) => {
         order.push(`fetch ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
         return backend.fetch(input, init);
       },
-      transport: backend.transport,
-      getToken: () => backend.tokenFor(PEOPLE.minji),
-      platform: { subscribe: () => () => {}, isOnline: () => true },
     });
     clients.push(client);
     const el = document.createElement('groupbuy-chat');
@@ -672,12 +668,7 @@ describe('<groupbuy-chat> first render', () => {
 describe('<groupbuy-chat> read position', () => {
   it('is not moved by a chat that is not displayed (a closed panel, a hidden tab of the page)', async () => {
     const { el, backend } = await openChat(room({ productId: 'p-hidden' }));
-    const unread = async (): Promise<number | undefined> => {
-      const res = await backend.fetch(`${backend.baseUrl}/api/chat/rooms/p-hidden`, {
-        headers: { authorization: `Bearer ${await backend.tokenFor(PEOPLE.minji)}` },
-      });
-      return ((await res.json()) as { unreadCount?: number }).unreadCount;
-    };
+    const unread = (): Promise<number | undefined> => serverUnread(backend, 'p-hidden', PEOPLE.minji);
     el.style.display = 'none';
     await backend.post('p-hidden', { sender: PEOPLE.alex, content: '안 보이는 동안' });
     await waitUntil(() => text($(el, '.log')).includes('안 보이는 동안'), 'the message did not arrive');

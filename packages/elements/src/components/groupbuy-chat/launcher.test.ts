@@ -4,7 +4,7 @@ import type { InProcessServer, InProcessServerOptions, TestUser } from '@groupbu
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
 import { tabbables } from '../../internal/focus-trap.js';
-import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
+import { PEOPLE, serverUnread, testClient, testServer } from '../../test-support/server.js';
 
 const clients: ChatClient[] = [];
 let backend: InProcessServer;
@@ -38,13 +38,8 @@ async function launcher(options: { server?: InProcessServerOptions; user?: TestU
   return el;
 }
 
-/** Minji's unread count as the server has it (GET the room). */
-async function serverUnread(): Promise<number | undefined> {
-  const res = await backend.fetch(`${backend.baseUrl}/api/chat/rooms/p-launch`, {
-    headers: { authorization: `Bearer ${await backend.tokenFor(PEOPLE.minji)}` },
-  });
-  return ((await res.json()) as { unreadCount?: number }).unreadCount;
-}
+/** Minji's unread count as the server has it. */
+const unread = (): Promise<number | undefined> => serverUnread(backend, 'p-launch', PEOPLE.minji);
 
 function badge(el: GroupbuyChat): string {
   return text($(el, '[part="launcher-badge"]'));
@@ -93,7 +88,7 @@ describe('<groupbuy-chat mode="launcher">', () => {
     await waitUntil(() => badge(el) === '2', 'the badge did not count two');
     expect(text($(el, '#launcher-unread'))).to.equal('읽지 않은 메시지 2개');
     expect($(el, '#launcher-unread')!.getAttribute('aria-live')).to.equal('polite');
-    expect(await serverUnread()).to.equal(2);
+    expect(await unread()).to.equal(2);
 
     const opened = oneEvent(el, 'groupbuy-open');
     await press(el, 'launcher');
@@ -101,13 +96,13 @@ describe('<groupbuy-chat mode="launcher">', () => {
     expect(el.hasAttribute('open')).to.equal(true);
     await waitUntil(() => text($(el, '.log')).includes('금요일에 출발해요.'), 'the messages did not show');
     expect($(el, '[part="launcher-badge"]')).to.equal(null);
-    await waitUntil(async () => (await serverUnread()) === 0, 'the read position did not move');
+    await waitUntil(async () => (await unread()) === 0, 'the read position did not move');
 
     // Closed again, new messages count from zero.
     await press(el, 'launcher-close');
     await backend.post('p-launch', { sender: PEOPLE.alex, content: '감사합니다!' });
     await waitUntil(() => badge(el) === '1', 'the badge did not count the next one');
-    expect(await serverUnread()).to.equal(1);
+    expect(await unread()).to.equal(1);
   });
 
   it('says 99+ above 99 unread messages', async () => {

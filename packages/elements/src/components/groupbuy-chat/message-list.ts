@@ -148,9 +148,7 @@ export class MessageList implements ReactiveController {
     requestAnimationFrame(() =>
       setTimeout(() => {
         this.readQueued = false;
-        // A list that is not displayed (the launcher's panel closed, a hidden tab of the page) measures 0 high
-        // and so "at the end": it has shown nothing, and must not mark the room read.
-        if (this.el && this.el.clientHeight > 0) this.readMarker.seen(this.options.room.session, this.atBottom);
+        this.readMarker.seen(this.options.room.session, this.el, this.atBottom);
       }, 0),
     );
   }
@@ -295,7 +293,7 @@ export class MessageList implements ReactiveController {
       changed = true;
     }
     if (changed) this.host.requestUpdate();
-    this.readMarker.seen(this.options.room.session, atBottom);
+    this.readMarker.seen(this.options.room.session, el, atBottom);
     if (el.scrollTop < OLDER_PX) void this.loadOlder();
   };
 

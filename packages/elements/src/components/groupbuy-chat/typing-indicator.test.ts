@@ -3,7 +3,7 @@ import type { ChatClient } from '@groupbuy/sdk';
 import type { InProcessServer, TestUser } from '@groupbuy/testing';
 import '../../define/groupbuy-chat.js';
 import type { GroupbuyChat } from './groupbuy-chat.js';
-import { PEOPLE, testClient, testServer } from '../../test-support/server.js';
+import { PEOPLE, serverUnread, testClient, testServer } from '../../test-support/server.js';
 
 // The typing line (issue 12) in Chromium, on the real core in this page: one widget types, the other shows
 // "…님이 입력 중…", and the name goes when the message arrives. IME composition-only input sends nothing.
@@ -71,12 +71,7 @@ describe('typing line', () => {
     await waitUntil(() => line(minji) === '', 'the line to clear');
 
     // Minji's list sits at its end in a visible page: the widget marked everything read on the server.
-    const unread = async () => {
-      const res = await backend.fetch(`${backend.baseUrl}/api/chat/rooms/p-typing`, {
-        headers: { authorization: `Bearer ${await backend.tokenFor(PEOPLE.minji)}` },
-      });
-      return ((await res.json()) as { unreadCount?: number }).unreadCount;
-    };
+    const unread = (): Promise<number | undefined> => serverUnread(backend, 'p-typing', PEOPLE.minji);
     let last: number | undefined;
     await waitUntil(async () => (last = await unread()) === 0, 'minji to have read everything');
     expect(last).to.equal(0);
