@@ -16,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// GROUPBUY_WIDGET_DIST: another build of the widget to measure (scripts/size-floor.mjs's stubbed one).
-const dist = process.env.GROUPBUY_WIDGET_DIST ?? join(root, 'packages/elements/dist');
+const dist = join(root, 'packages/elements/dist');
 const ENTRY = 'groupbuy-chat.bundle.js';
 /** The chunk a chat with no `transport` attribute loads on connect (`transport` defaults to `ws`). */
 const DEFAULT_TRANSPORT = /^chunks\/ws-[\w-]+\.js$/;
@@ -53,9 +52,9 @@ function staticImports(code) {
   return [...found];
 }
 
-/** fileName → { raw, gz, br } from the precompressed siblings. */
-function sizes(file) {
-  const path = join(dist, file);
+/** fileName → { raw, gz, br } from the precompressed siblings in `dir`. */
+function sizes(dir, file) {
+  const path = join(dir, file);
   return {
     raw: readFileSync(path).length,
     gz: readFileSync(`${path}.gz`).length,
@@ -63,13 +62,13 @@ function sizes(file) {
   };
 }
 
-/** The given files and their static imports, transitively, as dist-relative file names. */
-function withStaticImports(...roots) {
+/** The given files of `dir` and their static imports, transitively, as `dir`-relative file names. */
+function withStaticImports(dir, ...roots) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const spec of staticImports(readFileSync(join(dist, file), 'utf8'))) {
+    for (const spec of staticImports(readFileSync(join(dir, file), 'utf8'))) {
       if (!spec.startsWith('.')) throw new Error(`${file} imports "${spec}": the bundle must be self-contained`);
       visit(posix.normalize(posix.join(posix.dirname(file), spec)));
     }
@@ -170,15 +169,18 @@ function perModule(files) {
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const sum = (rows) => rows.reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz, br: a.br + r.br }), { raw: 0, gz: 0, br: 0 });
 
-/** Every figure the check prints, for the benchmark (bench/scenarios/8-client.mjs) too. */
-export async function measure() {
+/**
+ * Every figure the check prints, for the benchmark (bench/scenarios/8-client.mjs) too. `dir`: another build of
+ * the widget (scripts/size-floor.mjs's stubbed one).
+ */
+export async function measure(dir = dist) {
   const chunks = Object.fromEntries(
     [
       ENTRY,
-      ...readdirSync(join(dist, 'chunks'))
+      ...readdirSync(join(dir, 'chunks'))
         .filter((f) => f.endsWith('.js'))
         .map((f) => `chunks/${f}`),
-    ].map((f) => [f, sizes(f)]),
+    ].map((f) => [f, sizes(dir, f)]),
   );
   const find = (re, what) => Object.keys(chunks).find((f) => re.test(f)) ?? fail(`no ${what} in the build`);
   const transport = find(DEFAULT_TRANSPORT, 'default transport chunk (chunks/ws-*.js)');
@@ -186,9 +188,9 @@ export async function measure() {
   const measured = (files) => ({ files, ...sum(files.map((f) => chunks[f])) });
   return {
     chunks,
-    initial: measured(withStaticImports(ENTRY)),
-    workingChat: measured(withStaticImports(ENTRY, transport)),
-    workingChatKorean: measured(withStaticImports(ENTRY, transport, korean)),
+    initial: measured(withStaticImports(dir, ENTRY)),
+    workingChat: measured(withStaticImports(dir, ENTRY, transport)),
+    workingChatKorean: measured(withStaticImports(dir, ENTRY, transport, korean)),
     sdk: await sdkEntries(),
     budget: BUDGET,
     ceiling: CEILING,

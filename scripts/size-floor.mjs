@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
+import { measure } from './size-check.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const elements = join(root, 'packages/elements');
@@ -94,9 +95,7 @@ async function floor(stubbed) {
     const build = await rollup({ ...bundle, plugins, onwarn: () => {} });
     await build.write({ ...bundle.output, dir: out });
     await build.close();
-    process.env.GROUPBUY_WIDGET_DIST = out;
-    const { measure } = await import(`./size-check.mjs?${out}`);
-    return await measure();
+    return await measure(out);
   } finally {
     process.chdir(cwd);
     rmSync(out, { recursive: true, force: true });

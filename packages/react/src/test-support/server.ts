@@ -1,7 +1,7 @@
 // The reference server for these tests: the built CLI as a child process (@groupbuy/testing's ServerProcess,
 // which the SDK's suites use too) and the REST helpers the tests need (@groupbuy/testing/rest).
 import type { Room } from '@groupbuy/protocol';
-import { restClient, type DevTokenOptions, type RoomInit } from '@groupbuy/testing/rest';
+import { restClient, type DevTokenOptions, type RestClient, type RoomInit } from '@groupbuy/testing/rest';
 import { ServerProcess as CliServerProcess } from '@groupbuy/testing/server-process';
 
 /** The HS256 secret of every test server. */
@@ -17,14 +17,16 @@ export class ServerProcess extends CliServerProcess {
   }
 }
 
+const rest = (url: string): RestClient => restClient(url, { prefix: 'react' });
+
 /** A dev token from `POST /api/dev/token`. */
 export function devToken(url: string, userId: string, options?: DevTokenOptions): Promise<string> {
-  return restClient(url).devToken(userId, options);
+  return rest(url).devToken(userId, options);
 }
 
 /** A fresh room, created by the trade service; ids are unique per run. */
 export function createRoom(url: string, init?: RoomInit): Promise<Room> {
-  return restClient(url, { prefix: 'react' }).createRoom(init);
+  return rest(url).createRoom(init);
 }
 
 /** Polls until a condition holds (the helper both client suites share). */
