@@ -6,11 +6,9 @@ import type { GroupbuyChat } from './groupbuy-chat.js';
 import { referenceServer } from '../../test-support/server.js';
 
 let server: Awaited<ReturnType<typeof referenceServer>>;
-let serverUrl = '';
 
 before(async () => {
   server = await referenceServer('wtr');
-  serverUrl = server.url;
 });
 
 function $(el: GroupbuyChat, selector: string): HTMLElement | null {
@@ -20,8 +18,6 @@ function $(el: GroupbuyChat, selector: string): HTMLElement | null {
 function text(el: Element | null): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
-
-const post = <T>(path: string, body: unknown, token?: string): Promise<T> => server.post<T>(path, body, token);
 
 const tokenFor = (userId: string, name: string, role?: 'service', ttlSeconds?: number): Promise<string> =>
   server.devToken(userId, { name, role, ttlSeconds });
@@ -33,7 +29,7 @@ async function createRoom(maxParticipants = 10): Promise<string> {
 async function openChat(productId: string, userId: string, name: string, transport = 'stomp'): Promise<GroupbuyChat> {
   const token = await tokenFor(userId, name);
   const el = await fixture<GroupbuyChat>(
-    html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} transport=${transport} token=${token} lang="en"></groupbuy-chat>`,
+    html`<groupbuy-chat product-id=${productId} base-url=${server.url} transport=${transport} token=${token} lang="en"></groupbuy-chat>`,
   );
   await waitUntil(() => $(el, '.log .row, .log .placeholder.empty'), 'the chat did not load', { timeout: 8000 });
   return el;
@@ -114,7 +110,7 @@ describe('<groupbuy-chat> with the reference server', () => {
     // B opened the chat after A, so its first look already finds A.
     await waitUntil(() => names(listB, 'watcher').join() === 'Ana,Ben', `B sees ${names(listB, 'watcher').join()}`, { timeout: 8000 });
     // A learns of B on its next refresh; a join (here one made without opening the chat) triggers it.
-    await post(`/api/chat/rooms/${productId}/participants`, {}, await tokenFor('view-c', 'Cy'));
+    await server.post(`/api/chat/rooms/${productId}/participants`, {}, await tokenFor('view-c', 'Cy'));
     await waitUntil(() => names(listA, 'watcher').join() === 'Ana,Ben', `A sees ${names(listA, 'watcher').join()}`, { timeout: 8000 });
     // The buyer list is read again after the join, apart from the viewers push: either may come first.
     await waitUntil(() => names(listA, 'participant').join() === 'Cy', `A's buyers: ${names(listA, 'participant').join()}`, {
@@ -141,7 +137,7 @@ describe('<groupbuy-chat> with the reference server', () => {
       // STOMP: on the plain-WS default this re-sign-in came back in one of two CI runs only (noted in stop 15).
       html`<groupbuy-chat
         product-id=${productId}
-        base-url=${serverUrl}
+        base-url=${server.url}
         token=${await tokenFor('exp-a', 'Ana', undefined, 2)}
         transport="stomp"
         lang="en"
@@ -163,7 +159,7 @@ describe('<groupbuy-chat> with the reference server', () => {
   it('renews an expiring token through tokenProvider and delivers the next message', async () => {
     const productId = await createRoom();
     let minted = 0;
-    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="en"></groupbuy-chat>`);
+    const el = await fixture<GroupbuyChat>(html`<groupbuy-chat product-id=${productId} base-url=${server.url} lang="en"></groupbuy-chat>`);
     const events: Event[] = [];
     el.addEventListener('groupbuy-auth-required', (e) => events.push(e));
     el.tokenProvider = () => {
@@ -184,9 +180,9 @@ describe('<groupbuy-chat> with the reference server', () => {
   it("shows a signed-out visitor the deal and the seller's notices from the public feed", async () => {
     const productId = await createRoom();
     const service = await tokenFor('trade-service', 'Trade service', 'service');
-    await post(`/api/chat/rooms/${productId}/notifications`, { content: '오늘 밤 10시 마감, 내일 발송합니다' }, service);
+    await server.post(`/api/chat/rooms/${productId}/notifications`, { content: '오늘 밤 10시 마감, 내일 발송합니다' }, service);
     const el = await fixture<GroupbuyChat>(
-      html`<groupbuy-chat product-id=${productId} base-url=${serverUrl} lang="en"><button slot="signed-out">Sign in</button></groupbuy-chat>`,
+      html`<groupbuy-chat product-id=${productId} base-url=${server.url} lang="en"><button slot="signed-out">Sign in</button></groupbuy-chat>`,
     );
     await waitUntil(() => text($(el, '[part~="title"]')) === 'Network test deal', 'no deal header for a signed-out visitor', {
       timeout: 8000,
@@ -198,7 +194,7 @@ describe('<groupbuy-chat> with the reference server', () => {
     expect(($(el, 'textarea') as HTMLTextAreaElement).disabled).to.equal(true);
     expect(($(el, 'slot[name="signed-out"]') as HTMLSlotElement).assignedElements()).to.have.length(1);
     await expect(el).to.be.accessible();
-    await post(`/api/chat/rooms/${productId}/notifications`, { content: 'Second notice, live' }, service);
+    await server.post(`/api/chat/rooms/${productId}/notifications`, { content: 'Second notice, live' }, service);
     await waitUntil(() => text($(el, '.log')).includes('Second notice, live'), 'a live notice did not arrive', { timeout: 8000 });
   });
 });
